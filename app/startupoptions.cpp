@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/startupoptions.h"
+
+#include <QCommandLineParser>
+#include <QRegularExpression>
+
+#include "engine/version.h"
+
+namespace deepdesk::app {
+
+StartupOptions parseStartupOptions(const QStringList& arguments) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("DeepDesk: chat with DeepSeek models on this computer."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
+                                  QStringLiteral("Show this help and exit."));
+    const QCommandLineOption version({QStringLiteral("v"), QStringLiteral("version")},
+                                     QStringLiteral("Show the version and exit."));
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Render the main window once start-up is complete, save it as a PNG and exit. "
+                       "Uses the offscreen platform when there is no display."),
+        QStringLiteral("file.png"));
+    const QCommandLineOption lang(QStringLiteral("lang"),
+                                  QStringLiteral("User interface language for this run: en or zh_CN."),
+                                  QStringLiteral("code"));
+    parser.addOption(help);
+    parser.addOption(version);
+    parser.addOption(screenshot);
+    parser.addOption(lang);
+
+    // helpText() names the program from QCoreApplication; spell it out instead.
+    const QString usage = parser.helpText().replace(QRegularExpression(QStringLiteral("^Usage: \\S*")),
+                                                    QStringLiteral("Usage: deepdesk"));
+
+    StartupOptions out;
+    if (!parser.parse(arguments)) {
+        out.action = StartupOptions::Action::Error;
+        out.message = QStringLiteral("deepdesk: %1\n\n%2").arg(parser.errorText(), usage);
+        return out;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        out.action = StartupOptions::Action::Error;
+        out.message =
+            QStringLiteral("deepdesk: unexpected argument '%1'\n\n%2").arg(parser.positionalArguments().first(), usage);
+        return out;
+    }
+    if (parser.isSet(help)) {
+        out.action = StartupOptions::Action::ShowHelp;
+        out.message = usage;
+        return out;
+    }
+    if (parser.isSet(version)) {
+        out.action = StartupOptions::Action::ShowVersion;
+        out.message = QStringLiteral("deepdesk %1\n").arg(QString::fromLatin1(deepdesk::version()));
+        return out;
+    }
+    out.screenshotPath = parser.value(screenshot);
+    if (parser.isSet(screenshot) && out.screenshotPath.isEmpty()) {
+        out.action = StartupOptions::Action::Error;
+        out.message = QStringLiteral("deepdesk: --screenshot needs a file name\n\n%1").arg(usage);
+        return out;
+    }
+    out.language = parser.value(lang);
+    return out;
+}
+
+}  // namespace deepdesk::app

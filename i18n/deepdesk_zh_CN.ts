@@ -1,0 +1,142 @@
+<?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About DeepDesk</source>
+        <translation>关于 DeepDesk</translation>
+    </message>
+    <message>
+        <source>Version %1</source>
+        <translation>版本 %1</translation>
+    </message>
+    <message>
+        <source>Chat with DeepSeek models on your own computer.</source>
+        <translation>在你自己的电脑上与 DeepSeek 模型对话。</translation>
+    </message>
+    <message>
+        <source>Qt</source>
+        <translation>Qt</translation>
+    </message>
+    <message>
+        <source>Processor</source>
+        <translation>处理器</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Engine kernels</source>
+        <translation>引擎内核</translation>
+    </message>
+</context>
+<context>
+    <name>ChatPage</name>
+    <message>
+        <source>No model loaded</source>
+        <translation>未加载模型</translation>
+    </message>
+    <message>
+        <source>Load a model to start chatting.</source>
+        <translation>加载一个模型即可开始对话。</translation>
+    </message>
+    <message>
+        <source>Models run on this computer. Your conversations never leave it.</source>
+        <translation>模型在本机运行，你的对话不会离开这台电脑。</translation>
+    </message>
+</context>
+<context>
+    <name>Composer</name>
+    <message>
+        <source>Message DeepDesk… (Enter to send, Shift+Enter for a new line)</source>
+        <translation>给 DeepDesk 发送消息…（Enter 发送，Shift+Enter 换行）</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+</context>
+<context>
+    <name>EmptyChatState</name>
+    <message>
+        <source>What can I help you with?</source>
+        <translation>有什么可以帮你？</translation>
+    </message>
+    <message>
+        <source>Chat with DeepSeek-R1, DeepSeek-Coder and other DeepSeek models on your own computer: private, and working offline.</source>
+        <translation>在你自己的电脑上与 DeepSeek-R1、DeepSeek-Coder 等 DeepSeek 模型对话：私密，且可离线使用。</translation>
+    </message>
+    <message>
+        <source>Explain a concept</source>
+        <translation>解释一个概念</translation>
+    </message>
+    <message>
+        <source>Explain how attention works in a transformer, with a small example.</source>
+        <translation>用一个小例子解释 Transformer 中的注意力机制是如何工作的。</translation>
+    </message>
+    <message>
+        <source>Write code</source>
+        <translation>编写代码</translation>
+    </message>
+    <message>
+        <source>Write a Python function that merges two sorted lists in linear time.</source>
+        <translation>写一个 Python 函数，在线性时间内合并两个有序列表。</translation>
+    </message>
+    <message>
+        <source>Solve step by step</source>
+        <translation>逐步求解</translation>
+    </message>
+    <message>
+        <source>Draft a message</source>
+        <translation>起草消息</translation>
+    </message>
+    <message>
+        <source>Write a short, polite email asking my professor for a one-week extension.</source>
+        <translation>写一封简短、礼貌的邮件，请求教授把截止日期延后一周。</translation>
+    </message>
+    <message>
+        <source>A train travels 300 km in 2.5 hours. What is its average speed? Reason step by step.</source>
+        <translation>一列火车 2.5 小时行驶 300 公里，它的平均速度是多少？请逐步推理。</translation>
+    </message>
+</context>
+<context>
+    <name>LanguageSwitch</name>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+</context>
+<context>
+    <name>Sidebar</name>
+    <message>
+        <source>New chat</source>
+        <translation>新对话</translation>
+    </message>
+    <message>
+        <source>Start a new conversation (Ctrl+N)</source>
+        <translation>开始新的对话（Ctrl+N）</translation>
+    </message>
+    <message>
+        <source>Search conversations</source>
+        <translation>搜索对话</translation>
+    </message>
+    <message>
+        <source>No conversations yet</source>
+        <translation>还没有对话</translation>
+    </message>
+    <message>
+        <source>Your chats are kept on this computer and will be listed here.</source>
+        <translation>你的对话保存在这台电脑上，并会列在这里。</translation>
+    </message>
+    <message>
+        <source>About DeepDesk</source>
+        <translation>关于 DeepDesk</translation>
+    </message>
+</context>
+</TS>

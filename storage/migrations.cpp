@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "storage/migrations.h"
+
+#include <SQLiteCpp/Transaction.h>
+
+#include <array>
+#include <string>
+
+namespace deepdesk::storage {
+namespace {
+
+// Version 1: conversations and their message trees.
+constexpr const char* k_schema_v1 = R"sql(
+CREATE TABLE conversations (
+    id             INTEGER PRIMARY KEY,
+    title          TEXT    NOT NULL DEFAULT '',
+    created_at     INTEGER NOT NULL,            -- ms since the Unix epoch
+    updated_at     INTEGER NOT NULL,
+    pinned         INTEGER NOT NULL DEFAULT 0,
+    model_source   TEXT    NOT NULL DEFAULT '', -- 'local' or a remote provider id
+    model_name     TEXT    NOT NULL DEFAULT '', -- GGUF file or remote model name
+    system_prompt  TEXT    NOT NULL DEFAULT '',
+    sampling_json  TEXT    NOT NULL DEFAULT '{}',
+    active_leaf_id INTEGER REFERENCES messages(id) ON DELETE SET NULL
+);
+CREATE TABLE messages (
+    id                INTEGER PRIMARY KEY,
+    conversation_id   INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    parent_id         INTEGER REFERENCES messages(id) ON DELETE CASCADE,
+    role              TEXT    NOT NULL CHECK (role IN ('system', 'user', 'assistant')),
+    content           TEXT    NOT NULL DEFAULT '',
+    reasoning         TEXT    NOT NULL DEFAULT '',
+    reasoning_ms      INTEGER NOT NULL DEFAULT 0,
+    prompt_tokens     INTEGER NOT NULL DEFAULT 0,
+    generated_tokens  INTEGER NOT NULL DEFAULT 0,
+    tokens_per_second REAL    NOT NULL DEFAULT 0,
+    finish_reason     TEXT    NOT NULL DEFAULT '',
+    status            TEXT    NOT NULL DEFAULT 'complete'
+                      CHECK (status IN ('streaming', 'complete', 'interrupted', 'error')),
+    error_text        TEXT    NOT NULL DEFAULT '',
+    created_at        INTEGER NOT NULL,
+    updated_at        INTEGER NOT NULL
+);
+CREATE INDEX messages_by_conversation ON messages(conversation_id, parent_id);
+CREATE INDEX conversations_by_update ON conversations(pinned DESC, updated_at DESC);
+)sql";
+
+constexpr std::array k_migrations{k_schema_v1};
+
+}  // namespace
+
+int latest_schema_version() { return static_cast<int>(k_migrations.size()); }
+
+void migrate(SQLite::Database& db, int from_version, int to_version) {
+    for (int v = from_version + 1; v <= to_version; ++v) {
+        SQLite::Transaction tx(db);
+        db.exec(k_migrations[static_cast<std::size_t>(v - 1)]);
+        db.exec("PRAGMA user_version = " + std::to_string(v));
+        tx.commit();
+    }
+}
+
+}  // namespace deepdesk::storage

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include <QCoreApplication>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTest>
+
+#include "app/localization.h"
+
+using deepdesk::app::Localization;
+
+namespace {
+QString translated(const char* context, const char* text) { return QCoreApplication::translate(context, text); }
+}  // namespace
+
+class TestLocalization : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("DeepDeskTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_localization"));
+    }
+    void init() { QSettings().clear(); }
+
+    void runLanguageTranslatesWithoutBeingRemembered() {
+        Localization loc(nullptr, QStringLiteral("zh_CN"));
+        QCOMPARE(loc.effectiveLanguage(), QStringLiteral("zh_CN"));
+        QCOMPARE(translated("Composer", "Send"), QStringLiteral("发送"));
+        QCOMPARE(translated("Sidebar", "New chat"), QStringLiteral("新对话"));
+        QVERIFY(!QSettings().contains(QStringLiteral("ui/language")));
+    }
+
+    void switchingLanguageRetranslatesAndIsRemembered() {
+        Localization loc(nullptr, QStringLiteral("zh_CN"));
+        QSignalSpy spy(&loc, &Localization::languageChanged);
+        loc.setLanguage(QStringLiteral("en"));
+        QCOMPARE(spy.count(), 1);
+        QCOMPARE(loc.effectiveLanguage(), QStringLiteral("en"));
+        QCOMPARE(translated("Composer", "Send"), QStringLiteral("Send"));
+        QCOMPARE(QSettings().value(QStringLiteral("ui/language")).toString(), QStringLiteral("en"));
+
+        loc.setLanguage(QStringLiteral("en"));  // no change, no signal
+        QCOMPARE(spy.count(), 1);
+
+        Localization next(nullptr);
+        QCOMPARE(next.language(), QStringLiteral("en"));
+    }
+
+    void unknownLanguageFallsBackToSystem() {
+        Localization loc(nullptr, QStringLiteral("zh_CN"));
+        loc.setLanguage(QStringLiteral("tlh"));
+        QCOMPARE(loc.language(), QStringLiteral("system"));
+    }
+
+    void resolvesLocales() {
+        QCOMPARE(Localization::resolve(QStringLiteral("zh_TW")), QStringLiteral("zh_CN"));
+        QCOMPARE(Localization::resolve(QStringLiteral("zh_CN")), QStringLiteral("zh_CN"));
+        QCOMPARE(Localization::resolve(QStringLiteral("de_DE")), QStringLiteral("en"));
+        QCOMPARE(Localization::resolve(QStringLiteral("C")), QStringLiteral("en"));
+    }
+
+    void languagesAreNamedInThemselves() {
+        Localization loc(nullptr, QStringLiteral("en"));
+        const QVariantList langs = loc.languages();
+        QCOMPARE(langs.size(), Localization::supportedLanguages().size());
+        QCOMPARE(langs.at(1).toMap().value(QStringLiteral("name")).toString(), QStringLiteral("简体中文"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLocalization)
+#include "tst_localization.moc"

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include <gtest/gtest.h>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Transaction.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "storage/database.h"
+#include "storage/migrations.h"
+
+namespace deepdesk::storage {
+namespace {
+
+namespace fs = std::filesystem;
+
+class DatabaseTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+        m_dir = fs::temp_directory_path() / ("deepdesk-storage-" + std::to_string(::getpid()) + "-" + info->name());
+        fs::remove_all(m_dir);
+        fs::create_directories(m_dir);
+    }
+    void TearDown() override { fs::remove_all(m_dir); }
+
+    std::string path(const std::string& name) const { return (m_dir / name).string(); }
+
+    static std::string read_all(const std::string& p) {
+        std::ifstream in(p, std::ios::binary);
+        return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    }
+
+    fs::path m_dir;
+};
+
+TEST_F(DatabaseTest, NewDatabaseHasLatestSchemaWalAndForeignKeys) {
+    database db(path("new.db"));
+    EXPECT_EQ(db.schema_version(), latest_schema_version());
+    EXPECT_EQ(db.sql().execAndGet("PRAGMA journal_mode").getString(), "wal");
+    EXPECT_EQ(db.sql().execAndGet("PRAGMA foreign_keys").getInt(), 1);
+    EXPECT_TRUE(db.sql().tableExists("conversations"));
+    EXPECT_TRUE(db.sql().tableExists("messages"));
+}
+
+TEST_F(DatabaseTest, MigratesFromEveryOlderVersion) {
+    for (int from = 0; from < latest_schema_version(); ++from) {
+        const std::string p = path("v" + std::to_string(from) + ".db");
+        {
+            SQLite::Database raw(p, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+            migrate(raw, 0, from);
+            ASSERT_EQ(raw.execAndGet("PRAGMA user_version").getInt(), from);
+        }
+        database db(p);
+        EXPECT_EQ(db.schema_version(), latest_schema_version()) << "from version " << from;
+        EXPECT_TRUE(db.sql().tableExists("messages")) << "from version " << from;
+    }
+}
+
+TEST_F(DatabaseTest, ReopeningKeepsData) {
+    {
+        database db(path("keep.db"));
+        db.sql().exec("INSERT INTO conversations(title, created_at, updated_at) VALUES ('你好 world', 1, 2)");
+    }
+    database db(path("keep.db"));
+    EXPECT_EQ(db.sql().execAndGet("SELECT title FROM conversations").getString(), "你好 world");
+}
+
+TEST_F(DatabaseTest, DeletingAConversationDeletesItsMessages) {
+    database db(path("fk.db"));
+    db.sql().exec("INSERT INTO conversations(id, created_at, updated_at) VALUES (1, 0, 0)");
+    db.sql().exec(
+        "INSERT INTO messages(id, conversation_id, role, created_at, updated_at) VALUES (1, 1, 'user', 0, 0)");
+    db.sql().exec(
+        "INSERT INTO messages(id, conversation_id, parent_id, role, created_at, updated_at) "
+        "VALUES (2, 1, 1, 'assistant', 0, 0)");
+    db.sql().exec("DELETE FROM conversations WHERE id = 1");
+    EXPECT_EQ(db.sql().execAndGet("SELECT count(*) FROM messages").getInt(), 0);
+    EXPECT_THROW(db.sql().exec("INSERT INTO messages(conversation_id, role, created_at, updated_at) "
+                               "VALUES (99, 'user', 0, 0)"),
+                 SQLite::Exception);
+}
+
+TEST_F(DatabaseTest, AFileThatIsNotADatabaseIsRefusedAndLeftAsItIs) {
+    const std::string p = path("garbage.db");
+    {
+        std::ofstream out(p, std::ios::binary);
+        for (int i = 0; i < 4096; ++i) {
+            out.put(static_cast<char>((i * 37) & 0xff));
+        }
+    }
+    const std::string before = read_all(p);
+    try {
+        database db(p);
+        FAIL() << "opened a file that is not a database";
+    } catch (const storage_error& e) {
+        EXPECT_EQ(e.what_kind(), storage_error::kind::corrupt);
+        EXPECT_NE(std::string(e.what()).find(p), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(read_all(p), before);
+    EXPECT_FALSE(fs::exists(p + "-wal"));
+}
+
+TEST_F(DatabaseTest, ANewerSchemaIsRefusedAndLeftAsItIs) {
+    const std::string p = path("newer.db");
+    {
+        SQLite::Database raw(p, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        raw.exec("CREATE TABLE future(x); PRAGMA user_version = " + std::to_string(latest_schema_version() + 1));
+    }
+    const std::string before = read_all(p);
+    try {
+        database db(p);
+        FAIL() << "opened a database from a newer version";
+    } catch (const storage_error& e) {
+        EXPECT_EQ(e.what_kind(), storage_error::kind::newer_schema);
+    }
+    EXPECT_EQ(read_all(p), before);
+}
+
+TEST_F(DatabaseTest, ALockedDatabaseSaysSo) {
+    const std::string p = path("locked.db");
+    SQLite::Database holder(p, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    holder.exec("CREATE TABLE t(x)");
+    holder.exec("BEGIN EXCLUSIVE");
+    holder.exec("INSERT INTO t VALUES (1)");
+    try {
+        database db(p, open_options{std::chrono::milliseconds(50)});
+        FAIL() << "opened a database another connection holds exclusively";
+    } catch (const storage_error& e) {
+        EXPECT_EQ(e.what_kind(), storage_error::kind::locked) << e.what();
+    }
+    holder.exec("ROLLBACK");
+}
+
+TEST_F(DatabaseTest, AMissingFolderIsAnIoError) {
+    try {
+        database db(path("no/such/folder/x.db"));
+        FAIL() << "created a database in a folder that does not exist";
+    } catch (const storage_error& e) {
+        EXPECT_EQ(e.what_kind(), storage_error::kind::io) << e.what();
+    }
+}
+
+}  // namespace
+}  // namespace deepdesk::storage
