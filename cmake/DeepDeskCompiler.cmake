@@ -7,6 +7,12 @@ if(DEEPDESK_SANITIZE)
     add_link_options(-fsanitize=address,undefined)
 endif()
 
+# Fuzz builds: coverage-instrument every project library, not just the fuzz entry points, so
+# libFuzzer sees the parser's branches.
+if(DEEPDESK_BUILD_FUZZERS)
+    add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
+
 # deepdesk_strict(target): turn on the project's warning set, as errors, for one of our targets.
 function(deepdesk_strict target)
     target_compile_options(${target} PRIVATE

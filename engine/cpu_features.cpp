@@ -34,7 +34,7 @@ bool bit(unsigned reg, int n) { return (reg >> n) & 1u; }
 
 cpu_features detect() {
     cpu_features f;
-    const unsigned max_leaf = __get_cpuid_max(0, nullptr);
+    const auto max_leaf = static_cast<unsigned>(__get_cpuid_max(0, nullptr));
     if (max_leaf < 1) {
         return f;
     }
@@ -60,7 +60,7 @@ cpu_features detect() {
             f.avx_vnni = bit(l71.eax, 4) && f.avx;
         }
     }
-    if (__get_cpuid_max(0x80000000u, nullptr) >= 0x80000004u) {
+    if (static_cast<unsigned>(__get_cpuid_max(0x80000000u, nullptr)) >= 0x80000004u) {
         char brand[49] = {};
         for (unsigned i = 0; i < 3; ++i) {
             const cpuid_regs r = cpuid(0x80000002u + i, 0);

@@ -128,8 +128,10 @@ __attribute__((target("avx2,f16c,fma"))) void bf16_to_f32_avx2(const std::uint16
 }
 
 // GCC 12 reports its own AVX-512 intrinsics' undefined-value placeholders as maybe-uninitialized.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 
 __attribute__((target("avx512f,avx512bw,avx512vl"))) void f16_to_f32_avx512(const std::uint16_t* src, float* dst,
                                                                             std::size_t n) {
@@ -174,7 +176,9 @@ __attribute__((target("avx512f,avx512bw,avx512vl"))) void bf16_to_f32_avx512(con
     }
 }
 
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 
 }  // namespace
 #endif
