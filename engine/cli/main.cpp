@@ -4,10 +4,17 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "engine/cpu_features.h"
+#include "engine/gguf.h"
 #include "engine/kernels/convert.h"
+#include "engine/model.h"
+#include "engine/session.h"
 #include "engine/version.h"
 
 namespace {
@@ -26,6 +33,99 @@ int run_cpu() {
     return 0;
 }
 
+std::vector<std::int32_t> parse_ids(const std::string& text) {
+    std::vector<std::int32_t> ids;
+    std::stringstream in(text);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+        if (item.find_first_not_of(" ") == std::string::npos) {
+            continue;
+        }
+        std::size_t used = 0;
+        const long v = std::stol(item, &used);
+        if (item.find_first_not_of(" ", used) != std::string::npos || v < 0 || v > INT32_MAX) {
+            throw std::invalid_argument("not a token id: '" + item + "'");
+        }
+        ids.push_back(static_cast<std::int32_t>(v));
+    }
+    return ids;
+}
+
+std::string human_bytes(double bytes) {
+    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    int u = 0;
+    while (bytes >= 1024.0 && u < 4) {
+        bytes /= 1024.0;
+        ++u;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), u == 0 ? "%.0f %s" : "%.2f %s", bytes, units[u]);
+    return buf;
+}
+
+int run_info(const std::string& path, std::int64_t ctx) {
+    const auto m = deepdesk::model::load(path);
+    const auto& c = m->config();
+    std::map<std::string, std::pair<int, std::uint64_t>> types;  // name -> (tensors, bytes)
+    std::uint64_t weight_bytes = 0;
+    for (const auto* t : m->file().tensors()) {
+        auto& e = types[deepdesk::type_name(static_cast<std::uint32_t>(t->type))];
+        ++e.first;
+        e.second += t->size;
+        weight_bytes += t->size;
+    }
+    const std::uint64_t kv = m->impl().kv_bytes_per_token();
+    const std::int64_t n_ctx = ctx > 0 ? ctx : c.n_ctx_train;
+    std::printf("file:            %s (%zu part%s, %s)\n", path.c_str(), m->file().part_count(),
+                m->file().part_count() == 1 ? "" : "s",
+                human_bytes(static_cast<double>(m->file().total_bytes())).c_str());
+    std::printf("name:            %s\n", c.name.empty() ? "(none)" : c.name.c_str());
+    std::printf("architecture:    %s\n", c.architecture.c_str());
+    std::printf("parameters:      %.3f B (%llu)\n", static_cast<double>(m->parameter_count()) / 1e9,
+                static_cast<unsigned long long>(m->parameter_count()));
+    std::printf("layers:          %lld, hidden %lld, heads %lld (kv %lld) x %lld, ffn %lld, vocab %lld\n",
+                static_cast<long long>(c.n_layer), static_cast<long long>(c.n_embd), static_cast<long long>(c.n_head),
+                static_cast<long long>(c.n_head_kv), static_cast<long long>(c.head_dim), static_cast<long long>(c.n_ff),
+                static_cast<long long>(c.n_vocab));
+    std::printf("context length:  %lld (trained)\n", static_cast<long long>(c.n_ctx_train));
+    std::printf("tensor types:   ");
+    for (const auto& [name, e] : types) {
+        std::printf(" %s x%d (%s)", name.c_str(), e.first, human_bytes(static_cast<double>(e.second)).c_str());
+    }
+    std::printf("\n");
+    std::printf("KV bytes/token:  %llu (f16 cache)\n", static_cast<unsigned long long>(kv));
+    std::printf("RAM at ctx %lld: %s (weights %s + KV %s)\n", static_cast<long long>(n_ctx),
+                human_bytes(static_cast<double>(weight_bytes + kv * static_cast<std::uint64_t>(n_ctx))).c_str(),
+                human_bytes(static_cast<double>(weight_bytes)).c_str(),
+                human_bytes(static_cast<double>(kv * static_cast<std::uint64_t>(n_ctx))).c_str());
+    return 0;
+}
+
+int run_logits(const std::string& path, const std::string& ids_text, const std::string& out_path, int threads) {
+    const auto m = deepdesk::model::load(path);
+    std::vector<std::int32_t> ids = parse_ids(ids_text);
+    if (ids.empty()) {
+        throw std::invalid_argument("--ids gave no token ids");
+    }
+    deepdesk::session_params p;
+    p.n_ctx = static_cast<std::int64_t>(ids.size());
+    p.n_threads = threads;
+    deepdesk::session s(*m, p);
+    s.evaluate(ids);
+    std::ofstream out(out_path, std::ios::binary | std::ios::trunc);
+    const auto logits = s.logits();
+    out.write(reinterpret_cast<const char*>(logits.data()),
+              static_cast<std::streamsize>(logits.size() * sizeof(float)));
+    if (!out) {
+        throw std::runtime_error("cannot write " + out_path);
+    }
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        std::printf(i ? " %d" : "%d", ids[i]);
+    }
+    std::printf("\n");
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -36,10 +136,35 @@ int main(int argc, char** argv) {
 
     CLI::App* cpu = app.add_subcommand("cpu", "Show the CPU features found and the kernels chosen");
 
+    CLI::App* info = app.add_subcommand("info", "Describe a GGUF model: architecture, size, types, memory");
+    std::string info_model;
+    std::int64_t info_ctx = 0;
+    info->add_option("model", info_model, "GGUF file (any part of a split model)")->required();
+    info->add_option("-c,--ctx", info_ctx, "Context length for the RAM estimate (default: the trained one)");
+
+    CLI::App* logits = app.add_subcommand("logits", "Evaluate a prompt and write the last position's logits");
+    std::string logits_model, logits_ids, logits_out;
+    int logits_threads = 0;
+    logits->add_option("-m,--model", logits_model, "GGUF model file")->required();
+    logits->add_option("--ids", logits_ids, "Prompt token ids, comma separated (BOS included as given)")->required();
+    logits->add_option("-o,--output", logits_out, "Output file: little-endian float32 logits")->required();
+    logits->add_option("-t,--threads", logits_threads, "Threads (default: all)");
+
     CLI11_PARSE(app, argc, argv);
 
-    if (cpu->parsed()) {
-        return run_cpu();
+    try {
+        if (cpu->parsed()) {
+            return run_cpu();
+        }
+        if (info->parsed()) {
+            return run_info(info_model, info_ctx);
+        }
+        if (logits->parsed()) {
+            return run_logits(logits_model, logits_ids, logits_out, logits_threads);
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "deepdesk-cli: %s\n", e.what());
+        return 1;
     }
     return 1;
 }

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// A loaded model: its configuration, weight views into the mapped GGUF file, and the
+// architecture code that runs it. Immutable once loaded; sessions hold the run state.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "engine/gguf.h"
+#include "engine/ops.h"
+#include "engine/tensor.h"
+#include "engine/thread_pool.h"
+
+namespace deepdesk {
+
+// A model file that cannot be used: names the file and what is wrong with it.
+class model_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct model_config {
+    std::string architecture;  // general.architecture
+    std::string name;          // general.name
+    std::int64_t n_vocab = 0;
+    std::int64_t n_ctx_train = 0;
+    std::int64_t n_embd = 0;
+    std::int64_t n_layer = 0;
+    std::int64_t n_head = 0;
+    std::int64_t n_head_kv = 0;
+    std::int64_t head_dim = 0;  // key/value length per head
+    std::int64_t n_ff = 0;
+    float norm_eps = 1e-6f;
+    ops::rope_params rope;  // freq_factors set when the model has rope_freqs
+    std::int32_t bos_token = -1;
+    std::int32_t eos_token = -1;
+    bool add_bos = false;
+};
+
+// Per-session mutable state an architecture needs (KV cache, activations).
+class run_state {
+public:
+    virtual ~run_state() = default;
+};
+
+struct run_state_params {
+    std::int64_t n_ctx = 4096;   // positions the KV cache holds
+    std::int64_t n_batch = 256;  // tokens evaluated per forward call, at most
+    int n_threads = 1;
+};
+
+class model;
+
+// What each architecture implements (engine/models/<arch>.cpp).
+class architecture_impl {
+public:
+    virtual ~architecture_impl() = default;
+    virtual std::unique_ptr<run_state> make_state(const run_state_params& params) const = 0;
+    // Evaluates tokens at positions [pos, pos + tokens.size()) (at most n_batch of them), updating
+    // the cache; writes the last token's logits (n_vocab) to `logits`.
+    virtual void forward(run_state& state, std::span<const std::int32_t> tokens, std::int64_t pos, float* logits,
+                         thread_pool& pool) const = 0;
+    // Bytes the KV cache keeps per token over all layers.
+    virtual std::uint64_t kv_bytes_per_token() const = 0;
+};
+
+class model {
+public:
+    // Opens and validates a GGUF model. Throws model_error or gguf::gguf_error.
+    static std::unique_ptr<model> load(const std::string& path);
+
+    const model_config& config() const { return m_config; }
+    const gguf::model_file& file() const { return *m_file; }
+    const architecture_impl& impl() const { return *m_impl; }
+    const std::string& path() const { return m_path; }
+
+    // Parameters stored in the file (elements of all tensors).
+    std::uint64_t parameter_count() const;
+
+    // Tensor look-ups used by the architecture loaders; the errors name the file and tensor.
+    const gguf::tensor_info& tensor(const std::string& name) const;
+    const gguf::tensor_info* find_tensor(const std::string& name) const;
+    // A 2-D weight (rows, cols), checked against the expected shape and the supported types.
+    weight_view matrix(const std::string& name, std::int64_t cols, std::int64_t rows) const;
+    // A 1-D tensor of `n` values as f32 (copied: norms and biases are small).
+    std::vector<float> vector(const std::string& name, std::int64_t n) const;
+    [[noreturn]] void fail(const std::string& problem) const;
+
+    // Used by the loaders.
+    model_config& mutable_config() { return m_config; }
+    std::vector<float>& storage() { return m_storage; }
+
+private:
+    std::string m_path;
+    std::unique_ptr<gguf::model_file> m_file;
+    model_config m_config;
+    std::unique_ptr<architecture_impl> m_impl;
+    std::vector<float> m_storage;  // rope frequency factors
+};
+
+// Architecture loaders (engine/models/*.cpp): read the configuration and weights.
+std::unique_ptr<architecture_impl> load_llama(model& m);
+std::unique_ptr<architecture_impl> load_qwen2(model& m);
+
+}  // namespace deepdesk

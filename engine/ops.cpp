@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/ops.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "engine/kernels/convert.h"
+#include "engine/kernels/dequant.h"
+#include "engine/kernels/quant_dot.h"
+
+namespace deepdesk::ops {
+
+void rms_norm(const float* x, const float* w, float* y, std::int64_t n, float eps) {
+    double sum = 0.0;
+    for (std::int64_t i = 0; i < n; ++i) {
+        sum += static_cast<double>(x[i]) * x[i];
+    }
+    const float scale = 1.0f / std::sqrt(static_cast<float>(sum / static_cast<double>(n)) + eps);
+    for (std::int64_t i = 0; i < n; ++i) {
+        y[i] = x[i] * scale * w[i];
+    }
+}
+
+void dequantize_row(const weight_view& w, std::int64_t r, float* dst) {
+    if (w.type == tensor_type::f16) {
+        kernels::convert_kernels().f16_to_f32(reinterpret_cast<const std::uint16_t*>(w.row(r)), dst,
+                                              static_cast<std::size_t>(w.cols));
+        return;
+    }
+    kernels::dequantize_row_ref(w.type, w.row(r), dst, static_cast<std::size_t>(w.cols));
+}
+
+std::size_t matmul_scratch_bytes(const weight_view& w, std::int64_t n_tokens) {
+    return kernels::activation_row_bytes(w.type, static_cast<std::size_t>(w.cols)) * static_cast<std::size_t>(n_tokens);
+}
+
+void matmul(const weight_view& w, const float* x, std::int64_t n_tokens, float* y, void* scratch, thread_pool& pool) {
+    // Activations are quantized once per token, in the type the weight's dot product expects.
+    const std::size_t act_bytes = kernels::activation_row_bytes(w.type, static_cast<std::size_t>(w.cols));
+    auto* act = static_cast<std::uint8_t*>(scratch);
+    for (std::int64_t t = 0; t < n_tokens; ++t) {
+        kernels::quantize_activation_ref(w.type, x + t * w.cols, act + static_cast<std::size_t>(t) * act_bytes,
+                                         static_cast<std::size_t>(w.cols));
+    }
+    pool.parallel_for(w.rows, [&](int, std::int64_t begin, std::int64_t end) {
+        for (std::int64_t r = begin; r < end; ++r) {
+            const std::uint8_t* row = w.row(r);
+            for (std::int64_t t = 0; t < n_tokens; ++t) {
+                y[t * w.rows + r] = kernels::vec_dot_ref(w.type, row, act + static_cast<std::size_t>(t) * act_bytes,
+                                                         static_cast<std::size_t>(w.cols));
+            }
+        }
+    });
+}
+
+void add_bias(float* y, const float* b, std::int64_t n_tokens, std::int64_t n) {
+    for (std::int64_t t = 0; t < n_tokens; ++t) {
+        for (std::int64_t i = 0; i < n; ++i) {
+            y[t * n + i] += b[i];
+        }
+    }
+}
+
+void rope(float* x, int n_heads, int head_dim, std::int64_t pos, const rope_params& p) {
+    const int half = p.dims / 2;
+    const float position = static_cast<float>(pos) * p.position_scale;
+    for (int i = 0; i < half; ++i) {
+        float theta = position * std::pow(p.freq_base, -2.0f * static_cast<float>(i) / static_cast<float>(p.dims));
+        if (p.freq_factors != nullptr) {
+            theta /= p.freq_factors[i];
+        }
+        const float c = std::cos(theta);
+        const float s = std::sin(theta);
+        for (int h = 0; h < n_heads; ++h) {
+            float* v = x + static_cast<std::ptrdiff_t>(h) * head_dim;
+            const int a = p.style == rope_style::adjacent ? 2 * i : i;
+            const int b = p.style == rope_style::adjacent ? 2 * i + 1 : i + half;
+            const float x0 = v[a];
+            const float x1 = v[b];
+            v[a] = x0 * c - x1 * s;
+            v[b] = x0 * s + x1 * c;
+        }
+    }
+}
+
+void swiglu(const float* gate, const float* up, float* out, std::int64_t n) {
+    for (std::int64_t i = 0; i < n; ++i) {
+        const float g = gate[i];
+        out[i] = g / (1.0f + std::exp(-g)) * up[i];
+    }
+}
+
+void softmax(float* x, std::int64_t n) {
+    const float max = *std::max_element(x, x + n);
+    double sum = 0.0;
+    for (std::int64_t i = 0; i < n; ++i) {
+        x[i] = std::exp(x[i] - max);
+        sum += x[i];
+    }
+    const float inv = static_cast<float>(1.0 / sum);
+    for (std::int64_t i = 0; i < n; ++i) {
+        x[i] *= inv;
+    }
+}
+
+}  // namespace deepdesk::ops

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// A persistent pool of worker threads. parallel_for splits [0, n) into one contiguous chunk per
+// thread (the caller works too) and returns when all chunks are done. No allocation per call.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace deepdesk {
+
+class thread_pool {
+public:
+    // n_threads <= 0: one per hardware thread.
+    explicit thread_pool(int n_threads);
+    ~thread_pool();
+    thread_pool(const thread_pool&) = delete;
+    thread_pool& operator=(const thread_pool&) = delete;
+
+    int size() const { return m_n_threads; }
+
+    // fn(thread_index, begin, end) for the chunks of [0, n).
+    template <typename Fn>
+    void parallel_for(std::int64_t n, Fn&& fn) {
+        if (n <= 0) {
+            return;
+        }
+        run(n, &fn, [](void* ctx, int thread, std::int64_t begin, std::int64_t end) {
+            (*static_cast<std::remove_reference_t<Fn>*>(ctx))(thread, begin, end);
+        });
+    }
+
+private:
+    using trampoline = void (*)(void*, int, std::int64_t, std::int64_t);
+    void run(std::int64_t n, void* ctx, trampoline call);
+    void worker(int index);
+    void chunk(int index, std::int64_t& begin, std::int64_t& end) const;
+
+    int m_n_threads;
+    std::vector<std::thread> m_threads;
+    std::mutex m_mutex;
+    std::condition_variable m_start;
+    std::condition_variable m_done;
+    std::uint64_t m_generation = 0;
+    int m_pending = 0;
+    bool m_stop = false;
+    std::int64_t m_n = 0;
+    void* m_ctx = nullptr;
+    trampoline m_call = nullptr;
+};
+
+}  // namespace deepdesk
