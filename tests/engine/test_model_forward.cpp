@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The engine's forward pass against the double-precision reference on tiny models the test writes:
+// every supported tensor type, both architectures, rope variants, tied output; plus bad files.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "engine/model.h"
+#include "engine/session.h"
+#include "tests/support/tiny_models.h"
+
+namespace deepdesk {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::make_tiny_model;
+using testing::tiny_spec;
+
+class ModelFiles : public ::testing::Test {
+protected:
+    void SetUp() override {
+        const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+        std::string name = std::string(info->test_suite_name()) + "-" + info->name();
+        for (auto& ch : name) {
+            if (!std::isalnum(static_cast<unsigned char>(ch))) {
+                ch = '_';
+            }
+        }
+        m_dir = fs::temp_directory_path() / ("deepdesk-model-" + std::to_string(::getpid()) + "-" + name);
+        fs::create_directories(m_dir);
+    }
+    void TearDown() override { fs::remove_all(m_dir); }
+    std::string path(const std::string& n) const { return (m_dir / n).string(); }
+    fs::path m_dir;
+};
+
+double cosine(std::span<const float> a, const std::vector<double>& b) {
+    double ab = 0, aa = 0, bb = 0;
+    for (std::size_t i = 0; i < b.size(); ++i) {
+        ab += a[i] * b[i];
+        aa += static_cast<double>(a[i]) * a[i];
+        bb += b[i] * b[i];
+    }
+    return ab / std::sqrt(aa * bb);
+}
+
+const std::vector<std::int32_t> k_prompt{1, 17, 250, 3, 99, 42, 7, 123};
+
+struct forward_case {
+    std::string arch;
+    tensor_type type;
+    double min_cosine;
+};
+
+class ForwardVsReference : public ModelFiles, public ::testing::WithParamInterface<forward_case> {};
+
+TEST_P(ForwardVsReference, LogitsMatchTheDoublePrecisionReference) {
+    const forward_case& fc = GetParam();
+    tiny_spec spec;
+    spec.arch = fc.arch;
+    spec.type = fc.type;
+    const auto tm = make_tiny_model(spec);
+    tm.writer.write(path("m.gguf"));
+    const auto m = model::load(path("m.gguf"));
+    session_params p;
+    p.n_ctx = 64;
+    p.n_threads = 2;
+    session batched(*m, p);
+    batched.evaluate(k_prompt);
+    const auto want = testing::reference_forward(tm).run(k_prompt);
+    EXPECT_GE(cosine(batched.logits(), want), fc.min_cosine);
+
+    // Token by token through the cache gives the same logits as the whole batch at once.
+    session stepwise(*m, p);
+    for (const std::int32_t t : k_prompt) {
+        stepwise.evaluate(std::span(&t, 1));
+    }
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        ASSERT_NEAR(stepwise.logits()[i], batched.logits()[i], 1e-4) << "logit " << i;
+    }
+}
+
+std::vector<forward_case> all_cases() {
+    std::vector<forward_case> out;
+    for (const char* arch : {"llama", "qwen2"}) {
+        out.push_back({arch, tensor_type::f32, 0.99999});
+        out.push_back({arch, tensor_type::f16, 0.9999});
+        out.push_back({arch, tensor_type::bf16, 0.999});
+        for (const auto& l : testing::quantized_layouts()) {
+            out.push_back({arch, l.type, 0.995});  // activations are quantized to 8 bits
+        }
+    }
+    return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(AllTypes, ForwardVsReference, ::testing::ValuesIn(all_cases()), [](const auto& param_info) {
+    return param_info.param.arch + "_" + std::string(traits_of(param_info.param.type).name);
+});
+
+TEST_F(ModelFiles, RopeVariantsAndTiedOutput) {
+    for (int variant = 0; variant < 3; ++variant) {
+        tiny_spec spec;
+        spec.type = tensor_type::f32;
+        spec.rope_dims = 32;                                   // partial rotation
+        spec.linear_rope_factor = variant == 0 ? 4.0f : 0.0f;  // DeepSeek-Coder
+        spec.rope_freqs = variant == 1;                        // R1-Distill-Llama
+        spec.tied_output = variant == 2;
+        spec.arch = variant == 2 ? "qwen2" : "llama";
+        const auto tm = make_tiny_model(spec);
+        tm.writer.write(path("v.gguf"));
+        const auto m = model::load(path("v.gguf"));
+        session s(*m, {64, 16, 1});
+        s.evaluate(k_prompt);
+        EXPECT_GE(cosine(s.logits(), testing::reference_forward(tm).run(k_prompt)), 0.99999) << "variant " << variant;
+    }
+}
+
+std::string load_error(const std::string& p) {
+    try {
+        (void)model::load(p);
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    return {};
+}
+
+TEST_F(ModelFiles, BadModelsGiveClearErrors) {
+    tiny_spec spec;
+    {
+        auto tm = make_tiny_model(spec);
+        testing::gguf_writer w;  // everything but one tensor
+        w.add_string("general.architecture", "llama");
+        w.add_u32("llama.embedding_length", 256);
+        w.add_u32("llama.block_count", 1);
+        w.add_u32("llama.feed_forward_length", 512);
+        w.add_u32("llama.attention.head_count", 4);
+        w.add_f32_tensor("token_embd.weight", {256, 10}, std::vector<float>(2560, 0.1f));
+        w.add_f32_tensor("output_norm.weight", {256}, std::vector<float>(256, 1.0f));
+        w.add_f32_tensor("blk.0.attn_norm.weight", {256}, std::vector<float>(256, 1.0f));
+        w.write(path("missing.gguf"));
+        const std::string err = load_error(path("missing.gguf"));
+        EXPECT_NE(err.find("tensor 'blk.0.attn_q.weight' is missing"), std::string::npos) << err;
+        EXPECT_NE(err.find("missing.gguf"), std::string::npos) << err;
+    }
+    {
+        testing::gguf_writer w;
+        w.add_string("general.architecture", "llama");
+        w.add_u32("llama.embedding_length", 256);
+        w.add_u32("llama.block_count", 1);
+        w.add_u32("llama.feed_forward_length", 512);
+        w.add_u32("llama.attention.head_count", 4);
+        w.add_f32_tensor("token_embd.weight", {256, 10}, std::vector<float>(2560, 0.1f));
+        w.add_f32_tensor("output_norm.weight", {256}, std::vector<float>(256, 1.0f));
+        w.add_f32_tensor("blk.0.attn_norm.weight", {256}, std::vector<float>(256, 1.0f));
+        w.add_f32_tensor("blk.0.attn_q.weight", {256, 128}, std::vector<float>(256 * 128, 0.0f));
+        w.write(path("shape.gguf"));
+        const std::string err = load_error(path("shape.gguf"));
+        EXPECT_NE(err.find("'blk.0.attn_q.weight' has shape [256, 128], expected [256, 256]"), std::string::npos)
+            << err;
+    }
+    {
+        testing::gguf_writer w;
+        w.add_string("general.architecture", "mamba");
+        w.write(path("arch.gguf"));
+        EXPECT_NE(load_error(path("arch.gguf")).find("architecture 'mamba' is not supported"), std::string::npos);
+    }
+    {
+        testing::gguf_writer w;
+        w.add_string("tokenizer.ggml.model", "gpt2");
+        w.write(path("vocab.gguf"));
+        EXPECT_NE(load_error(path("vocab.gguf")).find("vocabulary-only"), std::string::npos);
+    }
+    {
+        const auto tm = make_tiny_model(spec);
+        auto bytes = tm.writer.bytes();
+        bytes.resize(bytes.size() / 2);
+        std::ofstream(path("cut.gguf"), std::ios::binary)
+            .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+        EXPECT_NE(load_error(path("cut.gguf")).find("truncated download"), std::string::npos);
+    }
+    {
+        tiny_spec q = spec;
+        q.type = tensor_type::q4_k;
+        auto tm = make_tiny_model(q);
+        (void)tm;
+        testing::gguf_writer w;
+        w.add_string("general.architecture", "llama");
+        w.add_u32("llama.embedding_length", 256);
+        w.add_u32("llama.block_count", 1);
+        w.add_u32("llama.feed_forward_length", 512);
+        w.add_u32("llama.attention.head_count", 4);
+        w.add_tensor("token_embd.weight", 10 /*Q2_K*/, {256, 10}, std::vector<std::uint8_t>(840, 0));
+        w.write(path("q2k.gguf"));
+        EXPECT_NE(load_error(path("q2k.gguf")).find("Q2_K, which DeepDesk cannot run yet"), std::string::npos)
+            << load_error(path("q2k.gguf"));
+    }
+}
+
+TEST_F(ModelFiles, SessionRefusesBadTokensAndAFullContext) {
+    const auto tm = make_tiny_model(tiny_spec{});
+    tm.writer.write(path("m.gguf"));
+    const auto m = model::load(path("m.gguf"));
+    session s(*m, {8, 4, 1});
+    const std::vector<std::int32_t> bad{1, 300};
+    EXPECT_THROW(s.evaluate(bad), session_error);
+    EXPECT_EQ(s.n_past(), 0) << "nothing was evaluated";
+    s.evaluate(std::vector<std::int32_t>{1, 2, 3, 4, 5, 6});
+    try {
+        s.evaluate(std::vector<std::int32_t>{1, 2, 3});
+        FAIL() << "overfilled the context";
+    } catch (const session_error& e) {
+        EXPECT_NE(std::string(e.what()).find("context is full"), std::string::npos);
+    }
+    EXPECT_EQ(s.n_past(), 6);
+    s.truncate(2);
+    EXPECT_EQ(s.n_past(), 2);
+    s.evaluate(std::vector<std::int32_t>{9, 9, 9});
+    EXPECT_EQ(s.n_past(), 5);
+}
+
+}  // namespace
+}  // namespace deepdesk
