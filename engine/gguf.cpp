@@ -7,9 +7,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <limits>
-#include <regex>
 
 namespace deepdesk::gguf {
 namespace {
@@ -444,21 +444,37 @@ mapped_file::~mapped_file() {
 }
 
 std::optional<std::vector<std::string>> split_part_paths(const std::string& path) {
-    static const std::regex pattern(R"((.*)-(\d{5})-of-(\d{5})\.gguf)");
-    std::smatch m;
-    if (!std::regex_match(path, m, pattern)) {
+    // "<prefix>-NNNNN-of-NNNNN.gguf"
+    constexpr std::string_view suffix = ".gguf";
+    constexpr std::size_t tail = 20;  // "-00001-of-00003.gguf"
+    if (path.size() <= tail || path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0) {
         return std::nullopt;
     }
-    const int count = std::stoi(m[3].str());
-    const int no = std::stoi(m[2].str());
-    if (count < 1 || no < 1 || no > count) {
+    const std::string_view t(path.data() + path.size() - tail, tail);
+    const auto digits = [&](std::size_t at) {
+        int v = 0;
+        for (std::size_t i = at; i < at + 5; ++i) {
+            if (t[i] < '0' || t[i] > '9') {
+                return -1;
+            }
+            v = v * 10 + (t[i] - '0');
+        }
+        return v;
+    };
+    if (t[0] != '-' || t.substr(6, 4) != "-of-") {
         return std::nullopt;
     }
+    const int no = digits(1);
+    const int count = digits(10);
+    if (no < 1 || count < 1 || no > count) {
+        return std::nullopt;
+    }
+    const std::string prefix = path.substr(0, path.size() - tail);
     std::vector<std::string> out;
     for (int i = 1; i <= count; ++i) {
-        char suffix[32];
-        std::snprintf(suffix, sizeof(suffix), "-%05d-of-%05d.gguf", i, count);
-        out.push_back(m[1].str() + suffix);
+        char part[64];
+        std::snprintf(part, sizeof(part), "-%05d-of-%05d.gguf", i, count);
+        out.push_back(prefix + part);
     }
     return out;
 }

@@ -75,13 +75,19 @@ std::unique_ptr<model> model::load(const std::string& path) {
     }
     m->m_config.architecture = std::string(*arch);
     m->m_config.name = std::string(f.get_string("general.name").value_or(""));
+    using loader = std::unique_ptr<architecture_impl> (*)(model&);
+    loader load_arch = nullptr;
     if (*arch == "llama") {
-        m->m_impl = load_llama(*m);
+        load_arch = load_llama;
     } else if (*arch == "qwen2") {
-        m->m_impl = load_qwen2(*m);
+        load_arch = load_qwen2;
     } else {
         m->fail("architecture '" + std::string(*arch) + "' is not supported (supported: llama, qwen2)");
     }
+    if (m->m_file->tensors().empty()) {
+        m->fail("the file holds no tensors (a vocabulary-only file?)");
+    }
+    m->m_impl = load_arch(*m);
     return m;
 }
 

@@ -10,10 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "engine/cli/bench.h"
 #include "engine/cpu_features.h"
 #include "engine/gguf.h"
 #include "engine/kernels/convert.h"
 #include "engine/model.h"
+#include "engine/sampler.h"
 #include "engine/session.h"
 #include "engine/version.h"
 
@@ -42,8 +44,13 @@ std::vector<std::int32_t> parse_ids(const std::string& text) {
             continue;
         }
         std::size_t used = 0;
-        const long v = std::stol(item, &used);
-        if (item.find_first_not_of(" ", used) != std::string::npos || v < 0 || v > INT32_MAX) {
+        long v = -1;
+        try {
+            v = std::stol(item, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (used == 0 || item.find_first_not_of(" ", used) != std::string::npos || v < 0 || v > INT32_MAX) {
             throw std::invalid_argument("not a token id: '" + item + "'");
         }
         ids.push_back(static_cast<std::int32_t>(v));
@@ -126,6 +133,63 @@ int run_logits(const std::string& path, const std::string& ids_text, const std::
     return 0;
 }
 
+struct run_options {
+    std::string model;
+    std::string prompt;
+    std::string prompt_ids;
+    int n_predict = 128;
+    float temperature = 0.8f;
+    std::uint64_t seed = 0;
+    bool print_ids = false;
+    int threads = 0;
+    std::int64_t ctx = 0;
+};
+
+int run_generate(const run_options& o) {
+    if (!o.prompt.empty()) {
+        throw std::invalid_argument("-p needs the tokenizer, which this build does not have yet; pass --prompt-ids");
+    }
+    const auto m = deepdesk::model::load(o.model);
+    const auto& c = m->config();
+    std::vector<std::int32_t> prompt = parse_ids(o.prompt_ids);
+    if (prompt.empty()) {
+        throw std::invalid_argument("--prompt-ids gave no token ids");
+    }
+    deepdesk::session_params sp;
+    sp.n_ctx = o.ctx > 0
+                   ? o.ctx
+                   : std::min<std::int64_t>(c.n_ctx_train, static_cast<std::int64_t>(prompt.size()) + o.n_predict);
+    sp.n_threads = o.threads;
+    deepdesk::session s(*m, sp);
+    deepdesk::sampler_params pp = deepdesk::default_sampler_params();
+    pp.temperature = o.temperature;
+    pp.seed = o.seed;
+    deepdesk::sampler smp(pp, c.n_vocab);
+    s.evaluate(prompt);
+    std::vector<std::int32_t> generated;
+    for (int i = 0; i < o.n_predict; ++i) {
+        const std::int32_t next = smp.sample(s.logits(), s.tokens());
+        if (next == c.eos_token) {
+            break;
+        }
+        generated.push_back(next);
+        if (s.n_past() >= sp.n_ctx) {
+            std::fprintf(stderr, "deepdesk-cli: stopped: the context (%lld tokens) is full\n",
+                         static_cast<long long>(sp.n_ctx));
+            break;
+        }
+        s.evaluate(std::span(&next, 1));
+    }
+    if (!o.print_ids) {
+        std::fprintf(stderr, "deepdesk-cli: no tokenizer yet; printing the generated ids\n");
+    }
+    for (std::size_t i = 0; i < generated.size(); ++i) {
+        std::printf(i ? " %d" : "%d", generated[i]);
+    }
+    std::printf("\n");
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -150,6 +214,27 @@ int main(int argc, char** argv) {
     logits->add_option("-o,--output", logits_out, "Output file: little-endian float32 logits")->required();
     logits->add_option("-t,--threads", logits_threads, "Threads (default: all)");
 
+    CLI::App* run = app.add_subcommand("run", "Generate tokens after a prompt");
+    run_options ro;
+    run->add_option("-m,--model", ro.model, "GGUF model file")->required();
+    auto* prompt_opt = run->add_option("-p,--prompt", ro.prompt, "Prompt text");
+    auto* ids_opt = run->add_option("--prompt-ids", ro.prompt_ids, "Prompt token ids, comma separated");
+    prompt_opt->excludes(ids_opt);
+    run->add_option("-n,--n-predict", ro.n_predict, "Tokens to generate at most")->check(CLI::Range(1, 1 << 20));
+    run->add_option("--temp", ro.temperature, "Temperature (0: greedy)")->check(CLI::Range(0.0, 10.0));
+    run->add_option("--seed", ro.seed, "Sampling seed");
+    run->add_flag("--ids", ro.print_ids, "Print the generated token ids");
+    run->add_option("-t,--threads", ro.threads, "Threads (default: all)");
+    run->add_option("-c,--ctx", ro.ctx, "Context length (default: prompt + n-predict)");
+
+    CLI::App* bench = app.add_subcommand("bench", "Measure prompt and generation speed against the memory limit");
+    deepdesk::cli::bench_options bo;
+    bench->add_option("-m,--model", bo.model, "GGUF model file")->required();
+    bench->add_option("-p,--n-prompt", bo.n_prompt, "Prompt tokens")->check(CLI::Range(1, 1 << 16));
+    bench->add_option("-n,--n-gen", bo.n_gen, "Generated tokens")->check(CLI::Range(1, 1 << 16));
+    bench->add_option("-t,--threads", bo.threads, "Threads")->check(CLI::Range(1, 1024));
+    bench->add_flag("--json", bo.json, "Print one JSON object");
+
     CLI11_PARSE(app, argc, argv);
 
     try {
@@ -161,6 +246,15 @@ int main(int argc, char** argv) {
         }
         if (logits->parsed()) {
             return run_logits(logits_model, logits_ids, logits_out, logits_threads);
+        }
+        if (bench->parsed()) {
+            return deepdesk::cli::run_bench(bo);
+        }
+        if (run->parsed()) {
+            if (ro.prompt.empty() && ro.prompt_ids.empty()) {
+                throw std::invalid_argument("give a prompt: -p TEXT or --prompt-ids 1,2,3");
+            }
+            return run_generate(ro);
         }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "deepdesk-cli: %s\n", e.what());

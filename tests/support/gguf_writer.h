@@ -62,6 +62,21 @@ public:
         m_data.insert(m_data.end(), bytes.begin(), bytes.end());
         ++m_n_tensors;
     }
+    // A tensor whose `nbytes` of data the caller writes after the header (streamed writers): only
+    // its info is recorded; bytes() then holds the header alone if no tensor carries data.
+    void add_tensor_info(const std::string& name, std::uint32_t type, const std::vector<std::int64_t>& ne,
+                         std::uint64_t nbytes) {
+        put_string(m_info, name);
+        put(m_info, static_cast<std::uint32_t>(ne.size()));
+        for (auto d : ne) {
+            put(m_info, d);
+        }
+        put(m_info, type);
+        const std::uint64_t offset = (m_streamed + m_alignment - 1) / m_alignment * m_alignment;
+        put(m_info, offset);
+        m_streamed = offset + nbytes;
+        ++m_n_tensors;
+    }
     // An f32 tensor from values.
     void add_f32_tensor(const std::string& name, const std::vector<std::int64_t>& ne, const std::vector<float>& v) {
         std::vector<std::uint8_t> bytes(v.size() * 4);
@@ -100,8 +115,9 @@ public:
 private:
     template <typename T>
     static void put(std::vector<std::uint8_t>& out, const T& v) {
-        const auto* p = reinterpret_cast<const std::uint8_t*>(&v);
-        out.insert(out.end(), p, p + sizeof(T));
+        const std::size_t at = out.size();
+        out.resize(at + sizeof(T));
+        std::memcpy(out.data() + at, &v, sizeof(T));
     }
     static void put_string(std::vector<std::uint8_t>& out, const std::string& s) {
         put(out, static_cast<std::uint64_t>(s.size()));
@@ -121,6 +137,7 @@ private:
     std::uint32_t m_alignment;
     std::uint64_t m_n_kv = 0;
     std::uint64_t m_n_tensors = 0;
+    std::uint64_t m_streamed = 0;
     std::vector<std::uint8_t> m_kv;
     std::vector<std::uint8_t> m_info;
     std::vector<std::uint8_t> m_data;

@@ -1,0 +1,44 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# cli_shared_models.sh CLI SHARED_DIR: drives deepdesk-cli as a user would on the reference models.
+# Exits 77 (skipped) when the reference data is absent.
+set -u
+cli=$1
+models=$2/testdata/models
+if [ ! -f "$models/tiny-llama.f16.gguf" ]; then
+    echo "reference models not found in $models (../shared is absent): skipped"
+    exit 77
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+json=$(tr -d '\n ' < "$models/tiny-llama.f16.json")
+ids=$(echo "$json" | sed -n 's/.*"prompt_ids":\[\([0-9,]*\)\].*/\1/p')
+greedy=$(echo "$json" | sed -n 's/.*"greedy_32":\[\([0-9,]*\)\].*/\1/p' | tr ',' ' ')
+[ -n "$ids" ] && [ -n "$greedy" ] || fail "cannot read the reference json"
+
+out=$("$cli" info "$models/tiny-llama.f16.gguf") || fail "info failed"
+echo "$out" | grep -q "architecture: *llama" || fail "info: no architecture line: $out"
+echo "$out" | grep -q "KV bytes/token: *256 " || fail "info: wrong KV bytes per token: $out"
+"$cli" info "$models/small-qwen2.q4_k_m.gguf" | grep -q "Q4_K x25" || fail "info: tensor types"
+
+printed=$("$cli" logits -m "$models/tiny-llama.f16.gguf" --ids "$ids" -o "$tmp/l.f32") || fail "logits failed"
+[ "$printed" = "$(echo "$ids" | tr ',' ' ')" ] || fail "logits printed '$printed'"
+[ "$(wc -c < "$tmp/l.f32")" -eq $((32256 * 4)) ] || fail "logits file has the wrong size"
+
+gen=$("$cli" run -m "$models/tiny-llama.f16.gguf" --prompt-ids "$ids" -n 32 --temp 0 --ids) || fail "run failed"
+[ "$gen" = "$greedy" ] || fail "greedy run gave '$gen', llama.cpp gave '$greedy'"
+a=$("$cli" run -m "$models/tiny-llama.f16.gguf" --prompt-ids "$ids" -n 12 --seed 9 --ids)
+b=$("$cli" run -m "$models/tiny-llama.f16.gguf" --prompt-ids "$ids" -n 12 --seed 9 --ids)
+[ "$a" = "$b" ] || fail "same seed gave different tokens"
+
+head -c 100000 "$models/tiny-llama.f16.gguf" > "$tmp/cut.gguf"
+err=$("$cli" info "$tmp/cut.gguf" 2>&1) && fail "a truncated file was accepted"
+echo "$err" | grep -q "cut.gguf" || fail "the error does not name the file: $err"
+err=$("$cli" logits -m "$models/tiny-llama.f16.gguf" --ids 1,x -o "$tmp/x" 2>&1) && fail "bad ids were accepted"
+echo "$err" | grep -q "not a token id" || fail "bad ids: $err"
+err=$("$cli" logits -m "$models/tiny-llama.f16.gguf" --ids 1,99999 -o "$tmp/x" 2>&1) && fail "an id past the vocabulary was accepted"
+echo "$err" | grep -q "outside the vocabulary" || fail "id range: $err"
+err=$("$cli" info "$2/testdata/tokenizer/ggml-vocab-deepseek-llm.gguf" 2>&1) && fail "a vocabulary-only file was accepted"
+echo "$err" | grep -q "vocabulary-only" || fail "vocab-only: $err"
+echo "deepdesk-cli: info, logits, run and the error cases behave"
