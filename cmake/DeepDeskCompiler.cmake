@@ -7,6 +7,9 @@ if(DEEPDESK_SANITIZE)
     add_link_options(-fsanitize=address,undefined)
 endif()
 
+# No implicit fused multiply-adds: kernels for different ISA tiers must give the same floats.
+add_compile_options(-ffp-contract=off)
+
 # Fuzz builds: coverage-instrument every project library, not just the fuzz entry points, so
 # libFuzzer sees the parser's branches.
 if(DEEPDESK_BUILD_FUZZERS)

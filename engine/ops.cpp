@@ -43,12 +43,13 @@ void matmul(const weight_view& w, const float* x, std::int64_t n_tokens, float* 
         kernels::quantize_activation_ref(w.type, x + t * w.cols, act + static_cast<std::size_t>(t) * act_bytes,
                                          static_cast<std::size_t>(w.cols));
     }
+    const kernels::dot_fn dot = kernels::dot_kernel(w.type);
     pool.parallel_for(w.rows, [&](int, std::int64_t begin, std::int64_t end) {
         for (std::int64_t r = begin; r < end; ++r) {
             const std::uint8_t* row = w.row(r);
             for (std::int64_t t = 0; t < n_tokens; ++t) {
-                y[t * w.rows + r] = kernels::vec_dot_ref(w.type, row, act + static_cast<std::size_t>(t) * act_bytes,
-                                                         static_cast<std::size_t>(w.cols));
+                y[t * w.rows + r] =
+                    dot(row, act + static_cast<std::size_t>(t) * act_bytes, static_cast<std::size_t>(w.cols));
             }
         }
     });

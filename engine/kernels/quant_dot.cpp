@@ -331,6 +331,62 @@ void quantize_activation_ref(tensor_type weight, const float* x, void* dst, std:
     }
 }
 
+namespace avx2 {
+float dot_q8_0(const void*, const void*, std::size_t);
+float dot_q4_0(const void*, const void*, std::size_t);
+float dot_q4_k(const void*, const void*, std::size_t);
+float dot_q6_k(const void*, const void*, std::size_t);
+float dot_f16(const void*, const void*, std::size_t);
+}  // namespace avx2
+
+namespace {
+
+template <tensor_type T>
+float ref_of(const void* w, const void* a, std::size_t n) {
+    return vec_dot_ref(T, w, a, n);
+}
+
+}  // namespace
+
+dot_fn dot_kernel_ref(tensor_type weight) {
+    switch (weight) {
+    case tensor_type::f32: return ref_of<tensor_type::f32>;
+    case tensor_type::f16: return ref_of<tensor_type::f16>;
+    case tensor_type::bf16: return ref_of<tensor_type::bf16>;
+    case tensor_type::q4_0: return ref_of<tensor_type::q4_0>;
+    case tensor_type::q4_1: return ref_of<tensor_type::q4_1>;
+    case tensor_type::q5_0: return ref_of<tensor_type::q5_0>;
+    case tensor_type::q5_1: return ref_of<tensor_type::q5_1>;
+    case tensor_type::q8_0: return ref_of<tensor_type::q8_0>;
+    case tensor_type::iq4_nl: return ref_of<tensor_type::iq4_nl>;
+    case tensor_type::q4_k: return ref_of<tensor_type::q4_k>;
+    case tensor_type::q5_k: return ref_of<tensor_type::q5_k>;
+    case tensor_type::q6_k: return ref_of<tensor_type::q6_k>;
+    case tensor_type::iq4_xs: return ref_of<tensor_type::iq4_xs>;
+    default: break;
+    }
+    throw std::invalid_argument("no dot product for " + std::string(traits_of(weight).name));
+}
+
+dot_fn dot_kernel(tensor_type weight, isa_level isa) {
+#if defined(__x86_64__)
+    if (isa >= isa_level::avx2) {
+        switch (weight) {
+        case tensor_type::q8_0: return avx2::dot_q8_0;
+        case tensor_type::q4_0: return avx2::dot_q4_0;
+        case tensor_type::q4_k: return avx2::dot_q4_k;
+        case tensor_type::q6_k: return avx2::dot_q6_k;
+        case tensor_type::f16: return avx2::dot_f16;
+        default: break;
+        }
+    }
+#endif
+    (void)isa;
+    return dot_kernel_ref(weight);
+}
+
+dot_fn dot_kernel(tensor_type weight) { return dot_kernel(weight, active_isa()); }
+
 float vec_dot_ref(tensor_type weight, const void* w, const void* a, std::size_t n) {
     const std::size_t nb32 = n / 32, nb256 = n / 256;
     switch (weight) {

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "engine/cpu_features.h"
 #include "engine/kernels/dequant.h"
 #include "engine/tensor_types.h"
 
@@ -31,6 +32,16 @@ void quantize_activation_ref(tensor_type weight, const float* x, void* dst, std:
 // Dot product of one weight row (n elements, `weight` type) with an activation row from
 // quantize_activation_ref.
 float vec_dot_ref(tensor_type weight, const void* w_row, const void* act, std::size_t n);
+
+// One dot product kernel: weight row (n elements) with a quantized activation row.
+using dot_fn = float (*)(const void* w_row, const void* act, std::size_t n);
+
+// The fastest kernel for `weight` at `isa` (falling back to lower tiers and to the reference).
+dot_fn dot_kernel(tensor_type weight, isa_level isa);
+// The kernel for active_isa().
+dot_fn dot_kernel(tensor_type weight);
+// The reference kernel for `weight` (a function per type, usable as dot_fn).
+dot_fn dot_kernel_ref(tensor_type weight);
 
 // Individual quantizers (also used by tests and by writers of test models).
 void quantize_row_q8_0_ref(const float* x, block_q8_0* y, std::size_t n);

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// AVX2 variants of the quantized dot products (kernels/quant_dot.h). The integer sums are exact
+// and each block's float step is the reference's own expression, so these match the `_ref`
+// functions bit for bit; the f16 variant sums in another order (tested with a tolerance).
+#include <cstring>
+
+#include "engine/kernels/convert.h"
+#include "engine/kernels/quant_dot.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+namespace deepdesk::kernels::avx2 {
+namespace {
+
+#define DD_AVX2 __attribute__((target("avx2,fma,f16c")))
+
+DD_AVX2 inline int hsum_i32(__m256i v) {
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    s = _mm_add_epi32(s, _mm_unpackhi_epi64(s, s));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 1));
+    return _mm_cvtsi128_si32(s);
+}
+
+DD_AVX2 inline float hsum_ps(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+// Sum over 32 lanes of x * y for signed bytes, as 8 i32 partial sums.
+DD_AVX2 inline __m256i dot_i8(__m256i x, __m256i y) {
+    const __m256i ax = _mm256_sign_epi8(x, x);
+    const __m256i sy = _mm256_sign_epi8(y, x);
+    return _mm256_madd_epi16(_mm256_maddubs_epi16(ax, sy), _mm256_set1_epi16(1));
+}
+
+// 16 packed bytes -> 32 nibbles: low nibbles in lanes 0..15, high nibbles in 16..31.
+DD_AVX2 inline __m256i unpack_nibbles(const std::uint8_t* p) {
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m256i both = _mm256_set_m128i(_mm_srli_epi16(b, 4), b);
+    return _mm256_and_si256(both, _mm256_set1_epi8(0x0F));
+}
+
+DD_AVX2 inline float half(std::uint16_t h) { return _cvtsh_ss(h); }
+
+// All eight 6-bit (scale, min) pairs of a Q4_K/Q5_K block (same packing as unpack_scale_min_k4).
+inline void unpack_scales_k4(const std::uint8_t* q, std::uint8_t* sc, std::uint8_t* m) {
+    for (int j = 0; j < 4; ++j) {
+        sc[j] = q[j] & 63;
+        m[j] = q[j + 4] & 63;
+        sc[j + 4] = static_cast<std::uint8_t>((q[j + 8] & 0xF) | ((q[j] >> 6) << 4));
+        m[j + 4] = static_cast<std::uint8_t>((q[j + 8] >> 4) | ((q[j + 4] >> 6) << 4));
+    }
+}
+
+}  // namespace
+
+DD_AVX2 float dot_q8_0(const void* vx, const void* vy, std::size_t n) {
+    const auto* x = static_cast<const block_q8_0*>(vx);
+    const auto* y = static_cast<const block_q8_0*>(vy);
+    float sum = 0.0f;
+    for (std::size_t i = 0; i < n / 32; ++i) {
+        const __m256i qx = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[i].qs));
+        const __m256i qy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[i].qs));
+        const int sumi = hsum_i32(dot_i8(qx, qy));
+        sum += static_cast<float>(sumi) * (half(x[i].d) * half(y[i].d));
+    }
+    return sum;
+}
+
+DD_AVX2 float dot_q4_0(const void* vx, const void* vy, std::size_t n) {
+    const auto* x = static_cast<const block_q4_0*>(vx);
+    const auto* y = static_cast<const block_q8_0*>(vy);
+    float sum = 0.0f;
+    for (std::size_t i = 0; i < n / 32; ++i) {
+        const __m256i qx = _mm256_sub_epi8(unpack_nibbles(x[i].qs), _mm256_set1_epi8(8));
+        const __m256i qy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[i].qs));
+        const int sumi = hsum_i32(dot_i8(qx, qy));
+        sum += static_cast<float>(sumi) * (half(x[i].d) * half(y[i].d));
+    }
+    return sum;
+}
+
+DD_AVX2 float dot_q4_k(const void* vx, const void* vy, std::size_t n) {
+    const auto* x = static_cast<const block_q4_k*>(vx);
+    const auto* y = static_cast<const block_q8_k*>(vy);
+    const __m256i low4 = _mm256_set1_epi8(0x0F);
+    float sum = 0.0f;
+    for (std::size_t i = 0; i < n / 256; ++i) {
+        _mm_prefetch(reinterpret_cast<const char*>(x + i + 4), _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(x + i + 4) + 64, _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(x + i + 4) + 128, _MM_HINT_T0);
+        __m256i acc = _mm256_setzero_si256();
+        int summs = 0;
+        std::uint8_t scs[8], mins[8];
+        unpack_scales_k4(x[i].scales, scs, mins);
+        for (int c = 0; c < 4; ++c) {
+            const int sc1 = scs[2 * c], m1 = mins[2 * c], sc2 = scs[2 * c + 1], m2 = mins[2 * c + 1];
+            const __m256i q = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[i].qs + 32 * c));
+            const __m256i ql = _mm256_and_si256(q, low4);
+            const __m256i qh = _mm256_and_si256(_mm256_srli_epi16(q, 4), low4);
+            const __m256i al = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[i].qs + 64 * c));
+            const __m256i ah = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[i].qs + 64 * c + 32));
+            const __m256i pl = _mm256_madd_epi16(_mm256_maddubs_epi16(ql, al), _mm256_set1_epi16(sc1));
+            const __m256i ph = _mm256_madd_epi16(_mm256_maddubs_epi16(qh, ah), _mm256_set1_epi16(sc2));
+            acc = _mm256_add_epi32(acc, _mm256_add_epi32(pl, ph));
+            summs +=
+                m1 * (y[i].bsums[4 * c] + y[i].bsums[4 * c + 1]) + m2 * (y[i].bsums[4 * c + 2] + y[i].bsums[4 * c + 3]);
+        }
+        const int sumi = hsum_i32(acc);
+        sum += y[i].d * half(x[i].d) * static_cast<float>(sumi) - y[i].d * half(x[i].dmin) * static_cast<float>(summs);
+    }
+    return sum;
+}
+
+DD_AVX2 float dot_q6_k(const void* vx, const void* vy, std::size_t n) {
+    const auto* x = static_cast<const block_q6_k*>(vx);
+    const auto* y = static_cast<const block_q8_k*>(vy);
+    const __m256i low4 = _mm256_set1_epi8(0x0F);
+    const __m256i two = _mm256_set1_epi8(3);
+    const __m256i m32 = _mm256_set1_epi8(32);
+    float sum = 0.0f;
+    for (std::size_t i = 0; i < n / 256; ++i) {
+        for (int line = 0; line < 4; ++line) {
+            _mm_prefetch(reinterpret_cast<const char*>(x + i + 3) + 64 * line, _MM_HINT_T0);
+        }
+        __m256i acc = _mm256_setzero_si256();
+        for (int half = 0; half < 2; ++half) {
+            const std::uint8_t* ql = x[i].ql + 64 * half;
+            const std::uint8_t* qhp = x[i].qh + 32 * half;
+            const std::int8_t* sc = x[i].scales + 8 * half;
+            const std::int8_t* a = y[i].qs + 128 * half;
+            const __m256i l0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ql));
+            const __m256i l1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ql + 32));
+            const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(qhp));
+            const __m256i hs0 = _mm256_slli_epi16(_mm256_and_si256(h, two), 4);
+            const __m256i hs1 = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 2), two), 4);
+            const __m256i hs2 = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 4), two), 4);
+            const __m256i hs3 = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 6), two), 4);
+            const __m256i q[4] = {
+                _mm256_or_si256(_mm256_and_si256(l0, low4), hs0),
+                _mm256_or_si256(_mm256_and_si256(l1, low4), hs1),
+                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), low4), hs2),
+                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), low4), hs3),
+            };
+            for (int g = 0; g < 4; ++g) {
+                const __m256i av = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + 32 * g));
+                // (q - 32) * a = q * a - 32 * a, both within int16 per pair.
+                const __m256i p = _mm256_sub_epi16(_mm256_maddubs_epi16(q[g], av), _mm256_maddubs_epi16(m32, av));
+                // Lanes 0..7 hold elements 0..15 (scale sc[2g]), lanes 8..15 elements 16..31 (sc[2g+1]).
+                const __m256i scales = _mm256_set_m128i(_mm_set1_epi16(sc[2 * g + 1]), _mm_set1_epi16(sc[2 * g]));
+                acc = _mm256_add_epi32(acc, _mm256_madd_epi16(p, scales));
+            }
+        }
+        const int sumi = hsum_i32(acc);
+        sum += half(x[i].d) * y[i].d * static_cast<float>(sumi);
+    }
+    return sum;
+}
+
+DD_AVX2 float dot_f16(const void* vx, const void* vy, std::size_t n) {
+    const auto* x = static_cast<const std::uint16_t*>(vx);
+    const auto* y = static_cast<const std::uint16_t*>(vy);
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m256 x0 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x + i)));
+        const __m256 y0 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(y + i)));
+        const __m256 x1 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x + i + 8)));
+        const __m256 y1 = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(y + i + 8)));
+        acc0 = _mm256_fmadd_ps(x0, y0, acc0);
+        acc1 = _mm256_fmadd_ps(x1, y1, acc1);
+    }
+    float sum = hsum_ps(_mm256_add_ps(acc0, acc1));
+    for (; i < n; ++i) {
+        sum += f16_to_f32(x[i]) * f16_to_f32(y[i]);
+    }
+    return sum;
+}
+
+}  // namespace deepdesk::kernels::avx2
+#endif

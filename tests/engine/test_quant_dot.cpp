@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Quantized dot products: the reference against the plain float dot product of the dequantized
+// rows, and every fast variant against the reference over awkward block counts.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "engine/cpu_features.h"
+#include "engine/kernels/dequant.h"
+#include "engine/kernels/quant_dot.h"
+#include "tests/support/tiny_models.h"
+
+namespace deepdesk::kernels {
+namespace {
+
+const std::vector<tensor_type> k_types{tensor_type::f32,   tensor_type::f16,  tensor_type::bf16, tensor_type::q4_0,
+                                       tensor_type::q4_1,  tensor_type::q5_0, tensor_type::q5_1, tensor_type::q8_0,
+                                       tensor_type::q4_k,  tensor_type::q5_k, tensor_type::q6_k, tensor_type::iq4_nl,
+                                       tensor_type::iq4_xs};
+const std::vector<int> k_block_counts{1, 3, 7, 15, 17, 31, 33};
+
+struct row_pair {
+    std::vector<std::uint8_t> w;    // one weight row
+    std::vector<float> x;           // activations
+    std::vector<std::uint8_t> act;  // quantized activations
+};
+
+row_pair make_pair(tensor_type t, std::size_t n, std::mt19937& rng) {
+    row_pair p;
+    p.w = testing::random_matrix(t, static_cast<int>(n), 1, rng);
+    std::normal_distribution<float> d(0.0f, 1.0f);
+    p.x.resize(n);
+    for (auto& v : p.x) {
+        v = d(rng);
+    }
+    p.act.resize(activation_row_bytes(t, n));
+    quantize_activation_ref(t, p.x.data(), p.act.data(), n);
+    return p;
+}
+
+TEST(QuantDot, ReferenceIsCloseToTheFloatDotProduct) {
+    std::mt19937 rng(11);
+    for (tensor_type t : k_types) {
+        const std::size_t n = traits_of(t).block_size == 1 ? 512 : 2048;
+        const row_pair p = make_pair(t, n, rng);
+        std::vector<float> w(n);
+        dequantize_row_ref(t, p.w.data(), w.data(), n);
+        double exact = 0, scale = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            exact += static_cast<double>(w[i]) * p.x[i];
+            scale += std::fabs(static_cast<double>(w[i]) * p.x[i]);
+        }
+        const float got = vec_dot_ref(t, p.w.data(), p.act.data(), n);
+        // 8-bit activations: error well under 1% of the sum of |terms|.
+        EXPECT_NEAR(got, exact, 0.01 * scale + 1e-6) << traits_of(t).name;
+    }
+}
+
+TEST(QuantDot, EveryVariantMatchesTheReference) {
+    std::mt19937 rng(5);
+    const isa_level best = detect_isa(host_cpu());
+    for (isa_level isa : {isa_level::scalar, isa_level::avx2, isa_level::avx512}) {
+        if (isa > best) {
+            continue;
+        }
+        for (tensor_type t : k_types) {
+            const dot_fn fast = dot_kernel(t, isa);
+            const dot_fn ref = dot_kernel_ref(t);
+            const bool exact = t != tensor_type::f16 && t != tensor_type::bf16 && t != tensor_type::f32;
+            for (int blocks : k_block_counts) {
+                const std::size_t n = traits_of(t).block_size == 1
+                                          ? static_cast<std::size_t>(blocks) * 16 + 3
+                                          : traits_of(t).block_size * static_cast<std::size_t>(blocks);
+                const row_pair p = make_pair(t, n, rng);
+                const float want = ref(p.w.data(), p.act.data(), n);
+                const float got = fast(p.w.data(), p.act.data(), n);
+                const std::string what =
+                    std::string(traits_of(t).name) + " " + std::string(isa_name(isa)) + " n=" + std::to_string(n);
+                if (exact) {
+                    EXPECT_EQ(got, want) << what;  // integer sums, the reference's own float steps
+                } else {
+                    EXPECT_NEAR(got, want, 1e-5 * (std::fabs(want) + 1.0)) << what;
+                }
+            }
+        }
+    }
+}
+
+}  // namespace
+}  // namespace deepdesk::kernels
