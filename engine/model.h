@@ -3,6 +3,7 @@
 // architecture code that runs it. Immutable once loaded; sessions hold the run state.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -61,9 +62,10 @@ public:
     virtual ~architecture_impl() = default;
     virtual std::unique_ptr<run_state> make_state(const run_state_params& params) const = 0;
     // Evaluates tokens at positions [pos, pos + tokens.size()) (at most n_batch of them), updating
-    // the cache; writes the last token's logits (n_vocab) to `logits`.
-    virtual void forward(run_state& state, std::span<const std::int32_t> tokens, std::int64_t pos, float* logits,
-                         thread_pool& pool) const = 0;
+    // the cache; writes the last token's logits (n_vocab) to `logits`. Returns false, leaving the
+    // logits unset, when `cancel` is raised (polled between layers).
+    virtual bool forward(run_state& state, std::span<const std::int32_t> tokens, std::int64_t pos, float* logits,
+                         thread_pool& pool, const std::atomic<bool>* cancel) const = 0;
     // Bytes the KV cache keeps per token over all layers.
     virtual std::uint64_t kv_bytes_per_token() const = 0;
 };

@@ -15,10 +15,18 @@
 
 namespace deepdesk {
 
+// What evaluate() does when new tokens do not fit in the context.
+enum class context_policy {
+    error,        // throw session_error; nothing changes
+    drop_oldest,  // drop the oldest tokens after the first `keep` (the system prompt) and
+                  // re-evaluate what follows them, then the new tokens
+};
+
 struct session_params {
     std::int64_t n_ctx = 4096;   // context length (positions in the KV cache)
     std::int64_t n_batch = 256;  // prompt tokens evaluated per step
     int n_threads = 0;           // 0: one per hardware thread
+    context_policy on_full = context_policy::error;
 };
 session_params default_session_params();
 
@@ -36,8 +44,22 @@ public:
     const session_params& params() const { return m_params; }
 
     // Appends `tokens` after what the cache holds and evaluates them; the logits of the last one
-    // are then in logits(). Throws session_error when they do not fit or an id is invalid.
-    void evaluate(std::span<const std::int32_t> tokens);
+    // are then in logits(). Returns false when cancelled (the cache then holds the tokens
+    // evaluated before the request was seen). Throws session_error when an id is invalid, or the
+    // tokens do not fit and the policy is `error`.
+    bool evaluate(std::span<const std::int32_t> tokens);
+
+    // Prompt cache: makes the cache hold exactly `prompt`, reusing the longest common prefix with
+    // what it holds and evaluating only the rest. Returns the number of tokens reused.
+    std::int64_t evaluate_prompt(std::span<const std::int32_t> prompt);
+
+    // Cancellation from another thread: evaluate() polls the flag between layers and batches.
+    void set_cancel_flag(const std::atomic<bool>* flag) { m_cancel = flag; }
+
+    // Tokens at the start that drop_oldest never removes (e.g. the system prompt).
+    void set_keep(std::int64_t n) { m_keep = n; }
+    // How many tokens drop_oldest has removed so far.
+    std::int64_t dropped() const { return m_dropped; }
 
     // Logits (n_vocab) after the last evaluate().
     std::span<const float> logits() const { return m_logits; }
@@ -54,6 +76,13 @@ private:
     std::unique_ptr<run_state> m_state;
     std::vector<float> m_logits;
     std::vector<std::int32_t> m_tokens;
+    std::vector<std::int32_t> m_replay;  // scratch for drop_oldest
+    const std::atomic<bool>* m_cancel = nullptr;
+    std::int64_t m_keep = 0;
+    std::int64_t m_dropped = 0;
+
+    bool cancelled() const { return m_cancel != nullptr && m_cancel->load(std::memory_order_relaxed); }
+    bool run_chunks(std::span<const std::int32_t> tokens);
 };
 
 }  // namespace deepdesk

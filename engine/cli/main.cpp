@@ -105,6 +105,8 @@ int run_info(const std::string& path, std::int64_t ctx) {
                 human_bytes(static_cast<double>(weight_bytes + kv * static_cast<std::uint64_t>(n_ctx))).c_str(),
                 human_bytes(static_cast<double>(weight_bytes)).c_str(),
                 human_bytes(static_cast<double>(kv * static_cast<std::uint64_t>(n_ctx))).c_str());
+    std::printf("resident now:    %s (weights are mapped, not copied: pages load as they are used)\n",
+                human_bytes(static_cast<double>(deepdesk::cli::resident_bytes())).c_str());
     return 0;
 }
 

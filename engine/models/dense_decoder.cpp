@@ -156,8 +156,8 @@ std::unique_ptr<run_state> dense_decoder::make_state(const run_state_params& par
     return s;
 }
 
-void dense_decoder::forward(run_state& rs, std::span<const std::int32_t> tokens, std::int64_t pos, float* logits,
-                            thread_pool& pool) const {
+bool dense_decoder::forward(run_state& rs, std::span<const std::int32_t> tokens, std::int64_t pos, float* logits,
+                            thread_pool& pool, const std::atomic<bool>* cancel) const {
     auto& s = static_cast<dense_state&>(rs);
     const model_config& c = m_config;
     const auto n = static_cast<std::int64_t>(tokens.size());
@@ -171,6 +171,9 @@ void dense_decoder::forward(run_state& rs, std::span<const std::int32_t> tokens,
                             &s.x[static_cast<std::size_t>(t * n_embd)]);
     }
     for (std::int64_t li = 0; li < c.n_layer; ++li) {
+        if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+            return false;
+        }
         const dense_layer& l = m_w.layers[static_cast<std::size_t>(li)];
         for (std::int64_t t = 0; t < n; ++t) {
             ops::rms_norm(&s.x[t * n_embd], l.attn_norm.data(), &s.xn[t * n_embd], n_embd, c.norm_eps);
@@ -241,6 +244,7 @@ void dense_decoder::forward(run_state& rs, std::span<const std::int32_t> tokens,
     float* last = &s.xn[0];
     ops::rms_norm(&s.x[(n - 1) * n_embd], m_w.output_norm.data(), last, n_embd, c.norm_eps);
     ops::matmul(m_w.output, last, 1, logits, s.scratch.data(), pool);
+    return true;
 }
 
 }  // namespace deepdesk::models

@@ -41,8 +41,8 @@ public:
     dense_decoder(const model& m, dense_weights weights) : m_config(m.config()), m_w(std::move(weights)) {}
 
     std::unique_ptr<run_state> make_state(const run_state_params& params) const override;
-    void forward(run_state& state, std::span<const std::int32_t> tokens, std::int64_t pos, float* logits,
-                 thread_pool& pool) const override;
+    bool forward(run_state& state, std::span<const std::int32_t> tokens, std::int64_t pos, float* logits,
+                 thread_pool& pool, const std::atomic<bool>* cancel) const override;
     std::uint64_t kv_bytes_per_token() const override;
 
 private:

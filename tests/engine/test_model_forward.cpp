@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -221,6 +222,88 @@ TEST_F(ModelFiles, SessionRefusesBadTokensAndAFullContext) {
     EXPECT_EQ(s.n_past(), 2);
     s.evaluate(std::vector<std::int32_t>{9, 9, 9});
     EXPECT_EQ(s.n_past(), 5);
+}
+
+}  // namespace
+}  // namespace deepdesk
+
+namespace deepdesk {
+namespace {
+
+class SessionFeatures : public ModelFiles {
+protected:
+    void SetUp() override {
+        ModelFiles::SetUp();
+        const auto tm = make_tiny_model(tiny_spec{});
+        tm.writer.write(path("m.gguf"));
+        m_model = model::load(path("m.gguf"));
+    }
+    std::vector<float> fresh_logits(const std::vector<std::int32_t>& tokens, std::int64_t n_ctx = 64) {
+        session s(*m_model, {n_ctx, 8, 1});
+        s.evaluate(tokens);
+        return {s.logits().begin(), s.logits().end()};
+    }
+    std::unique_ptr<model> m_model;
+};
+
+void expect_same(std::span<const float> a, const std::vector<float>& b) {
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 0; i < b.size(); ++i) {
+        ASSERT_NEAR(a[i], b[i], 1e-5) << "logit " << i;
+    }
+}
+
+TEST_F(SessionFeatures, PromptCacheEvaluatesOnlyWhatChanged) {
+    session s(*m_model, {64, 8, 1});
+    const std::vector<std::int32_t> turn1{1, 10, 11, 12, 13};
+    EXPECT_EQ(s.evaluate_prompt(turn1), 0);
+    std::vector<std::int32_t> turn2 = turn1;
+    turn2.insert(turn2.end(), {20, 21, 22});
+    EXPECT_EQ(s.evaluate_prompt(turn2), 5);  // the first turn is reused
+    expect_same(s.logits(), fresh_logits(turn2));
+    EXPECT_EQ(s.evaluate_prompt(turn2), 7);  // same prompt: only the last token again
+    expect_same(s.logits(), fresh_logits(turn2));
+    const std::vector<std::int32_t> edited{1, 10, 11, 99, 98};  // an edit after three tokens
+    EXPECT_EQ(s.evaluate_prompt(edited), 3);
+    expect_same(s.logits(), fresh_logits(edited));
+    EXPECT_EQ(s.tokens(), edited);
+}
+
+TEST_F(SessionFeatures, CancellationStopsAndKeepsAConsistentCache) {
+    session s(*m_model, {64, 4, 2});
+    std::atomic<bool> cancel{true};
+    s.set_cancel_flag(&cancel);
+    const std::vector<std::int32_t> prompt{1, 2, 3, 4, 5, 6, 7, 8, 9};
+    EXPECT_FALSE(s.evaluate(prompt));
+    EXPECT_EQ(s.n_past(), 0);
+    cancel = false;
+    EXPECT_TRUE(s.evaluate(prompt));
+    EXPECT_EQ(s.n_past(), 9);
+    expect_same(s.logits(), fresh_logits(prompt));
+}
+
+TEST_F(SessionFeatures, FullContextDropsTheOldestTokensAfterTheKeptOnes) {
+    session_params p{16, 8, 1};
+    p.on_full = context_policy::drop_oldest;
+    session s(*m_model, p);
+    s.set_keep(4);  // a four-token "system prompt"
+    std::vector<std::int32_t> first;
+    for (int i = 0; i < 12; ++i) {
+        first.push_back(1 + i);
+    }
+    s.evaluate(first);
+    const std::vector<std::int32_t> more{50, 51, 52, 53, 54, 55, 56, 57};
+    EXPECT_TRUE(s.evaluate(more));
+    EXPECT_EQ(s.dropped(), 4);
+    std::vector<std::int32_t> expected{1, 2, 3, 4, 9, 10, 11, 12};
+    expected.insert(expected.end(), more.begin(), more.end());
+    EXPECT_EQ(s.tokens(), expected);
+    expect_same(s.logits(), fresh_logits(expected, 16));
+
+    session strict(*m_model, {16, 8, 1});
+    strict.evaluate(first);
+    EXPECT_THROW(strict.evaluate(more), session_error);
+    EXPECT_EQ(strict.n_past(), 12);
 }
 
 }  // namespace
