@@ -160,6 +160,98 @@ DD_AVX2 float dot_q6_k(const void* vx, const void* vy, std::size_t n) {
     return sum;
 }
 
+DD_AVX2 float dot_q5_0(const void* vx, const void* vy, std::size_t n) {
+    const auto* x = static_cast<const block_q5_0*>(vx);
+    const auto* y = static_cast<const block_q8_0*>(vy);
+    // Bit j of the 32-bit qh selects lane j: spread each bit to a byte, then to 0x10.
+    const __m256i shuffle = _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202, 0x0101010101010101, 0);
+    const __m256i bit = _mm256_set1_epi64x(static_cast<long long>(0x7fbfdfeff7fbfdfe));
+    float sum = 0.0f;
+    for (std::size_t i = 0; i < n / 32; ++i) {
+        std::uint32_t qh = 0;
+        std::memcpy(&qh, x[i].qh, 4);
+        __m256i bytes = _mm256_shuffle_epi8(_mm256_set1_epi32(static_cast<int>(qh)), shuffle);
+        bytes = _mm256_or_si256(bytes, bit);
+        const __m256i set = _mm256_cmpeq_epi8(bytes, _mm256_set1_epi64x(-1));  // 0xFF where the bit is 1
+        const __m256i high = _mm256_and_si256(set, _mm256_set1_epi8(0x10));
+        const __m256i qx = _mm256_sub_epi8(_mm256_or_si256(unpack_nibbles(x[i].qs), high), _mm256_set1_epi8(16));
+        const __m256i qy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[i].qs));
+        const int sumi = hsum_i32(dot_i8(qx, qy));
+        sum += static_cast<float>(sumi) * (half(x[i].d) * half(y[i].d));
+    }
+    return sum;
+}
+
+DD_AVX2 float dot_iq4_nl(const void* vx, const void* vy, std::size_t n) {
+    const auto* x = static_cast<const block_iq4_nl*>(vx);
+    const auto* y = static_cast<const block_q8_0*>(vy);
+    const __m256i grid = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(k_iq4_grid)));
+    float sum = 0.0f;
+    for (std::size_t i = 0; i < n / 32; ++i) {
+        const __m256i qx = _mm256_shuffle_epi8(grid, unpack_nibbles(x[i].qs));
+        const __m256i qy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[i].qs));
+        const int sumi = hsum_i32(dot_i8(qx, qy));
+        sum += static_cast<float>(sumi) * (half(x[i].d) * half(y[i].d));
+    }
+    return sum;
+}
+
+DD_AVX2 float dot_iq4_xs(const void* vx, const void* vy, std::size_t n) {
+    const auto* x = static_cast<const block_iq4_xs*>(vx);
+    const auto* y = static_cast<const block_q8_k*>(vy);
+    const __m256i grid = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(k_iq4_grid)));
+    float sum = 0.0f;
+    for (std::size_t i = 0; i < n / 256; ++i) {
+        __m256i acc = _mm256_setzero_si256();
+        for (int ib = 0; ib < 8; ++ib) {
+            const int ls = ((x[i].scales_l[ib / 2] >> (4 * (ib % 2))) & 0xF) | (((x[i].scales_h >> (2 * ib)) & 3) << 4);
+            const __m256i qx = _mm256_shuffle_epi8(grid, unpack_nibbles(x[i].qs + 16 * ib));
+            const __m256i qy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[i].qs + 32 * ib));
+            acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(dot_i8(qx, qy), _mm256_set1_epi32(ls - 32)));
+        }
+        const int sumi = hsum_i32(acc);
+        sum += half(x[i].d) * y[i].d * static_cast<float>(sumi);
+    }
+    return sum;
+}
+
+DD_AVX2 float dot_q5_k(const void* vx, const void* vy, std::size_t n) {
+    const auto* x = static_cast<const block_q5_k*>(vx);
+    const auto* y = static_cast<const block_q8_k*>(vy);
+    const __m256i low4 = _mm256_set1_epi8(0x0F);
+    const __m256i one = _mm256_set1_epi8(1);
+    float sum = 0.0f;
+    for (std::size_t i = 0; i < n / 256; ++i) {
+        __m256i acc = _mm256_setzero_si256();
+        int summs = 0;
+        std::uint8_t scs[8], mins[8];
+        unpack_scales_k4(x[i].scales, scs, mins);
+        const __m256i hbits = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[i].qh));
+        for (int c = 0; c < 4; ++c) {
+            const int sc1 = scs[2 * c], m1 = mins[2 * c], sc2 = scs[2 * c + 1], m2 = mins[2 * c + 1];
+            const __m256i q = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[i].qs + 32 * c));
+            // Bit 2c of qh[l] adds 16 to the low nibble, bit 2c+1 to the high one.
+            const __m256i h1 = _mm256_and_si256(_mm256_srl_epi16(hbits, _mm_cvtsi32_si128(2 * c)), one);
+            const __m256i h2 = _mm256_and_si256(_mm256_srl_epi16(hbits, _mm_cvtsi32_si128(2 * c + 1)), one);
+            const __m256i ql = _mm256_or_si256(_mm256_and_si256(q, low4), _mm256_slli_epi16(h1, 4));
+            const __m256i qh =
+                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q, 4), low4), _mm256_slli_epi16(h2, 4));
+            const __m256i al = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[i].qs + 64 * c));
+            const __m256i ah = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[i].qs + 64 * c + 32));
+            const __m256i pl =
+                _mm256_madd_epi16(_mm256_maddubs_epi16(ql, al), _mm256_set1_epi16(static_cast<short>(sc1)));
+            const __m256i ph =
+                _mm256_madd_epi16(_mm256_maddubs_epi16(qh, ah), _mm256_set1_epi16(static_cast<short>(sc2)));
+            acc = _mm256_add_epi32(acc, _mm256_add_epi32(pl, ph));
+            summs +=
+                m1 * (y[i].bsums[4 * c] + y[i].bsums[4 * c + 1]) + m2 * (y[i].bsums[4 * c + 2] + y[i].bsums[4 * c + 3]);
+        }
+        const int sumi = hsum_i32(acc);
+        sum += y[i].d * half(x[i].d) * static_cast<float>(sumi) - y[i].d * half(x[i].dmin) * static_cast<float>(summs);
+    }
+    return sum;
+}
+
 DD_AVX2 float dot_f16(const void* vx, const void* vy, std::size_t n) {
     const auto* x = static_cast<const std::uint16_t*>(vx);
     const auto* y = static_cast<const std::uint16_t*>(vy);
