@@ -55,6 +55,37 @@ inline void unpack_scales_k4(const std::uint8_t* q, std::uint8_t* sc, std::uint8
     }
 }
 
+// The packed 6-bit scales and mins of a Q4_K/Q5_K block as 8 x i16 each, from four 32-bit words:
+// bytes 0-3 hold scales 0-3 (low 6 bits) and the top bits of scales 4-7; bytes 4-7 the same for
+// the mins; bytes 8-11 the low 4 bits of scales 4-7 (low nibble) and mins 4-7 (high nibble).
+DD_AVX2 inline void scales_mins_k4(const std::uint8_t* q, __m128i& scales, __m128i& mins) {
+    std::uint32_t w[3];
+    std::memcpy(w, q, 12);
+    const std::uint32_t sc_lo = w[0] & 0x3f3f3f3fu;
+    const std::uint32_t sc_hi = (w[2] & 0x0f0f0f0fu) | (((w[0] >> 6) & 0x03030303u) << 4);
+    const std::uint32_t mn_lo = w[1] & 0x3f3f3f3fu;
+    const std::uint32_t mn_hi = ((w[2] >> 4) & 0x0f0f0f0fu) | (((w[1] >> 6) & 0x03030303u) << 4);
+    const __m128i packed = _mm_set_epi32(static_cast<int>(mn_hi), static_cast<int>(mn_lo), static_cast<int>(sc_hi),
+                                         static_cast<int>(sc_lo));
+    scales = _mm_cvtepu8_epi16(packed);
+    mins = _mm_cvtepu8_epi16(_mm_srli_si128(packed, 8));
+}
+
+// Shuffle masks broadcasting i16 lane k of a 128-bit register (in both halves) to all 16 lanes.
+DD_AVX2 inline __m256i broadcast_lane_mask(int k) {
+    return _mm256_set1_epi16(static_cast<short>((2 * k) | ((2 * k + 1) << 8)));
+}
+
+// Sum over the 8 groups of 32 of mins[j] * (bsums[2j] + bsums[2j+1]).
+DD_AVX2 inline int min_correction(const std::int16_t* bsums, __m128i mins) {
+    const __m128i b0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bsums));
+    const __m128i b1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bsums + 8));
+    const __m128i prod = _mm_madd_epi16(mins, _mm_hadd_epi16(b0, b1));
+    __m128i s = _mm_add_epi32(prod, _mm_unpackhi_epi64(prod, prod));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 1));
+    return _mm_cvtsi128_si32(s);
+}
+
 }  // namespace
 
 DD_AVX2 float dot_q8_0(const void* vx, const void* vy, std::size_t n) {
@@ -89,25 +120,25 @@ DD_AVX2 float dot_q4_k(const void* vx, const void* vy, std::size_t n) {
     const __m256i low4 = _mm256_set1_epi8(0x0F);
     float sum = 0.0f;
     for (std::size_t i = 0; i < n / 256; ++i) {
-        _mm_prefetch(reinterpret_cast<const char*>(x + i + 4), _MM_HINT_T0);
-        _mm_prefetch(reinterpret_cast<const char*>(x + i + 4) + 64, _MM_HINT_T0);
-        _mm_prefetch(reinterpret_cast<const char*>(x + i + 4) + 128, _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(x + i + 8), _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(x + i + 8) + 64, _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(x + i + 8) + 128, _MM_HINT_T0);
+        __m128i scales128, mins128;
+        scales_mins_k4(x[i].scales, scales128, mins128);
+        const int summs = min_correction(y[i].bsums, mins128);
+        const __m256i scales = _mm256_broadcastsi128_si256(scales128);
         __m256i acc = _mm256_setzero_si256();
-        int summs = 0;
-        std::uint8_t scs[8], mins[8];
-        unpack_scales_k4(x[i].scales, scs, mins);
         for (int c = 0; c < 4; ++c) {
-            const int sc1 = scs[2 * c], m1 = mins[2 * c], sc2 = scs[2 * c + 1], m2 = mins[2 * c + 1];
             const __m256i q = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[i].qs + 32 * c));
             const __m256i ql = _mm256_and_si256(q, low4);
             const __m256i qh = _mm256_and_si256(_mm256_srli_epi16(q, 4), low4);
             const __m256i al = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[i].qs + 64 * c));
             const __m256i ah = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[i].qs + 64 * c + 32));
-            const __m256i pl = _mm256_madd_epi16(_mm256_maddubs_epi16(ql, al), _mm256_set1_epi16(sc1));
-            const __m256i ph = _mm256_madd_epi16(_mm256_maddubs_epi16(qh, ah), _mm256_set1_epi16(sc2));
+            const __m256i s1 = _mm256_shuffle_epi8(scales, broadcast_lane_mask(2 * c));
+            const __m256i s2 = _mm256_shuffle_epi8(scales, broadcast_lane_mask(2 * c + 1));
+            const __m256i pl = _mm256_madd_epi16(_mm256_maddubs_epi16(ql, al), s1);
+            const __m256i ph = _mm256_madd_epi16(_mm256_maddubs_epi16(qh, ah), s2);
             acc = _mm256_add_epi32(acc, _mm256_add_epi32(pl, ph));
-            summs +=
-                m1 * (y[i].bsums[4 * c] + y[i].bsums[4 * c + 1]) + m2 * (y[i].bsums[4 * c + 2] + y[i].bsums[4 * c + 3]);
         }
         const int sumi = hsum_i32(acc);
         sum += y[i].d * half(x[i].d) * static_cast<float>(sumi) - y[i].d * half(x[i].dmin) * static_cast<float>(summs);
@@ -120,41 +151,45 @@ DD_AVX2 float dot_q6_k(const void* vx, const void* vy, std::size_t n) {
     const auto* y = static_cast<const block_q8_k*>(vy);
     const __m256i low4 = _mm256_set1_epi8(0x0F);
     const __m256i two = _mm256_set1_epi8(3);
-    const __m256i m32 = _mm256_set1_epi8(32);
     float sum = 0.0f;
     for (std::size_t i = 0; i < n / 256; ++i) {
         for (int line = 0; line < 4; ++line) {
-            _mm_prefetch(reinterpret_cast<const char*>(x + i + 3) + 64 * line, _MM_HINT_T0);
+            _mm_prefetch(reinterpret_cast<const char*>(x + i + 8) + 64 * line, _MM_HINT_T0);
         }
+        // The 16 scales as i16; sum(scale * (q - 32) * a) = sum(scale * q * a) - 32 * sum(scale * bsum).
+        const __m128i sc8 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x[i].scales));
+        const __m256i sc16 = _mm256_cvtepi8_epi16(sc8);
+        const __m256i bs = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[i].bsums));
+        const int offset = 32 * hsum_i32(_mm256_madd_epi16(sc16, bs));
         __m256i acc = _mm256_setzero_si256();
-        for (int half = 0; half < 2; ++half) {
-            const std::uint8_t* ql = x[i].ql + 64 * half;
-            const std::uint8_t* qhp = x[i].qh + 32 * half;
-            const std::int8_t* sc = x[i].scales + 8 * half;
-            const std::int8_t* a = y[i].qs + 128 * half;
+        for (int half_i = 0; half_i < 2; ++half_i) {
+            const std::uint8_t* ql = x[i].ql + 64 * half_i;
+            const std::uint8_t* qhp = x[i].qh + 32 * half_i;
+            const std::int8_t* a = y[i].qs + 128 * half_i;
+            const __m256i scales = _mm256_broadcastsi128_si256(
+                _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(x[i].scales + 8 * half_i))));
             const __m256i l0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ql));
             const __m256i l1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ql + 32));
             const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(qhp));
-            const __m256i hs0 = _mm256_slli_epi16(_mm256_and_si256(h, two), 4);
-            const __m256i hs1 = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 2), two), 4);
-            const __m256i hs2 = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 4), two), 4);
-            const __m256i hs3 = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 6), two), 4);
             const __m256i q[4] = {
-                _mm256_or_si256(_mm256_and_si256(l0, low4), hs0),
-                _mm256_or_si256(_mm256_and_si256(l1, low4), hs1),
-                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), low4), hs2),
-                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), low4), hs3),
+                _mm256_or_si256(_mm256_and_si256(l0, low4), _mm256_slli_epi16(_mm256_and_si256(h, two), 4)),
+                _mm256_or_si256(_mm256_and_si256(l1, low4),
+                                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 2), two), 4)),
+                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), low4),
+                                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 4), two), 4)),
+                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), low4),
+                                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 6), two), 4)),
             };
             for (int g = 0; g < 4; ++g) {
                 const __m256i av = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + 32 * g));
-                // (q - 32) * a = q * a - 32 * a, both within int16 per pair.
-                const __m256i p = _mm256_sub_epi16(_mm256_maddubs_epi16(q[g], av), _mm256_maddubs_epi16(m32, av));
-                // Lanes 0..7 hold elements 0..15 (scale sc[2g]), lanes 8..15 elements 16..31 (sc[2g+1]).
-                const __m256i scales = _mm256_set_m128i(_mm_set1_epi16(sc[2 * g + 1]), _mm_set1_epi16(sc[2 * g]));
-                acc = _mm256_add_epi32(acc, _mm256_madd_epi16(p, scales));
+                // Lanes 0..7 hold elements 0..15 (scale 2g), lanes 8..15 elements 16..31 (scale 2g+1).
+                const __m256i lo = _mm256_shuffle_epi8(scales, broadcast_lane_mask(2 * g));
+                const __m256i hi = _mm256_shuffle_epi8(scales, broadcast_lane_mask(2 * g + 1));
+                const __m256i sc = _mm256_permute2x128_si256(lo, hi, 0x30);
+                acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(q[g], av), sc));
             }
         }
-        const int sumi = hsum_i32(acc);
+        const int sumi = hsum_i32(acc) - offset;
         sum += half(x[i].d) * y[i].d * static_cast<float>(sumi);
     }
     return sum;
