@@ -44,10 +44,22 @@ void matmul(const weight_view& w, const float* x, std::int64_t n_tokens, float* 
                                          static_cast<std::size_t>(w.cols));
     }
     const kernels::dot_fn dot = kernels::dot_kernel(w.type);
+    const kernels::dot4_fn dot4 = n_tokens >= 4 ? kernels::dot4_kernel(w.type) : nullptr;
     pool.parallel_for(w.rows, [&](int, std::int64_t begin, std::int64_t end) {
         for (std::int64_t r = begin; r < end; ++r) {
             const std::uint8_t* row = w.row(r);
-            for (std::int64_t t = 0; t < n_tokens; ++t) {
+            std::int64_t t = 0;
+            if (dot4 != nullptr) {
+                float out[4];
+                for (; t + 4 <= n_tokens; t += 4) {
+                    dot4(row, act + static_cast<std::size_t>(t) * act_bytes, act_bytes,
+                         static_cast<std::size_t>(w.cols), out);
+                    for (int k = 0; k < 4; ++k) {
+                        y[(t + k) * w.rows + r] = out[k];
+                    }
+                }
+            }
+            for (; t < n_tokens; ++t) {
                 y[t * w.rows + r] =
                     dot(row, act + static_cast<std::size_t>(t) * act_bytes, static_cast<std::size_t>(w.cols));
             }

@@ -341,6 +341,9 @@ float dot_q5_0(const void*, const void*, std::size_t);
 float dot_q5_k(const void*, const void*, std::size_t);
 float dot_iq4_nl(const void*, const void*, std::size_t);
 float dot_iq4_xs(const void*, const void*, std::size_t);
+void dot4_q4_k(const void*, const void*, std::size_t, std::size_t, float*);
+void dot4_q6_k(const void*, const void*, std::size_t, std::size_t, float*);
+void dot4_q8_0(const void*, const void*, std::size_t, std::size_t, float*);
 }  // namespace avx2
 
 namespace {
@@ -394,6 +397,24 @@ dot_fn dot_kernel(tensor_type weight, isa_level isa) {
 }
 
 dot_fn dot_kernel(tensor_type weight) { return dot_kernel(weight, active_isa()); }
+
+dot4_fn dot4_kernel(tensor_type weight, isa_level isa) {
+#if defined(__x86_64__)
+    if (isa >= isa_level::avx2) {
+        switch (weight) {
+        case tensor_type::q4_k: return avx2::dot4_q4_k;
+        case tensor_type::q6_k: return avx2::dot4_q6_k;
+        case tensor_type::q8_0: return avx2::dot4_q8_0;
+        default: break;
+        }
+    }
+#endif
+    (void)weight;
+    (void)isa;
+    return nullptr;
+}
+
+dot4_fn dot4_kernel(tensor_type weight) { return dot4_kernel(weight, active_isa()); }
 
 float vec_dot_ref(tensor_type weight, const void* w, const void* a, std::size_t n) {
     const std::size_t nb32 = n / 32, nb256 = n / 256;

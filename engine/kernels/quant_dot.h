@@ -36,6 +36,13 @@ float vec_dot_ref(tensor_type weight, const void* w_row, const void* act, std::s
 // One dot product kernel: weight row (n elements) with a quantized activation row.
 using dot_fn = float (*)(const void* w_row, const void* act, std::size_t n);
 
+// Four activation rows (act_stride bytes apart) against one weight row: out[0..3]. Same results
+// as four dot_fn calls; exists where sharing the weight unpacking pays (prompt batches).
+using dot4_fn = void (*)(const void* w_row, const void* act, std::size_t act_stride, std::size_t n, float* out);
+// nullptr when `weight` has no four-row kernel at `isa`.
+dot4_fn dot4_kernel(tensor_type weight, isa_level isa);
+dot4_fn dot4_kernel(tensor_type weight);
+
 // The fastest kernel for `weight` at `isa` (falling back to lower tiers and to the reference).
 dot_fn dot_kernel(tensor_type weight, isa_level isa);
 // The kernel for active_isa().

@@ -287,6 +287,125 @@ DD_AVX2 float dot_q5_k(const void* vx, const void* vy, std::size_t n) {
     return sum;
 }
 
+// Four activation rows at once (prompt batches): the weight row is unpacked once per block and
+// used for all four; each (row, token) sum is formed exactly as in the single-row kernels.
+DD_AVX2 void dot4_q4_k(const void* vx, const void* vy, std::size_t act_stride, std::size_t n, float* out) {
+    const auto* x = static_cast<const block_q4_k*>(vx);
+    const block_q8_k* y[4];
+    for (int t = 0; t < 4; ++t) {
+        y[t] = reinterpret_cast<const block_q8_k*>(static_cast<const std::uint8_t*>(vy) + act_stride * t);
+    }
+    const __m256i low4 = _mm256_set1_epi8(0x0F);
+    float sum[4] = {0, 0, 0, 0};
+    for (std::size_t i = 0; i < n / 256; ++i) {
+        __m128i scales128, mins128;
+        scales_mins_k4(x[i].scales, scales128, mins128);
+        const __m256i scales = _mm256_broadcastsi128_si256(scales128);
+        __m256i acc[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(),
+                          _mm256_setzero_si256()};
+        for (int c = 0; c < 4; ++c) {
+            const __m256i q = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[i].qs + 32 * c));
+            const __m256i ql = _mm256_and_si256(q, low4);
+            const __m256i qh = _mm256_and_si256(_mm256_srli_epi16(q, 4), low4);
+            const __m256i s1 = _mm256_shuffle_epi8(scales, broadcast_lane_mask(2 * c));
+            const __m256i s2 = _mm256_shuffle_epi8(scales, broadcast_lane_mask(2 * c + 1));
+            for (int t = 0; t < 4; ++t) {
+                const __m256i al = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[t][i].qs + 64 * c));
+                const __m256i ah = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[t][i].qs + 64 * c + 32));
+                const __m256i pl = _mm256_madd_epi16(_mm256_maddubs_epi16(ql, al), s1);
+                const __m256i ph = _mm256_madd_epi16(_mm256_maddubs_epi16(qh, ah), s2);
+                acc[t] = _mm256_add_epi32(acc[t], _mm256_add_epi32(pl, ph));
+            }
+        }
+        const float d = half(x[i].d), dmin = half(x[i].dmin);
+        for (int t = 0; t < 4; ++t) {
+            const int summs = min_correction(y[t][i].bsums, mins128);
+            const int sumi = hsum_i32(acc[t]);
+            sum[t] += y[t][i].d * d * static_cast<float>(sumi) - y[t][i].d * dmin * static_cast<float>(summs);
+        }
+    }
+    for (int t = 0; t < 4; ++t) {
+        out[t] = sum[t];
+    }
+}
+
+DD_AVX2 void dot4_q8_0(const void* vx, const void* vy, std::size_t act_stride, std::size_t n, float* out) {
+    const auto* x = static_cast<const block_q8_0*>(vx);
+    const block_q8_0* y[4];
+    for (int t = 0; t < 4; ++t) {
+        y[t] = reinterpret_cast<const block_q8_0*>(static_cast<const std::uint8_t*>(vy) + act_stride * t);
+    }
+    float sum[4] = {0, 0, 0, 0};
+    for (std::size_t i = 0; i < n / 32; ++i) {
+        const __m256i qx = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[i].qs));
+        const __m256i ax = _mm256_sign_epi8(qx, qx);
+        const float dx = half(x[i].d);
+        for (int t = 0; t < 4; ++t) {
+            const __m256i qy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[t][i].qs));
+            const __m256i p =
+                _mm256_madd_epi16(_mm256_maddubs_epi16(ax, _mm256_sign_epi8(qy, qx)), _mm256_set1_epi16(1));
+            sum[t] += static_cast<float>(hsum_i32(p)) * (dx * half(y[t][i].d));
+        }
+    }
+    for (int t = 0; t < 4; ++t) {
+        out[t] = sum[t];
+    }
+}
+
+DD_AVX2 void dot4_q6_k(const void* vx, const void* vy, std::size_t act_stride, std::size_t n, float* out) {
+    const auto* x = static_cast<const block_q6_k*>(vx);
+    const block_q8_k* y[4];
+    for (int t = 0; t < 4; ++t) {
+        y[t] = reinterpret_cast<const block_q8_k*>(static_cast<const std::uint8_t*>(vy) + act_stride * t);
+    }
+    const __m256i low4 = _mm256_set1_epi8(0x0F);
+    const __m256i two = _mm256_set1_epi8(3);
+    float sum[4] = {0, 0, 0, 0};
+    for (std::size_t i = 0; i < n / 256; ++i) {
+        const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x[i].scales)));
+        __m256i acc[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(),
+                          _mm256_setzero_si256()};
+        for (int half_i = 0; half_i < 2; ++half_i) {
+            const std::uint8_t* ql = x[i].ql + 64 * half_i;
+            const std::uint8_t* qhp = x[i].qh + 32 * half_i;
+            const __m256i scales = _mm256_broadcastsi128_si256(
+                _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(x[i].scales + 8 * half_i))));
+            const __m256i l0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ql));
+            const __m256i l1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ql + 32));
+            const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(qhp));
+            const __m256i q[4] = {
+                _mm256_or_si256(_mm256_and_si256(l0, low4), _mm256_slli_epi16(_mm256_and_si256(h, two), 4)),
+                _mm256_or_si256(_mm256_and_si256(l1, low4),
+                                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 2), two), 4)),
+                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), low4),
+                                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 4), two), 4)),
+                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), low4),
+                                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 6), two), 4)),
+            };
+            for (int g = 0; g < 4; ++g) {
+                const __m256i lo = _mm256_shuffle_epi8(scales, broadcast_lane_mask(2 * g));
+                const __m256i hi = _mm256_shuffle_epi8(scales, broadcast_lane_mask(2 * g + 1));
+                const __m256i sc = _mm256_permute2x128_si256(lo, hi, 0x30);
+                for (int t = 0; t < 4; ++t) {
+                    const __m256i av =
+                        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[t][i].qs + 128 * half_i + 32 * g));
+                    acc[t] = _mm256_add_epi32(acc[t], _mm256_madd_epi16(_mm256_maddubs_epi16(q[g], av), sc));
+                }
+            }
+        }
+        const float d = half(x[i].d);
+        for (int t = 0; t < 4; ++t) {
+            const __m256i bs = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[t][i].bsums));
+            const int offset = 32 * hsum_i32(_mm256_madd_epi16(sc16, bs));
+            const int sumi = hsum_i32(acc[t]) - offset;
+            sum[t] += d * y[t][i].d * static_cast<float>(sumi);
+        }
+    }
+    for (int t = 0; t < 4; ++t) {
+        out[t] = sum[t];
+    }
+}
+
 DD_AVX2 float dot_f16(const void* vx, const void* vy, std::size_t n) {
     const auto* x = static_cast<const std::uint16_t*>(vx);
     const auto* y = static_cast<const std::uint16_t*>(vy);

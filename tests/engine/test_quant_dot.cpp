@@ -91,3 +91,44 @@ TEST(QuantDot, EveryVariantMatchesTheReference) {
 
 }  // namespace
 }  // namespace deepdesk::kernels
+
+namespace deepdesk::kernels {
+namespace {
+
+TEST(QuantDot, FourRowKernelsEqualFourReferenceCalls) {
+    std::mt19937 rng(21);
+    int checked = 0;
+    for (tensor_type t : k_types) {
+        const dot4_fn four = dot4_kernel(t, detect_isa(host_cpu()));
+        if (four == nullptr) {
+            continue;
+        }
+        for (int blocks : k_block_counts) {
+            const std::size_t n = traits_of(t).block_size * static_cast<std::size_t>(blocks);
+            const auto w = testing::random_matrix(t, static_cast<int>(n), 1, rng);
+            const std::size_t stride = activation_row_bytes(t, n);
+            std::vector<std::uint8_t> acts(4 * stride);
+            std::normal_distribution<float> d(0.0f, 1.0f);
+            std::vector<float> x(n);
+            for (int k = 0; k < 4; ++k) {
+                for (auto& v : x) {
+                    v = d(rng);
+                }
+                quantize_activation_ref(t, x.data(), acts.data() + k * stride, n);
+            }
+            float out[4];
+            four(w.data(), acts.data(), stride, n, out);
+            for (int k = 0; k < 4; ++k) {
+                EXPECT_EQ(out[k], vec_dot_ref(t, w.data(), acts.data() + k * stride, n))
+                    << traits_of(t).name << " n=" << n << " row " << k;
+            }
+            ++checked;
+        }
+    }
+    if (detect_isa(host_cpu()) >= isa_level::avx2) {
+        EXPECT_GT(checked, 0);
+    }
+}
+
+}  // namespace
+}  // namespace deepdesk::kernels
