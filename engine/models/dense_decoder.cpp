@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "engine/kernels/convert.h"
+#include "engine/kernels/vec.h"
 
 namespace deepdesk::models {
 namespace {
@@ -47,7 +48,6 @@ struct dense_state : run_state {
     std::vector<std::uint16_t> k_cache, v_cache;             // (n_layer, n_ctx, kv_dim) f16
     std::vector<float> x, xn, q, k, v, attn, tmp, gate, up;  // (n_batch, ...)
     std::vector<float> scores;                               // (n_threads, n_ctx)
-    std::vector<float> head_buf;                             // (n_threads, 2 * head_dim)
     std::vector<float> scratch;                              // (n_batch, max width): quantized activations of a matmul
 };
 
@@ -151,7 +151,6 @@ std::unique_ptr<run_state> dense_decoder::make_state(const run_state_params& par
     s->gate.resize(b * static_cast<std::size_t>(c.n_ff));
     s->up.resize(s->gate.size());
     s->scores.resize(static_cast<std::size_t>(params.n_threads * params.n_ctx));
-    s->head_buf.resize(static_cast<std::size_t>(params.n_threads * 2 * c.head_dim));
     s->scratch.resize(b * static_cast<std::size_t>(std::max(c.n_embd, std::max(c.n_ff, c.n_head * c.head_dim))));
     return s;
 }
@@ -165,6 +164,7 @@ bool dense_decoder::forward(run_state& rs, std::span<const std::int32_t> tokens,
     const std::int64_t group = c.n_head / c.n_head_kv;
     const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
     const auto& cvt = kernels::convert_kernels();
+    const auto& vec = kernels::vec_kernels();
 
     for (std::int64_t t = 0; t < n; ++t) {
         ops::dequantize_row(m_w.token_embd, tokens[static_cast<std::size_t>(t)],
@@ -197,7 +197,6 @@ bool dense_decoder::forward(run_state& rs, std::span<const std::int32_t> tokens,
         // Attention, one (token, head) pair per task.
         pool.parallel_for(n * c.n_head, [&](int thread, std::int64_t begin, std::int64_t end) {
             float* scores = &s.scores[static_cast<std::size_t>(thread * s.n_ctx)];
-            float* kv = &s.head_buf[static_cast<std::size_t>(thread * 2 * hd)];
             for (std::int64_t task = begin; task < end; ++task) {
                 const std::int64_t t = task / c.n_head, h = task % c.n_head;
                 const std::int64_t last = pos + t;  // causal: positions 0..last
@@ -208,21 +207,13 @@ bool dense_decoder::forward(run_state& rs, std::span<const std::int32_t> tokens,
                 }
                 const std::int64_t kv_off = (h / group) * hd;
                 for (std::int64_t j = 0; j <= last; ++j) {
-                    cvt.f16_to_f32(k_layer + j * kv_dim + kv_off, kv, static_cast<std::size_t>(hd));
-                    float dot = 0.0f;
-                    for (std::int64_t d = 0; d < hd; ++d) {
-                        dot += q[d] * kv[d];
-                    }
-                    scores[j] = dot * scale;
+                    scores[j] = vec.dot_f32_f16(q, k_layer + j * kv_dim + kv_off, static_cast<std::size_t>(hd)) * scale;
                 }
                 ops::softmax(scores, last + 1);
                 float* out = &s.attn[t * q_dim + h * hd];
                 std::fill(out, out + hd, 0.0f);
                 for (std::int64_t j = 0; j <= last; ++j) {
-                    cvt.f16_to_f32(v_layer + j * kv_dim + kv_off, kv, static_cast<std::size_t>(hd));
-                    for (std::int64_t d = 0; d < hd; ++d) {
-                        out[d] += scores[j] * kv[d];
-                    }
+                    vec.axpy_f16(scores[j], v_layer + j * kv_dim + kv_off, out, static_cast<std::size_t>(hd));
                 }
             }
         });
