@@ -3,7 +3,23 @@
 
 #include <algorithm>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 namespace deepdesk {
+namespace {
+
+// About 50-100 microseconds of polling before a worker goes to sleep.
+constexpr int k_spin_rounds = 20000;
+
+inline void cpu_relax() {
+#if defined(__x86_64__)
+    _mm_pause();
+#endif
+}
+
+}  // namespace
 
 thread_pool::thread_pool(int n_threads)
     : m_n_threads(n_threads > 0 ? n_threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()))) {
@@ -15,7 +31,7 @@ thread_pool::thread_pool(int n_threads)
 thread_pool::~thread_pool() {
     {
         std::lock_guard lock(m_mutex);
-        m_stop = true;
+        m_stop.store(true);
     }
     m_start.notify_all();
     for (auto& t : m_threads) {
@@ -35,45 +51,55 @@ void thread_pool::run(std::int64_t n, void* ctx, trampoline call) {
         call(ctx, 0, 0, n);
         return;
     }
-    {
-        std::lock_guard lock(m_mutex);
-        m_n = n;
-        m_ctx = ctx;
-        m_call = call;
-        m_pending = m_n_threads - 1;
-        ++m_generation;
+    m_n = n;
+    m_ctx = ctx;
+    m_call = call;
+    m_pending.store(m_n_threads - 1, std::memory_order_relaxed);
+    m_generation.fetch_add(1, std::memory_order_release);
+    if (m_sleepers.load(std::memory_order_acquire) > 0) {
+        { std::lock_guard lock(m_mutex); }
+        m_start.notify_all();
     }
-    m_start.notify_all();
     std::int64_t begin = 0, end = 0;
     chunk(0, begin, end);
     if (begin < end) {
         call(ctx, 0, begin, end);
     }
-    std::unique_lock lock(m_mutex);
-    m_done.wait(lock, [this] { return m_pending == 0; });
+    for (int spins = 0; m_pending.load(std::memory_order_acquire) != 0; ++spins) {
+        if (spins < k_spin_rounds) {
+            cpu_relax();
+        } else {
+            std::this_thread::yield();
+        }
+    }
 }
 
 void thread_pool::worker(int index) {
     std::uint64_t seen = 0;
     for (;;) {
-        std::unique_lock lock(m_mutex);
-        m_start.wait(lock, [&] { return m_stop || m_generation != seen; });
-        if (m_stop) {
+        // Poll for the next job, then sleep.
+        int spins = 0;
+        while (m_generation.load(std::memory_order_acquire) == seen && !m_stop.load(std::memory_order_relaxed) &&
+               spins < k_spin_rounds) {
+            cpu_relax();
+            ++spins;
+        }
+        if (m_generation.load(std::memory_order_acquire) == seen && !m_stop.load()) {
+            std::unique_lock lock(m_mutex);
+            m_sleepers.fetch_add(1, std::memory_order_acq_rel);
+            m_start.wait(lock, [&] { return m_stop.load() || m_generation.load(std::memory_order_acquire) != seen; });
+            m_sleepers.fetch_sub(1, std::memory_order_acq_rel);
+        }
+        if (m_stop.load()) {
             return;
         }
-        seen = m_generation;
+        seen = m_generation.load(std::memory_order_acquire);
         std::int64_t begin = 0, end = 0;
         chunk(index, begin, end);
-        void* ctx = m_ctx;
-        const trampoline call = m_call;
-        lock.unlock();
         if (begin < end) {
-            call(ctx, index, begin, end);
+            m_call(m_ctx, index, begin, end);
         }
-        lock.lock();
-        if (--m_pending == 0) {
-            m_done.notify_one();
-        }
+        m_pending.fetch_sub(1, std::memory_order_acq_rel);
     }
 }
 

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A persistent pool of worker threads. parallel_for splits [0, n) into one contiguous chunk per
 // thread (the caller works too) and returns when all chunks are done. No allocation per call.
+// Workers spin briefly between jobs (a token's forward pass issues hundreds of short jobs) and
+// sleep on a condition variable when idle longer.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 namespace deepdesk {
@@ -42,10 +46,11 @@ private:
     std::vector<std::thread> m_threads;
     std::mutex m_mutex;
     std::condition_variable m_start;
-    std::condition_variable m_done;
-    std::uint64_t m_generation = 0;
-    int m_pending = 0;
-    bool m_stop = false;
+    std::atomic<std::uint64_t> m_generation{0};
+    std::atomic<int> m_pending{0};
+    std::atomic<int> m_sleepers{0};
+    std::atomic<bool> m_stop{false};
+    // The job, written before m_generation is advanced and read after it is seen.
     std::int64_t m_n = 0;
     void* m_ctx = nullptr;
     trampoline m_call = nullptr;
