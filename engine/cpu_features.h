@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace deepdesk {
 
@@ -38,6 +39,18 @@ isa_level detect_isa(const cpu_features& cpu);
 isa_level active_isa();
 
 std::string_view isa_name(isa_level level);
+
+// From kernel sets ordered by tier (each with an `isa` member), the highest at or below active_isa().
+template <typename KernelSet>
+KernelSet pick_for_active_isa(const std::vector<KernelSet>& variants) {
+    KernelSet pick = variants.front();
+    for (const auto& k : variants) {
+        if (k.isa <= active_isa()) {
+            pick = k;
+        }
+    }
+    return pick;
+}
 std::optional<isa_level> parse_isa(std::string_view name);
 
 }  // namespace deepdesk

@@ -198,16 +198,7 @@ std::vector<convert_kernel_set> convert_variants() {
 }
 
 const convert_kernel_set& convert_kernels() {
-    static const convert_kernel_set chosen = [] {
-        const auto all = convert_variants();
-        convert_kernel_set pick = all.front();
-        for (const auto& k : all) {
-            if (k.isa <= active_isa()) {
-                pick = k;
-            }
-        }
-        return pick;
-    }();
+    static const convert_kernel_set chosen = pick_for_active_isa(convert_variants());
     return chosen;
 }
 

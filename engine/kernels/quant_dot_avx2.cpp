@@ -86,6 +86,23 @@ DD_AVX2 inline int min_correction(const std::int16_t* bsums, __m128i mins) {
     return _mm_cvtsi128_si32(s);
 }
 
+// One 128-value half of a Q6_K block as four groups of 32 unsigned 6-bit values (0..63):
+// group g takes the low (g < 2) or high nibbles of ql[0..31] / ql[32..63] and bits 2g..2g+1 of qh.
+DD_AVX2 inline void unpack_q6k_half(const std::uint8_t* ql, const std::uint8_t* qh, __m256i* q) {
+    const __m256i low4 = _mm256_set1_epi8(0x0F);
+    const __m256i two = _mm256_set1_epi8(3);
+    const __m256i l0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ql));
+    const __m256i l1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ql + 32));
+    const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(qh));
+    const __m256i lows[4] = {_mm256_and_si256(l0, low4), _mm256_and_si256(l1, low4),
+                             _mm256_and_si256(_mm256_srli_epi16(l0, 4), low4),
+                             _mm256_and_si256(_mm256_srli_epi16(l1, 4), low4)};
+    q[0] = _mm256_or_si256(lows[0], _mm256_slli_epi16(_mm256_and_si256(h, two), 4));
+    q[1] = _mm256_or_si256(lows[1], _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 2), two), 4));
+    q[2] = _mm256_or_si256(lows[2], _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 4), two), 4));
+    q[3] = _mm256_or_si256(lows[3], _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 6), two), 4));
+}
+
 }  // namespace
 
 DD_AVX2 float dot_q8_0(const void* vx, const void* vy, std::size_t n) {
@@ -149,8 +166,6 @@ DD_AVX2 float dot_q4_k(const void* vx, const void* vy, std::size_t n) {
 DD_AVX2 float dot_q6_k(const void* vx, const void* vy, std::size_t n) {
     const auto* x = static_cast<const block_q6_k*>(vx);
     const auto* y = static_cast<const block_q8_k*>(vy);
-    const __m256i low4 = _mm256_set1_epi8(0x0F);
-    const __m256i two = _mm256_set1_epi8(3);
     float sum = 0.0f;
     for (std::size_t i = 0; i < n / 256; ++i) {
         for (int line = 0; line < 4; ++line) {
@@ -168,18 +183,8 @@ DD_AVX2 float dot_q6_k(const void* vx, const void* vy, std::size_t n) {
             const std::int8_t* a = y[i].qs + 128 * half_i;
             const __m256i scales = _mm256_broadcastsi128_si256(
                 _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(x[i].scales + 8 * half_i))));
-            const __m256i l0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ql));
-            const __m256i l1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ql + 32));
-            const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(qhp));
-            const __m256i q[4] = {
-                _mm256_or_si256(_mm256_and_si256(l0, low4), _mm256_slli_epi16(_mm256_and_si256(h, two), 4)),
-                _mm256_or_si256(_mm256_and_si256(l1, low4),
-                                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 2), two), 4)),
-                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), low4),
-                                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 4), two), 4)),
-                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), low4),
-                                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 6), two), 4)),
-            };
+            __m256i q[4];
+            unpack_q6k_half(ql, qhp, q);
             for (int g = 0; g < 4; ++g) {
                 const __m256i av = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + 32 * g));
                 // Lanes 0..7 hold elements 0..15 (scale 2g), lanes 8..15 elements 16..31 (scale 2g+1).
@@ -358,8 +363,6 @@ DD_AVX2 void dot4_q6_k(const void* vx, const void* vy, std::size_t act_stride, s
     for (int t = 0; t < 4; ++t) {
         y[t] = reinterpret_cast<const block_q8_k*>(static_cast<const std::uint8_t*>(vy) + act_stride * t);
     }
-    const __m256i low4 = _mm256_set1_epi8(0x0F);
-    const __m256i two = _mm256_set1_epi8(3);
     float sum[4] = {0, 0, 0, 0};
     for (std::size_t i = 0; i < n / 256; ++i) {
         const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x[i].scales)));
@@ -370,18 +373,8 @@ DD_AVX2 void dot4_q6_k(const void* vx, const void* vy, std::size_t act_stride, s
             const std::uint8_t* qhp = x[i].qh + 32 * half_i;
             const __m256i scales = _mm256_broadcastsi128_si256(
                 _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(x[i].scales + 8 * half_i))));
-            const __m256i l0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ql));
-            const __m256i l1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(ql + 32));
-            const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(qhp));
-            const __m256i q[4] = {
-                _mm256_or_si256(_mm256_and_si256(l0, low4), _mm256_slli_epi16(_mm256_and_si256(h, two), 4)),
-                _mm256_or_si256(_mm256_and_si256(l1, low4),
-                                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 2), two), 4)),
-                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), low4),
-                                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 4), two), 4)),
-                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), low4),
-                                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 6), two), 4)),
-            };
+            __m256i q[4];
+            unpack_q6k_half(ql, qhp, q);
             for (int g = 0; g < 4; ++g) {
                 const __m256i lo = _mm256_shuffle_epi8(scales, broadcast_lane_mask(2 * g));
                 const __m256i hi = _mm256_shuffle_epi8(scales, broadcast_lane_mask(2 * g + 1));

@@ -73,16 +73,7 @@ std::vector<vec_kernel_set> vec_variants() {
 }
 
 const vec_kernel_set& vec_kernels() {
-    static const vec_kernel_set chosen = [] {
-        const auto all = vec_variants();
-        vec_kernel_set pick = all.front();
-        for (const auto& k : all) {
-            if (k.isa <= active_isa()) {
-                pick = k;
-            }
-        }
-        return pick;
-    }();
+    static const vec_kernel_set chosen = pick_for_active_isa(vec_variants());
     return chosen;
 }
 

@@ -130,34 +130,37 @@ std::string load_error(const std::string& p) {
     return {};
 }
 
+// The metadata of a one-layer llama (hidden 256, 4 heads, FFN 512), no tensors yet.
+testing::gguf_writer one_layer_llama_header() {
+    testing::gguf_writer w;
+    w.add_string("general.architecture", "llama");
+    w.add_u32("llama.embedding_length", 256);
+    w.add_u32("llama.block_count", 1);
+    w.add_u32("llama.feed_forward_length", 512);
+    w.add_u32("llama.attention.head_count", 4);
+    return w;
+}
+
+// The header plus the embedding and the first norms: a model that stops before its first matrix.
+testing::gguf_writer one_layer_llama_start() {
+    testing::gguf_writer w = one_layer_llama_header();
+    w.add_f32_tensor("token_embd.weight", {256, 10}, std::vector<float>(2560, 0.1f));
+    w.add_f32_tensor("output_norm.weight", {256}, std::vector<float>(256, 1.0f));
+    w.add_f32_tensor("blk.0.attn_norm.weight", {256}, std::vector<float>(256, 1.0f));
+    return w;
+}
+
 TEST_F(ModelFiles, BadModelsGiveClearErrors) {
     tiny_spec spec;
     {
-        auto tm = make_tiny_model(spec);
-        testing::gguf_writer w;  // everything but one tensor
-        w.add_string("general.architecture", "llama");
-        w.add_u32("llama.embedding_length", 256);
-        w.add_u32("llama.block_count", 1);
-        w.add_u32("llama.feed_forward_length", 512);
-        w.add_u32("llama.attention.head_count", 4);
-        w.add_f32_tensor("token_embd.weight", {256, 10}, std::vector<float>(2560, 0.1f));
-        w.add_f32_tensor("output_norm.weight", {256}, std::vector<float>(256, 1.0f));
-        w.add_f32_tensor("blk.0.attn_norm.weight", {256}, std::vector<float>(256, 1.0f));
+        testing::gguf_writer w = one_layer_llama_start();  // the first tensors only
         w.write(path("missing.gguf"));
         const std::string err = load_error(path("missing.gguf"));
         EXPECT_NE(err.find("tensor 'blk.0.attn_q.weight' is missing"), std::string::npos) << err;
         EXPECT_NE(err.find("missing.gguf"), std::string::npos) << err;
     }
     {
-        testing::gguf_writer w;
-        w.add_string("general.architecture", "llama");
-        w.add_u32("llama.embedding_length", 256);
-        w.add_u32("llama.block_count", 1);
-        w.add_u32("llama.feed_forward_length", 512);
-        w.add_u32("llama.attention.head_count", 4);
-        w.add_f32_tensor("token_embd.weight", {256, 10}, std::vector<float>(2560, 0.1f));
-        w.add_f32_tensor("output_norm.weight", {256}, std::vector<float>(256, 1.0f));
-        w.add_f32_tensor("blk.0.attn_norm.weight", {256}, std::vector<float>(256, 1.0f));
+        testing::gguf_writer w = one_layer_llama_start();
         w.add_f32_tensor("blk.0.attn_q.weight", {256, 128}, std::vector<float>(256 * 128, 0.0f));
         w.write(path("shape.gguf"));
         const std::string err = load_error(path("shape.gguf"));
@@ -185,16 +188,7 @@ TEST_F(ModelFiles, BadModelsGiveClearErrors) {
         EXPECT_NE(load_error(path("cut.gguf")).find("truncated download"), std::string::npos);
     }
     {
-        tiny_spec q = spec;
-        q.type = tensor_type::q4_k;
-        auto tm = make_tiny_model(q);
-        (void)tm;
-        testing::gguf_writer w;
-        w.add_string("general.architecture", "llama");
-        w.add_u32("llama.embedding_length", 256);
-        w.add_u32("llama.block_count", 1);
-        w.add_u32("llama.feed_forward_length", 512);
-        w.add_u32("llama.attention.head_count", 4);
+        testing::gguf_writer w = one_layer_llama_header();
         w.add_tensor("token_embd.weight", 10 /*Q2_K*/, {256, 10}, std::vector<std::uint8_t>(840, 0));
         w.write(path("q2k.gguf"));
         EXPECT_NE(load_error(path("q2k.gguf")).find("Q2_K, which DeepDesk cannot run yet"), std::string::npos)
