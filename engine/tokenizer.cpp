@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/tokenizer.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include <algorithm>
+#include <array>
+#include <climits>
+#include <map>
+
+namespace deepdesk {
+namespace {
+
+// The published pre-tokenizer regexes (shared/docs/engine-facts.md), applied in sequence. Non-ASCII
+// characters are written as \x{...}: the ranges depend on exact code points, which an editor that
+// normalises Unicode (e.g. U+1FD3 -> U+0390) would silently break.
+const std::map<std::string, std::vector<std::string>>& pre_tokenizer_regexes() {
+    static const std::map<std::string, std::vector<std::string>> table = [] {
+        const std::string qwen2 =
+            R"((?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
+        const std::string llama3 =
+            R"((?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
+        std::map<std::string, std::vector<std::string>> t;
+        t["deepseek-llm"] = {
+            R"([\r\n])",
+            R"(\s?[A-Za-z\x{b5}\x{c0}-\x{d6}\x{d8}-\x{f6}\x{f8}-\x{1ba}\x{1bc}-\x{1bf}\x{1c4}-\x{293}\x{295}-\x{2af}\x{370}-\x{373}\x{376}\x{377}\x{37b}-\x{37d}\x{37f}\x{386}\x{388}-\x{38a}\x{38c}\x{38e}-\x{3a1}\x{3a3}-\x{3f5}\x{3f7}-\x{481}\x{48a}-\x{52f}\x{531}-\x{556}\x{10a0}-\x{10c5}\x{13a0}-\x{13f5}\x{13f8}-\x{13fd}\x{1c90}-\x{1cba}\x{1cbd}-\x{1cbf}\x{1d00}-\x{1d2b}\x{1d6b}-\x{1d77}\x{1d79}-\x{1d9a}\x{1e00}-\x{1f15}\x{1f18}-\x{1f1d}\x{1f20}-\x{1f45}\x{1f48}-\x{1f4d}\x{1f50}-\x{1f57}\x{1f59}\x{1f5b}\x{1f5d}\x{1f5f}-\x{1f7d}\x{1f80}-\x{1fb4}\x{1fb6}-\x{1fbc}\x{1fbe}\x{1fc2}-\x{1fc4}\x{1fc6}-\x{1fcc}\x{1fd0}-\x{1fd3}\x{1fd6}-\x{1fdb}\x{1fe0}-\x{1fec}\x{1ff2}-\x{1ff4}\x{1ff6}-\x{1ffc}\x{2102}\x{2107}\x{210a}-\x{2113}\x{2115}\x{2119}-\x{211d}\x{2124}\x{2126}\x{2128}\x{212a}-\x{212d}\x{212f}-\x{2134}\x{2139}\x{213c}-\x{213f}\x{2145}-\x{2149}\x{214e}\x{2183}\x{2184}\x{2c00}-\x{2c7b}\x{2c7e}-\x{2ce4}\x{2ceb}-\x{2cee}\x{2cf2}\x{2cf3}\x{a640}-\x{a66d}\x{a680}-\x{a69b}\x{a722}-\x{a76f}\x{a771}-\x{a787}\x{a78b}-\x{a78e}\x{ab70}-\x{abbf}\x{fb00}-\x{fb06}\x{fb13}-\x{fb17}\x{ff21}-\x{ff3a}\x{ff41}-\x{ff5a}\x{10400}-\x{1044f}\x{104b0}-\x{104d3}\x{104d8}-\x{104fb}\x{10c80}-\x{10cb2}\x{10cc0}-\x{10cf2}\x{118a0}-\x{118df}\x{1e900}-\x{1e943}]+)",
+            R"(\s?[!-/:-~\x{ff01}-\x{ff0f}\x{ff1a}-\x{ff5e}\x{2018}-\x{201f}\x{3000}-\x{3002}]+)",
+            R"(\s+$)",
+            R"([\x{4e00}-\x{9fa5}\x{800}-\x{4e00}\x{ac00}-\x{d7ff}]+)",
+            R"(\p{N}+)",
+        };
+        t["deepseek-coder"] = {R"([\r\n])", R"(\s?\p{L}+)", R"(\s?\p{P}+)",
+                               R"([\x{4e00}-\x{9fa5}\x{800}-\x{4e00}\x{ac00}-\x{d7ff}]+)", R"(\p{N})"};
+        t["deepseek-v3"] = {
+            R"(\p{N}{1,3})",
+            R"([\x{4e00}-\x{9fa5}\x{3040}-\x{309f}\x{30a0}-\x{30ff}]+)",
+            R"([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~][A-Za-z]+|[^\r\n\p{L}\p{P}\p{S}]?[\p{L}\p{M}]+| ?[\p{P}\p{S}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)",
+        };
+        t["qwen2"] = {qwen2};
+        t["deepseek-r1-qwen"] = {qwen2};
+        t["llama-bpe"] = {llama3};
+        t["llama3"] = {llama3};
+        return t;
+    }();
+    return table;
+}
+
+// GPT-2's byte alphabet: printable bytes stand for themselves, the others are moved to U+0100+.
+struct byte_alphabet {
+    std::array<std::string, 256> to_utf8;
+    std::unordered_map<std::uint32_t, std::uint8_t> from_codepoint;
+
+    byte_alphabet() {
+        std::uint32_t next = 256;
+        for (std::uint32_t b = 0; b < 256; ++b) {
+            const bool printable = (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174 && b <= 255);
+            const std::uint32_t cp = printable ? b : next++;
+            to_utf8[b] = encode(cp);
+            from_codepoint[cp] = static_cast<std::uint8_t>(b);
+        }
+    }
+    static std::string encode(std::uint32_t cp) {
+        std::string s;
+        if (cp < 0x80) {
+            s += static_cast<char>(cp);
+        } else if (cp < 0x800) {
+            s += static_cast<char>(0xC0 | (cp >> 6));
+            s += static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+            s += static_cast<char>(0xE0 | (cp >> 12));
+            s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            s += static_cast<char>(0x80 | (cp & 0x3F));
+        }
+        return s;
+    }
+};
+
+const byte_alphabet& alphabet() {
+    static const byte_alphabet a;
+    return a;
+}
+
+// Decodes one UTF-8 code point at s[i]; returns its length (1 for an invalid byte).
+std::size_t utf8_next(std::string_view s, std::size_t i, std::uint32_t& cp) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+    if (i + len > s.size()) {
+        len = 1;
+    }
+    cp = len == 1 ? c : (c & (0x7F >> len));
+    for (std::size_t k = 1; k < len; ++k) {
+        cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    }
+    return len;
+}
+
+}  // namespace
+
+struct tokenizer::regex_set {
+    std::vector<pcre2_code*> codes;
+    ~regex_set() {
+        for (auto* c : codes) {
+            pcre2_code_free(c);
+        }
+    }
+};
+
+tokenizer::~tokenizer() = default;
+
+std::vector<std::string> tokenizer::supported_pre_tokenizers() {
+    std::vector<std::string> out;
+    for (const auto& [name, _] : pre_tokenizer_regexes()) {
+        out.push_back(name);
+    }
+    return out;
+}
+
+std::unique_ptr<tokenizer> tokenizer::from_gguf(const gguf::file& f) {
+    auto t = std::unique_ptr<tokenizer>(new tokenizer());
+    const auto fail = [&](const std::string& what) { throw tokenizer_error(f.name() + ": " + what); };
+    const auto model = f.get_string("tokenizer.ggml.model");
+    if (!model) {
+        fail("the file has no tokenizer (tokenizer.ggml.model is missing)");
+    }
+    if (*model != "gpt2") {
+        fail("tokenizer model '" + std::string(*model) + "' is not supported (only byte-level BPE, 'gpt2')");
+    }
+    const gguf::array_value* tokens = f.get_array("tokenizer.ggml.tokens");
+    if (tokens == nullptr || tokens->type != gguf::value_type::string || tokens->strings.empty()) {
+        fail("tokenizer.ggml.tokens is missing or not a list of strings");
+    }
+    t->m_tokens.assign(tokens->strings.begin(), tokens->strings.end());
+    t->m_kinds.assign(t->m_tokens.size(), token_kind::normal);
+    if (const gguf::array_value* types = f.get_array("tokenizer.ggml.token_type")) {
+        if (types->count != t->m_tokens.size() || types->data == nullptr) {
+            fail("tokenizer.ggml.token_type does not match the token list");
+        }
+        for (std::uint64_t i = 0; i < types->count; ++i) {
+            t->m_kinds[i] = static_cast<token_kind>(static_cast<int>(types->number_at(i)));
+        }
+    }
+    for (std::size_t i = 0; i < t->m_tokens.size(); ++i) {
+        t->m_ids.emplace(t->m_tokens[i], static_cast<std::int32_t>(i));
+        if (t->m_kinds[i] == token_kind::control || t->m_kinds[i] == token_kind::user_defined) {
+            if (!t->m_tokens[i].empty()) {
+                t->m_specials.push_back(static_cast<std::int32_t>(i));
+            }
+        }
+    }
+    std::sort(t->m_specials.begin(), t->m_specials.end(), [&](std::int32_t a, std::int32_t b) {
+        return t->m_tokens[static_cast<std::size_t>(a)].size() > t->m_tokens[static_cast<std::size_t>(b)].size();
+    });
+    const gguf::array_value* merges = f.get_array("tokenizer.ggml.merges");
+    if (merges == nullptr || merges->type != gguf::value_type::string) {
+        fail("tokenizer.ggml.merges is missing");
+    }
+    for (std::size_t i = 0; i < merges->strings.size(); ++i) {
+        t->m_merge_rank.emplace(std::string(merges->strings[i]), static_cast<int>(i));
+    }
+    const auto n = static_cast<std::int64_t>(t->m_tokens.size());
+    const auto special = [&](const char* key) -> std::int32_t {
+        const auto v = f.get_int(key);
+        if (!v) {
+            return -1;
+        }
+        if (*v < 0 || *v >= n) {
+            fail(std::string(key) + " " + std::to_string(*v) + " is outside the vocabulary");
+        }
+        return static_cast<std::int32_t>(*v);
+    };
+    t->m_bos = special("tokenizer.ggml.bos_token_id");
+    t->m_eos = special("tokenizer.ggml.eos_token_id");
+    t->m_add_bos = f.get_bool("tokenizer.ggml.add_bos_token").value_or(t->m_bos >= 0);
+
+    t->m_pre = std::string(f.get_string("tokenizer.ggml.pre").value_or("default"));
+    const auto& table = pre_tokenizer_regexes();
+    const auto it = table.find(t->m_pre);
+    if (it == table.end()) {
+        std::string names;
+        for (const auto& s : supported_pre_tokenizers()) {
+            names += (names.empty() ? "" : ", ") + s;
+        }
+        fail("pre-tokenizer '" + t->m_pre + "' is not supported (supported: " + names + ")");
+    }
+    t->m_ignore_merges = t->m_pre == "llama-bpe" || t->m_pre == "llama3";
+    t->m_regex = std::make_unique<regex_set>();
+    for (const auto& pattern : it->second) {
+        int err = 0;
+        PCRE2_SIZE offset = 0;
+        pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.c_str()), pattern.size(),
+                                         PCRE2_UTF | PCRE2_UCP, &err, &offset, nullptr);
+        if (code == nullptr) {
+            PCRE2_UCHAR msg[256];
+            pcre2_get_error_message(err, msg, sizeof(msg));
+            fail("internal: pre-tokenizer regex does not compile: " + std::string(reinterpret_cast<char*>(msg)));
+        }
+        pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);  // falls back to the interpreter if JIT is unavailable
+        t->m_regex->codes.push_back(code);
+    }
+    return t;
+}
+
+void tokenizer::encode_piece(std::string_view piece, std::vector<std::int32_t>& out) const {
+    if (m_ignore_merges) {
+        std::string whole;
+        for (const char c : piece) {
+            whole += alphabet().to_utf8[static_cast<unsigned char>(c)];
+        }
+        if (const auto it = m_ids.find(whole); it != m_ids.end()) {
+            out.push_back(it->second);
+            return;
+        }
+    }
+    std::vector<std::string> symbols;
+    symbols.reserve(piece.size());
+    for (const char c : piece) {
+        symbols.push_back(alphabet().to_utf8[static_cast<unsigned char>(c)]);
+    }
+    std::string key;
+    for (;;) {
+        int best_rank = INT_MAX;
+        std::size_t best = 0;
+        for (std::size_t i = 0; i + 1 < symbols.size(); ++i) {
+            key.assign(symbols[i]).append(" ").append(symbols[i + 1]);
+            const auto it = m_merge_rank.find(key);
+            if (it != m_merge_rank.end() && it->second < best_rank) {
+                best_rank = it->second;
+                best = i;
+            }
+        }
+        if (best_rank == INT_MAX) {
+            break;
+        }
+        symbols[best] += symbols[best + 1];
+        symbols.erase(symbols.begin() + static_cast<std::ptrdiff_t>(best) + 1);
+    }
+    for (const auto& s : symbols) {
+        const auto it = m_ids.find(s);
+        if (it == m_ids.end()) {
+            throw tokenizer_error("the vocabulary has no token for '" + s + "'");
+        }
+        out.push_back(it->second);
+    }
+}
+
+void tokenizer::encode_plain(std::string_view text, std::vector<std::int32_t>& out) const {
+    if (text.empty()) {
+        return;
+    }
+    std::vector<std::string_view> pieces{text};
+    std::vector<std::string_view> next;
+    pcre2_match_data* md = nullptr;
+    for (pcre2_code* code : m_regex->codes) {
+        md = pcre2_match_data_create_from_pattern(code, nullptr);
+        next.clear();
+        for (const std::string_view piece : pieces) {
+            std::size_t pos = 0;
+            std::size_t gap_start = 0;
+            while (pos <= piece.size()) {
+                const int rc =
+                    pcre2_match(code, reinterpret_cast<PCRE2_SPTR>(piece.data()), piece.size(), pos, 0, md, nullptr);
+                if (rc < 0) {
+                    break;  // no further match (or invalid UTF-8: the rest stays one piece)
+                }
+                const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(md);
+                const std::size_t begin = ov[0], end = ov[1];
+                if (end == begin) {  // empty match: step one character
+                    std::uint32_t cp = 0;
+                    pos = begin < piece.size() ? begin + utf8_next(piece, begin, cp) : piece.size() + 1;
+                    continue;
+                }
+                if (begin > gap_start) {
+                    next.push_back(piece.substr(gap_start, begin - gap_start));
+                }
+                next.push_back(piece.substr(begin, end - begin));
+                gap_start = end;
+                pos = end;
+            }
+            if (gap_start < piece.size()) {
+                next.push_back(piece.substr(gap_start));
+            }
+        }
+        pcre2_match_data_free(md);
+        pieces.swap(next);
+    }
+    for (const std::string_view piece : pieces) {
+        encode_piece(piece, out);
+    }
+}
+
+std::vector<std::int32_t> tokenizer::encode(std::string_view text, bool add_bos, bool parse_special) const {
+    std::vector<std::int32_t> out;
+    if (add_bos && m_bos >= 0) {
+        out.push_back(m_bos);
+    }
+    std::size_t start = 0, i = 0;
+    while (i < text.size()) {
+        std::int32_t found = -1;
+        for (const std::int32_t id : m_specials) {
+            if (m_kinds[static_cast<std::size_t>(id)] == token_kind::control && !parse_special) {
+                continue;
+            }
+            const std::string& s = m_tokens[static_cast<std::size_t>(id)];
+            if (text.compare(i, s.size(), s) == 0) {
+                found = id;
+                break;
+            }
+        }
+        if (found < 0) {
+            ++i;
+            continue;
+        }
+        encode_plain(text.substr(start, i - start), out);
+        out.push_back(found);
+        i += m_tokens[static_cast<std::size_t>(found)].size();
+        start = i;
+    }
+    encode_plain(text.substr(start), out);
+    return out;
+}
+
+std::string tokenizer::token_bytes(std::int32_t id) const {
+    if (id < 0 || static_cast<std::size_t>(id) >= m_tokens.size()) {
+        return {};
+    }
+    const std::string& s = m_tokens[static_cast<std::size_t>(id)];
+    const token_kind kind = m_kinds[static_cast<std::size_t>(id)];
+    if (kind == token_kind::control || kind == token_kind::user_defined) {
+        return s;
+    }
+    std::string out;
+    for (std::size_t i = 0; i < s.size();) {
+        std::uint32_t cp = 0;
+        const std::size_t len = utf8_next(s, i, cp);
+        const auto it = alphabet().from_codepoint.find(cp);
+        if (it != alphabet().from_codepoint.end()) {
+            out += static_cast<char>(it->second);
+        } else {
+            out.append(s, i, len);
+        }
+        i += len;
+    }
+    return out;
+}
+
+}  // namespace deepdesk

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Byte-level BPE tokenizer from GGUF metadata (tokenizer.ggml.model = gpt2), with the DeepSeek
+// family's pre-tokenizers run through PCRE2 (UTF + UCP, JIT).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/gguf.h"
+
+namespace deepdesk {
+
+class tokenizer_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class tokenizer {
+public:
+    enum class token_kind { normal = 1, unknown = 2, control = 3, user_defined = 4, unused = 5, byte = 6 };
+
+    // Reads tokens, token types, merges, special ids and the pre-tokenizer name from `f`.
+    static std::unique_ptr<tokenizer> from_gguf(const gguf::file& f);
+    ~tokenizer();
+
+    // Text to token ids. add_bos: prepend BOS (when the model has one). parse_special: control
+    // tokens written in the text become their ids (user-defined tokens always do).
+    std::vector<std::int32_t> encode(std::string_view text, bool add_bos, bool parse_special) const;
+
+    // The bytes a token stands for (control tokens give their text, e.g. "<｜end▁of▁sentence｜>").
+    std::string token_bytes(std::int32_t id) const;
+
+    std::int32_t bos() const { return m_bos; }
+    std::int32_t eos() const { return m_eos; }
+    bool adds_bos() const { return m_add_bos; }
+    std::size_t size() const { return m_tokens.size(); }
+    const std::string& pre() const { return m_pre; }
+
+    // The pre-tokenizer names this build knows.
+    static std::vector<std::string> supported_pre_tokenizers();
+
+private:
+    struct regex_set;
+    tokenizer() = default;
+    void encode_piece(std::string_view piece, std::vector<std::int32_t>& out) const;
+    void encode_plain(std::string_view text, std::vector<std::int32_t>& out) const;
+
+    std::vector<std::string> m_tokens;  // as stored: GPT-2 byte alphabet
+    std::vector<token_kind> m_kinds;
+    std::unordered_map<std::string, std::int32_t> m_ids;
+    std::unordered_map<std::string, int> m_merge_rank;  // "A B" -> rank
+    std::vector<std::int32_t> m_specials;               // control + user-defined, longest first
+    std::unique_ptr<regex_set> m_regex;
+    std::string m_pre;
+    bool m_ignore_merges = false;  // llama-bpe: a pre-token found whole in the vocabulary is kept
+    std::int32_t m_bos = -1, m_eos = -1;
+    bool m_add_bos = false;
+};
+
+}  // namespace deepdesk

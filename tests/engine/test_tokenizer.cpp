@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The tokenizer against the reference ids in ../shared/testdata/tokenizer (produced with the
+// Hugging Face tokenizers), plus special tokens, BOS, round trips and bad vocabularies.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "engine/gguf.h"
+#include "engine/tokenizer.h"
+#include "tests/support/gguf_writer.h"
+
+namespace deepdesk {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path vocab_dir() { return fs::path(DEEPDESK_SHARED_DIR) / "testdata" / "tokenizer"; }
+
+std::string read_file(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+class ReferenceVocab : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(ReferenceVocab, EncodesLikeTheReference) {
+    const fs::path gguf = vocab_dir() / (std::string("ggml-vocab-") + GetParam() + ".gguf");
+    if (!fs::exists(gguf)) {
+        GTEST_SKIP() << "reference vocabulary not found: " << gguf << " (../shared is absent)";
+    }
+    const auto model = gguf::model_file::open(gguf.string());
+    const auto tok = tokenizer::from_gguf(model->main());
+    const std::string inputs = read_file(gguf.string() + ".inp");
+    std::istringstream outputs(read_file(gguf.string() + ".out"));
+    const std::string sep = "\n__ggml_vocab_test__\n";
+    std::size_t pos = 0;
+    int checked = 0;
+    while (pos < inputs.size()) {
+        const std::size_t end = inputs.find(sep, pos);
+        const std::string text = inputs.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+        pos = end == std::string::npos ? inputs.size() : end + sep.size();
+        std::string line;
+        ASSERT_TRUE(std::getline(outputs, line)) << "more inputs than outputs";
+        std::istringstream ids(line);
+        std::vector<std::int32_t> want;
+        for (std::int32_t id = 0; ids >> id;) {
+            want.push_back(id);
+        }
+        EXPECT_EQ(tok->encode(text, false, false), want) << "text: '" << text << "'";
+        // Decoding the ids gives the text back, byte for byte.
+        std::string decoded;
+        for (const std::int32_t id : want) {
+            decoded += tok->token_bytes(id);
+        }
+        EXPECT_EQ(decoded, text);
+        ++checked;
+    }
+    EXPECT_GT(checked, 40);
+}
+
+INSTANTIATE_TEST_SUITE_P(Shared, ReferenceVocab, ::testing::Values("deepseek-llm", "deepseek-coder"),
+                         [](const auto& param_info) {
+                             std::string n = param_info.param;
+                             std::replace(n.begin(), n.end(), '-', '_');
+                             return n;
+                         });
+
+TEST(Tokenizer, SpecialTokensBosAndErrors) {
+    const fs::path gguf = vocab_dir() / "ggml-vocab-deepseek-coder.gguf";
+    if (!fs::exists(gguf)) {
+        GTEST_SKIP() << "reference vocabulary not found (../shared is absent)";
+    }
+    const auto model = gguf::model_file::open(gguf.string());
+    const auto tok = tokenizer::from_gguf(model->main());
+    const auto with_bos = tok->encode("Hello", true, false);
+    ASSERT_FALSE(with_bos.empty());
+    EXPECT_EQ(with_bos.front(), tok->bos());
+    EXPECT_EQ(tok->token_bytes(tok->bos()), "<｜begin▁of▁sentence｜>");
+    const std::string bos_text = tok->token_bytes(tok->bos());
+    const auto parsed = tok->encode(bos_text + "Hi", false, true);
+    EXPECT_EQ(parsed.front(), tok->bos()) << "control tokens are parsed when allowed";
+    const auto literal = tok->encode(bos_text + "Hi", false, false);
+    EXPECT_NE(literal.front(), tok->bos()) << "and written out as text otherwise";
+    EXPECT_GT(literal.size(), 3u);
+}
+
+TEST(Tokenizer, UnknownPreTokenizerListsTheSupportedOnes) {
+    testing::gguf_writer w;
+    w.add_string("tokenizer.ggml.model", "gpt2");
+    w.add_string("tokenizer.ggml.pre", "klingon");
+    w.add_string_array("tokenizer.ggml.tokens", {"a", "b"});
+    w.add_string_array("tokenizer.ggml.merges", {"a b"});
+    const auto bytes = w.bytes();
+    const auto f = gguf::file::parse(bytes.data(), bytes.size(), "v.gguf");
+    try {
+        (void)tokenizer::from_gguf(f);
+        FAIL() << "accepted an unknown pre-tokenizer";
+    } catch (const tokenizer_error& e) {
+        const std::string msg = e.what();
+        EXPECT_NE(msg.find("'klingon' is not supported"), std::string::npos) << msg;
+        EXPECT_NE(msg.find("deepseek-llm"), std::string::npos) << msg;
+        EXPECT_NE(msg.find("qwen2"), std::string::npos) << msg;
+    }
+}
+
+}  // namespace
+}  // namespace deepdesk
