@@ -172,6 +172,16 @@ std::unique_ptr<tokenizer> tokenizer::from_gguf(const gguf::file& f) {
     t->m_bos = special("tokenizer.ggml.bos_token_id");
     t->m_eos = special("tokenizer.ggml.eos_token_id");
     t->m_add_bos = f.get_bool("tokenizer.ggml.add_bos_token").value_or(t->m_bos >= 0);
+    for (const std::int32_t id : {t->m_eos, special("tokenizer.ggml.eot_token_id")}) {
+        if (id >= 0) {
+            t->m_end_tokens.push_back(id);
+        }
+    }
+    for (const char* marker : {"<|EOT|>", "<\uff5cend\u2581of\u2581sentence\uff5c>"}) {
+        if (const auto it = t->m_ids.find(marker); it != t->m_ids.end()) {
+            t->m_end_tokens.push_back(it->second);
+        }
+    }
 
     t->m_pre = std::string(f.get_string("tokenizer.ggml.pre").value_or("default"));
     const auto& table = pre_tokenizer_regexes();
@@ -318,6 +328,10 @@ std::vector<std::int32_t> tokenizer::encode(std::string_view text, bool add_bos,
     }
     encode_plain(text.substr(start), out);
     return out;
+}
+
+bool tokenizer::ends_generation(std::int32_t id) const {
+    return std::find(m_end_tokens.begin(), m_end_tokens.end(), id) != m_end_tokens.end();
 }
 
 std::string tokenizer::token_bytes(std::int32_t id) const {

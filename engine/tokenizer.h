@@ -35,6 +35,10 @@ public:
     // The bytes a token stands for (control tokens give their text, e.g. "<｜end▁of▁sentence｜>").
     std::string token_bytes(std::int32_t id) const;
 
+    // Whether generation ends at this token: EOS, EOT from the metadata, or the DeepSeek family's
+    // end markers (<|EOT|> for Coder instruct, <｜end▁of▁sentence｜>).
+    bool ends_generation(std::int32_t id) const;
+
     std::int32_t bos() const { return m_bos; }
     std::int32_t eos() const { return m_eos; }
     bool adds_bos() const { return m_add_bos; }
@@ -59,6 +63,7 @@ private:
     std::string m_pre;
     bool m_ignore_merges = false;  // llama-bpe: a pre-token found whole in the vocabulary is kept
     std::int32_t m_bos = -1, m_eos = -1;
+    std::vector<std::int32_t> m_end_tokens;
     bool m_add_bos = false;
 };
 

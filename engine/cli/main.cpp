@@ -17,6 +17,7 @@
 #include "engine/model.h"
 #include "engine/sampler.h"
 #include "engine/session.h"
+#include "engine/tokenizer.h"
 #include "engine/version.h"
 
 namespace {
@@ -110,11 +111,23 @@ int run_info(const std::string& path, std::int64_t ctx) {
     return 0;
 }
 
-int run_logits(const std::string& path, const std::string& ids_text, const std::string& out_path, int threads) {
+// The prompt as token ids: --ids as given, or -p text through the model's tokenizer (BOS as the
+// model's metadata says; control tokens written in the text are recognised).
+std::vector<std::int32_t> prompt_tokens(const deepdesk::model& m, const std::string& text,
+                                        const std::string& ids_text) {
+    if (!ids_text.empty()) {
+        return parse_ids(ids_text);
+    }
+    const auto tok = deepdesk::tokenizer::from_gguf(m.file().main());
+    return tok->encode(text, tok->adds_bos(), true);
+}
+
+int run_logits(const std::string& path, const std::string& text, const std::string& ids_text,
+               const std::string& out_path, int threads) {
     const auto m = deepdesk::model::load(path);
-    std::vector<std::int32_t> ids = parse_ids(ids_text);
+    std::vector<std::int32_t> ids = prompt_tokens(*m, text, ids_text);
     if (ids.empty()) {
-        throw std::invalid_argument("--ids gave no token ids");
+        throw std::invalid_argument("the prompt gave no tokens");
     }
     deepdesk::session_params p;
     p.n_ctx = static_cast<std::int64_t>(ids.size());
@@ -148,15 +161,13 @@ struct run_options {
 };
 
 int run_generate(const run_options& o) {
-    if (!o.prompt.empty()) {
-        throw std::invalid_argument("-p needs the tokenizer, which this build does not have yet; pass --prompt-ids");
-    }
     const auto m = deepdesk::model::load(o.model);
     const auto& c = m->config();
-    std::vector<std::int32_t> prompt = parse_ids(o.prompt_ids);
+    std::vector<std::int32_t> prompt = prompt_tokens(*m, o.prompt, o.prompt_ids);
     if (prompt.empty()) {
-        throw std::invalid_argument("--prompt-ids gave no token ids");
+        throw std::invalid_argument("the prompt gave no tokens");
     }
+    const auto tok = deepdesk::tokenizer::from_gguf(m->file().main());
     deepdesk::session_params sp;
     sp.n_ctx = o.ctx > 0
                    ? o.ctx
@@ -171,10 +182,15 @@ int run_generate(const run_options& o) {
     std::vector<std::int32_t> generated;
     for (int i = 0; i < o.n_predict; ++i) {
         const std::int32_t next = smp.sample(s.logits(), s.tokens());
-        if (next == c.eos_token) {
+        if (next == c.eos_token || tok->ends_generation(next)) {
             break;
         }
         generated.push_back(next);
+        if (!o.print_ids) {  // text as it comes; bytes of a split character simply follow each other
+            const std::string piece = tok->token_bytes(next);
+            std::fwrite(piece.data(), 1, piece.size(), stdout);
+            std::fflush(stdout);
+        }
         if (s.n_past() >= sp.n_ctx) {
             std::fprintf(stderr, "deepdesk-cli: stopped: the context (%lld tokens) is full\n",
                          static_cast<long long>(sp.n_ctx));
@@ -182,11 +198,32 @@ int run_generate(const run_options& o) {
         }
         s.evaluate(std::span(&next, 1));
     }
-    if (!o.print_ids) {
-        std::fprintf(stderr, "deepdesk-cli: no tokenizer yet; printing the generated ids\n");
+    if (o.print_ids) {
+        for (std::size_t i = 0; i < generated.size(); ++i) {
+            std::printf(i ? " %d" : "%d", generated[i]);
+        }
     }
-    for (std::size_t i = 0; i < generated.size(); ++i) {
-        std::printf(i ? " %d" : "%d", generated[i]);
+    std::printf("\n");
+    return 0;
+}
+
+int run_tokenize(const std::string& path, const std::string& text, const std::string& file, bool no_bos,
+                 bool no_special) {
+    const auto gguf_file = deepdesk::gguf::model_file::open(path);
+    const auto tok = deepdesk::tokenizer::from_gguf(gguf_file->main());
+    std::string input = text;
+    if (!file.empty()) {
+        std::ifstream in(file, std::ios::binary);
+        if (!in) {
+            throw std::runtime_error("cannot read " + file);
+        }
+        std::stringstream ss;
+        ss << in.rdbuf();
+        input = ss.str();
+    }
+    const auto ids = tok->encode(input, !no_bos && tok->adds_bos(), !no_special);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        std::printf(i ? " %d" : "%d", ids[i]);
     }
     std::printf("\n");
     return 0;
@@ -212,7 +249,12 @@ int main(int argc, char** argv) {
     std::string logits_model, logits_ids, logits_out;
     int logits_threads = 0;
     logits->add_option("-m,--model", logits_model, "GGUF model file")->required();
-    logits->add_option("--ids", logits_ids, "Prompt token ids, comma separated (BOS included as given)")->required();
+    std::string logits_text;
+    auto* logits_p =
+        logits->add_option("-p,--prompt", logits_text, "Prompt text (tokenized with the model's vocabulary)");
+    auto* logits_i =
+        logits->add_option("--ids", logits_ids, "Prompt token ids, comma separated (BOS included as given)");
+    logits_p->excludes(logits_i);
     logits->add_option("-o,--output", logits_out, "Output file: little-endian float32 logits")->required();
     logits->add_option("-t,--threads", logits_threads, "Threads (default: all)");
 
@@ -237,6 +279,16 @@ int main(int argc, char** argv) {
     bench->add_option("-t,--threads", bo.threads, "Threads")->check(CLI::Range(1, 1024));
     bench->add_flag("--json", bo.json, "Print one JSON object");
 
+    CLI::App* tokenize = app.add_subcommand("tokenize", "Print the token ids of a text");
+    std::string tok_model, tok_text, tok_file;
+    bool tok_no_bos = false, tok_no_special = false;
+    tokenize->add_option("-m,--model", tok_model, "GGUF model or vocabulary-only file")->required();
+    tokenize->add_flag("--no-bos", tok_no_bos, "Do not add BOS");
+    tokenize->add_flag("--no-special", tok_no_special, "Treat control tokens in the text as plain text");
+    auto* tok_f = tokenize->add_option("-f,--file", tok_file, "Read the text from a file");
+    auto* tok_t = tokenize->add_option("text", tok_text, "The text");
+    tok_f->excludes(tok_t);
+
     CLI11_PARSE(app, argc, argv);
 
     try {
@@ -247,7 +299,16 @@ int main(int argc, char** argv) {
             return run_info(info_model, info_ctx);
         }
         if (logits->parsed()) {
-            return run_logits(logits_model, logits_ids, logits_out, logits_threads);
+            if (logits_text.empty() && logits_ids.empty()) {
+                throw std::invalid_argument("give a prompt: -p TEXT or --ids 1,2,3");
+            }
+            return run_logits(logits_model, logits_text, logits_ids, logits_out, logits_threads);
+        }
+        if (tokenize->parsed()) {
+            if (tok_text.empty() && tok_file.empty()) {
+                throw std::invalid_argument("give the text: TEXT or -f FILE");
+            }
+            return run_tokenize(tok_model, tok_text, tok_file, tok_no_bos, tok_no_special);
         }
         if (bench->parsed()) {
             return deepdesk::cli::run_bench(bo);

@@ -26,6 +26,15 @@ printed=$("$cli" logits -m "$models/tiny-llama.f16.gguf" --ids "$ids" -o "$tmp/l
 [ "$printed" = "$(echo "$ids" | tr ',' ' ')" ] || fail "logits printed '$printed'"
 [ "$(wc -c < "$tmp/l.f32")" -eq $((32256 * 4)) ] || fail "logits file has the wrong size"
 
+prompt=$(sed -n 's/^ *"prompt": *"\([^"]*\)",*$/\1/p' "$models/tiny-llama.f16.json")
+[ -n "$prompt" ] || fail "cannot read the reference prompt"
+printed=$("$cli" logits -m "$models/tiny-llama.f16.gguf" -p "$prompt" -o "$tmp/p.f32") || fail "logits -p failed"
+[ "$printed" = "$(echo "$ids" | tr ',' ' ')" ] || fail "logits -p tokenized the prompt as '$printed'"
+cmp -s "$tmp/p.f32" "$tmp/l.f32" || fail "logits -p and --ids gave different logits"
+vocab="$2/testdata/tokenizer/ggml-vocab-deepseek-coder.gguf"
+[ "$("$cli" tokenize -m "$vocab" --no-bos "Hello world")" = "17535 1835" ] || fail "tokenize on a vocabulary-only file"
+[ "$("$cli" tokenize -m "$vocab" "Hi" | cut -d' ' -f1)" = "32013" ] || fail "tokenize adds BOS"
+
 gen=$("$cli" run -m "$models/tiny-llama.f16.gguf" --prompt-ids "$ids" -n 32 --temp 0 --ids) || fail "run failed"
 [ "$gen" = "$greedy" ] || fail "greedy run gave '$gen', llama.cpp gave '$greedy'"
 a=$("$cli" run -m "$models/tiny-llama.f16.gguf" --prompt-ids "$ids" -n 12 --seed 9 --ids)

@@ -89,6 +89,12 @@ TEST(Tokenizer, SpecialTokensBosAndErrors) {
     const auto literal = tok->encode(bos_text + "Hi", false, false);
     EXPECT_NE(literal.front(), tok->bos()) << "and written out as text otherwise";
     EXPECT_GT(literal.size(), 3u);
+
+    EXPECT_TRUE(tok->ends_generation(tok->eos()));
+    const auto eot = tok->encode("<|EOT|>", false, true);
+    ASSERT_EQ(eot.size(), 1u);
+    EXPECT_TRUE(tok->ends_generation(eot[0])) << "Coder instruct ends its answers with <|EOT|>";
+    EXPECT_FALSE(tok->ends_generation(tok->encode("Hello", false, false)[0]));
 }
 
 TEST(Tokenizer, UnknownPreTokenizerListsTheSupportedOnes) {
