@@ -12,6 +12,7 @@
 
 #include "engine/cli/bench.h"
 #include "engine/cpu_features.h"
+#include "engine/detokenizer.h"
 #include "engine/gguf.h"
 #include "engine/kernels/convert.h"
 #include "engine/model.h"
@@ -168,6 +169,7 @@ int run_generate(const run_options& o) {
         throw std::invalid_argument("the prompt gave no tokens");
     }
     const auto tok = deepdesk::tokenizer::from_gguf(m->file().main());
+    deepdesk::token_stream text_out(*tok);
     deepdesk::session_params sp;
     sp.n_ctx = o.ctx > 0
                    ? o.ctx
@@ -186,8 +188,8 @@ int run_generate(const run_options& o) {
             break;
         }
         generated.push_back(next);
-        if (!o.print_ids) {  // text as it comes; bytes of a split character simply follow each other
-            const std::string piece = tok->token_bytes(next);
+        if (!o.print_ids) {  // text as it comes, whole characters only
+            const std::string piece = text_out.push(next);
             std::fwrite(piece.data(), 1, piece.size(), stdout);
             std::fflush(stdout);
         }
@@ -198,7 +200,10 @@ int run_generate(const run_options& o) {
         }
         s.evaluate(std::span(&next, 1));
     }
-    if (o.print_ids) {
+    if (!o.print_ids) {
+        const std::string rest = text_out.finish();
+        std::fwrite(rest.data(), 1, rest.size(), stdout);
+    } else {
         for (std::size_t i = 0; i < generated.size(); ++i) {
             std::printf(i ? " %d" : "%d", generated[i]);
         }
