@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/chat_format.h"
+
+namespace deepdesk {
+namespace {
+
+constexpr std::string_view k_eos = "<\uff5cend\u2581of\u2581sentence\uff5c>";
+constexpr std::string_view k_user = "<\uff5cUser\uff5c>";
+constexpr std::string_view k_assistant = "<\uff5cAssistant\uff5c>";
+
+// DeepSeek-Coder instruct's default system prompt, as its chat template writes it (used when a
+// template is chosen by name; a detected template supplies its own text).
+constexpr std::string_view k_coder_system =
+    "You are an AI programming assistant, utilizing the Deepseek Coder model, developed by Deepseek Company, "
+    "and you only answer questions related to computer science. For politically sensitive questions, "
+    "security and privacy issues, and other non-computer science questions, you will refuse to answer\n";
+
+bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
+
+// The Coder template's default system prompt: the quoted literal that starts with "You are an AI
+// programming assistant", with its "\n" escapes turned into newlines.
+std::string coder_system_from_template(std::string_view tmpl) {
+    const auto start = tmpl.find("You are an AI programming assistant");
+    if (start == std::string_view::npos || start == 0) {
+        return std::string(k_coder_system);
+    }
+    const char quote = tmpl[start - 1];
+    if (quote != '\'' && quote != '"') {
+        return std::string(k_coder_system);
+    }
+    std::string out;
+    for (std::size_t i = start; i < tmpl.size() && tmpl[i] != quote; ++i) {
+        if (tmpl[i] == '\\' && i + 1 < tmpl.size()) {
+            out += tmpl[i + 1] == 'n' ? '\n' : tmpl[i + 1];
+            ++i;
+        } else {
+            out += tmpl[i];
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::optional<chat_format> detect_chat_format(std::string_view tmpl) {
+    if (contains(tmpl, k_user) && contains(tmpl, k_assistant)) {
+        chat_format f{chat_family::deepseek_v3, false, {}};
+        f.think_prefix = contains(tmpl, "<think>\\n") || contains(tmpl, "<think>\n");
+        return f;
+    }
+    if (contains(tmpl, "### Instruction:") && contains(tmpl, "<|EOT|>")) {
+        return chat_format{chat_family::deepseek_coder, false, coder_system_from_template(tmpl)};
+    }
+    if (contains(tmpl, "'Assistant: ' + message['content'] + eos_token") || contains(tmpl, "Assistant:")) {
+        return chat_format{chat_family::deepseek_llm, false, {}};
+    }
+    return std::nullopt;
+}
+
+std::optional<chat_format> chat_format_by_name(std::string_view name) {
+    if (name == "deepseek-llm") {
+        return chat_format{chat_family::deepseek_llm, false, {}};
+    }
+    if (name == "deepseek-coder") {
+        return chat_format{chat_family::deepseek_coder, false, std::string(k_coder_system)};
+    }
+    if (name == "deepseek-v3") {
+        return chat_format{chat_family::deepseek_v3, false, {}};
+    }
+    if (name == "deepseek-r1") {
+        return chat_format{chat_family::deepseek_v3, true, {}};
+    }
+    return std::nullopt;
+}
+
+std::string strip_reasoning(std::string_view content) {
+    const auto close = content.rfind("</think>");
+    if (close == std::string_view::npos) {
+        return std::string(content);
+    }
+    std::string_view rest = content.substr(close + 8);
+    const auto first = rest.find_first_not_of("\r\n");
+    return first == std::string_view::npos ? std::string() : std::string(rest.substr(first));
+}
+
+std::string render_chat(const chat_format& format, const std::vector<chat_message>& messages,
+                        bool add_generation_prompt) {
+    using role = chat_message::role;
+    std::string out;
+    bool has_system = false;
+    for (const auto& m : messages) {
+        has_system = has_system || m.who == role::system;
+    }
+    if (format.family == chat_family::deepseek_coder && !has_system) {
+        out += format.default_system;
+    }
+    for (const auto& m : messages) {
+        const std::string answer = m.who == role::assistant ? strip_reasoning(m.content) : std::string();
+        switch (format.family) {
+        case chat_family::deepseek_llm:
+            if (m.who == role::system) {
+                out += m.content + "\n\n";
+            } else if (m.who == role::user) {
+                out += "User: " + m.content + "\n\n";
+            } else {
+                out += "Assistant: " + answer + std::string(k_eos);
+            }
+            break;
+        case chat_family::deepseek_coder:
+            if (m.who == role::system) {
+                out += m.content + "\n";
+            } else if (m.who == role::user) {
+                out += "### Instruction:\n" + m.content + "\n";
+            } else {
+                out += "### Response:\n" + answer + "\n<|EOT|>\n";
+            }
+            break;
+        case chat_family::deepseek_v3:
+            if (m.who == role::system) {
+                out += m.content;
+            } else if (m.who == role::user) {
+                out += std::string(k_user) + m.content;
+            } else {
+                out += std::string(k_assistant) + answer + std::string(k_eos);
+            }
+            break;
+        }
+    }
+    if (add_generation_prompt) {
+        switch (format.family) {
+        case chat_family::deepseek_llm: out += "Assistant:"; break;
+        case chat_family::deepseek_coder: out += "### Response:\n"; break;
+        case chat_family::deepseek_v3:
+            out += k_assistant;
+            if (format.think_prefix) {
+                out += "<think>\n";
+            }
+            break;
+        }
+    }
+    return out;
+}
+
+std::string fim_prompt(std::string_view prefix, std::string_view suffix) {
+    return "<\uff5cfim\u2581begin\uff5c>" + std::string(prefix) + "<\uff5cfim\u2581hole\uff5c>" + std::string(suffix) +
+           "<\uff5cfim\u2581end\uff5c>";
+}
+
+}  // namespace deepdesk

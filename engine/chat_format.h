@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Chat prompt formats of the DeepSeek family, recognised from tokenizer.chat_template and
+// overridable. The prompt is text; the tokenizer adds BOS when the model's metadata says so.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace deepdesk {
+
+enum class chat_family {
+    deepseek_llm,    // DeepSeek LLM chat, V2, V2.5: "User: ...\n\nAssistant: ..."
+    deepseek_coder,  // DeepSeek-Coder instruct: "### Instruction:\n...\n### Response:\n..."
+    deepseek_v3,     // V3, R1, R1-Distill: "<｜User｜>...<｜Assistant｜>..."
+};
+
+struct chat_format {
+    chat_family family = chat_family::deepseek_v3;
+    bool think_prefix = false;   // the generation prompt ends in "<think>\n" (output starts reasoning)
+    std::string default_system;  // used when the conversation has no system message (Coder)
+};
+
+struct chat_message {
+    enum class role { system, user, assistant };
+    role who;
+    std::string content;  // for the assistant: the answer, possibly still with <think>...</think>
+};
+
+// The format a chat template describes, by its markers; nullopt when none is recognised.
+std::optional<chat_format> detect_chat_format(std::string_view chat_template);
+// A format by name ("deepseek-llm", "deepseek-coder", "deepseek-v3", "deepseek-r1"), for overrides.
+std::optional<chat_format> chat_format_by_name(std::string_view name);
+
+// The prompt text for `messages`, ending with the generation prompt when asked. Earlier assistant
+// turns are replayed without their reasoning.
+std::string render_chat(const chat_format& format, const std::vector<chat_message>& messages,
+                        bool add_generation_prompt);
+
+// Fill-in-the-middle prompt for Coder models.
+std::string fim_prompt(std::string_view prefix, std::string_view suffix);
+
+// An assistant answer without its reasoning: the text after the last "</think>", leading blank
+// lines removed.
+std::string strip_reasoning(std::string_view content);
+
+}  // namespace deepdesk
