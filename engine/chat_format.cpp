@@ -73,6 +73,16 @@ std::optional<chat_format> chat_format_by_name(std::string_view name) {
     return std::nullopt;
 }
 
+chat_format chat_format_for_model(std::string_view chat_template, bool has_user_token, bool has_eot_token) {
+    if (auto f = detect_chat_format(chat_template)) {
+        return *f;
+    }
+    if (has_user_token) {
+        return *chat_format_by_name("deepseek-v3");
+    }
+    return *chat_format_by_name(has_eot_token ? "deepseek-coder" : "deepseek-llm");
+}
+
 std::string strip_reasoning(std::string_view content) {
     const auto close = content.rfind("</think>");
     if (close == std::string_view::npos) {

@@ -33,6 +33,10 @@ std::optional<chat_format> detect_chat_format(std::string_view chat_template);
 // A format by name ("deepseek-llm", "deepseek-coder", "deepseek-v3", "deepseek-r1"), for overrides.
 std::optional<chat_format> chat_format_by_name(std::string_view name);
 
+// The format for a model: its chat template when recognised, otherwise guessed from the special
+// tokens its vocabulary has (<｜User｜>: V3/R1; <|EOT|>: Coder; else DeepSeek LLM).
+chat_format chat_format_for_model(std::string_view chat_template, bool has_user_token, bool has_eot_token);
+
 // The prompt text for `messages`, ending with the generation prompt when asked. Earlier assistant
 // turns are replayed without their reasoning.
 std::string render_chat(const chat_format& format, const std::vector<chat_message>& messages,

@@ -10,12 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "engine/chat_format.h"
 #include "engine/cli/bench.h"
 #include "engine/cpu_features.h"
 #include "engine/detokenizer.h"
 #include "engine/gguf.h"
 #include "engine/kernels/convert.h"
 #include "engine/model.h"
+#include "engine/reasoning.h"
 #include "engine/sampler.h"
 #include "engine/session.h"
 #include "engine/tokenizer.h"
@@ -159,17 +161,94 @@ struct run_options {
     bool print_ids = false;
     int threads = 0;
     std::int64_t ctx = 0;
+    bool chat = false;
+    std::string system;
+    std::string chat_format;
+    bool json = false;
 };
+
+std::string json_string(std::string_view s) {
+    std::string out = "\"";
+    for (const char c : s) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20) {
+                char buf[8];
+                std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+                out += buf;
+            } else {
+                out += c;
+            }
+        }
+    }
+    return out + "\"";
+}
+
+// The model's chat format: --chat-format NAME, else its template, else guessed from its vocabulary.
+deepdesk::chat_format chat_format_of(const deepdesk::model& m, const deepdesk::tokenizer& tok,
+                                     const std::string& name) {
+    if (!name.empty()) {
+        const auto f = deepdesk::chat_format_by_name(name);
+        if (!f) {
+            throw std::invalid_argument("unknown chat format '" + name +
+                                        "' (deepseek-llm, deepseek-coder, deepseek-v3, deepseek-r1)");
+        }
+        return *f;
+    }
+    const auto tmpl = m.file().main().get_string("tokenizer.chat_template").value_or("");
+    const auto single = [&](const char* text) { return tok.encode(text, false, true).size() == 1; };
+    return deepdesk::chat_format_for_model(tmpl, single("<\uff5cUser\uff5c>"), single("<|EOT|>"));
+}
 
 int run_generate(const run_options& o) {
     const auto m = deepdesk::model::load(o.model);
     const auto& c = m->config();
-    std::vector<std::int32_t> prompt = prompt_tokens(*m, o.prompt, o.prompt_ids);
+    const auto tok = deepdesk::tokenizer::from_gguf(m->file().main());
+    deepdesk::chat_format format;
+    std::vector<std::int32_t> prompt;
+    if (o.chat) {
+        format = chat_format_of(*m, *tok, o.chat_format);
+        std::vector<deepdesk::chat_message> messages;
+        if (!o.system.empty()) {
+            messages.push_back({deepdesk::chat_message::role::system, o.system});
+        }
+        messages.push_back({deepdesk::chat_message::role::user, o.prompt});
+        prompt = tok->encode(deepdesk::render_chat(format, messages, true), tok->adds_bos(), true);
+    } else {
+        prompt = prompt_tokens(*m, o.prompt, o.prompt_ids);
+    }
     if (prompt.empty()) {
         throw std::invalid_argument("the prompt gave no tokens");
     }
-    const auto tok = deepdesk::tokenizer::from_gguf(m->file().main());
     deepdesk::token_stream text_out(*tok);
+    deepdesk::reasoning_splitter splitter(o.chat && format.think_prefix);
+    std::string reasoning, answer;
+    bool printed_answer_heading = false;
+    const bool plain = !o.print_ids && !o.json;
+    // Prints (or, for --json, collects) what the splitter releases: reasoning dimmed, then the answer.
+    const auto show = [&](const deepdesk::reasoning_delta& d) {
+        reasoning += d.reasoning;
+        answer += d.answer;
+        if (!plain) {
+            return;
+        }
+        if (!d.reasoning.empty()) {
+            std::printf("\033[2m%s\033[0m", d.reasoning.c_str());
+        }
+        if (!d.answer.empty()) {
+            if (!printed_answer_heading && !reasoning.empty()) {
+                std::printf("\n\n");
+            }
+            printed_answer_heading = true;
+            std::fwrite(d.answer.data(), 1, d.answer.size(), stdout);
+        }
+        std::fflush(stdout);
+    };
     deepdesk::session_params sp;
     sp.n_ctx = o.ctx > 0
                    ? o.ctx
@@ -190,8 +269,14 @@ int run_generate(const run_options& o) {
         generated.push_back(next);
         if (!o.print_ids) {  // text as it comes, whole characters only
             const std::string piece = text_out.push(next);
-            std::fwrite(piece.data(), 1, piece.size(), stdout);
-            std::fflush(stdout);
+            if (o.chat) {
+                show(splitter.feed(piece));
+            } else if (!o.json) {
+                std::fwrite(piece.data(), 1, piece.size(), stdout);
+                std::fflush(stdout);
+            } else {
+                answer += piece;
+            }
         }
         if (s.n_past() >= sp.n_ctx) {
             std::fprintf(stderr, "deepdesk-cli: stopped: the context (%lld tokens) is full\n",
@@ -202,7 +287,18 @@ int run_generate(const run_options& o) {
     }
     if (!o.print_ids) {
         const std::string rest = text_out.finish();
-        std::fwrite(rest.data(), 1, rest.size(), stdout);
+        if (o.chat) {
+            show(splitter.feed(rest));
+            show(splitter.finish());
+        } else if (!o.json) {
+            std::fwrite(rest.data(), 1, rest.size(), stdout);
+        } else {
+            answer += rest;
+        }
+        if (o.json) {
+            std::printf("{\"reasoning\": %s, \"answer\": %s}", json_string(reasoning).c_str(),
+                        json_string(answer).c_str());
+        }
     } else {
         for (std::size_t i = 0; i < generated.size(); ++i) {
             std::printf(i ? " %d" : "%d", generated[i]);
@@ -275,6 +371,10 @@ int main(int argc, char** argv) {
     run->add_flag("--ids", ro.print_ids, "Print the generated token ids");
     run->add_option("-t,--threads", ro.threads, "Threads (default: all)");
     run->add_option("-c,--ctx", ro.ctx, "Context length (default: prompt + n-predict)");
+    run->add_flag("--chat", ro.chat, "Send -p as one user message through the model's chat format");
+    run->add_option("--system", ro.system, "System prompt (with --chat)");
+    run->add_option("--chat-format", ro.chat_format, "deepseek-llm, deepseek-coder, deepseek-v3 or deepseek-r1");
+    run->add_flag("--json", ro.json, "Print {\"reasoning\": ..., \"answer\": ...}");
 
     CLI::App* bench = app.add_subcommand("bench", "Measure prompt and generation speed against the memory limit");
     deepdesk::cli::bench_options bo;
@@ -321,6 +421,9 @@ int main(int argc, char** argv) {
         if (run->parsed()) {
             if (ro.prompt.empty() && ro.prompt_ids.empty()) {
                 throw std::invalid_argument("give a prompt: -p TEXT or --prompt-ids 1,2,3");
+            }
+            if (ro.chat && ro.prompt.empty()) {
+                throw std::invalid_argument("--chat needs the message as -p TEXT");
             }
             return run_generate(ro);
         }

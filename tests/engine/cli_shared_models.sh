@@ -41,6 +41,17 @@ a=$("$cli" run -m "$models/tiny-llama.f16.gguf" --prompt-ids "$ids" -n 12 --seed
 b=$("$cli" run -m "$models/tiny-llama.f16.gguf" --prompt-ids "$ids" -n 12 --seed 9 --ids)
 [ "$a" = "$b" ] || fail "same seed gave different tokens"
 
+out=$("$cli" run -m "$models/tiny-llama.f16.gguf" --chat --chat-format deepseek-r1 -p "Why?" -n 8 --temp 0 --json) ||
+    fail "run --chat failed"
+case "$out" in
+    '{"reasoning": "'?*'", "answer": ""}') ;;  # R1 opens the reasoning; never closed, it is all reasoning
+    *) fail "run --chat --json gave: $out" ;;
+esac
+out=$("$cli" run -m "$models/tiny-llama.f16.gguf" --chat -p "你好" -n 8 --temp 0 --json) || fail "run --chat failed"
+case "$out" in '{"reasoning": "", "answer": "'*'"}') ;; *) fail "run --chat (no reasoning) gave: $out" ;; esac
+err=$("$cli" run -m "$models/tiny-llama.f16.gguf" --chat --chat-format chatml -p x 2>&1) && fail "an unknown chat format was accepted"
+echo "$err" | grep -q "unknown chat format" || fail "chat format error: $err"
+
 head -c 100000 "$models/tiny-llama.f16.gguf" > "$tmp/cut.gguf"
 err=$("$cli" info "$tmp/cut.gguf" 2>&1) && fail "a truncated file was accepted"
 echo "$err" | grep -q "cut.gguf" || fail "the error does not name the file: $err"
