@@ -25,21 +25,32 @@ std::size_t sequence_length(unsigned char lead) {
 
 std::string utf8_stream::push(std::string_view bytes) {
     m_buffer.append(bytes);
-    // Find where the last, possibly incomplete, character starts.
-    std::size_t cut = m_buffer.size();
-    for (std::size_t back = 1; back <= 4 && back <= m_buffer.size(); ++back) {
-        const auto c = static_cast<unsigned char>(m_buffer[m_buffer.size() - back]);
-        if ((c & 0xC0) == 0x80) {
-            continue;  // continuation byte: keep looking for the lead
+    std::string out;
+    std::size_t i = 0;
+    while (i < m_buffer.size()) {
+        const auto lead = static_cast<unsigned char>(m_buffer[i]);
+        const std::size_t need = sequence_length(lead);
+        if (need == 0) {  // a stray continuation or invalid byte
+            out += "\xEF\xBF\xBD";
+            ++i;
+            continue;
         }
-        const std::size_t need = sequence_length(c);
-        if (need > back) {
-            cut = m_buffer.size() - back;  // incomplete: hold it back
+        std::size_t have = 1;
+        while (have < need && i + have < m_buffer.size() &&
+               (static_cast<unsigned char>(m_buffer[i + have]) & 0xC0) == 0x80) {
+            ++have;
         }
-        break;
+        if (have == need) {
+            out.append(m_buffer, i, need);
+            i += need;
+        } else if (i + have == m_buffer.size()) {
+            break;  // incomplete at the end: wait for the next token
+        } else {
+            out += "\xEF\xBF\xBD";  // broken off by a byte that does not continue it
+            i += have;
+        }
     }
-    std::string out = m_buffer.substr(0, cut);
-    m_buffer.erase(0, cut);
+    m_buffer.erase(0, i);
     return out;
 }
 

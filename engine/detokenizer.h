@@ -14,7 +14,8 @@ namespace deepdesk {
 
 class utf8_stream {
 public:
-    // Appends bytes; returns the longest prefix of what is buffered that ends on a whole character.
+    // Appends bytes; returns every whole character buffered so far, always valid UTF-8: bytes that
+    // can never form a character (a sequence broken off, a stray continuation byte) become U+FFFD.
     std::string push(std::string_view bytes);
     // End of the stream: what is left (an incomplete character becomes U+FFFD).
     std::string finish();

@@ -12,6 +12,8 @@
 
 #include "engine/chat_format.h"
 #include "engine/cli/bench.h"
+#include "engine/cli/chat.h"
+#include "engine/cli/common.h"
 #include "engine/cpu_features.h"
 #include "engine/detokenizer.h"
 #include "engine/gguf.h"
@@ -24,6 +26,10 @@
 #include "engine/version.h"
 
 namespace {
+
+using deepdesk::cli::chat_format_of;
+using deepdesk::cli::human_bytes;
+using deepdesk::cli::json_string;
 
 int run_cpu() {
     const deepdesk::cpu_features& cpu = deepdesk::host_cpu();
@@ -60,18 +66,6 @@ std::vector<std::int32_t> parse_ids(const std::string& text) {
         ids.push_back(static_cast<std::int32_t>(v));
     }
     return ids;
-}
-
-std::string human_bytes(double bytes) {
-    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    int u = 0;
-    while (bytes >= 1024.0 && u < 4) {
-        bytes /= 1024.0;
-        ++u;
-    }
-    char buf[32];
-    std::snprintf(buf, sizeof(buf), u == 0 ? "%.0f %s" : "%.2f %s", bytes, units[u]);
-    return buf;
 }
 
 int run_info(const std::string& path, std::int64_t ctx) {
@@ -166,44 +160,6 @@ struct run_options {
     std::string chat_format;
     bool json = false;
 };
-
-std::string json_string(std::string_view s) {
-    std::string out = "\"";
-    for (const char c : s) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) {
-                char buf[8];
-                std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-                out += buf;
-            } else {
-                out += c;
-            }
-        }
-    }
-    return out + "\"";
-}
-
-// The model's chat format: --chat-format NAME, else its template, else guessed from its vocabulary.
-deepdesk::chat_format chat_format_of(const deepdesk::model& m, const deepdesk::tokenizer& tok,
-                                     const std::string& name) {
-    if (!name.empty()) {
-        const auto f = deepdesk::chat_format_by_name(name);
-        if (!f) {
-            throw std::invalid_argument("unknown chat format '" + name +
-                                        "' (deepseek-llm, deepseek-coder, deepseek-v3, deepseek-r1)");
-        }
-        return *f;
-    }
-    const auto tmpl = m.file().main().get_string("tokenizer.chat_template").value_or("");
-    const auto single = [&](const char* text) { return tok.encode(text, false, true).size() == 1; };
-    return deepdesk::chat_format_for_model(tmpl, single("<\uff5cUser\uff5c>"), single("<|EOT|>"));
-}
 
 int run_generate(const run_options& o) {
     const auto m = deepdesk::model::load(o.model);
@@ -394,6 +350,17 @@ int main(int argc, char** argv) {
     auto* tok_t = tokenize->add_option("text", tok_text, "The text");
     tok_f->excludes(tok_t);
 
+    CLI::App* chat = app.add_subcommand("chat", "Chat with a model in the terminal");
+    deepdesk::cli::chat_options co;
+    chat->add_option("-m,--model", co.model, "GGUF model file")->required();
+    chat->add_option("--system", co.system, "System prompt");
+    chat->add_option("--chat-format", co.chat_format, "deepseek-llm, deepseek-coder, deepseek-v3 or deepseek-r1");
+    chat->add_option("-c,--ctx", co.n_ctx, "Context length")->check(CLI::Range(64, 1 << 20));
+    chat->add_option("-n,--max-tokens", co.max_tokens, "Tokens per answer at most")->check(CLI::Range(1, 1 << 20));
+    chat->add_option("--temp", co.temperature, "Temperature (0: greedy)")->check(CLI::Range(0.0, 10.0));
+    chat->add_option("--seed", co.seed, "Sampling seed");
+    chat->add_option("-t,--threads", co.threads, "Threads (default: all)");
+
     CLI11_PARSE(app, argc, argv);
 
     try {
@@ -414,6 +381,9 @@ int main(int argc, char** argv) {
                 throw std::invalid_argument("give the text: TEXT or -f FILE");
             }
             return run_tokenize(tok_model, tok_text, tok_file, tok_no_bos, tok_no_special);
+        }
+        if (chat->parsed()) {
+            return deepdesk::cli::run_chat(co);
         }
         if (bench->parsed()) {
             return deepdesk::cli::run_bench(bo);

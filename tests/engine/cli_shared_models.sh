@@ -52,6 +52,14 @@ case "$out" in '{"reasoning": "", "answer": "'*'"}') ;; *) fail "run --chat (no 
 err=$("$cli" run -m "$models/tiny-llama.f16.gguf" --chat --chat-format chatml -p x 2>&1) && fail "an unknown chat format was accepted"
 echo "$err" | grep -q "unknown chat format" || fail "chat format error: $err"
 
+out=$(printf 'Hello\n/regen\n/system Be brief.\nAgain\n/reset\nHi\n/quit\n' |
+      "$cli" chat -m "$models/tiny-llama.f16.gguf" --temp 0 -n 6) || fail "chat exited with an error"
+[ "$(echo "$out" | grep -c 'prompt tokens reused')" -eq 4 ] || fail "chat did not answer four times: $out"
+echo "$out" | grep -q ' 0 of [0-9]* prompt tokens reused' || fail "the first turn should reuse nothing: $out"
+echo "$out" | grep -q '(new conversation)' || fail "/reset did not answer: $out"
+regen=$(echo "$out" | grep 'prompt tokens reused' | sed -n 2p)
+case "$regen" in *"68 of 69 prompt tokens reused"*) ;; *) fail "/regen should reuse all but one prompt token: $regen" ;; esac
+
 head -c 100000 "$models/tiny-llama.f16.gguf" > "$tmp/cut.gguf"
 err=$("$cli" info "$tmp/cut.gguf" 2>&1) && fail "a truncated file was accepted"
 echo "$err" | grep -q "cut.gguf" || fail "the error does not name the file: $err"

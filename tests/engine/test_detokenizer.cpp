@@ -48,6 +48,15 @@ TEST(Utf8Stream, AnUnfinishedCharacterBecomesAReplacementAtTheEnd) {
     EXPECT_EQ(s.finish(), "\xEF\xBF\xBD");
 }
 
+TEST(Utf8Stream, OutputIsAlwaysValidUtf8) {
+    utf8_stream s;
+    const std::string a = s.push("x\xE4\xBD");  // incomplete: held
+    EXPECT_EQ(a, "x");
+    const std::string b = s.push("y\x80z");  // broken off by 'y', then a stray continuation byte
+    EXPECT_EQ(b, "\xEF\xBF\xBDy\xEF\xBF\xBDz");
+    EXPECT_TRUE(whole_utf8(a + b));
+}
+
 TEST(TokenStream, ChineseSplitAcrossTokensStreamsWhole) {
     const auto path = std::filesystem::path(DEEPDESK_SHARED_DIR) / "testdata/tokenizer/ggml-vocab-deepseek-coder.gguf";
     if (!std::filesystem::exists(path)) {

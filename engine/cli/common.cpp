@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/cli/common.h"
+
+#include <cstdio>
+#include <stdexcept>
+
+namespace deepdesk::cli {
+
+std::string human_bytes(double bytes) {
+    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    int u = 0;
+    while (bytes >= 1024.0 && u < 4) {
+        bytes /= 1024.0;
+        ++u;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), u == 0 ? "%.0f %s" : "%.2f %s", bytes, units[u]);
+    return buf;
+}
+
+std::string json_string(std::string_view s) {
+    std::string out = "\"";
+    for (const char c : s) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20) {
+                char buf[8];
+                std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+                out += buf;
+            } else {
+                out += c;
+            }
+        }
+    }
+    return out + "\"";
+}
+
+deepdesk::chat_format chat_format_of(const deepdesk::model& m, const deepdesk::tokenizer& tok,
+                                     const std::string& name) {
+    if (!name.empty()) {
+        const auto f = deepdesk::chat_format_by_name(name);
+        if (!f) {
+            throw std::invalid_argument("unknown chat format '" + name +
+                                        "' (deepseek-llm, deepseek-coder, deepseek-v3, deepseek-r1)");
+        }
+        return *f;
+    }
+    const auto tmpl = m.file().main().get_string("tokenizer.chat_template").value_or("");
+    const auto single = [&](const char* text) { return tok.encode(text, false, true).size() == 1; };
+    return deepdesk::chat_format_for_model(tmpl, single("<\uff5cUser\uff5c>"), single("<|EOT|>"));
+}
+
+}  // namespace deepdesk::cli
