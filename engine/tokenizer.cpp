@@ -95,6 +95,31 @@ std::size_t utf8_next(std::string_view s, std::size_t i, std::uint32_t& cp) {
     return len;
 }
 
+bool valid_utf8(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        if (n == 0 || i + n > s.size()) {
+            return false;
+        }
+        std::uint32_t cp = n == 1 ? c : (c & (0x7F >> n));
+        for (std::size_t k = 1; k < n; ++k) {
+            const auto cc = static_cast<unsigned char>(s[i + k]);
+            if ((cc & 0xC0) != 0x80) {
+                return false;
+            }
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        // Overlong forms, surrogates and values past U+10FFFF are invalid too (PCRE2 refuses them).
+        if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+            (cp >= 0xD800 && cp <= 0xDFFF)) {
+            return false;
+        }
+        i += n;
+    }
+    return true;
+}
+
 }  // namespace
 
 struct tokenizer::regex_set {
@@ -151,12 +176,33 @@ std::unique_ptr<tokenizer> tokenizer::from_gguf(const gguf::file& f) {
     std::sort(t->m_specials.begin(), t->m_specials.end(), [&](std::int32_t a, std::int32_t b) {
         return t->m_tokens[static_cast<std::size_t>(a)].size() > t->m_tokens[static_cast<std::size_t>(b)].size();
     });
+    for (const std::int32_t id : t->m_specials) {
+        const auto first = static_cast<unsigned char>(t->m_tokens[static_cast<std::size_t>(id)][0]);
+        t->m_specials_by_first_byte[first].push_back(id);
+    }
     const gguf::array_value* merges = f.get_array("tokenizer.ggml.merges");
     if (merges == nullptr || merges->type != gguf::value_type::string) {
         fail("tokenizer.ggml.merges is missing");
     }
+    // Merges as token ids: "A B" joins tokens A and B into token AB.
     for (std::size_t i = 0; i < merges->strings.size(); ++i) {
-        t->m_merge_rank.emplace(std::string(merges->strings[i]), static_cast<int>(i));
+        const std::string_view m = merges->strings[i];
+        const auto space = m.find(' ', 1);
+        if (space == std::string_view::npos) {
+            fail("merge " + std::to_string(i) + " ('" + std::string(m) + "') is not two tokens");
+        }
+        const std::string left(m.substr(0, space)), right(m.substr(space + 1));
+        const auto a = t->m_ids.find(left), b = t->m_ids.find(right), ab = t->m_ids.find(left + right);
+        if (a == t->m_ids.end() || b == t->m_ids.end() || ab == t->m_ids.end()) {
+            continue;  // a merge whose parts or result are not tokens can never apply
+        }
+        const auto key = (static_cast<std::uint64_t>(static_cast<std::uint32_t>(a->second)) << 32) |
+                         static_cast<std::uint32_t>(b->second);
+        t->m_merges.emplace(key, merge{static_cast<int>(i), ab->second});
+    }
+    for (int byte = 0; byte < 256; ++byte) {
+        const auto it = t->m_ids.find(alphabet().to_utf8[static_cast<std::size_t>(byte)]);
+        t->m_byte_token[static_cast<std::size_t>(byte)] = it == t->m_ids.end() ? -1 : it->second;
     }
     const auto n = static_cast<std::int64_t>(t->m_tokens.size());
     const auto special = [&](const char* key) -> std::int32_t {
@@ -222,36 +268,39 @@ void tokenizer::encode_piece(std::string_view piece, std::vector<std::int32_t>& 
             return;
         }
     }
-    std::vector<std::string> symbols;
-    symbols.reserve(piece.size());
+    // Start from one token per byte, then apply the lowest-ranked merge (leftmost on ties) until
+    // none applies.
+    thread_local std::vector<std::int32_t> symbols;
+    symbols.clear();
     for (const char c : piece) {
-        symbols.push_back(alphabet().to_utf8[static_cast<unsigned char>(c)]);
+        const std::int32_t id = m_byte_token[static_cast<unsigned char>(c)];
+        if (id < 0) {
+            throw tokenizer_error("the vocabulary has no token for byte " +
+                                  std::to_string(static_cast<unsigned char>(c)));
+        }
+        symbols.push_back(id);
     }
-    std::string key;
     for (;;) {
         int best_rank = INT_MAX;
         std::size_t best = 0;
+        std::int32_t result = -1;
         for (std::size_t i = 0; i + 1 < symbols.size(); ++i) {
-            key.assign(symbols[i]).append(" ").append(symbols[i + 1]);
-            const auto it = m_merge_rank.find(key);
-            if (it != m_merge_rank.end() && it->second < best_rank) {
-                best_rank = it->second;
+            const auto key = (static_cast<std::uint64_t>(static_cast<std::uint32_t>(symbols[i])) << 32) |
+                             static_cast<std::uint32_t>(symbols[i + 1]);
+            const auto it = m_merges.find(key);
+            if (it != m_merges.end() && it->second.rank < best_rank) {
+                best_rank = it->second.rank;
                 best = i;
+                result = it->second.result;
             }
         }
-        if (best_rank == INT_MAX) {
+        if (result < 0) {
             break;
         }
-        symbols[best] += symbols[best + 1];
+        symbols[best] = result;
         symbols.erase(symbols.begin() + static_cast<std::ptrdiff_t>(best) + 1);
     }
-    for (const auto& s : symbols) {
-        const auto it = m_ids.find(s);
-        if (it == m_ids.end()) {
-            throw tokenizer_error("the vocabulary has no token for '" + s + "'");
-        }
-        out.push_back(it->second);
-    }
+    out.insert(out.end(), symbols.begin(), symbols.end());
 }
 
 void tokenizer::encode_plain(std::string_view text, std::vector<std::int32_t>& out) const {
@@ -261,15 +310,21 @@ void tokenizer::encode_plain(std::string_view text, std::vector<std::int32_t>& o
     std::vector<std::string_view> pieces{text};
     std::vector<std::string_view> next;
     pcre2_match_data* md = nullptr;
+    // PCRE2 checks the whole subject's UTF-8 on every call unless told not to: check it once here.
+    // Text that is not valid UTF-8 is byte-level encoded as one piece.
+    const bool valid = valid_utf8(text);
     for (pcre2_code* code : m_regex->codes) {
+        if (!valid) {
+            break;
+        }
         md = pcre2_match_data_create_from_pattern(code, nullptr);
         next.clear();
         for (const std::string_view piece : pieces) {
             std::size_t pos = 0;
             std::size_t gap_start = 0;
             while (pos <= piece.size()) {
-                const int rc =
-                    pcre2_match(code, reinterpret_cast<PCRE2_SPTR>(piece.data()), piece.size(), pos, 0, md, nullptr);
+                const int rc = pcre2_match(code, reinterpret_cast<PCRE2_SPTR>(piece.data()), piece.size(), pos,
+                                           PCRE2_NO_UTF_CHECK, md, nullptr);
                 if (rc < 0) {
                     break;  // no further match (or invalid UTF-8: the rest stays one piece)
                 }
@@ -307,7 +362,7 @@ std::vector<std::int32_t> tokenizer::encode(std::string_view text, bool add_bos,
     std::size_t start = 0, i = 0;
     while (i < text.size()) {
         std::int32_t found = -1;
-        for (const std::int32_t id : m_specials) {
+        for (const std::int32_t id : m_specials_by_first_byte[static_cast<unsigned char>(text[i])]) {
             if (m_kinds[static_cast<std::size_t>(id)] == token_kind::control && !parse_special) {
                 continue;
             }

@@ -3,6 +3,7 @@
 // family's pre-tokenizers run through PCRE2 (UTF + UCP, JIT).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
@@ -57,8 +58,14 @@ private:
     std::vector<std::string> m_tokens;  // as stored: GPT-2 byte alphabet
     std::vector<token_kind> m_kinds;
     std::unordered_map<std::string, std::int32_t> m_ids;
-    std::unordered_map<std::string, int> m_merge_rank;  // "A B" -> rank
-    std::vector<std::int32_t> m_specials;               // control + user-defined, longest first
+    struct merge {
+        int rank;
+        std::int32_t result;
+    };
+    std::unordered_map<std::uint64_t, merge> m_merges;                    // (left id << 32 | right id) -> merge
+    std::array<std::int32_t, 256> m_byte_token{};                         // token of each single byte (-1: none)
+    std::vector<std::int32_t> m_specials;                                 // control + user-defined, longest first
+    std::array<std::vector<std::int32_t>, 256> m_specials_by_first_byte;  // the same, by first byte
     std::unique_ptr<regex_set> m_regex;
     std::string m_pre;
     bool m_ignore_merges = false;  // llama-bpe: a pre-token found whole in the vocabulary is kept
