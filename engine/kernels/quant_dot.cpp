@@ -341,6 +341,9 @@ float dot_q5_0(const void*, const void*, std::size_t);
 float dot_q5_k(const void*, const void*, std::size_t);
 float dot_iq4_nl(const void*, const void*, std::size_t);
 float dot_iq4_xs(const void*, const void*, std::size_t);
+float dot_q4_1(const void*, const void*, std::size_t);
+float dot_q5_1(const void*, const void*, std::size_t);
+float dot_bf16(const void*, const void*, std::size_t);
 void dot4_q4_k(const void*, const void*, std::size_t, std::size_t, float*);
 void dot4_q6_k(const void*, const void*, std::size_t, std::size_t, float*);
 void dot4_q8_0(const void*, const void*, std::size_t, std::size_t, float*);
@@ -388,6 +391,9 @@ dot_fn dot_kernel(tensor_type weight, isa_level isa) {
         case tensor_type::q5_k: return avx2::dot_q5_k;
         case tensor_type::iq4_nl: return avx2::dot_iq4_nl;
         case tensor_type::iq4_xs: return avx2::dot_iq4_xs;
+        case tensor_type::q4_1: return avx2::dot_q4_1;
+        case tensor_type::q5_1: return avx2::dot_q5_1;
+        case tensor_type::bf16: return avx2::dot_bf16;
         default: break;
         }
     }

@@ -103,6 +103,16 @@ DD_AVX2 inline void unpack_q6k_half(const std::uint8_t* ql, const std::uint8_t* 
     q[3] = _mm256_or_si256(lows[3], _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 6), two), 4));
 }
 
+// Bit j of the 32-bit qh as 0x10 in byte lane j.
+DD_AVX2 inline __m256i fifth_bits(const std::uint8_t* qh_bytes) {
+    std::uint32_t qh = 0;
+    std::memcpy(&qh, qh_bytes, 4);
+    const __m256i shuffle = _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202, 0x0101010101010101, 0);
+    const __m256i bit = _mm256_set1_epi64x(static_cast<long long>(0x7fbfdfeff7fbfdfe));
+    const __m256i bytes = _mm256_or_si256(_mm256_shuffle_epi8(_mm256_set1_epi32(static_cast<int>(qh)), shuffle), bit);
+    return _mm256_and_si256(_mm256_cmpeq_epi8(bytes, _mm256_set1_epi64x(-1)), _mm256_set1_epi8(0x10));
+}
+
 }  // namespace
 
 DD_AVX2 float dot_q8_0(const void* vx, const void* vy, std::size_t n) {
@@ -203,21 +213,58 @@ DD_AVX2 float dot_q6_k(const void* vx, const void* vy, std::size_t n) {
 DD_AVX2 float dot_q5_0(const void* vx, const void* vy, std::size_t n) {
     const auto* x = static_cast<const block_q5_0*>(vx);
     const auto* y = static_cast<const block_q8_0*>(vy);
-    // Bit j of the 32-bit qh selects lane j: spread each bit to a byte, then to 0x10.
-    const __m256i shuffle = _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202, 0x0101010101010101, 0);
-    const __m256i bit = _mm256_set1_epi64x(static_cast<long long>(0x7fbfdfeff7fbfdfe));
     float sum = 0.0f;
     for (std::size_t i = 0; i < n / 32; ++i) {
-        std::uint32_t qh = 0;
-        std::memcpy(&qh, x[i].qh, 4);
-        __m256i bytes = _mm256_shuffle_epi8(_mm256_set1_epi32(static_cast<int>(qh)), shuffle);
-        bytes = _mm256_or_si256(bytes, bit);
-        const __m256i set = _mm256_cmpeq_epi8(bytes, _mm256_set1_epi64x(-1));  // 0xFF where the bit is 1
-        const __m256i high = _mm256_and_si256(set, _mm256_set1_epi8(0x10));
+        const __m256i high = fifth_bits(x[i].qh);
         const __m256i qx = _mm256_sub_epi8(_mm256_or_si256(unpack_nibbles(x[i].qs), high), _mm256_set1_epi8(16));
         const __m256i qy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[i].qs));
         const int sumi = hsum_i32(dot_i8(qx, qy));
         sum += static_cast<float>(sumi) * (half(x[i].d) * half(y[i].d));
+    }
+    return sum;
+}
+
+DD_AVX2 float dot_q4_1(const void* vx, const void* vy, std::size_t n) {
+    const auto* x = static_cast<const block_q4_1*>(vx);
+    const auto* y = static_cast<const block_q8_1*>(vy);
+    float sum = 0.0f;
+    for (std::size_t i = 0; i < n / 32; ++i) {
+        const __m256i qx = unpack_nibbles(x[i].qs);  // 0..15, unsigned: maddubs takes it as is
+        const __m256i qy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[i].qs));
+        const int sumi = hsum_i32(_mm256_madd_epi16(_mm256_maddubs_epi16(qx, qy), _mm256_set1_epi16(1)));
+        sum += static_cast<float>(sumi) * (half(x[i].d) * half(y[i].d)) + half(x[i].m) * half(y[i].s);
+    }
+    return sum;
+}
+
+DD_AVX2 float dot_q5_1(const void* vx, const void* vy, std::size_t n) {
+    const auto* x = static_cast<const block_q5_1*>(vx);
+    const auto* y = static_cast<const block_q8_1*>(vy);
+    float sum = 0.0f;
+    for (std::size_t i = 0; i < n / 32; ++i) {
+        const __m256i qx = _mm256_or_si256(unpack_nibbles(x[i].qs), fifth_bits(x[i].qh));  // 0..31
+        const __m256i qy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[i].qs));
+        const int sumi = hsum_i32(_mm256_madd_epi16(_mm256_maddubs_epi16(qx, qy), _mm256_set1_epi16(1)));
+        sum += static_cast<float>(sumi) * (half(x[i].d) * half(y[i].d)) + half(x[i].m) * half(y[i].s);
+    }
+    return sum;
+}
+
+DD_AVX2 float dot_bf16(const void* vx, const void* vy, std::size_t n) {
+    const auto* x = static_cast<const std::uint16_t*>(vx);
+    const auto* y = static_cast<const std::uint16_t*>(vy);
+    __m256 acc = _mm256_setzero_ps();
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256i xi =
+            _mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x + i))), 16);
+        const __m256i yi =
+            _mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(y + i))), 16);
+        acc = _mm256_fmadd_ps(_mm256_castsi256_ps(xi), _mm256_castsi256_ps(yi), acc);
+    }
+    float sum = hsum_ps(acc);
+    for (; i < n; ++i) {
+        sum += bf16_to_f32(x[i]) * bf16_to_f32(y[i]);
     }
     return sum;
 }
