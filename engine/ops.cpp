@@ -31,18 +31,31 @@ void dequantize_row(const weight_view& w, std::int64_t r, float* dst) {
     kernels::dequantize_row_ref(w.type, w.row(r), dst, static_cast<std::size_t>(w.cols));
 }
 
-std::size_t matmul_scratch_bytes(const weight_view& w, std::int64_t n_tokens) {
-    return kernels::activation_row_bytes(w.type, static_cast<std::size_t>(w.cols)) * static_cast<std::size_t>(n_tokens);
+void matmul_input::set(const float* x, std::int64_t n_tokens, std::int64_t cols) {
+    m_x = x;
+    m_n_tokens = n_tokens;
+    m_cols = cols;
+    m_valid = false;
 }
 
-void matmul(const weight_view& w, const float* x, std::int64_t n_tokens, float* y, void* scratch, thread_pool& pool) {
-    // Activations are quantized once per token, in the type the weight's dot product expects.
-    const std::size_t act_bytes = kernels::activation_row_bytes(w.type, static_cast<std::size_t>(w.cols));
-    auto* act = static_cast<std::uint8_t*>(scratch);
-    for (std::int64_t t = 0; t < n_tokens; ++t) {
-        kernels::quantize_activation_ref(w.type, x + t * w.cols, act + static_cast<std::size_t>(t) * act_bytes,
-                                         static_cast<std::size_t>(w.cols));
+const std::uint8_t* matmul_input::quantized_for(tensor_type weight) {
+    const tensor_type act = kernels::activation_type(weight);
+    if (!m_valid || act != m_type) {
+        const std::size_t row = kernels::activation_row_bytes(weight, static_cast<std::size_t>(m_cols));
+        for (std::int64_t t = 0; t < m_n_tokens; ++t) {
+            kernels::quantize_activation_ref(weight, m_x + t * m_cols, m_buffer + static_cast<std::size_t>(t) * row,
+                                             static_cast<std::size_t>(m_cols));
+        }
+        m_type = act;
+        m_valid = true;
     }
+    return m_buffer;
+}
+
+void matmul(const weight_view& w, matmul_input& in, float* y, thread_pool& pool) {
+    const std::int64_t n_tokens = in.n_tokens();
+    const std::size_t act_bytes = kernels::activation_row_bytes(w.type, static_cast<std::size_t>(w.cols));
+    const std::uint8_t* act = in.quantized_for(w.type);
     const kernels::dot_fn dot = kernels::dot_kernel(w.type);
     const kernels::dot4_fn dot4 = n_tokens >= 4 ? kernels::dot4_kernel(w.type) : nullptr;
     pool.parallel_for(w.rows, [&](int, std::int64_t begin, std::int64_t end) {
@@ -75,18 +88,25 @@ void add_bias(float* y, const float* b, std::int64_t n_tokens, std::int64_t n) {
     }
 }
 
-void rope(float* x, int n_heads, int head_dim, std::int64_t pos, const rope_params& p) {
-    const int half = p.dims / 2;
+void rope_angles(std::int64_t pos, const rope_params& p, float* cos_sin) {
     const float position = static_cast<float>(pos) * p.position_scale;
-    for (int i = 0; i < half; ++i) {
+    for (int i = 0; i < p.dims / 2; ++i) {
         float theta = position * std::pow(p.freq_base, -2.0f * static_cast<float>(i) / static_cast<float>(p.dims));
         if (p.freq_factors != nullptr) {
             theta /= p.freq_factors[i];
         }
-        const float c = std::cos(theta);
-        const float s = std::sin(theta);
-        for (int h = 0; h < n_heads; ++h) {
-            float* v = x + static_cast<std::ptrdiff_t>(h) * head_dim;
+        cos_sin[2 * i] = std::cos(theta);
+        cos_sin[2 * i + 1] = std::sin(theta);
+    }
+}
+
+void rope(float* x, int n_heads, int head_dim, const float* cos_sin, const rope_params& p) {
+    const int half = p.dims / 2;
+    for (int h = 0; h < n_heads; ++h) {
+        float* v = x + static_cast<std::ptrdiff_t>(h) * head_dim;
+        for (int i = 0; i < half; ++i) {
+            const float c = cos_sin[2 * i];
+            const float s = cos_sin[2 * i + 1];
             const int a = p.style == rope_style::adjacent ? 2 * i : i;
             const int b = p.style == rope_style::adjacent ? 2 * i + 1 : i + half;
             const float x0 = v[a];

@@ -8,6 +8,7 @@
 #include <span>
 
 #include "engine/tensor.h"
+#include "engine/tensor_types.h"
 #include "engine/thread_pool.h"
 
 namespace deepdesk::ops {
@@ -15,13 +16,33 @@ namespace deepdesk::ops {
 // y (n) = x / sqrt(mean(x^2) + eps) * w; y may alias x.
 void rms_norm(const float* x, const float* w, float* y, std::int64_t n, float eps);
 
-// Bytes of scratch a matmul of n_tokens needs (its quantized activations); never more than
-// n_tokens * w.cols * 4.
-std::size_t matmul_scratch_bytes(const weight_view& w, std::int64_t n_tokens);
+// The input of one or more matmuls, quantized per block as each weight type's dot product expects
+// (kernels/quant_dot.h). Matmuls that read the same input with weights taking the same
+// activation type (q/k/v, gate/up) share one quantization.
+class matmul_input {
+public:
+    // buffer: at least n_tokens * cols * 4 bytes for the largest input it will hold.
+    explicit matmul_input(void* buffer) : m_buffer(static_cast<std::uint8_t*>(buffer)) {}
 
-// y (n_tokens, w.rows) = x (n_tokens, w.cols) * W^T, with the activations quantized per block as
-// the weight type's dot product expects (kernels/quant_dot.h).
-void matmul(const weight_view& w, const float* x, std::int64_t n_tokens, float* y, void* scratch, thread_pool& pool);
+    // x (n_tokens, cols) is the input of the matmuls that follow, until the next set().
+    void set(const float* x, std::int64_t n_tokens, std::int64_t cols);
+    // x quantized for `weight` (quantized on first use for each activation type).
+    const std::uint8_t* quantized_for(tensor_type weight);
+
+    std::int64_t n_tokens() const { return m_n_tokens; }
+    std::int64_t cols() const { return m_cols; }
+
+private:
+    std::uint8_t* m_buffer;
+    const float* m_x = nullptr;
+    std::int64_t m_n_tokens = 0;
+    std::int64_t m_cols = 0;
+    bool m_valid = false;
+    tensor_type m_type = tensor_type::f32;  // activation type the buffer holds when valid
+};
+
+// y (in.n_tokens(), w.rows) = in (n_tokens, w.cols) * W^T.
+void matmul(const weight_view& w, matmul_input& in, float* y, thread_pool& pool);
 
 // y (n_tokens, n) += b (n).
 void add_bias(float* y, const float* b, std::int64_t n_tokens, std::int64_t n);
@@ -42,8 +63,12 @@ struct rope_params {
     rope_style style = rope_style::adjacent;
 };
 
-// x (n_heads, head_dim) rotated in place for position `pos`.
-void rope(float* x, int n_heads, int head_dim, std::int64_t pos, const rope_params& p);
+// The rotation of every pair for position `pos`: cos_sin (dims / 2, 2) = {cos, sin}. The same for
+// queries and keys of every layer, so it is computed once per position.
+void rope_angles(std::int64_t pos, const rope_params& p, float* cos_sin);
+
+// x (n_heads, head_dim) rotated in place by angles from rope_angles.
+void rope(float* x, int n_heads, int head_dim, const float* cos_sin, const rope_params& p);
 
 // out (n) = silu(gate) * up.
 void swiglu(const float* gate, const float* up, float* out, std::int64_t n);

@@ -31,7 +31,6 @@ public:
     // Picks the next token from `logits` given the tokens so far (for the penalties).
     std::int32_t sample(std::span<const float> logits, std::span<const std::int32_t> history);
 
-    void reseed(std::uint64_t seed) { m_rng.seed(seed); }
     const sampler_params& params() const { return m_params; }
 
 private:

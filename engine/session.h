@@ -40,7 +40,6 @@ class session {
 public:
     session(const model& m, session_params params = default_session_params());
 
-    const model& owner() const { return m_model; }
     const session_params& params() const { return m_params; }
 
     // Appends `tokens` after what the cache holds and evaluates them; the logits of the last one

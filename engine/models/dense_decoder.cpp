@@ -48,7 +48,8 @@ struct dense_state : run_state {
     std::vector<std::uint16_t> k_cache, v_cache;             // (n_layer, n_ctx, kv_dim) f16
     std::vector<float> x, xn, q, k, v, attn, tmp, gate, up;  // (n_batch, ...)
     std::vector<float> scores;                               // (n_threads, n_ctx)
-    std::vector<float> scratch;                              // (n_batch, max width): quantized activations of a matmul
+    std::vector<float> scratch;                              // (n_batch, max width): quantized matmul inputs
+    std::vector<float> rope_cs;                              // (n_batch, rope dims): cos/sin per position
 };
 
 }  // namespace
@@ -152,6 +153,7 @@ std::unique_ptr<run_state> dense_decoder::make_state(const run_state_params& par
     s->up.resize(s->gate.size());
     s->scores.resize(static_cast<std::size_t>(params.n_threads * params.n_ctx));
     s->scratch.resize(b * static_cast<std::size_t>(std::max(c.n_embd, std::max(c.n_ff, c.n_head * c.head_dim))));
+    s->rope_cs.resize(b * static_cast<std::size_t>(c.rope.dims));
     return s;
 }
 
@@ -166,6 +168,10 @@ bool dense_decoder::forward(run_state& rs, std::span<const std::int32_t> tokens,
     const auto& cvt = kernels::convert_kernels();
     const auto& vec = kernels::vec_kernels();
 
+    ops::matmul_input in(s.scratch.data());
+    for (std::int64_t t = 0; t < n; ++t) {
+        ops::rope_angles(pos + t, c.rope, &s.rope_cs[static_cast<std::size_t>(t * c.rope.dims)]);
+    }
     for (std::int64_t t = 0; t < n; ++t) {
         ops::dequantize_row(m_w.token_embd, tokens[static_cast<std::size_t>(t)],
                             &s.x[static_cast<std::size_t>(t * n_embd)]);
@@ -178,9 +184,10 @@ bool dense_decoder::forward(run_state& rs, std::span<const std::int32_t> tokens,
         for (std::int64_t t = 0; t < n; ++t) {
             ops::rms_norm(&s.x[t * n_embd], l.attn_norm.data(), &s.xn[t * n_embd], n_embd, c.norm_eps);
         }
-        ops::matmul(l.wq, s.xn.data(), n, s.q.data(), s.scratch.data(), pool);
-        ops::matmul(l.wk, s.xn.data(), n, s.k.data(), s.scratch.data(), pool);
-        ops::matmul(l.wv, s.xn.data(), n, s.v.data(), s.scratch.data(), pool);
+        in.set(s.xn.data(), n, n_embd);
+        ops::matmul(l.wq, in, s.q.data(), pool);
+        ops::matmul(l.wk, in, s.k.data(), pool);
+        ops::matmul(l.wv, in, s.v.data(), pool);
         if (!l.bq.empty()) {
             ops::add_bias(s.q.data(), l.bq.data(), n, q_dim);
             ops::add_bias(s.k.data(), l.bk.data(), n, kv_dim);
@@ -189,8 +196,9 @@ bool dense_decoder::forward(run_state& rs, std::span<const std::int32_t> tokens,
         std::uint16_t* k_layer = &s.k_cache[static_cast<std::size_t>(li * s.n_ctx * kv_dim)];
         std::uint16_t* v_layer = &s.v_cache[static_cast<std::size_t>(li * s.n_ctx * kv_dim)];
         for (std::int64_t t = 0; t < n; ++t) {
-            ops::rope(&s.q[t * q_dim], static_cast<int>(c.n_head), static_cast<int>(hd), pos + t, c.rope);
-            ops::rope(&s.k[t * kv_dim], static_cast<int>(c.n_head_kv), static_cast<int>(hd), pos + t, c.rope);
+            const float* angles = &s.rope_cs[static_cast<std::size_t>(t * c.rope.dims)];
+            ops::rope(&s.q[t * q_dim], static_cast<int>(c.n_head), static_cast<int>(hd), angles, c.rope);
+            ops::rope(&s.k[t * kv_dim], static_cast<int>(c.n_head_kv), static_cast<int>(hd), angles, c.rope);
             cvt.f32_to_f16(&s.k[t * kv_dim], k_layer + (pos + t) * kv_dim, static_cast<std::size_t>(kv_dim));
             cvt.f32_to_f16(&s.v[t * kv_dim], v_layer + (pos + t) * kv_dim, static_cast<std::size_t>(kv_dim));
         }
@@ -217,24 +225,28 @@ bool dense_decoder::forward(run_state& rs, std::span<const std::int32_t> tokens,
                 }
             }
         });
-        ops::matmul(l.wo, s.attn.data(), n, s.tmp.data(), s.scratch.data(), pool);
+        in.set(s.attn.data(), n, q_dim);
+        ops::matmul(l.wo, in, s.tmp.data(), pool);
         for (std::int64_t i = 0; i < n * n_embd; ++i) {
             s.x[i] += s.tmp[i];
         }
         for (std::int64_t t = 0; t < n; ++t) {
             ops::rms_norm(&s.x[t * n_embd], l.ffn_norm.data(), &s.xn[t * n_embd], n_embd, c.norm_eps);
         }
-        ops::matmul(l.w_gate, s.xn.data(), n, s.gate.data(), s.scratch.data(), pool);
-        ops::matmul(l.w_up, s.xn.data(), n, s.up.data(), s.scratch.data(), pool);
+        in.set(s.xn.data(), n, n_embd);
+        ops::matmul(l.w_gate, in, s.gate.data(), pool);
+        ops::matmul(l.w_up, in, s.up.data(), pool);
         ops::swiglu(s.gate.data(), s.up.data(), s.gate.data(), n * c.n_ff);
-        ops::matmul(l.w_down, s.gate.data(), n, s.tmp.data(), s.scratch.data(), pool);
+        in.set(s.gate.data(), n, c.n_ff);
+        ops::matmul(l.w_down, in, s.tmp.data(), pool);
         for (std::int64_t i = 0; i < n * n_embd; ++i) {
             s.x[i] += s.tmp[i];
         }
     }
     float* last = &s.xn[0];
     ops::rms_norm(&s.x[(n - 1) * n_embd], m_w.output_norm.data(), last, n_embd, c.norm_eps);
-    ops::matmul(m_w.output, last, 1, logits, s.scratch.data(), pool);
+    in.set(last, 1, n_embd);
+    ops::matmul(m_w.output, in, logits, pool);
     return true;
 }
 
