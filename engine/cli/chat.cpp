@@ -101,7 +101,6 @@ int run_chat(const chat_options& o) {
         messages.insert(messages.end(), history.begin(), history.end());
         const auto prompt = tok->encode(render_chat(format, messages, true), tok->adds_bos(), true);
         g_interrupted.store(false);
-        const auto t0 = std::chrono::steady_clock::now();
         std::int64_t reused = 0;
         try {
             reused = s.evaluate_prompt(prompt);
@@ -112,20 +111,7 @@ int run_chat(const chat_options& o) {
         }
         token_stream text(*tok);
         reasoning_splitter splitter(format.think_prefix);
-        bool answer_started = false;
-        const auto show = [&](const reasoning_delta& d) {
-            if (!d.reasoning.empty()) {
-                std::printf("\033[2m%s\033[0m", d.reasoning.c_str());
-            }
-            if (!d.answer.empty()) {
-                if (!answer_started && !splitter.reasoning().empty()) {
-                    std::printf("\n\n");
-                }
-                answer_started = true;
-                std::fwrite(d.answer.data(), 1, d.answer.size(), stdout);
-            }
-            std::fflush(stdout);
-        };
+        reasoning_printer printer;
         int generated = 0;
         const auto g0 = std::chrono::steady_clock::now();
         bool stopped = false;
@@ -135,7 +121,7 @@ int run_chat(const chat_options& o) {
                 break;
             }
             ++generated;
-            show(splitter.feed(text.push(next)));
+            printer.print(splitter.feed(text.push(next)));
             try {
                 if (!s.evaluate(std::span(&next, 1))) {
                     stopped = true;
@@ -147,15 +133,14 @@ int run_chat(const chat_options& o) {
             }
         }
         stopped = stopped || g_interrupted.load();
-        show(splitter.feed(text.finish()));
-        show(splitter.finish());
+        printer.print(splitter.feed(text.finish()));
+        printer.print(splitter.finish());
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - g0).count();
         history.push_back({role::assistant, splitter.answer()});
         std::printf("\n\033[2m[%d tokens, %.1f tok/s, %lld of %zu prompt tokens reused%s%s]\033[0m\n", generated,
                     secs > 0 ? generated / secs : 0.0, static_cast<long long>(reused), prompt.size(),
                     splitter.reasoning().empty() ? "" : ", reasoning kept out of the history",
                     stopped ? ", stopped" : "");
-        (void)t0;
     }
 }
 

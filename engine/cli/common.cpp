@@ -55,4 +55,19 @@ deepdesk::chat_format chat_format_of(const deepdesk::model& m, const deepdesk::t
     return deepdesk::chat_format_for_model(tmpl, single("<\uff5cUser\uff5c>"), single("<|EOT|>"));
 }
 
+void reasoning_printer::print(const deepdesk::reasoning_delta& d) {
+    if (!d.reasoning.empty()) {
+        std::printf("\033[2m%s\033[0m", d.reasoning.c_str());
+        m_reasoning_shown = true;
+    }
+    if (!d.answer.empty()) {
+        if (!m_answer_started && m_reasoning_shown) {
+            std::printf("\n\n");
+        }
+        m_answer_started = true;
+        std::fwrite(d.answer.data(), 1, d.answer.size(), stdout);
+    }
+    std::fflush(stdout);
+}
+
 }  // namespace deepdesk::cli

@@ -183,27 +183,26 @@ int run_generate(const run_options& o) {
     }
     deepdesk::token_stream text_out(*tok);
     deepdesk::reasoning_splitter splitter(o.chat && format.think_prefix);
-    std::string reasoning, answer;
-    bool printed_answer_heading = false;
-    const bool plain = !o.print_ids && !o.json;
-    // Prints (or, for --json, collects) what the splitter releases: reasoning dimmed, then the answer.
-    const auto show = [&](const deepdesk::reasoning_delta& d) {
-        reasoning += d.reasoning;
-        answer += d.answer;
-        if (!plain) {
-            return;
-        }
-        if (!d.reasoning.empty()) {
-            std::printf("\033[2m%s\033[0m", d.reasoning.c_str());
-        }
-        if (!d.answer.empty()) {
-            if (!printed_answer_heading && !reasoning.empty()) {
-                std::printf("\n\n");
+    deepdesk::cli::reasoning_printer printer;
+    std::string raw;  // the whole text of a plain (not --chat) run, for --json
+    // A piece of generated text: split into reasoning and answer with --chat; printed unless --json.
+    const auto emit = [&](const std::string& piece, bool last) {
+        if (o.chat) {
+            auto d = splitter.feed(piece);
+            if (last) {
+                const auto rest = splitter.finish();
+                d.reasoning += rest.reasoning;
+                d.answer += rest.answer;
             }
-            printed_answer_heading = true;
-            std::fwrite(d.answer.data(), 1, d.answer.size(), stdout);
+            if (!o.json) {
+                printer.print(d);
+            }
+        } else if (o.json) {
+            raw += piece;
+        } else {
+            std::fwrite(piece.data(), 1, piece.size(), stdout);
+            std::fflush(stdout);
         }
-        std::fflush(stdout);
     };
     deepdesk::session_params sp;
     sp.n_ctx = o.ctx > 0
@@ -224,15 +223,7 @@ int run_generate(const run_options& o) {
         }
         generated.push_back(next);
         if (!o.print_ids) {  // text as it comes, whole characters only
-            const std::string piece = text_out.push(next);
-            if (o.chat) {
-                show(splitter.feed(piece));
-            } else if (!o.json) {
-                std::fwrite(piece.data(), 1, piece.size(), stdout);
-                std::fflush(stdout);
-            } else {
-                answer += piece;
-            }
+            emit(text_out.push(next), false);
         }
         if (s.n_past() >= sp.n_ctx) {
             std::fprintf(stderr, "deepdesk-cli: stopped: the context (%lld tokens) is full\n",
@@ -242,18 +233,10 @@ int run_generate(const run_options& o) {
         s.evaluate(std::span(&next, 1));
     }
     if (!o.print_ids) {
-        const std::string rest = text_out.finish();
-        if (o.chat) {
-            show(splitter.feed(rest));
-            show(splitter.finish());
-        } else if (!o.json) {
-            std::fwrite(rest.data(), 1, rest.size(), stdout);
-        } else {
-            answer += rest;
-        }
+        emit(text_out.finish(), true);
         if (o.json) {
-            std::printf("{\"reasoning\": %s, \"answer\": %s}", json_string(reasoning).c_str(),
-                        json_string(answer).c_str());
+            std::printf("{\"reasoning\": %s, \"answer\": %s}", json_string(splitter.reasoning()).c_str(),
+                        json_string(o.chat ? splitter.answer() : raw).c_str());
         }
     } else {
         for (std::size_t i = 0; i < generated.size(); ++i) {
