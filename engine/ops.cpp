@@ -58,23 +58,33 @@ void matmul(const weight_view& w, matmul_input& in, float* y, thread_pool& pool)
     const std::uint8_t* act = in.quantized_for(w.type);
     const kernels::dot_fn dot = kernels::dot_kernel(w.type);
     const kernels::dot4_fn dot4 = n_tokens >= 4 ? kernels::dot4_kernel(w.type) : nullptr;
-    pool.parallel_for(w.rows, [&](int, std::int64_t begin, std::int64_t end) {
-        for (std::int64_t r = begin; r < end; ++r) {
-            const std::uint8_t* row = w.row(r);
-            std::int64_t t = 0;
-            if (dot4 != nullptr) {
-                float out[4];
-                for (; t + 4 <= n_tokens; t += 4) {
-                    dot4(row, act + static_cast<std::size_t>(t) * act_bytes, act_bytes,
-                         static_cast<std::size_t>(w.cols), out);
-                    for (int k = 0; k < 4; ++k) {
-                        y[(t + k) * w.rows + r] = out[k];
+    const auto cols = static_cast<std::size_t>(w.cols);
+    // Prompt batches: a task is a block of rows, run against the tokens a block at a time, so
+    // that the rows' weights and the block's activations both stay in the core's L2 cache
+    // instead of streaming every activation from memory once per weight row.
+    constexpr std::int64_t row_block = 16;
+    constexpr std::int64_t token_block = 32;
+    const std::int64_t n_tasks = (w.rows + row_block - 1) / row_block;
+    pool.parallel_for(n_tasks, [&](int, std::int64_t task_begin, std::int64_t task_end) {
+        const std::int64_t r_begin = task_begin * row_block;
+        const std::int64_t r_end = std::min(w.rows, task_end * row_block);
+        for (std::int64_t tb = 0; tb < n_tokens; tb += token_block) {
+            const std::int64_t t_end = std::min(n_tokens, tb + token_block);
+            for (std::int64_t r = r_begin; r < r_end; ++r) {
+                const std::uint8_t* row = w.row(r);
+                std::int64_t t = tb;
+                if (dot4 != nullptr) {
+                    float out[4];
+                    for (; t + 4 <= t_end; t += 4) {
+                        dot4(row, act + static_cast<std::size_t>(t) * act_bytes, act_bytes, cols, out);
+                        for (int k = 0; k < 4; ++k) {
+                            y[(t + k) * w.rows + r] = out[k];
+                        }
                     }
                 }
-            }
-            for (; t < n_tokens; ++t) {
-                y[t * w.rows + r] =
-                    dot(row, act + static_cast<std::size_t>(t) * act_bytes, static_cast<std::size_t>(w.cols));
+                for (; t < t_end; ++t) {
+                    y[t * w.rows + r] = dot(row, act + static_cast<std::size_t>(t) * act_bytes, cols);
+                }
             }
         }
     });

@@ -39,11 +39,14 @@ thread_pool::~thread_pool() {
     }
 }
 
-void thread_pool::chunk(int index, std::int64_t& begin, std::int64_t& end) const {
-    const std::int64_t per = m_n / m_n_threads;
-    const std::int64_t extra = m_n % m_n_threads;
-    begin = index * per + std::min<std::int64_t>(index, extra);
-    end = begin + per + (index < extra ? 1 : 0);
+void thread_pool::work(int index) {
+    for (;;) {
+        const std::int64_t begin = m_next.fetch_add(m_grain, std::memory_order_relaxed);
+        if (begin >= m_n) {
+            return;
+        }
+        m_call(m_ctx, index, begin, std::min(begin + m_grain, m_n));
+    }
 }
 
 void thread_pool::run(std::int64_t n, void* ctx, trampoline call) {
@@ -54,17 +57,17 @@ void thread_pool::run(std::int64_t n, void* ctx, trampoline call) {
     m_n = n;
     m_ctx = ctx;
     m_call = call;
+    // About eight chunks per thread, handed out in order: a thread that the OS delays or that
+    // meets slower memory takes fewer, and no thread idles while another has a long tail.
+    m_grain = std::max<std::int64_t>(1, n / (8 * static_cast<std::int64_t>(m_n_threads)));
+    m_next.store(0, std::memory_order_relaxed);
     m_pending.store(m_n_threads - 1, std::memory_order_relaxed);
     m_generation.fetch_add(1, std::memory_order_release);
     if (m_sleepers.load(std::memory_order_acquire) > 0) {
         { std::lock_guard lock(m_mutex); }
         m_start.notify_all();
     }
-    std::int64_t begin = 0, end = 0;
-    chunk(0, begin, end);
-    if (begin < end) {
-        call(ctx, 0, begin, end);
-    }
+    work(0);
     for (int spins = 0; m_pending.load(std::memory_order_acquire) != 0; ++spins) {
         if (spins < k_spin_rounds) {
             cpu_relax();
@@ -94,11 +97,7 @@ void thread_pool::worker(int index) {
             return;
         }
         seen = m_generation.load(std::memory_order_acquire);
-        std::int64_t begin = 0, end = 0;
-        chunk(index, begin, end);
-        if (begin < end) {
-            m_call(m_ctx, index, begin, end);
-        }
+        work(index);
         m_pending.fetch_sub(1, std::memory_order_acq_rel);
     }
 }

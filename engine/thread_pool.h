@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// A persistent pool of worker threads. parallel_for splits [0, n) into one contiguous chunk per
-// thread (the caller works too) and returns when all chunks are done. No allocation per call.
+// A persistent pool of worker threads. parallel_for splits [0, n) into contiguous chunks that the
+// threads take in turn (the caller works too) and returns when all chunks are done. No allocation per call.
 // Workers spin briefly between jobs (a token's forward pass issues hundreds of short jobs) and
 // sleep on a condition variable when idle longer.
 #pragma once
@@ -40,7 +40,7 @@ private:
     using trampoline = void (*)(void*, int, std::int64_t, std::int64_t);
     void run(std::int64_t n, void* ctx, trampoline call);
     void worker(int index);
-    void chunk(int index, std::int64_t& begin, std::int64_t& end) const;
+    void work(int index);
 
     int m_n_threads;
     std::vector<std::thread> m_threads;
@@ -52,6 +52,8 @@ private:
     std::atomic<bool> m_stop{false};
     // The job, written before m_generation is advanced and read after it is seen.
     std::int64_t m_n = 0;
+    std::int64_t m_grain = 1;
+    std::atomic<std::int64_t> m_next{0};
     void* m_ctx = nullptr;
     trampoline m_call = nullptr;
 };

@@ -47,7 +47,7 @@ double read_bandwidth_gbs(int threads) {
                 s2 += p[i + 2];
                 s3 ^= p[i + 3];
             }
-            sink[static_cast<std::size_t>(t) * 8] = s0 + s1 + s2 + s3;
+            sink[static_cast<std::size_t>(t) * 8] += s0 + s1 + s2 + s3;
         });
         best = std::min(best, seconds_since(t0));
     }

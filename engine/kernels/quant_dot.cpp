@@ -347,6 +347,9 @@ float dot_bf16(const void*, const void*, std::size_t);
 void dot4_q4_k(const void*, const void*, std::size_t, std::size_t, float*);
 void dot4_q6_k(const void*, const void*, std::size_t, std::size_t, float*);
 void dot4_q8_0(const void*, const void*, std::size_t, std::size_t, float*);
+void dot4_q4_0(const void*, const void*, std::size_t, std::size_t, float*);
+void dot4_q5_0(const void*, const void*, std::size_t, std::size_t, float*);
+void dot4_iq4_nl(const void*, const void*, std::size_t, std::size_t, float*);
 }  // namespace avx2
 
 namespace {
@@ -411,6 +414,9 @@ dot4_fn dot4_kernel(tensor_type weight, isa_level isa) {
         case tensor_type::q4_k: return avx2::dot4_q4_k;
         case tensor_type::q6_k: return avx2::dot4_q6_k;
         case tensor_type::q8_0: return avx2::dot4_q8_0;
+        case tensor_type::q4_0: return avx2::dot4_q4_0;
+        case tensor_type::q5_0: return avx2::dot4_q5_0;
+        case tensor_type::iq4_nl: return avx2::dot4_iq4_nl;
         default: break;
         }
     }

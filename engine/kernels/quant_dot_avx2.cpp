@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // AVX2 variants of the quantized dot products (kernels/quant_dot.h). The integer sums are exact
-// and each block's float step is the reference's own expression, so these match the `_ref`
-// functions bit for bit; the f16 variant sums in another order (tested with a tolerance).
+// and the float sums run in vector lanes, so results differ from the `_ref` functions only by
+// float rounding order (tested with a tolerance scaled to the block contributions).
 #include <cstring>
 
 #include "engine/kernels/convert.h"
@@ -76,16 +76,6 @@ DD_AVX2 inline __m256i broadcast_lane_mask(int k) {
     return _mm256_set1_epi16(static_cast<short>((2 * k) | ((2 * k + 1) << 8)));
 }
 
-// Sum over the 8 groups of 32 of mins[j] * (bsums[2j] + bsums[2j+1]).
-DD_AVX2 inline int min_correction(const std::int16_t* bsums, __m128i mins) {
-    const __m128i b0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bsums));
-    const __m128i b1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bsums + 8));
-    const __m128i prod = _mm_madd_epi16(mins, _mm_hadd_epi16(b0, b1));
-    __m128i s = _mm_add_epi32(prod, _mm_unpackhi_epi64(prod, prod));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 1));
-    return _mm_cvtsi128_si32(s);
-}
-
 // One 128-value half of a Q6_K block as four groups of 32 unsigned 6-bit values (0..63):
 // group g takes the low (g < 2) or high nibbles of ql[0..31] / ql[32..63] and bits 2g..2g+1 of qh.
 DD_AVX2 inline void unpack_q6k_half(const std::uint8_t* ql, const std::uint8_t* qh, __m256i* q) {
@@ -113,115 +103,225 @@ DD_AVX2 inline __m256i fifth_bits(const std::uint8_t* qh_bytes) {
     return _mm256_and_si256(_mm256_cmpeq_epi8(bytes, _mm256_set1_epi64x(-1)), _mm256_set1_epi8(0x10));
 }
 
-}  // namespace
-
-DD_AVX2 float dot_q8_0(const void* vx, const void* vy, std::size_t n) {
-    const auto* x = static_cast<const block_q8_0*>(vx);
-    const auto* y = static_cast<const block_q8_0*>(vy);
-    float sum = 0.0f;
-    for (std::size_t i = 0; i < n / 32; ++i) {
-        const __m256i qx = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[i].qs));
-        const __m256i qy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[i].qs));
-        const int sumi = hsum_i32(dot_i8(qx, qy));
-        sum += static_cast<float>(sumi) * (half(x[i].d) * half(y[i].d));
-    }
-    return sum;
+DD_AVX2 inline float hsum_ps128(__m128 s) {
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
 }
 
-DD_AVX2 float dot_q4_0(const void* vx, const void* vy, std::size_t n) {
-    const auto* x = static_cast<const block_q4_0*>(vx);
-    const auto* y = static_cast<const block_q8_0*>(vy);
-    float sum = 0.0f;
-    for (std::size_t i = 0; i < n / 32; ++i) {
-        const __m256i qx = _mm256_sub_epi8(unpack_nibbles(x[i].qs), _mm256_set1_epi8(8));
-        const __m256i qy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[i].qs));
-        const int sumi = hsum_i32(dot_i8(qx, qy));
-        sum += static_cast<float>(sumi) * (half(x[i].d) * half(y[i].d));
+// T activation rows, `stride` bytes apart, as arrays of blocks.
+template <typename A, int T>
+struct act_rows {
+    const A* r[T];
+    act_rows(const void* vy, std::size_t stride) {
+        for (int t = 0; t < T; ++t) {
+            r[t] =
+                reinterpret_cast<const A*>(static_cast<const std::uint8_t*>(vy) + stride * static_cast<std::size_t>(t));
+        }
     }
-    return sum;
+};
+
+// 32-element weight blocks whose values are signed bytes, met by Q8_0 activations.
+struct values_q8_0 {
+    using block = block_q8_0;
+    DD_AVX2 static __m256i get(const block& b) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b.qs)); }
+};
+struct values_q4_0 {
+    using block = block_q4_0;
+    DD_AVX2 static __m256i get(const block& b) { return _mm256_sub_epi8(unpack_nibbles(b.qs), _mm256_set1_epi8(8)); }
+};
+struct values_q5_0 {
+    using block = block_q5_0;
+    DD_AVX2 static __m256i get(const block& b) {
+        return _mm256_sub_epi8(_mm256_or_si256(unpack_nibbles(b.qs), fifth_bits(b.qh)), _mm256_set1_epi8(16));
+    }
+};
+struct values_iq4_nl {
+    using block = block_iq4_nl;
+    DD_AVX2 static __m256i get(const block& b) {
+        const __m256i grid = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(k_iq4_grid)));
+        return _mm256_shuffle_epi8(grid, unpack_nibbles(b.qs));
+    }
+};
+
+// One weight row against T activation rows. Each block's integer sum is exact; the float sums
+// run in eight lanes (as the reference runtime's AVX2 code does), so results differ from the
+// scalar reference only by float rounding order.
+template <typename V, int T>
+DD_AVX2 inline void tile_32(const void* vx, const void* vy, std::size_t stride, std::size_t n, float* out) {
+    const auto* x = static_cast<const typename V::block*>(vx);
+    const act_rows<block_q8_0, T> y(vy, stride);
+    __m256 acc[T];
+    for (int t = 0; t < T; ++t) {
+        acc[t] = _mm256_setzero_ps();
+    }
+    for (std::size_t i = 0; i < n / 32; ++i) {
+        const __m256i qx = V::get(x[i]);
+        const __m256i ax = _mm256_sign_epi8(qx, qx);
+        const float dx = half(x[i].d);
+        for (int t = 0; t < T; ++t) {
+            const __m256i qy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y.r[t][i].qs));
+            const __m256i p =
+                _mm256_madd_epi16(_mm256_maddubs_epi16(ax, _mm256_sign_epi8(qy, qx)), _mm256_set1_epi16(1));
+            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(dx * half(y.r[t][i].d)), _mm256_cvtepi32_ps(p), acc[t]);
+        }
+    }
+    for (int t = 0; t < T; ++t) {
+        out[t] = hsum_ps(acc[t]);
+    }
 }
 
-DD_AVX2 float dot_q4_k(const void* vx, const void* vy, std::size_t n) {
+template <int T>
+DD_AVX2 inline void tile_q4_k(const void* vx, const void* vy, std::size_t stride, std::size_t n, float* out) {
     const auto* x = static_cast<const block_q4_k*>(vx);
-    const auto* y = static_cast<const block_q8_k*>(vy);
+    const act_rows<block_q8_k, T> y(vy, stride);
     const __m256i low4 = _mm256_set1_epi8(0x0F);
-    float sum = 0.0f;
+    __m256 acc[T];
+    __m128 acc_min[T];
+    for (int t = 0; t < T; ++t) {
+        acc[t] = _mm256_setzero_ps();
+        acc_min[t] = _mm_setzero_ps();
+    }
     for (std::size_t i = 0; i < n / 256; ++i) {
         _mm_prefetch(reinterpret_cast<const char*>(x + i + 8), _MM_HINT_T0);
         _mm_prefetch(reinterpret_cast<const char*>(x + i + 8) + 64, _MM_HINT_T0);
         _mm_prefetch(reinterpret_cast<const char*>(x + i + 8) + 128, _MM_HINT_T0);
         __m128i scales128, mins128;
         scales_mins_k4(x[i].scales, scales128, mins128);
-        const int summs = min_correction(y[i].bsums, mins128);
         const __m256i scales = _mm256_broadcastsi128_si256(scales128);
-        __m256i acc = _mm256_setzero_si256();
+        __m256i sumi[T];
+        for (int t = 0; t < T; ++t) {
+            sumi[t] = _mm256_setzero_si256();
+        }
         for (int c = 0; c < 4; ++c) {
             const __m256i q = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[i].qs + 32 * c));
             const __m256i ql = _mm256_and_si256(q, low4);
             const __m256i qh = _mm256_and_si256(_mm256_srli_epi16(q, 4), low4);
-            const __m256i al = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[i].qs + 64 * c));
-            const __m256i ah = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[i].qs + 64 * c + 32));
             const __m256i s1 = _mm256_shuffle_epi8(scales, broadcast_lane_mask(2 * c));
             const __m256i s2 = _mm256_shuffle_epi8(scales, broadcast_lane_mask(2 * c + 1));
-            const __m256i pl = _mm256_madd_epi16(_mm256_maddubs_epi16(ql, al), s1);
-            const __m256i ph = _mm256_madd_epi16(_mm256_maddubs_epi16(qh, ah), s2);
-            acc = _mm256_add_epi32(acc, _mm256_add_epi32(pl, ph));
+            for (int t = 0; t < T; ++t) {
+                const __m256i al = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y.r[t][i].qs + 64 * c));
+                const __m256i ah = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y.r[t][i].qs + 64 * c + 32));
+                const __m256i pl = _mm256_madd_epi16(_mm256_maddubs_epi16(ql, al), s1);
+                const __m256i ph = _mm256_madd_epi16(_mm256_maddubs_epi16(qh, ah), s2);
+                sumi[t] = _mm256_add_epi32(sumi[t], _mm256_add_epi32(pl, ph));
+            }
         }
-        const int sumi = hsum_i32(acc);
-        sum += y[i].d * half(x[i].d) * static_cast<float>(sumi) - y[i].d * half(x[i].dmin) * static_cast<float>(summs);
+        const float d = half(x[i].d), dmin = half(x[i].dmin);
+        for (int t = 0; t < T; ++t) {
+            const float dy = y.r[t][i].d;
+            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(d * dy), _mm256_cvtepi32_ps(sumi[t]), acc[t]);
+            // mins[j] * (bsums[2j] + bsums[2j+1]), four i32 partial sums.
+            const __m128i b0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(y.r[t][i].bsums));
+            const __m128i b1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(y.r[t][i].bsums + 8));
+            const __m128i m = _mm_madd_epi16(mins128, _mm_hadd_epi16(b0, b1));
+            acc_min[t] = _mm_fmadd_ps(_mm_set1_ps(dmin * dy), _mm_cvtepi32_ps(m), acc_min[t]);
+        }
     }
-    return sum;
+    for (int t = 0; t < T; ++t) {
+        out[t] = hsum_ps(acc[t]) - hsum_ps128(acc_min[t]);
+    }
 }
 
-DD_AVX2 float dot_q6_k(const void* vx, const void* vy, std::size_t n) {
+template <int T>
+DD_AVX2 inline void tile_q6_k(const void* vx, const void* vy, std::size_t stride, std::size_t n, float* out) {
     const auto* x = static_cast<const block_q6_k*>(vx);
-    const auto* y = static_cast<const block_q8_k*>(vy);
-    float sum = 0.0f;
+    const act_rows<block_q8_k, T> y(vy, stride);
+    __m256 acc[T];
+    for (int t = 0; t < T; ++t) {
+        acc[t] = _mm256_setzero_ps();
+    }
     for (std::size_t i = 0; i < n / 256; ++i) {
         for (int line = 0; line < 4; ++line) {
             _mm_prefetch(reinterpret_cast<const char*>(x + i + 8) + 64 * line, _MM_HINT_T0);
         }
-        // The 16 scales as i16; sum(scale * (q - 32) * a) = sum(scale * q * a) - 32 * sum(scale * bsum).
-        const __m128i sc8 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x[i].scales));
-        const __m256i sc16 = _mm256_cvtepi8_epi16(sc8);
-        const __m256i bs = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[i].bsums));
-        const int offset = 32 * hsum_i32(_mm256_madd_epi16(sc16, bs));
-        __m256i acc = _mm256_setzero_si256();
+        __m256i sumi[T];
+        for (int t = 0; t < T; ++t) {
+            sumi[t] = _mm256_setzero_si256();
+        }
         for (int half_i = 0; half_i < 2; ++half_i) {
-            const std::uint8_t* ql = x[i].ql + 64 * half_i;
-            const std::uint8_t* qhp = x[i].qh + 32 * half_i;
-            const std::int8_t* a = y[i].qs + 128 * half_i;
             const __m256i scales = _mm256_broadcastsi128_si256(
                 _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(x[i].scales + 8 * half_i))));
             __m256i q[4];
-            unpack_q6k_half(ql, qhp, q);
+            unpack_q6k_half(x[i].ql + 64 * half_i, x[i].qh + 32 * half_i, q);
             for (int g = 0; g < 4; ++g) {
-                const __m256i av = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(a + 32 * g));
                 // Lanes 0..7 hold elements 0..15 (scale 2g), lanes 8..15 elements 16..31 (scale 2g+1).
                 const __m256i lo = _mm256_shuffle_epi8(scales, broadcast_lane_mask(2 * g));
                 const __m256i hi = _mm256_shuffle_epi8(scales, broadcast_lane_mask(2 * g + 1));
                 const __m256i sc = _mm256_permute2x128_si256(lo, hi, 0x30);
-                acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_maddubs_epi16(q[g], av), sc));
+                for (int t = 0; t < T; ++t) {
+                    const __m256i av =
+                        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y.r[t][i].qs + 128 * half_i + 32 * g));
+                    sumi[t] = _mm256_add_epi32(sumi[t], _mm256_madd_epi16(_mm256_maddubs_epi16(q[g], av), sc));
+                }
             }
         }
-        const int sumi = hsum_i32(acc) - offset;
-        sum += half(x[i].d) * y[i].d * static_cast<float>(sumi);
+        // sum(scale * (q - 32) * a) = sum(scale * q * a) - 32 * sum(scale * bsum).
+        const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x[i].scales)));
+        const float d = half(x[i].d);
+        for (int t = 0; t < T; ++t) {
+            const __m256i bs = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y.r[t][i].bsums));
+            const __m256i offset = _mm256_slli_epi32(_mm256_madd_epi16(sc16, bs), 5);
+            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(d * y.r[t][i].d),
+                                     _mm256_cvtepi32_ps(_mm256_sub_epi32(sumi[t], offset)), acc[t]);
+        }
     }
-    return sum;
+    for (int t = 0; t < T; ++t) {
+        out[t] = hsum_ps(acc[t]);
+    }
 }
 
+}  // namespace
+
+DD_AVX2 float dot_q8_0(const void* vx, const void* vy, std::size_t n) {
+    float out = 0.0f;
+    tile_32<values_q8_0, 1>(vx, vy, 0, n, &out);
+    return out;
+}
+DD_AVX2 float dot_q4_0(const void* vx, const void* vy, std::size_t n) {
+    float out = 0.0f;
+    tile_32<values_q4_0, 1>(vx, vy, 0, n, &out);
+    return out;
+}
 DD_AVX2 float dot_q5_0(const void* vx, const void* vy, std::size_t n) {
-    const auto* x = static_cast<const block_q5_0*>(vx);
-    const auto* y = static_cast<const block_q8_0*>(vy);
-    float sum = 0.0f;
-    for (std::size_t i = 0; i < n / 32; ++i) {
-        const __m256i high = fifth_bits(x[i].qh);
-        const __m256i qx = _mm256_sub_epi8(_mm256_or_si256(unpack_nibbles(x[i].qs), high), _mm256_set1_epi8(16));
-        const __m256i qy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[i].qs));
-        const int sumi = hsum_i32(dot_i8(qx, qy));
-        sum += static_cast<float>(sumi) * (half(x[i].d) * half(y[i].d));
-    }
-    return sum;
+    float out = 0.0f;
+    tile_32<values_q5_0, 1>(vx, vy, 0, n, &out);
+    return out;
+}
+DD_AVX2 float dot_iq4_nl(const void* vx, const void* vy, std::size_t n) {
+    float out = 0.0f;
+    tile_32<values_iq4_nl, 1>(vx, vy, 0, n, &out);
+    return out;
+}
+DD_AVX2 float dot_q4_k(const void* vx, const void* vy, std::size_t n) {
+    float out = 0.0f;
+    tile_q4_k<1>(vx, vy, 0, n, &out);
+    return out;
+}
+DD_AVX2 float dot_q6_k(const void* vx, const void* vy, std::size_t n) {
+    float out = 0.0f;
+    tile_q6_k<1>(vx, vy, 0, n, &out);
+    return out;
+}
+
+// Four activation rows at once (prompt batches): the weight row is unpacked once per block.
+DD_AVX2 void dot4_q8_0(const void* vx, const void* vy, std::size_t stride, std::size_t n, float* out) {
+    tile_32<values_q8_0, 4>(vx, vy, stride, n, out);
+}
+DD_AVX2 void dot4_q4_0(const void* vx, const void* vy, std::size_t stride, std::size_t n, float* out) {
+    tile_32<values_q4_0, 4>(vx, vy, stride, n, out);
+}
+DD_AVX2 void dot4_q5_0(const void* vx, const void* vy, std::size_t stride, std::size_t n, float* out) {
+    tile_32<values_q5_0, 4>(vx, vy, stride, n, out);
+}
+DD_AVX2 void dot4_iq4_nl(const void* vx, const void* vy, std::size_t stride, std::size_t n, float* out) {
+    tile_32<values_iq4_nl, 4>(vx, vy, stride, n, out);
+}
+DD_AVX2 void dot4_q4_k(const void* vx, const void* vy, std::size_t stride, std::size_t n, float* out) {
+    tile_q4_k<4>(vx, vy, stride, n, out);
+}
+DD_AVX2 void dot4_q6_k(const void* vx, const void* vy, std::size_t stride, std::size_t n, float* out) {
+    tile_q6_k<4>(vx, vy, stride, n, out);
 }
 
 DD_AVX2 float dot_q4_1(const void* vx, const void* vy, std::size_t n) {
@@ -265,20 +365,6 @@ DD_AVX2 float dot_bf16(const void* vx, const void* vy, std::size_t n) {
     float sum = hsum_ps(acc);
     for (; i < n; ++i) {
         sum += bf16_to_f32(x[i]) * bf16_to_f32(y[i]);
-    }
-    return sum;
-}
-
-DD_AVX2 float dot_iq4_nl(const void* vx, const void* vy, std::size_t n) {
-    const auto* x = static_cast<const block_iq4_nl*>(vx);
-    const auto* y = static_cast<const block_q8_0*>(vy);
-    const __m256i grid = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(k_iq4_grid)));
-    float sum = 0.0f;
-    for (std::size_t i = 0; i < n / 32; ++i) {
-        const __m256i qx = _mm256_shuffle_epi8(grid, unpack_nibbles(x[i].qs));
-        const __m256i qy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[i].qs));
-        const int sumi = hsum_i32(dot_i8(qx, qy));
-        sum += static_cast<float>(sumi) * (half(x[i].d) * half(y[i].d));
     }
     return sum;
 }
@@ -337,113 +423,6 @@ DD_AVX2 float dot_q5_k(const void* vx, const void* vy, std::size_t n) {
         sum += y[i].d * half(x[i].d) * static_cast<float>(sumi) - y[i].d * half(x[i].dmin) * static_cast<float>(summs);
     }
     return sum;
-}
-
-// Four activation rows at once (prompt batches): the weight row is unpacked once per block and
-// used for all four; each (row, token) sum is formed exactly as in the single-row kernels.
-DD_AVX2 void dot4_q4_k(const void* vx, const void* vy, std::size_t act_stride, std::size_t n, float* out) {
-    const auto* x = static_cast<const block_q4_k*>(vx);
-    const block_q8_k* y[4];
-    for (int t = 0; t < 4; ++t) {
-        y[t] = reinterpret_cast<const block_q8_k*>(static_cast<const std::uint8_t*>(vy) + act_stride * t);
-    }
-    const __m256i low4 = _mm256_set1_epi8(0x0F);
-    float sum[4] = {0, 0, 0, 0};
-    for (std::size_t i = 0; i < n / 256; ++i) {
-        __m128i scales128, mins128;
-        scales_mins_k4(x[i].scales, scales128, mins128);
-        const __m256i scales = _mm256_broadcastsi128_si256(scales128);
-        __m256i acc[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(),
-                          _mm256_setzero_si256()};
-        for (int c = 0; c < 4; ++c) {
-            const __m256i q = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[i].qs + 32 * c));
-            const __m256i ql = _mm256_and_si256(q, low4);
-            const __m256i qh = _mm256_and_si256(_mm256_srli_epi16(q, 4), low4);
-            const __m256i s1 = _mm256_shuffle_epi8(scales, broadcast_lane_mask(2 * c));
-            const __m256i s2 = _mm256_shuffle_epi8(scales, broadcast_lane_mask(2 * c + 1));
-            for (int t = 0; t < 4; ++t) {
-                const __m256i al = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[t][i].qs + 64 * c));
-                const __m256i ah = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[t][i].qs + 64 * c + 32));
-                const __m256i pl = _mm256_madd_epi16(_mm256_maddubs_epi16(ql, al), s1);
-                const __m256i ph = _mm256_madd_epi16(_mm256_maddubs_epi16(qh, ah), s2);
-                acc[t] = _mm256_add_epi32(acc[t], _mm256_add_epi32(pl, ph));
-            }
-        }
-        const float d = half(x[i].d), dmin = half(x[i].dmin);
-        for (int t = 0; t < 4; ++t) {
-            const int summs = min_correction(y[t][i].bsums, mins128);
-            const int sumi = hsum_i32(acc[t]);
-            sum[t] += y[t][i].d * d * static_cast<float>(sumi) - y[t][i].d * dmin * static_cast<float>(summs);
-        }
-    }
-    for (int t = 0; t < 4; ++t) {
-        out[t] = sum[t];
-    }
-}
-
-DD_AVX2 void dot4_q8_0(const void* vx, const void* vy, std::size_t act_stride, std::size_t n, float* out) {
-    const auto* x = static_cast<const block_q8_0*>(vx);
-    const block_q8_0* y[4];
-    for (int t = 0; t < 4; ++t) {
-        y[t] = reinterpret_cast<const block_q8_0*>(static_cast<const std::uint8_t*>(vy) + act_stride * t);
-    }
-    float sum[4] = {0, 0, 0, 0};
-    for (std::size_t i = 0; i < n / 32; ++i) {
-        const __m256i qx = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[i].qs));
-        const __m256i ax = _mm256_sign_epi8(qx, qx);
-        const float dx = half(x[i].d);
-        for (int t = 0; t < 4; ++t) {
-            const __m256i qy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[t][i].qs));
-            const __m256i p =
-                _mm256_madd_epi16(_mm256_maddubs_epi16(ax, _mm256_sign_epi8(qy, qx)), _mm256_set1_epi16(1));
-            sum[t] += static_cast<float>(hsum_i32(p)) * (dx * half(y[t][i].d));
-        }
-    }
-    for (int t = 0; t < 4; ++t) {
-        out[t] = sum[t];
-    }
-}
-
-DD_AVX2 void dot4_q6_k(const void* vx, const void* vy, std::size_t act_stride, std::size_t n, float* out) {
-    const auto* x = static_cast<const block_q6_k*>(vx);
-    const block_q8_k* y[4];
-    for (int t = 0; t < 4; ++t) {
-        y[t] = reinterpret_cast<const block_q8_k*>(static_cast<const std::uint8_t*>(vy) + act_stride * t);
-    }
-    float sum[4] = {0, 0, 0, 0};
-    for (std::size_t i = 0; i < n / 256; ++i) {
-        const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x[i].scales)));
-        __m256i acc[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(),
-                          _mm256_setzero_si256()};
-        for (int half_i = 0; half_i < 2; ++half_i) {
-            const std::uint8_t* ql = x[i].ql + 64 * half_i;
-            const std::uint8_t* qhp = x[i].qh + 32 * half_i;
-            const __m256i scales = _mm256_broadcastsi128_si256(
-                _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(x[i].scales + 8 * half_i))));
-            __m256i q[4];
-            unpack_q6k_half(ql, qhp, q);
-            for (int g = 0; g < 4; ++g) {
-                const __m256i lo = _mm256_shuffle_epi8(scales, broadcast_lane_mask(2 * g));
-                const __m256i hi = _mm256_shuffle_epi8(scales, broadcast_lane_mask(2 * g + 1));
-                const __m256i sc = _mm256_permute2x128_si256(lo, hi, 0x30);
-                for (int t = 0; t < 4; ++t) {
-                    const __m256i av =
-                        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[t][i].qs + 128 * half_i + 32 * g));
-                    acc[t] = _mm256_add_epi32(acc[t], _mm256_madd_epi16(_mm256_maddubs_epi16(q[g], av), sc));
-                }
-            }
-        }
-        const float d = half(x[i].d);
-        for (int t = 0; t < 4; ++t) {
-            const __m256i bs = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[t][i].bsums));
-            const int offset = 32 * hsum_i32(_mm256_madd_epi16(sc16, bs));
-            const int sumi = hsum_i32(acc[t]) - offset;
-            sum[t] += d * y[t][i].d * static_cast<float>(sumi);
-        }
-    }
-    for (int t = 0; t < 4; ++t) {
-        out[t] = sum[t];
-    }
 }
 
 DD_AVX2 float dot_f16(const void* vx, const void* vy, std::size_t n) {

@@ -218,6 +218,10 @@ bool dense_decoder::forward(run_state& rs, std::span<const std::int32_t> tokens,
                     scores[j] = vec.dot_f32_f16(q, k_layer + j * kv_dim + kv_off, static_cast<std::size_t>(hd)) * scale;
                 }
                 ops::softmax(scores, last + 1);
+                // The probabilities meet the f16 values in f16, as in the reference runtime.
+                for (std::int64_t j = 0; j <= last; ++j) {
+                    scores[j] = kernels::f16_to_f32(kernels::f32_to_f16(scores[j]));
+                }
                 float* out = &s.attn[t * q_dim + h * hd];
                 std::fill(out, out + hd, 0.0f);
                 for (std::int64_t j = 0; j <= last; ++j) {

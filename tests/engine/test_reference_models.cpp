@@ -54,10 +54,11 @@ std::vector<std::int32_t> top_k(std::span<const float> logits, std::size_t k) {
 struct golden_case {
     const char* stem;
     double min_cosine;
-    // F16: the top ten in the same order. Quantized: the same ten ids; the reference quantizes
-    // activations to 8 bits, which turns float-rounding differences into whole quantization steps
-    // and can swap near-tied logits (e.g. 3.766 and 3.754 in small-qwen2).
-    bool exact_order;
+    // Largest difference of one logit allowed. The engine follows the reference's numerics (8-bit
+    // activations, f16 queries and probabilities against the f16 cache), so only the order of
+    // float additions differs; quantized activations can still turn that into a whole
+    // quantization step somewhere, hence a margin well above float rounding.
+    double max_abs_diff;
 };
 
 class ReferenceModel : public ::testing::TestWithParam<golden_case> {};
@@ -84,13 +85,12 @@ TEST_P(ReferenceModel, LogitsTopTenAndGreedyMatchLlamaCpp) {
     ASSERT_EQ(want_logits.size(), s.logits().size());
     const double cos = cosine(s.logits(), want_logits);
     EXPECT_GE(cos, gc.min_cosine);
-    auto got_top = top_k(s.logits(), 10);
-    auto want_set = want_top;
-    if (!gc.exact_order) {
-        std::sort(got_top.begin(), got_top.end());
-        std::sort(want_set.begin(), want_set.end());
+    double max_diff = 0.0;
+    for (std::size_t i = 0; i < want_logits.size(); ++i) {
+        max_diff = std::max(max_diff, static_cast<double>(std::fabs(s.logits()[i] - want_logits[i])));
     }
-    EXPECT_EQ(got_top, want_set) << "cosine " << cos;
+    EXPECT_LE(max_diff, gc.max_abs_diff);
+    EXPECT_EQ(top_k(s.logits(), 10), want_top) << "cosine " << cos << ", largest difference " << max_diff;
 
     std::vector<std::int32_t> greedy;
     for (std::size_t i = 0; i < want_greedy.size(); ++i) {
@@ -102,8 +102,8 @@ TEST_P(ReferenceModel, LogitsTopTenAndGreedyMatchLlamaCpp) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shared, ReferenceModel,
-                         ::testing::Values(golden_case{"tiny-llama.f16", 0.9999, true},
-                                           golden_case{"small-qwen2.q4_k_m", 0.999, false}),
+                         ::testing::Values(golden_case{"tiny-llama.f16", 0.9999, 1e-3},
+                                           golden_case{"small-qwen2.q4_k_m", 0.999, 1e-2}),
                          [](const auto& param_info) {
                              std::string n = param_info.param.stem;
                              std::replace_if(
