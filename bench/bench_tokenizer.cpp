@@ -1,21 +1,36 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Tokenizer throughput on 1 MB of mixed Chinese and English text, one thread.
-//   bench_tokenizer VOCAB.gguf [MB]
+//   bench_tokenizer VOCAB.gguf|TOKENIZER_DIR [MB] [PRE]
+// PRE (with a tokenizer.json directory): run that built-in pre-tokenizer (deepseek-v3, qwen2,
+// llama3, ...) over the directory's vocabulary instead of the file's own regexes.
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "engine/gguf.h"
+#include "engine/hf/hf_tokenizer.h"
 #include "engine/tokenizer.h"
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::fprintf(stderr, "usage: bench_tokenizer VOCAB.gguf [MB]\n");
+        std::fprintf(stderr, "usage: bench_tokenizer VOCAB.gguf|TOKENIZER_DIR [MB] [PRE]\n");
         return 2;
     }
     const double mb = argc > 2 ? std::atof(argv[2]) : 1.0;
-    const auto f = deepdesk::gguf::model_file::open(argv[1]);
-    const auto tok = deepdesk::tokenizer::from_gguf(f->main());
+    std::unique_ptr<deepdesk::tokenizer> tok;
+    if (std::filesystem::is_directory(argv[1])) {
+        auto imported = deepdesk::hf::load_tokenizer_dir(argv[1]);
+        tok = std::move(imported.tok);
+        if (argc > 3) {
+            imported.spec.pre = argv[3];
+            imported.spec.pre_regexes.clear();
+            tok = deepdesk::tokenizer::from_spec(imported.spec);
+        }
+    } else {
+        const auto f = deepdesk::gguf::model_file::open(argv[1]);
+        tok = deepdesk::tokenizer::from_gguf(f->main());
+    }
     const std::string para =
         "DeepSeek-R1 achieves performance comparable to OpenAI-o1 across math, code, and reasoning tasks. "
         "深度求索发布的模型在数学、代码和推理任务上表现出色，并且支持在本地电脑上离线运行。 "

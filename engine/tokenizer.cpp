@@ -15,7 +15,7 @@ namespace {
 // The published pre-tokenizer regexes (shared/docs/engine-facts.md), applied in sequence. Non-ASCII
 // characters are written as \x{...}: the ranges depend on exact code points, which an editor that
 // normalises Unicode (e.g. U+1FD3 -> U+0390) would silently break.
-const std::map<std::string, std::vector<std::string>>& pre_tokenizer_regexes() {
+const std::map<std::string, std::vector<std::string>>& regex_table() {
     static const std::map<std::string, std::vector<std::string>> table = [] {
         const std::string qwen2 =
             R"((?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+)";
@@ -135,14 +135,18 @@ tokenizer::~tokenizer() = default;
 
 std::vector<std::string> tokenizer::supported_pre_tokenizers() {
     std::vector<std::string> out;
-    for (const auto& [name, _] : pre_tokenizer_regexes()) {
+    for (const auto& [name, _] : regex_table()) {
         out.push_back(name);
     }
     return out;
 }
 
+std::vector<std::string> tokenizer::pre_tokenizer_regexes(const std::string& name) {
+    const auto it = regex_table().find(name);
+    return it == regex_table().end() ? std::vector<std::string>{} : it->second;
+}
+
 std::unique_ptr<tokenizer> tokenizer::from_gguf(const gguf::file& f) {
-    auto t = std::unique_ptr<tokenizer>(new tokenizer());
     const auto fail = [&](const std::string& what) { throw tokenizer_error(f.name() + ": " + what); };
     const auto model = f.get_string("tokenizer.ggml.model");
     if (!model) {
@@ -151,20 +155,58 @@ std::unique_ptr<tokenizer> tokenizer::from_gguf(const gguf::file& f) {
     if (*model != "gpt2") {
         fail("tokenizer model '" + std::string(*model) + "' is not supported (only byte-level BPE, 'gpt2')");
     }
+    tokenizer_spec spec;
+    spec.source = f.name();
     const gguf::array_value* tokens = f.get_array("tokenizer.ggml.tokens");
     if (tokens == nullptr || tokens->type != gguf::value_type::string || tokens->strings.empty()) {
         fail("tokenizer.ggml.tokens is missing or not a list of strings");
     }
-    t->m_tokens.assign(tokens->strings.begin(), tokens->strings.end());
-    t->m_kinds.assign(t->m_tokens.size(), token_kind::normal);
+    spec.tokens.assign(tokens->strings.begin(), tokens->strings.end());
     if (const gguf::array_value* types = f.get_array("tokenizer.ggml.token_type")) {
-        if (types->count != t->m_tokens.size() || types->data == nullptr) {
+        if (types->count != spec.tokens.size() || types->data == nullptr) {
             fail("tokenizer.ggml.token_type does not match the token list");
         }
+        spec.kinds.resize(spec.tokens.size());
         for (std::uint64_t i = 0; i < types->count; ++i) {
-            t->m_kinds[i] = static_cast<token_kind>(static_cast<int>(types->number_at(i)));
+            spec.kinds[i] = static_cast<token_kind>(static_cast<int>(types->number_at(i)));
         }
     }
+    const gguf::array_value* merges = f.get_array("tokenizer.ggml.merges");
+    if (merges == nullptr || merges->type != gguf::value_type::string) {
+        fail("tokenizer.ggml.merges is missing");
+    }
+    spec.merges.assign(merges->strings.begin(), merges->strings.end());
+    const auto n = static_cast<std::int64_t>(spec.tokens.size());
+    const auto special = [&](const char* key) -> std::int32_t {
+        const auto v = f.get_int(key);
+        if (!v) {
+            return -1;
+        }
+        if (*v < 0 || *v >= n) {
+            fail(std::string(key) + " " + std::to_string(*v) + " is outside the vocabulary");
+        }
+        return static_cast<std::int32_t>(*v);
+    };
+    spec.bos = special("tokenizer.ggml.bos_token_id");
+    spec.eos = special("tokenizer.ggml.eos_token_id");
+    spec.eot = special("tokenizer.ggml.eot_token_id");
+    spec.add_bos = f.get_bool("tokenizer.ggml.add_bos_token").value_or(spec.bos >= 0);
+    spec.pre = std::string(f.get_string("tokenizer.ggml.pre").value_or("default"));
+    spec.ignore_merges = spec.pre == "llama-bpe" || spec.pre == "llama3";
+    return from_spec(spec);
+}
+
+std::unique_ptr<tokenizer> tokenizer::from_spec(const tokenizer_spec& spec) {
+    auto t = std::unique_ptr<tokenizer>(new tokenizer());
+    const auto fail = [&](const std::string& what) { throw tokenizer_error(spec.source + ": " + what); };
+    if (spec.tokens.empty()) {
+        fail("the vocabulary is empty");
+    }
+    if (!spec.kinds.empty() && spec.kinds.size() != spec.tokens.size()) {
+        fail("the token types do not match the token list");
+    }
+    t->m_tokens = spec.tokens;
+    t->m_kinds = spec.kinds.empty() ? std::vector<token_kind>(spec.tokens.size(), token_kind::normal) : spec.kinds;
     for (std::size_t i = 0; i < t->m_tokens.size(); ++i) {
         t->m_ids.emplace(t->m_tokens[i], static_cast<std::int32_t>(i));
         if (t->m_kinds[i] == token_kind::control || t->m_kinds[i] == token_kind::user_defined) {
@@ -180,13 +222,9 @@ std::unique_ptr<tokenizer> tokenizer::from_gguf(const gguf::file& f) {
         const auto first = static_cast<unsigned char>(t->m_tokens[static_cast<std::size_t>(id)][0]);
         t->m_specials_by_first_byte[first].push_back(id);
     }
-    const gguf::array_value* merges = f.get_array("tokenizer.ggml.merges");
-    if (merges == nullptr || merges->type != gguf::value_type::string) {
-        fail("tokenizer.ggml.merges is missing");
-    }
     // Merges as token ids: "A B" joins tokens A and B into token AB.
-    for (std::size_t i = 0; i < merges->strings.size(); ++i) {
-        const std::string_view m = merges->strings[i];
+    for (std::size_t i = 0; i < spec.merges.size(); ++i) {
+        const std::string_view m = spec.merges[i];
         const auto space = m.find(' ', 1);
         if (space == std::string_view::npos) {
             fail("merge " + std::to_string(i) + " ('" + std::string(m) + "') is not two tokens");
@@ -205,20 +243,16 @@ std::unique_ptr<tokenizer> tokenizer::from_gguf(const gguf::file& f) {
         t->m_byte_token[static_cast<std::size_t>(byte)] = it == t->m_ids.end() ? -1 : it->second;
     }
     const auto n = static_cast<std::int64_t>(t->m_tokens.size());
-    const auto special = [&](const char* key) -> std::int32_t {
-        const auto v = f.get_int(key);
-        if (!v) {
-            return -1;
+    for (const auto& [name, id] :
+         {std::pair{"BOS", spec.bos}, std::pair{"EOS", spec.eos}, std::pair{"EOT", spec.eot}}) {
+        if (id >= n) {
+            fail(std::string(name) + " id " + std::to_string(id) + " is outside the vocabulary");
         }
-        if (*v < 0 || *v >= n) {
-            fail(std::string(key) + " " + std::to_string(*v) + " is outside the vocabulary");
-        }
-        return static_cast<std::int32_t>(*v);
-    };
-    t->m_bos = special("tokenizer.ggml.bos_token_id");
-    t->m_eos = special("tokenizer.ggml.eos_token_id");
-    t->m_add_bos = f.get_bool("tokenizer.ggml.add_bos_token").value_or(t->m_bos >= 0);
-    for (const std::int32_t id : {t->m_eos, special("tokenizer.ggml.eot_token_id")}) {
+    }
+    t->m_bos = spec.bos;
+    t->m_eos = spec.eos;
+    t->m_add_bos = spec.add_bos && spec.bos >= 0;
+    for (const std::int32_t id : {spec.eos, spec.eot}) {
         if (id >= 0) {
             t->m_end_tokens.push_back(id);
         }
@@ -229,19 +263,21 @@ std::unique_ptr<tokenizer> tokenizer::from_gguf(const gguf::file& f) {
         }
     }
 
-    t->m_pre = std::string(f.get_string("tokenizer.ggml.pre").value_or("default"));
-    const auto& table = pre_tokenizer_regexes();
-    const auto it = table.find(t->m_pre);
-    if (it == table.end()) {
-        std::string names;
-        for (const auto& s : supported_pre_tokenizers()) {
-            names += (names.empty() ? "" : ", ") + s;
+    t->m_pre = spec.pre;
+    std::vector<std::string> patterns = spec.pre_regexes;
+    if (patterns.empty()) {
+        patterns = pre_tokenizer_regexes(spec.pre);
+        if (patterns.empty()) {
+            std::string names;
+            for (const auto& s : supported_pre_tokenizers()) {
+                names += (names.empty() ? "" : ", ") + s;
+            }
+            fail("pre-tokenizer '" + t->m_pre + "' is not supported (supported: " + names + ")");
         }
-        fail("pre-tokenizer '" + t->m_pre + "' is not supported (supported: " + names + ")");
     }
-    t->m_ignore_merges = t->m_pre == "llama-bpe" || t->m_pre == "llama3";
+    t->m_ignore_merges = spec.ignore_merges;
     t->m_regex = std::make_unique<regex_set>();
-    for (const auto& pattern : it->second) {
+    for (const auto& pattern : patterns) {
         int err = 0;
         PCRE2_SIZE offset = 0;
         pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.c_str()), pattern.size(),
@@ -249,7 +285,8 @@ std::unique_ptr<tokenizer> tokenizer::from_gguf(const gguf::file& f) {
         if (code == nullptr) {
             PCRE2_UCHAR msg[256];
             pcre2_get_error_message(err, msg, sizeof(msg));
-            fail("internal: pre-tokenizer regex does not compile: " + std::string(reinterpret_cast<char*>(msg)));
+            fail("pre-tokenizer regex does not compile at offset " + std::to_string(offset) + ": " +
+                 std::string(reinterpret_cast<char*>(msg)));
         }
         pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);  // falls back to the interpreter if JIT is unavailable
         t->m_regex->codes.push_back(code);

@@ -21,12 +21,32 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+enum class token_kind { normal = 1, unknown = 2, control = 3, user_defined = 4, unused = 5, byte = 6 };
+
+// Everything a byte-level BPE tokenizer is made from, whatever file it came in (GGUF metadata, or
+// a Hugging Face tokenizer.json read by engine/hf).
+struct tokenizer_spec {
+    std::string source;               // file name, for error messages
+    std::vector<std::string> tokens;  // GPT-2 byte alphabet; control/user-defined tokens as raw text
+    std::vector<token_kind> kinds;    // empty: all normal
+    std::vector<std::string> merges;  // "A B", rank = index
+    std::int32_t bos = -1, eos = -1, eot = -1;
+    bool add_bos = false;
+    std::string pre = "default";           // pre-tokenizer name, looked up in the built-in table...
+    std::vector<std::string> pre_regexes;  // ...unless regexes are given here (applied in sequence)
+    bool ignore_merges = false;            // a pre-token found whole in the vocabulary is kept whole
+};
+
 class tokenizer {
 public:
-    enum class token_kind { normal = 1, unknown = 2, control = 3, user_defined = 4, unused = 5, byte = 6 };
+    using token_kind = deepdesk::token_kind;
 
     // Reads tokens, token types, merges, special ids and the pre-tokenizer name from `f`.
     static std::unique_ptr<tokenizer> from_gguf(const gguf::file& f);
+    // Builds from a spec; tokenizer_error names spec.source and the problem.
+    static std::unique_ptr<tokenizer> from_spec(const tokenizer_spec& spec);
+    // The built-in regexes of a named pre-tokenizer (empty when the name is unknown).
+    static std::vector<std::string> pre_tokenizer_regexes(const std::string& name);
     ~tokenizer();
 
     // Text to token ids. add_bos: prepend BOS (when the model has one). parse_special: control

@@ -2,6 +2,7 @@
 // deepdesk-cli: the headless engine tool. Each subcommand lives in its own function; main only
 // wires them to CLI11.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 
 #include <cstdio>
 #include <fstream>
@@ -17,6 +18,7 @@
 #include "engine/cpu_features.h"
 #include "engine/detokenizer.h"
 #include "engine/gguf.h"
+#include "engine/hf/hf_tokenizer.h"
 #include "engine/kernels/convert.h"
 #include "engine/model.h"
 #include "engine/reasoning.h"
@@ -247,10 +249,18 @@ int run_generate(const run_options& o) {
     return 0;
 }
 
-int run_tokenize(const std::string& path, const std::string& text, const std::string& file, bool no_bos,
-                 bool no_special) {
-    const auto gguf_file = deepdesk::gguf::model_file::open(path);
-    const auto tok = deepdesk::tokenizer::from_gguf(gguf_file->main());
+int run_tokenize(const std::string& path, const std::string& hf_dir, const std::string& text, const std::string& file,
+                 bool no_bos, bool no_special) {
+    std::unique_ptr<deepdesk::tokenizer> tok;
+    std::string unapplied_normalizer;
+    if (!hf_dir.empty()) {
+        auto imported = deepdesk::hf::load_tokenizer_dir(hf_dir);
+        tok = std::move(imported.tok);
+        unapplied_normalizer = imported.unapplied_normalizer;
+    } else {
+        const auto gguf_file = deepdesk::gguf::model_file::open(path);
+        tok = deepdesk::tokenizer::from_gguf(gguf_file->main());
+    }
     std::string input = text;
     if (!file.empty()) {
         std::ifstream in(file, std::ios::binary);
@@ -260,6 +270,13 @@ int run_tokenize(const std::string& path, const std::string& text, const std::st
         std::stringstream ss;
         ss << in.rdbuf();
         input = ss.str();
+    }
+    if (!unapplied_normalizer.empty() &&
+        std::any_of(input.begin(), input.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
+        std::fprintf(stderr,
+                     "deepdesk-cli: note: this tokenizer asks for %s normalization, which is not applied; text "
+                     "already in that form (as typed text almost always is) is unaffected\n",
+                     unapplied_normalizer.c_str());
     }
     const auto ids = tok->encode(input, !no_bos && tok->adds_bos(), !no_special);
     for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -324,9 +341,12 @@ int main(int argc, char** argv) {
     bench->add_flag("--json", bo.json, "Print one JSON object");
 
     CLI::App* tokenize = app.add_subcommand("tokenize", "Print the token ids of a text");
-    std::string tok_model, tok_text, tok_file;
+    std::string tok_model, tok_hf, tok_text, tok_file;
     bool tok_no_bos = false, tok_no_special = false;
-    tokenize->add_option("-m,--model", tok_model, "GGUF model or vocabulary-only file")->required();
+    auto* tok_m = tokenize->add_option("-m,--model", tok_model, "GGUF model or vocabulary-only file");
+    auto* tok_j = tokenize->add_option("--tokenizer-json", tok_hf,
+                                       "Hugging Face tokenizer directory (tokenizer.json + tokenizer_config.json)");
+    tok_m->excludes(tok_j);
     tokenize->add_flag("--no-bos", tok_no_bos, "Do not add BOS");
     tokenize->add_flag("--no-special", tok_no_special, "Treat control tokens in the text as plain text");
     auto* tok_f = tokenize->add_option("-f,--file", tok_file, "Read the text from a file");
@@ -363,7 +383,10 @@ int main(int argc, char** argv) {
             if (tok_text.empty() && tok_file.empty()) {
                 throw std::invalid_argument("give the text: TEXT or -f FILE");
             }
-            return run_tokenize(tok_model, tok_text, tok_file, tok_no_bos, tok_no_special);
+            if (tok_model.empty() && tok_hf.empty()) {
+                throw std::invalid_argument("give the vocabulary: -m MODEL.gguf or --tokenizer-json DIR");
+            }
+            return run_tokenize(tok_model, tok_hf, tok_text, tok_file, tok_no_bos, tok_no_special);
         }
         if (chat->parsed()) {
             return deepdesk::cli::run_chat(co);
