@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Export (Markdown, JSON, HTML, text) and JSON import: lossless round trip, inert HTML, and bad
+// files that change nothing.
+#include <SQLiteCpp/Statement.h>
+
+#include <fstream>
+
+#include "storage/exchange.h"
+#include "tests/storage/test_support.h"
+
+namespace deepdesk::storage {
+namespace {
+
+using ExchangeTest = testing::TempDirTest;
+
+const std::string k_hostile = "<script>alert('x')</script><img src=x onerror=\"alert(1)\"> & \"quotes\"";
+
+std::int64_t fill(conversation_store& s) {
+    conversation c;
+    c.title = "R1 <b>test</b> 推理";
+    c.model_source = "local";
+    c.model_name = "DeepSeek-R1-Distill-Qwen-1.5B-Q4_K_M.gguf";
+    c.system_prompt = "Answer in \\boxed{}.";
+    c.sampling_json = R"({"temperature":0.6,"top_p":0.95})";
+    c.created_at = c.updated_at = 1732400000000;
+    const auto conv = s.create_conversation(c);
+    const auto u = s.add_message(conv, std::nullopt, "user", "1+1=?\n" + k_hostile);
+    const auto a = s.begin_assistant(conv, u);
+    s.update_stream(a, "**2**", "用户问 1+1。\n答案是 2。" + k_hostile);
+    generation_stats st;
+    st.reasoning_ms = 3400;
+    st.generated_tokens = 42;
+    st.tokens_per_second = 18.25;
+    s.finish_message(a, st);
+    const auto b = s.add_message(conv, u, "assistant", "Two.");  // a second branch
+    s.add_message(conv, b, "user", "Thanks");
+    s.select_branch(a);
+    return conv;
+}
+
+std::int64_t count(database& db, const char* table) {
+    return SQLite::Statement(db.sql(), std::string("SELECT count(*) FROM ") + table).executeStep()
+               ? db.sql().execAndGet(std::string("SELECT count(*) FROM ") + table).getInt64()
+               : 0;
+}
+
+TEST_F(ExchangeTest, JsonExportImportExportGivesIdenticalBytes) {
+    database a(path("a.db"));
+    conversation_store sa(a);
+    fill(sa);
+    conversation c;
+    c.title = "second";
+    sa.create_conversation(c);
+    const std::string first = export_conversations(sa, {}, export_format::json);
+
+    database b(path("b.db"));
+    conversation_store sb(b);
+    const auto ids = import_json(sb, first);
+    EXPECT_EQ(ids.size(), 2u);
+    const std::string second = export_conversations(sb, {}, export_format::json);
+    EXPECT_EQ(first, second);
+    // The active branch and every field came across.
+    const auto branch = sb.active_branch(ids[0]);
+    ASSERT_EQ(branch.size(), 2u);
+    EXPECT_EQ(branch[1].content, "**2**");
+    EXPECT_EQ(branch[1].reasoning_ms, 3400);
+    EXPECT_EQ(sb.all_messages(ids[0]).size(), 4u);
+    EXPECT_NE(first.find("\"format\": \"deepdesk-conversations\""), std::string::npos);
+    EXPECT_NE(first.find("\"version\": 1"), std::string::npos);
+}
+
+TEST_F(ExchangeTest, HtmlIsSelfContainedAndEveryTextIsEscaped) {
+    database db(path("h.db"));
+    conversation_store s(db);
+    const auto conv = fill(s);
+    const std::string html = export_conversations(s, {conv}, export_format::html);
+    EXPECT_EQ(html.find("<script"), std::string::npos);
+    EXPECT_EQ(html.find("<img"), std::string::npos);
+    EXPECT_EQ(html.find("<b>test"), std::string::npos);
+    EXPECT_NE(html.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"), std::string::npos);
+    EXPECT_NE(html.find("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"), std::string::npos);
+    EXPECT_NE(html.find("R1 &lt;b&gt;test&lt;/b&gt; 推理"), std::string::npos);
+    EXPECT_NE(html.find("<details><summary>Thought for 3 s</summary>"), std::string::npos);
+    EXPECT_EQ(html.find("://"), std::string::npos) << "no external resources";
+    EXPECT_NE(html.find("Content-Security-Policy"), std::string::npos);
+    if (const char* out = std::getenv("DEEPDESK_EXPORT_SAMPLE")) {
+        std::ofstream(out) << html;  // for a look in a browser
+    }
+}
+
+TEST_F(ExchangeTest, MarkdownAndTextShowTheActiveBranchWithReasoningAsChosen) {
+    database db(path("m.db"));
+    conversation_store s(db);
+    const auto conv = fill(s);
+    const std::string md = export_conversations(s, {conv}, export_format::markdown);
+    EXPECT_NE(md.find("# R1 <b>test</b> 推理"), std::string::npos);
+    EXPECT_NE(md.find("<details>\n<summary>Thought for 3 s</summary>\n\n用户问 1+1。"), std::string::npos);
+    EXPECT_NE(md.find("**2**"), std::string::npos);
+    EXPECT_EQ(md.find("Two."), std::string::npos);  // the other branch is not shown
+    export_options quote;
+    quote.reasoning = reasoning_style::quote;
+    EXPECT_NE(export_conversations(s, {conv}, export_format::markdown, quote).find("> 用户问 1+1。\n> 答案是 2。"),
+              std::string::npos);
+    export_options omit;
+    omit.reasoning = reasoning_style::omit;
+    omit.all_branches = true;
+    const std::string md2 = export_conversations(s, {conv}, export_format::markdown, omit);
+    EXPECT_EQ(md2.find("用户问"), std::string::npos);
+    EXPECT_NE(md2.find("Two."), std::string::npos);
+    const std::string text = export_conversations(s, {conv}, export_format::text);
+    EXPECT_NE(text.find("You:\n1+1=?"), std::string::npos);
+    EXPECT_NE(text.find("[Thought for 3 s]\n用户问"), std::string::npos);
+}
+
+TEST_F(ExchangeTest, BadImportsSayWhyAndChangeNothing) {
+    database a(path("a.db"));
+    conversation_store sa(a);
+    fill(sa);
+    const std::string good = export_conversations(sa, {}, export_format::json);
+
+    database b(path("b.db"));
+    conversation_store sb(b);
+    conversation c;
+    c.title = "already here";
+    sb.create_conversation(c);
+    const auto before_c = count(b, "conversations"), before_m = count(b, "messages");
+    const auto expect_refused = [&](const std::string& text, const std::string& needle) {
+        try {
+            import_json(sb, text);
+            ADD_FAILURE() << "imported: " << text.substr(0, 60);
+        } catch (const import_error& e) {
+            EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+        }
+        EXPECT_EQ(count(b, "conversations"), before_c);
+        EXPECT_EQ(count(b, "messages"), before_m);
+    };
+    expect_refused(good.substr(0, good.size() * 2 / 3), "not valid JSON");
+    expect_refused("{\"hello\": 1}", "not a DeepDesk conversation export");
+    expect_refused("[]", "not a DeepDesk conversation export");
+    expect_refused(R"({"format": "deepdesk-conversations", "version": 99, "conversations": []})", "newer DeepDesk");
+    std::string broken = good;
+    broken.replace(broken.find("\"parent\": 1"), 11, "\"parent\": 9");
+    expect_refused(broken, "parent 9");
+    broken = good;
+    broken.replace(broken.find("\"status\": \"complete\""), 20, "\"status\": \"exploded\"");
+    expect_refused(broken, "exploded");
+    broken = good;
+    broken.replace(broken.find("\"role\": \"user\""), 14, "\"role\": \"wizard\"");
+    expect_refused(broken, "does not fit the database");
+    broken = good;
+    broken.replace(broken.find("\"reasoning_ms\""), 14, "\"reasoning_xx\"");
+    expect_refused(broken, "missing a field");
+}
+
+}  // namespace
+}  // namespace deepdesk::storage
