@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "storage/conversation_store.h"
 
+#include <SQLiteCpp/Savepoint.h>
 #include <SQLiteCpp/Statement.h>
-#include <SQLiteCpp/Transaction.h>
 
 #include <stdexcept>
 
@@ -221,7 +221,7 @@ void conversation_store::set_sampling(std::int64_t id, const std::string& sampli
 }
 
 void conversation_store::delete_conversation(std::int64_t id) {
-    SQLite::Transaction tx(m_db.sql());
+    SQLite::Savepoint tx(m_db.sql(), "store");
     // The leaf pointer first, so the cascade does not have to null it message by message.
     SQLite::Statement clear(m_db.sql(), "UPDATE conversations SET active_leaf_id = NULL WHERE id = ?");
     clear.bind(1, id);
@@ -229,7 +229,7 @@ void conversation_store::delete_conversation(std::int64_t id) {
     SQLite::Statement q(m_db.sql(), "DELETE FROM conversations WHERE id = ?");
     q.bind(1, id);
     q.exec();
-    tx.commit();
+    tx.release();
 }
 
 void conversation_store::touch(std::int64_t conversation_id) {
@@ -241,7 +241,7 @@ void conversation_store::touch(std::int64_t conversation_id) {
 
 std::int64_t conversation_store::add_message(std::int64_t conversation_id, std::optional<std::int64_t> parent_id,
                                              const std::string& role, const std::string& content) {
-    SQLite::Transaction tx(m_db.sql());
+    SQLite::Savepoint tx(m_db.sql(), "store");
     if (parent_id) {
         const auto parent = find_message(*parent_id);
         if (!parent || parent->conversation_id != conversation_id) {
@@ -270,7 +270,7 @@ std::int64_t conversation_store::add_message(std::int64_t conversation_id, std::
     leaf.bind(2, now);
     leaf.bind(3, conversation_id);
     leaf.exec();
-    tx.commit();
+    tx.release();
     return id;
 }
 
@@ -372,7 +372,7 @@ void conversation_store::update_stream(std::int64_t message_id, const std::strin
 }
 
 void conversation_store::finish_message(std::int64_t message_id, const generation_stats& stats, message_status status) {
-    SQLite::Transaction tx(m_db.sql());
+    SQLite::Savepoint tx(m_db.sql(), "store");
     SQLite::Statement q(m_db.sql(),
                         "UPDATE messages SET reasoning_ms = ?, prompt_tokens = ?, generated_tokens = ?, "
                         "tokens_per_second = ?, finish_reason = ?, status = ?, updated_at = ? WHERE id = ?");
@@ -388,7 +388,7 @@ void conversation_store::finish_message(std::int64_t message_id, const generatio
     if (const auto m = find_message(message_id)) {
         touch(m->conversation_id);
     }
-    tx.commit();
+    tx.release();
 }
 
 void conversation_store::fail_message(std::int64_t message_id, const std::string& error_text) {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "storage/exchange.h"
 
+#include <SQLiteCpp/Savepoint.h>
 #include <SQLiteCpp/Statement.h>
-#include <SQLiteCpp/Transaction.h>
 
 #include <cmath>
 #include <ctime>
@@ -269,7 +269,7 @@ std::vector<std::int64_t> import_json(conversation_store& store, const std::stri
     std::vector<std::int64_t> ids;
     database& db = store.db();
     try {
-        SQLite::Transaction tx(db.sql());
+        SQLite::Savepoint tx(db.sql(), "import");
         for (const json& jc : root.at("conversations")) {
             conversation c;
             c.title = jc.at("title").get<std::string>();
@@ -334,7 +334,7 @@ std::vector<std::int64_t> import_json(conversation_store& store, const std::stri
             u.exec();
             ids.push_back(cid);
         }
-        tx.commit();
+        tx.release();
     } catch (const import_error&) {
         throw;
     } catch (const json::exception& e) {

@@ -46,24 +46,26 @@ CREATE INDEX conversations_by_update ON conversations(pinned DESC, updated_at DE
 )sql";
 
 // Version 2: full-text search. Trigram indexes find any substring of three or more characters in
-// any script (Chinese and Japanese have no spaces to split words on); shorter queries are answered
-// by a scan (storage/search.cpp). Triggers keep the indexes in step with the tables.
+// any script (Chinese and Japanese have no spaces to split words on). Each text is indexed with two
+// spaces appended, so every character begins at least one trigram: a one- or two-character query
+// finds its trigrams by prefix in the index's vocabulary (storage/search.cpp). Triggers keep the
+// indexes in step with the tables (and must index exactly what they later delete).
 constexpr const char* k_schema_v2 = R"sql(
 CREATE VIRTUAL TABLE messages_fts USING fts5(
     content, reasoning, content='messages', content_rowid='id', tokenize='trigram');
 CREATE VIRTUAL TABLE conversations_fts USING fts5(
     title, content='conversations', content_rowid='id', tokenize='trigram');
 CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
-    INSERT INTO messages_fts(rowid, content, reasoning) VALUES (new.id, new.content, new.reasoning);
+    INSERT INTO messages_fts(rowid, content, reasoning) VALUES (new.id, new.content || '  ', new.reasoning || '  ');
 END;
 CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
     INSERT INTO messages_fts(messages_fts, rowid, content, reasoning)
-    VALUES ('delete', old.id, old.content, old.reasoning);
+    VALUES ('delete', old.id, old.content || '  ', old.reasoning || '  ');
 END;
 CREATE TRIGGER messages_fts_update AFTER UPDATE OF content, reasoning ON messages BEGIN
     INSERT INTO messages_fts(messages_fts, rowid, content, reasoning)
-    VALUES ('delete', old.id, old.content, old.reasoning);
-    INSERT INTO messages_fts(rowid, content, reasoning) VALUES (new.id, new.content, new.reasoning);
+    VALUES ('delete', old.id, old.content || '  ', old.reasoning || '  ');
+    INSERT INTO messages_fts(rowid, content, reasoning) VALUES (new.id, new.content || '  ', new.reasoning || '  ');
 END;
 CREATE TRIGGER conversations_fts_insert AFTER INSERT ON conversations BEGIN
     INSERT INTO conversations_fts(rowid, title) VALUES (new.id, new.title);
@@ -75,7 +77,7 @@ CREATE TRIGGER conversations_fts_update AFTER UPDATE OF title ON conversations B
     INSERT INTO conversations_fts(conversations_fts, rowid, title) VALUES ('delete', old.id, old.title);
     INSERT INTO conversations_fts(rowid, title) VALUES (new.id, new.title);
 END;
-INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');
+INSERT INTO messages_fts(rowid, content, reasoning) SELECT id, content || '  ', reasoning || '  ' FROM messages;
 INSERT INTO conversations_fts(conversations_fts) VALUES ('rebuild');
 CREATE INDEX messages_by_status ON messages(status);
 )sql";

@@ -59,6 +59,18 @@ std::string fts_phrase(const std::string& w) {
     return out + "\"";
 }
 
+// A LIKE pattern matching `w` anywhere ('\\' escapes LIKE's own wildcards).
+std::string like_pattern(const std::string& w) {
+    std::string out = "%";
+    for (const char c : w) {
+        if (c == '%' || c == '_' || c == '\\') {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out + "%";
+}
+
 std::string ascii_lower(std::string s) {
     for (auto& c : s) {
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -102,8 +114,8 @@ std::vector<search_hit> search(database& db, const std::string& query, int limit
     if (words.empty() || limit <= 0) {
         return hits;
     }
-    std::string match;  // FTS5 query over the long words
-    std::vector<std::string> short_words;
+    std::string match;                     // FTS5 query over the long words
+    std::vector<std::string> short_words;  // under three characters: not in the index as such
     for (const auto& w : words) {
         if (utf8_chars(w) >= 3) {
             match += (match.empty() ? "" : " AND ") + fts_phrase(w);
@@ -111,13 +123,29 @@ std::vector<search_hit> search(database& db, const std::string& query, int limit
             short_words.push_back(w);
         }
     }
-    // Extra conditions for the short words: instr() on lower() (ASCII case folding, as trigram).
-    const auto short_filter = [&](const std::string& expr) {
+    // Extra conditions for the short words: LIKE for words with ASCII letters (it folds their case,
+    // as the trigram index does), instr() for the others (CJK has no case; instr is a plain search).
+    const auto has_ascii_letter = [](const std::string& w) {
+        return std::any_of(w.begin(), w.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; });
+    };
+    const auto short_filter = [&](const std::vector<std::string>& columns) {
         std::string sql;
-        for (std::size_t i = 0; i < short_words.size(); ++i) {
-            sql += " AND instr(lower(" + expr + "), lower(?)) > 0";
+        for (const auto& w : short_words) {
+            sql += " AND (";
+            for (std::size_t c = 0; c < columns.size(); ++c) {
+                sql += (c ? " OR " : "") +
+                       (has_ascii_letter(w) ? columns[c] + " LIKE ? ESCAPE '\\'" : "instr(" + columns[c] + ", ?) > 0");
+            }
+            sql += ")";
         }
         return sql;
+    };
+    const auto bind_short = [&](SQLite::Statement& q, int& k, std::size_t columns) {
+        for (const auto& w : short_words) {
+            for (std::size_t c = 0; c < columns; ++c) {
+                q.bind(k++, has_ascii_letter(w) ? like_pattern(w) : w);
+            }
+        }
     };
     const std::string open(1, k_mark_open), close(1, k_mark_close);
 
@@ -128,9 +156,9 @@ std::vector<search_hit> search(database& db, const std::string& query, int limit
             sql =
                 "SELECT c.id, c.title, c.updated_at, highlight(conversations_fts, 0, ?, ?) FROM conversations_fts "
                 "JOIN conversations c ON c.id = conversations_fts.rowid WHERE conversations_fts MATCH ?" +
-                short_filter("c.title") + " ORDER BY rank LIMIT ?";
+                short_filter({"c.title"}) + " ORDER BY conversations_fts.rowid DESC LIMIT ?";
         } else {
-            sql = "SELECT c.id, c.title, c.updated_at, '' FROM conversations c WHERE 1" + short_filter("c.title") +
+            sql = "SELECT c.id, c.title, c.updated_at, '' FROM conversations c WHERE 1" + short_filter({"c.title"}) +
                   " ORDER BY c.updated_at DESC LIMIT ?";
         }
         SQLite::Statement q(db.sql(), sql);
@@ -140,9 +168,7 @@ std::vector<search_hit> search(database& db, const std::string& query, int limit
             q.bind(k++, close);
             q.bind(k++, match);
         }
-        for (const auto& w : short_words) {
-            q.bind(k++, w);
-        }
+        bind_short(q, k, 1);
         q.bind(k, limit);
         while (q.executeStep()) {
             search_hit h;
@@ -155,43 +181,71 @@ std::vector<search_hit> search(database& db, const std::string& query, int limit
             hits.push_back(std::move(h));
         }
     }
-    // Messages.
+    // Messages. A short word becomes the OR of the indexed trigrams that begin with it (every
+    // character begins one: the index pads each text); a very common one, with too many such
+    // trigrams to list, is checked on the rows instead, which the newest-first order finds fast.
     const int remaining = limit - static_cast<int>(hits.size());
     if (remaining <= 0) {
         return hits;
     }
+    std::string message_match = match;
+    std::vector<std::string> scan_words;
+    db.sql().exec(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.messages_fts_vocab USING fts5vocab(main, messages_fts, row)");
+    for (const auto& w : short_words) {
+        constexpr int k_max_terms = 300;
+        SQLite::Statement v(db.sql(),
+                            "SELECT term FROM temp.messages_fts_vocab WHERE term >= ?1 AND term < ?1 || char(1114111) "
+                            "LIMIT ?2");
+        v.bind(1, ascii_lower(w));
+        v.bind(2, k_max_terms + 1);
+        std::vector<std::string> terms;
+        while (v.executeStep()) {
+            terms.push_back(v.getColumn(0).getString());
+        }
+        if (terms.empty()) {
+            return hits;  // no message contains this word
+        }
+        if (static_cast<int>(terms.size()) > k_max_terms) {
+            scan_words.push_back(w);
+            continue;
+        }
+        std::string any;
+        for (const auto& t : terms) {
+            any += (any.empty() ? "" : " OR ") + fts_phrase(t);
+        }
+        message_match += (message_match.empty() ? "(" : " AND (") + any + ")";
+    }
+    short_words = scan_words;  // the filters below now cover only these
+    const std::string first_word = words.front();
     std::string sql;
-    if (!match.empty()) {
+    if (!message_match.empty()) {
         sql =
             "SELECT m.id, m.conversation_id, c.title, m.role, m.updated_at, m.content, m.reasoning, "
             "snippet(messages_fts, 0, ?, ?, '\u2026', 16), snippet(messages_fts, 1, ?, ?, '\u2026', 16), "
             "instr(lower(m.content), lower(?)) > 0 FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid "
             "JOIN conversations c ON c.id = m.conversation_id WHERE messages_fts MATCH ?" +
-            short_filter("m.content || char(10) || m.reasoning") + " ORDER BY rank LIMIT ?";
+            short_filter({"m.content", "m.reasoning"}) + " ORDER BY messages_fts.rowid DESC LIMIT ?";
     } else {
-        // No word long enough for the index: scan, newest first, stopping at `limit` hits.
         sql =
             "SELECT m.id, m.conversation_id, c.title, m.role, m.updated_at, m.content, m.reasoning, '', '', "
             "instr(lower(m.content), lower(?)) > 0 FROM messages m JOIN conversations c ON c.id = m.conversation_id "
             "WHERE 1" +
-            short_filter("m.content || char(10) || m.reasoning") + " ORDER BY m.id DESC LIMIT ?";
+            short_filter({"m.content", "m.reasoning"}) + " ORDER BY m.id DESC LIMIT ?";
     }
     SQLite::Statement q(db.sql(), sql);
     int k = 1;
-    const std::string first_word = words.front();
-    if (!match.empty()) {
+    if (!message_match.empty()) {
         q.bind(k++, open);
         q.bind(k++, close);
         q.bind(k++, open);
         q.bind(k++, close);
     }
     q.bind(k++, first_word);
-    if (!match.empty()) {
-        q.bind(k++, match);
+    if (!message_match.empty()) {
+        q.bind(k++, message_match);
     }
-    for (const auto& w : short_words) {
-        q.bind(k++, w);
-    }
+    bind_short(q, k, 2);
     q.bind(k, remaining);
     while (q.executeStep()) {
         search_hit h;
@@ -201,13 +255,14 @@ std::vector<search_hit> search(database& db, const std::string& query, int limit
         h.role = q.getColumn(3).getString();
         h.updated_at = q.getColumn(4).getInt64();
         const bool in_content = q.getColumn(9).getInt() != 0;
-        h.field = in_content ? "content" : "reasoning";
         if (!match.empty()) {
+            // A long word was in the query: the index's own snippet, from the field it marked.
             const std::string a = q.getColumn(7).getString(), b = q.getColumn(8).getString();
             const bool content_marked = a.find(k_mark_open) != std::string::npos;
             h.field = content_marked ? "content" : "reasoning";
             h.snippet = content_marked ? a : b;
         } else {
+            h.field = in_content ? "content" : "reasoning";
             h.snippet = make_snippet(in_content ? q.getColumn(5).getString() : q.getColumn(6).getString(), first_word);
         }
         hits.push_back(std::move(h));

@@ -26,7 +26,7 @@ struct search_hit {
 inline constexpr char k_mark_open = '\x02';
 inline constexpr char k_mark_close = '\x03';
 
-// Up to `limit` hits: title hits first, then messages, best first. Every word of the query must
+// Up to `limit` hits: title hits first, then messages, the most recent first. Every word of the query must
 // occur (case-insensitively for Latin text). An empty query gives no hits.
 std::vector<search_hit> search(database& db, const std::string& query, int limit = 50);
 

@@ -94,6 +94,18 @@ TEST_F(SearchTest, OneAndTwoCharacterQueriesAreFoundToo) {
     EXPECT_TRUE(has_message(search(db, "新宿"), ids.japanese_answer));
     EXPECT_TRUE(has_message(search(db, "Qu"), ids.attention_answer));  // ASCII case folding
     EXPECT_FALSE(has_message(search(db, "狗"), ids.cat_answer));
+    // At the very end of a text (the last characters begin no trigram of their own text).
+    const auto tail = s.add_message(ids.cat, std::nullopt, "user", "一只小狗");
+    EXPECT_TRUE(has_message(search(db, "狗"), tail));
+    EXPECT_TRUE(has_message(search(db, "小狗"), tail));
+    EXPECT_EQ(search(db, "狗")[0].snippet, std::string("一只小") + k_mark_open + "狗" + k_mark_close);
+    // A very common character (hundreds of trigrams begin with it) is still found.
+    std::string many;
+    for (int i = 0; i < 400; ++i) {
+        many += "的" + std::to_string(i) + " ";
+    }
+    const auto common = s.add_message(ids.cat, std::nullopt, "user", many);
+    EXPECT_TRUE(has_message(search(db, "的"), common));
     // A short word next to a long one narrows the long one's hits.
     EXPECT_TRUE(has_message(search(db, "猫粮 兽医"), ids.cat_answer));
     EXPECT_FALSE(has_message(search(db, "猫粮 狗"), ids.cat_answer));
