@@ -2,20 +2,13 @@
 #include "engine/cli/chat.h"
 
 #include <atomic>
-#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <vector>
 
-#include "engine/chat_format.h"
+#include "engine/chat_engine.h"
 #include "engine/cli/common.h"
-#include "engine/detokenizer.h"
-#include "engine/model.h"
-#include "engine/reasoning.h"
-#include "engine/sampler.h"
-#include "engine/session.h"
-#include "engine/tokenizer.h"
 
 namespace deepdesk::cli {
 namespace {
@@ -35,24 +28,22 @@ void print_help() {
 }  // namespace
 
 int run_chat(const chat_options& o) {
-    const auto m = model::load(o.model);
-    const auto tok = tokenizer::from_gguf(m->file().main());
-    const chat_format format = chat_format_of(*m, *tok, o.chat_format);
-    session_params sp;
-    sp.n_ctx = std::min(o.n_ctx, m->config().n_ctx_train);
-    sp.n_threads = o.threads;
-    session s(*m, sp);
-    s.set_cancel_flag(&g_interrupted);
-    sampler_params pp = default_sampler_params();
-    pp.temperature = o.temperature;
-    pp.seed = o.seed;
-    sampler smp(pp, m->config().n_vocab);
+    chat_engine_params ep;
+    ep.model_path = o.model;
+    ep.n_ctx = o.n_ctx;
+    ep.n_threads = o.threads;
+    ep.chat_format = o.chat_format;
+    chat_engine engine(ep);
+    generation_options go;
+    go.sampling.temperature = o.temperature;
+    go.sampling.seed = o.seed;
+    go.max_tokens = o.max_tokens;
     std::signal(SIGINT, on_sigint);
 
     std::string system = o.system;
     std::vector<chat_message> history;  // user and assistant turns (answers only)
-    std::printf("deepdesk chat: %s (%s). /help for commands.\n", m->config().name.c_str(),
-                m->config().architecture.c_str());
+    std::printf("deepdesk chat: %s (%s). /help for commands.\n", engine.loaded_model().config().name.c_str(),
+                engine.loaded_model().config().architecture.c_str());
     std::string line;
     for (;;) {
         std::printf("> ");
@@ -99,48 +90,26 @@ int run_chat(const chat_options& o) {
             messages.push_back({role::system, system});
         }
         messages.insert(messages.end(), history.begin(), history.end());
-        const auto prompt = tok->encode(render_chat(format, messages, true), tok->adds_bos(), true);
         g_interrupted.store(false);
-        std::int64_t reused = 0;
+        reasoning_printer printer;
+        turn_result r;
         try {
-            reused = s.evaluate_prompt(prompt);
+            r = engine.generate(
+                messages, go, [&](const reasoning_delta& d) { printer.print(d); }, &g_interrupted);
         } catch (const session_error& e) {
             std::printf("(%s; /reset starts a new conversation)\n", e.what());
             history.pop_back();
             continue;
         }
-        token_stream text(*tok);
-        reasoning_splitter splitter(format.think_prefix);
-        reasoning_printer printer;
-        int generated = 0;
-        const auto g0 = std::chrono::steady_clock::now();
-        bool stopped = false;
-        while (generated < o.max_tokens && !g_interrupted.load()) {
-            const std::int32_t next = smp.sample(s.logits(), s.tokens());
-            if (tok->ends_generation(next)) {
-                break;
-            }
-            ++generated;
-            printer.print(splitter.feed(text.push(next)));
-            try {
-                if (!s.evaluate(std::span(&next, 1))) {
-                    stopped = true;
-                    break;
-                }
-            } catch (const session_error&) {
-                std::printf("\n(the context is full: the answer stops here)");
-                break;
-            }
+        if (r.finish_reason == "context_full") {
+            std::printf("\n(the context is full: the answer stops here)");
         }
-        stopped = stopped || g_interrupted.load();
-        printer.print(splitter.feed(text.finish()));
-        printer.print(splitter.finish());
-        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - g0).count();
-        history.push_back({role::assistant, splitter.answer()});
-        std::printf("\n\033[2m[%d tokens, %.1f tok/s, %lld of %zu prompt tokens reused%s%s]\033[0m\n", generated,
-                    secs > 0 ? generated / secs : 0.0, static_cast<long long>(reused), prompt.size(),
-                    splitter.reasoning().empty() ? "" : ", reasoning kept out of the history",
-                    stopped ? ", stopped" : "");
+        history.push_back({role::assistant, r.answer});
+        std::printf("\n\033[2m[%lld tokens, %.1f tok/s, %lld of %lld prompt tokens reused%s%s]\033[0m\n",
+                    static_cast<long long>(r.generated_tokens), r.tokens_per_second,
+                    static_cast<long long>(r.reused_tokens), static_cast<long long>(r.prompt_tokens),
+                    r.reasoning.empty() ? "" : ", reasoning kept out of the history",
+                    r.finish_reason == "cancelled" ? ", stopped" : "");
     }
 }
 

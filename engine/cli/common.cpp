@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/cli/common.h"
 
+#include "engine/chat_engine.h"
+
 #include <cstdio>
 #include <stdexcept>
 
@@ -42,17 +44,7 @@ std::string json_string(std::string_view s) {
 
 deepdesk::chat_format chat_format_of(const deepdesk::model& m, const deepdesk::tokenizer& tok,
                                      const std::string& name) {
-    if (!name.empty()) {
-        const auto f = deepdesk::chat_format_by_name(name);
-        if (!f) {
-            throw std::invalid_argument("unknown chat format '" + name +
-                                        "' (deepseek-llm, deepseek-coder, deepseek-v3, deepseek-r1)");
-        }
-        return *f;
-    }
-    const auto tmpl = m.file().main().get_string("tokenizer.chat_template").value_or("");
-    const auto single = [&](const char* text) { return tok.encode(text, false, true).size() == 1; };
-    return deepdesk::chat_format_for_model(tmpl, single("<\uff5cUser\uff5c>"), single("<|EOT|>"));
+    return deepdesk::chat_format_for(m, tok, name);
 }
 
 void reasoning_printer::print(const deepdesk::reasoning_delta& d) {

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "engine/chat_engine.h"
+
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+
+#include "engine/detokenizer.h"
+
+namespace deepdesk {
+
+chat_format chat_format_for(const model& m, const tokenizer& tok, const std::string& name) {
+    if (!name.empty()) {
+        const auto f = chat_format_by_name(name);
+        if (!f) {
+            throw std::invalid_argument("unknown chat format '" + name +
+                                        "' (deepseek-llm, deepseek-coder, deepseek-v3, deepseek-r1)");
+        }
+        return *f;
+    }
+    const auto tmpl = m.file().main().get_string("tokenizer.chat_template").value_or("");
+    const auto single = [&](const char* text) { return tok.encode(text, false, true).size() == 1; };
+    return chat_format_for_model(tmpl, single("<\uff5cUser\uff5c>"), single("<|EOT|>"));
+}
+
+chat_engine::chat_engine(const chat_engine_params& params) {
+    m_model = model::load(params.model_path);
+    m_tok = tokenizer::from_gguf(m_model->file().main());
+    m_format = chat_format_for(*m_model, *m_tok, params.chat_format);
+    session_params sp;
+    sp.n_ctx = std::max<std::int64_t>(64, std::min(params.n_ctx, m_model->config().n_ctx_train));
+    sp.n_threads = params.n_threads;
+    m_session = std::make_unique<session>(*m_model, sp);
+}
+
+turn_result chat_engine::generate(const std::vector<chat_message>& messages, const generation_options& options,
+                                  const std::function<void(const reasoning_delta&)>& on_delta,
+                                  const std::atomic<bool>* cancel) {
+    turn_result r;
+    const auto prompt = m_tok->encode(render_chat(m_format, messages, true), m_tok->adds_bos(), true);
+    r.prompt_tokens = static_cast<std::int64_t>(prompt.size());
+    m_session->set_cancel_flag(cancel);
+    const auto cancelled = [&] { return cancel != nullptr && cancel->load(std::memory_order_relaxed); };
+    reasoning_splitter splitter(m_format.think_prefix);
+    const auto emit = [&](const reasoning_delta& d) {
+        if (on_delta && (!d.reasoning.empty() || !d.answer.empty())) {
+            on_delta(d);
+        }
+    };
+    r.reused_tokens = m_session->evaluate_prompt(prompt);
+    sampler smp(options.sampling, m_model->config().n_vocab);
+    token_stream text(*m_tok);
+    const auto t0 = std::chrono::steady_clock::now();
+    r.finish_reason = "length";
+    if (cancelled()) {
+        r.finish_reason = "cancelled";
+    }
+    while (r.finish_reason != "cancelled" && r.generated_tokens < options.max_tokens) {
+        const std::int32_t next = smp.sample(m_session->logits(), m_session->tokens());
+        if (m_tok->ends_generation(next)) {
+            r.finish_reason = "stop";
+            break;
+        }
+        ++r.generated_tokens;
+        emit(splitter.feed(text.push(next)));
+        try {
+            if (!m_session->evaluate(std::span(&next, 1)) || cancelled()) {
+                r.finish_reason = "cancelled";
+            }
+        } catch (const session_error&) {
+            r.finish_reason = "context_full";
+            break;
+        }
+    }
+    emit(splitter.feed(text.finish()));
+    emit(splitter.finish());
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    r.tokens_per_second = r.seconds > 0 ? static_cast<double>(r.generated_tokens) / r.seconds : 0.0;
+    r.reasoning = splitter.reasoning();
+    r.answer = splitter.answer();
+    r.reasoning_ms = splitter.reasoning_duration().count();
+    m_session->set_cancel_flag(nullptr);
+    return r;
+}
+
+}  // namespace deepdesk

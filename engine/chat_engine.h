@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// One model ready to chat: its tokenizer, chat format, a session (whose KV cache serves as the
+// prompt cache between turns) and the generation loop that splits reasoning from the answer.
+// The terminal chat, the desktop app's inference thread and the local server all run turns here.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/chat_format.h"
+#include "engine/model.h"
+#include "engine/reasoning.h"
+#include "engine/sampler.h"
+#include "engine/session.h"
+#include "engine/tokenizer.h"
+
+namespace deepdesk {
+
+struct chat_engine_params {
+    std::string model_path;
+    std::int64_t n_ctx = 4096;  // capped at the model's training context
+    int n_threads = 0;          // 0: all hardware threads
+    std::string chat_format;    // empty: from the model's template; else a chat_format_by_name name
+};
+
+struct generation_options {
+    sampler_params sampling = default_sampler_params();
+    int max_tokens = 2048;
+};
+
+struct turn_result {
+    std::string reasoning, answer;
+    std::int64_t prompt_tokens = 0;     // tokens of the rendered prompt
+    std::int64_t reused_tokens = 0;     // of those, taken from the cache of the previous turn
+    std::int64_t generated_tokens = 0;  // sampled (end token not counted)
+    double seconds = 0.0;               // generation only (after the prompt)
+    double tokens_per_second = 0.0;
+    std::int64_t reasoning_ms = 0;
+    std::string finish_reason;  // stop, length, cancelled, context_full
+};
+
+// The chat format of a loaded model: `name` when given, else from its template and vocabulary.
+chat_format chat_format_for(const model& m, const tokenizer& tok, const std::string& name);
+
+class chat_engine {
+public:
+    // Loads the model (throws model_error, tokenizer_error, std::invalid_argument for a bad format).
+    explicit chat_engine(const chat_engine_params& params);
+
+    const model& loaded_model() const { return *m_model; }
+    const tokenizer& tok() const { return *m_tok; }
+    const chat_format& format() const { return m_format; }
+    std::int64_t n_ctx() const { return m_session->params().n_ctx; }
+    std::int64_t n_past() const { return m_session->n_past(); }
+
+    // Generates the assistant's next answer for `messages` (the last one a user message).
+    // on_delta receives reasoning and answer text as it is produced; `cancel` (may be null) stops
+    // the turn from another thread, keeping what was produced. Throws session_error when the
+    // prompt does not fit the context.
+    turn_result generate(const std::vector<chat_message>& messages, const generation_options& options,
+                         const std::function<void(const reasoning_delta&)>& on_delta,
+                         const std::atomic<bool>* cancel = nullptr);
+
+private:
+    std::unique_ptr<model> m_model;
+    std::unique_ptr<tokenizer> m_tok;
+    chat_format m_format;
+    std::unique_ptr<session> m_session;
+};
+
+}  // namespace deepdesk

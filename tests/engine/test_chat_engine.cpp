@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// chat_engine: turns through the chat format, the prompt cache between turns, streaming deltas
+// that add up to the result, cancellation and the token limit (on the shared small-qwen2 model).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "engine/chat_engine.h"
+
+namespace deepdesk {
+namespace {
+
+std::string small_model() {
+    const auto p = std::filesystem::path(DEEPDESK_SHARED_DIR) / "testdata/models/small-qwen2.q4_k_m.gguf";
+    return std::filesystem::exists(p) ? p.string() : std::string();
+}
+
+using role = chat_message::role;
+
+TEST(ChatEngine, TurnsStreamReuseTheCacheAndStop) {
+    const std::string path = small_model();
+    if (path.empty()) {
+        GTEST_SKIP() << "shared model not found (../shared is absent)";
+    }
+    chat_engine_params p;
+    p.model_path = path;
+    p.n_ctx = 512;
+    p.n_threads = 2;
+    chat_engine e(p);
+    generation_options go;
+    go.sampling.temperature = 0.0f;
+    go.max_tokens = 12;
+    std::vector<chat_message> msgs{{role::user, "Hello"}};
+    std::string streamed;
+    const turn_result a = e.generate(msgs, go, [&](const reasoning_delta& d) { streamed += d.reasoning + d.answer; });
+    EXPECT_EQ(a.finish_reason, "length");
+    EXPECT_EQ(a.generated_tokens, 12);
+    EXPECT_EQ(streamed, a.reasoning + a.answer);
+    EXPECT_EQ(a.reused_tokens, 0);
+    EXPECT_GT(a.prompt_tokens, 2);
+
+    // The same request again: the prompt comes from the cache and greedy output repeats.
+    const turn_result b = e.generate(msgs, go, nullptr);
+    EXPECT_EQ(b.answer + b.reasoning, a.answer + a.reasoning);
+    EXPECT_EQ(b.reused_tokens, b.prompt_tokens - 1);
+
+    // A follow-up turn reuses the first turn's prompt.
+    msgs.push_back({role::assistant, a.answer});
+    msgs.push_back({role::user, "And then?"});
+    const turn_result c = e.generate(msgs, go, nullptr);
+    EXPECT_GE(c.reused_tokens, a.prompt_tokens);
+
+    // Cancelled before it starts: nothing is generated, the reason says so.
+    std::atomic<bool> cancel{true};
+    const turn_result d = e.generate(msgs, go, nullptr, &cancel);
+    EXPECT_EQ(d.finish_reason, "cancelled");
+    EXPECT_LE(d.generated_tokens, 1);
+}
+
+}  // namespace
+}  // namespace deepdesk
