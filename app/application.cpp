@@ -5,10 +5,12 @@
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
 #include <QQuickWindow>
+#include <QStandardPaths>
 #include <QUrl>
 
 #include <cstdio>
 
+#include "app/chatcontroller.h"
 #include "app/localization.h"
 #include "app/screenshotter.h"
 #include "app/startupoptions.h"
@@ -79,7 +81,13 @@ int run(int argc, char** argv) {
     QQmlApplicationEngine engine;
     engine.addImportPath(QStringLiteral("qrc:/"));
     Localization localization(&engine, options.language);
-    engine.setInitialProperties({{QStringLiteral("localization"), QVariant::fromValue(&localization)}});
+    // Conversations and models live in the user's data folder (DEEPDESK_DATA_DIR overrides it).
+    const QString dataDir = qEnvironmentVariableIsEmpty("DEEPDESK_DATA_DIR")
+                                ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+                                : qEnvironmentVariable("DEEPDESK_DATA_DIR");
+    ChatController chat(dataDir);
+    engine.setInitialProperties({{QStringLiteral("localization"), QVariant::fromValue(&localization)},
+                                 {QStringLiteral("chat"), QVariant::fromValue(&chat)}});
 
     QObject::connect(
         &engine, &QQmlApplicationEngine::objectCreationFailed, &app, [] { QCoreApplication::exit(1); },

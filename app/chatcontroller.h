@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What the chat window talks to: the models folder and the loaded model, the conversations, the
+// messages of the open one, and turns run on the inference thread. Streamed text is collected by
+// the worker and taken here at most once per frame (16 ms), appended to the last message row.
+#pragma once
+
+#include <QObject>
+#include <QQmlEngine>
+#include <QThread>
+#include <QTimer>
+#include <QVariantList>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+
+#include "app/conversationlistmodel.h"
+#include "app/inferenceworker.h"
+#include "app/messagelistmodel.h"
+#include "storage/conversation_store.h"
+
+namespace deepdesk::app {
+
+class ChatController : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("ChatController is created by the application")
+    Q_PROPERTY(MessageListModel* messages READ messages CONSTANT)
+    Q_PROPERTY(ConversationListModel* conversations READ conversations CONSTANT)
+    Q_PROPERTY(qint64 conversationId READ conversationId NOTIFY conversationChanged)
+    Q_PROPERTY(QString conversationTitle READ conversationTitle NOTIFY conversationChanged)
+    Q_PROPERTY(QString modelsFolder READ modelsFolder WRITE setModelsFolder NOTIFY modelsFolderChanged)
+    Q_PROPERTY(QVariantList modelFiles READ modelFiles NOTIFY modelFilesChanged)
+    Q_PROPERTY(QString modelName READ modelName NOTIFY modelChanged)
+    Q_PROPERTY(QString modelPath READ modelPath NOTIFY modelChanged)
+    Q_PROPERTY(bool modelLoaded READ modelLoaded NOTIFY modelChanged)
+    Q_PROPERTY(bool loading READ loading NOTIFY loadingChanged)
+    Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)
+    Q_PROPERTY(qint64 contextSize READ contextSize NOTIFY modelChanged)
+    Q_PROPERTY(qint64 contextUsed READ contextUsed NOTIFY statsChanged)
+    Q_PROPERTY(double tokensPerSecond READ tokensPerSecond NOTIFY statsChanged)
+    Q_PROPERTY(QString errorText READ errorText NOTIFY errorTextChanged)
+    Q_PROPERTY(QString storageError READ storageError CONSTANT)
+    Q_PROPERTY(QString systemPrompt READ systemPrompt WRITE setSystemPrompt NOTIFY settingsChanged)
+    Q_PROPERTY(double temperature READ temperature WRITE setTemperature NOTIFY settingsChanged)
+    Q_PROPERTY(int maxTokens READ maxTokens WRITE setMaxTokens NOTIFY settingsChanged)
+    Q_PROPERTY(int contextLength READ contextLength WRITE setContextLength NOTIFY settingsChanged)
+
+public:
+    // dataDir holds conversations.db and, unless the settings say otherwise, models/.
+    explicit ChatController(const QString& dataDir, QObject* parent = nullptr);
+    ~ChatController() override;
+
+    MessageListModel* messages() { return &m_messages; }
+    ConversationListModel* conversations() { return &m_conversations; }
+    qint64 conversationId() const { return m_conversationId; }
+    QString conversationTitle() const;
+    QString modelsFolder() const { return m_modelsFolder; }
+    void setModelsFolder(const QString& folder);
+    QVariantList modelFiles() const { return m_modelFiles; }
+    QString modelName() const { return m_modelName; }
+    QString modelPath() const { return m_modelPath; }
+    bool modelLoaded() const { return !m_modelName.isEmpty(); }
+    bool loading() const { return m_loadTicket != 0; }
+    bool generating() const { return m_generatingId != 0; }
+    qint64 contextSize() const { return m_contextSize; }
+    qint64 contextUsed() const { return m_contextUsed; }
+    double tokensPerSecond() const { return m_tokensPerSecond; }
+    QString errorText() const { return m_errorText; }
+    QString storageError() const { return m_storageError; }
+    QString systemPrompt() const { return m_systemPrompt; }
+    void setSystemPrompt(const QString& text);
+    double temperature() const { return m_temperature; }
+    void setTemperature(double t);
+    int maxTokens() const { return m_maxTokens; }
+    void setMaxTokens(int n);
+    int contextLength() const { return m_contextLength; }
+    void setContextLength(int n);
+
+    // Models.
+    Q_INVOKABLE void refreshModels();
+    // {weightsBytes, kvBytes, totalBytes, availableBytes, fits, error} for loading `path`.
+    Q_INVOKABLE QVariantMap estimate(const QString& path) const;
+    Q_INVOKABLE void loadModel(const QString& path);
+    Q_INVOKABLE void cancelLoad();
+    // Copies a GGUF file (checked with the engine's reader first) into the models folder.
+    Q_INVOKABLE bool importModel(const QUrl& file);
+
+    // Conversations.
+    Q_INVOKABLE void newConversation();
+    Q_INVOKABLE void openConversation(qint64 id);
+    Q_INVOKABLE void renameConversation(qint64 id, const QString& title);
+    Q_INVOKABLE void setPinned(qint64 id, bool pinned);
+    Q_INVOKABLE void deleteConversation(qint64 id);
+    // Search results: [{conversationId, messageId, title, snippetHtml, field}].
+    Q_INVOKABLE QVariantList search(const QString& query) const;
+
+    // Turns.
+    Q_INVOKABLE void send(const QString& text);
+    Q_INVOKABLE void stop();
+    Q_INVOKABLE void regenerate();
+    Q_INVOKABLE void editAndResend(qint64 messageId, const QString& text);
+    // Shows the previous (-1) or next (+1) sibling branch of a message.
+    Q_INVOKABLE void switchBranch(qint64 messageId, int step);
+    Q_INVOKABLE void copyToClipboard(const QString& text) const;
+    Q_INVOKABLE void clearError();
+
+    QString databasePath() const { return m_databasePath; }
+
+Q_SIGNALS:
+    void conversationChanged();
+    void modelsFolderChanged();
+    void modelFilesChanged();
+    void modelChanged();
+    void loadingChanged();
+    void generatingChanged();
+    void statsChanged();
+    void errorTextChanged();
+    void settingsChanged();
+    // A turn ended (for tests and the status bar): finishReason is stop, length, cancelled, ...
+    void turnFinished(const QString& finishReason);
+    void modelLoadFailed(const QString& error);
+
+    // To the worker.
+    void requestLoad(const QString& path, qint64 nCtx, int threads, int ticket);
+    void requestGenerate(const deepdesk::app::TurnRequest& request);
+
+private:
+    void setError(const QString& text);
+    void reloadConversations();
+    void reloadMessages();
+    void startTurn(qint64 parentId);
+    void drainStream();
+    void onFinished(qint64 messageId, const QVariantMap& stats);
+    void onFailed(qint64 messageId, const QString& error);
+
+    QString m_dataDir, m_databasePath, m_modelsFolder, m_storageError, m_errorText;
+    std::unique_ptr<deepdesk::storage::database> m_db;
+    std::unique_ptr<deepdesk::storage::conversation_store> m_store;
+    MessageListModel m_messages;
+    ConversationListModel m_conversations;
+    qint64 m_conversationId = 0;
+    QVariantList m_modelFiles;
+    QString m_modelName, m_modelPath, m_pendingPath;
+    qint64 m_contextSize = 0, m_contextUsed = 0;
+    double m_tokensPerSecond = 0.0;
+    int m_loadTicket = 0, m_nextTicket = 1;
+    qint64 m_generatingId = 0;
+    QString m_systemPrompt;
+    double m_temperature = 0.6;
+    int m_maxTokens = 2048, m_contextLength = 4096;
+
+    StreamBuffer m_buffer;
+    std::atomic<bool> m_cancel{false};
+    QThread m_thread;
+    InferenceWorker* m_worker = nullptr;  // lives on m_thread
+    QTimer m_frameTimer;
+};
+
+}  // namespace deepdesk::app

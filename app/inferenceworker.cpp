@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/inferenceworker.h"
+
+#include <QFileInfo>
+
+#include "storage/conversation_store.h"
+
+namespace deepdesk::app {
+
+InferenceWorker::~InferenceWorker() = default;
+
+void InferenceWorker::load(const QString& path, qint64 nCtx, int threads, int ticket) {
+    m_engine.reset();  // the old model's memory goes first
+    try {
+        deepdesk::chat_engine_params p;
+        p.model_path = path.toStdString();
+        p.n_ctx = nCtx;
+        p.n_threads = threads;
+        m_engine = std::make_unique<deepdesk::chat_engine>(p);
+        const auto& c = m_engine->loaded_model().config();
+        const QString name = c.name.empty() ? QFileInfo(path).completeBaseName() : QString::fromStdString(c.name);
+        Q_EMIT loaded(ticket, name, QString::fromStdString(c.architecture), m_engine->n_ctx());
+    } catch (const std::exception& e) {
+        m_engine.reset();
+        Q_EMIT loadFailed(ticket, QString::fromStdString(e.what()));
+    }
+}
+
+void InferenceWorker::unload() { m_engine.reset(); }
+
+void InferenceWorker::generate(const TurnRequest& request) {
+    if (!m_engine) {
+        Q_EMIT failed(request.assistantMessageId, tr("No model is loaded."));
+        return;
+    }
+    try {
+        deepdesk::storage::database db(request.databasePath.toStdString());
+        deepdesk::storage::conversation_store store(db);
+        deepdesk::storage::stream_writer writer(store, request.assistantMessageId);
+        bool thinking = m_engine->format().think_prefix;
+        m_buffer->push({}, {}, thinking);
+        const auto r = m_engine->generate(
+            request.messages, request.options,
+            [&](const deepdesk::reasoning_delta& d) {
+                thinking = d.answer.empty() && (thinking || !d.reasoning.empty());
+                m_buffer->push(d.reasoning, d.answer, thinking);
+                writer.append(d.reasoning, d.answer);
+            },
+            m_cancel);
+        m_buffer->push({}, {}, false);
+        writer.flush();
+        deepdesk::storage::generation_stats st;
+        st.reasoning_ms = r.reasoning_ms;
+        st.prompt_tokens = r.prompt_tokens;
+        st.generated_tokens = r.generated_tokens;
+        st.tokens_per_second = r.tokens_per_second;
+        st.finish_reason = r.finish_reason;
+        store.finish_message(request.assistantMessageId, st,
+                             r.finish_reason == "cancelled" ? deepdesk::storage::message_status::interrupted
+                                                            : deepdesk::storage::message_status::complete);
+        QVariantMap stats;
+        stats[QStringLiteral("reasoningMs")] = static_cast<qint64>(r.reasoning_ms);
+        stats[QStringLiteral("promptTokens")] = static_cast<qint64>(r.prompt_tokens);
+        stats[QStringLiteral("generatedTokens")] = static_cast<qint64>(r.generated_tokens);
+        stats[QStringLiteral("tokensPerSecond")] = r.tokens_per_second;
+        stats[QStringLiteral("finishReason")] = QString::fromStdString(r.finish_reason);
+        stats[QStringLiteral("contextUsed")] = static_cast<qint64>(m_engine->n_past());
+        stats[QStringLiteral("answer")] = QString::fromStdString(r.answer);
+        stats[QStringLiteral("reasoning")] = QString::fromStdString(r.reasoning);
+        Q_EMIT finished(request.assistantMessageId, stats);
+    } catch (const std::exception& e) {
+        m_buffer->push({}, {}, false);
+        try {
+            deepdesk::storage::database db(request.databasePath.toStdString());
+            deepdesk::storage::conversation_store(db).fail_message(request.assistantMessageId, e.what());
+        } catch (const std::exception&) {
+            // The error is still shown; the database may be what failed.
+        }
+        Q_EMIT failed(request.assistantMessageId, QString::fromStdString(e.what()));
+    }
+}
+
+}  // namespace deepdesk::app

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The inference thread's object: loads a model and runs chat turns with the engine, saving the
+// answer as it streams through its own database connection. Text reaches the GUI through a
+// StreamBuffer the controller drains once per frame, so a fast model never floods the event loop.
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <QVariantMap>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "engine/chat_engine.h"
+
+namespace deepdesk::app {
+
+// Text produced since the GUI last looked; written by the worker, drained by the GUI thread.
+class StreamBuffer {
+public:
+    struct Chunk {
+        std::string reasoning, answer;
+        bool thinking = false;  // the model is inside its reasoning right now
+    };
+    void push(const std::string& reasoning, const std::string& answer, bool thinking) {
+        std::lock_guard lock(m_mutex);
+        m_chunk.reasoning += reasoning;
+        m_chunk.answer += answer;
+        m_chunk.thinking = thinking;
+    }
+    Chunk take() {
+        std::lock_guard lock(m_mutex);
+        Chunk out = std::move(m_chunk);
+        m_chunk = Chunk{};
+        m_chunk.thinking = out.thinking;
+        return out;
+    }
+
+private:
+    std::mutex m_mutex;
+    Chunk m_chunk;
+};
+
+struct TurnRequest {
+    std::vector<deepdesk::chat_message> messages;
+    deepdesk::generation_options options;
+    qint64 assistantMessageId = 0;
+    QString databasePath;  // where the streaming answer is saved
+};
+
+class InferenceWorker : public QObject {
+    Q_OBJECT
+public:
+    InferenceWorker(StreamBuffer* buffer, std::atomic<bool>* cancel) : m_buffer(buffer), m_cancel(cancel) {}
+    ~InferenceWorker() override;
+
+public Q_SLOTS:
+    // Loads `path` with a context of nCtx tokens; `ticket` comes back in the signal so a load the
+    // user gave up on can be told apart.
+    void load(const QString& path, qint64 nCtx, int threads, int ticket);
+    void unload();
+    void generate(const deepdesk::app::TurnRequest& request);
+
+Q_SIGNALS:
+    void loaded(int ticket, const QString& name, const QString& architecture, qint64 nCtx);
+    void loadFailed(int ticket, const QString& error);
+    void progress(qint64 contextUsed);
+    // stats: reasoningMs, promptTokens, generatedTokens, tokensPerSecond, finishReason, contextUsed
+    void finished(qint64 messageId, const QVariantMap& stats);
+    void failed(qint64 messageId, const QString& error);
+
+private:
+    StreamBuffer* m_buffer;
+    std::atomic<bool>* m_cancel;
+    std::unique_ptr<deepdesk::chat_engine> m_engine;
+};
+
+}  // namespace deepdesk::app
+
+Q_DECLARE_METATYPE(deepdesk::app::TurnRequest)

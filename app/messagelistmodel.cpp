@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/messagelistmodel.h"
+
+namespace deepdesk::app {
+
+int MessageListModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
+}
+
+QVariant MessageListModel::data(const QModelIndex& index, int role) const {
+    if (!index.isValid() || index.row() < 0 || index.row() >= rowCount()) {
+        return {};
+    }
+    const Row& r = m_rows[static_cast<std::size_t>(index.row())];
+    const auto& m = r.message;
+    switch (role) {
+    case MessageIdRole: return static_cast<qint64>(m.id);
+    case RoleRole: return QString::fromStdString(m.role);
+    case ContentRole: return QString::fromStdString(m.content);
+    case ReasoningRole: return QString::fromStdString(m.reasoning);
+    case ReasoningMsRole: return static_cast<qint64>(m.reasoning_ms);
+    case ThinkingRole: return r.thinking;
+    case StatusRole: return QString::fromStdString(deepdesk::storage::to_string(m.status));
+    case ErrorTextRole: return QString::fromStdString(m.error_text);
+    case TokensPerSecondRole: return m.tokens_per_second;
+    case GeneratedTokensRole: return static_cast<qint64>(m.generated_tokens);
+    case SiblingIndexRole: return r.siblingIndex;
+    case SiblingCountRole: return r.siblingCount;
+    default: return {};
+    }
+}
+
+QHash<int, QByteArray> MessageListModel::roleNames() const {
+    return {{MessageIdRole, "messageId"},
+            {RoleRole, "role"},
+            {ContentRole, "content"},
+            {ReasoningRole, "reasoning"},
+            {ReasoningMsRole, "reasoningMs"},
+            {ThinkingRole, "thinking"},
+            {StatusRole, "status"},
+            {ErrorTextRole, "errorText"},
+            {TokensPerSecondRole, "tokensPerSecond"},
+            {GeneratedTokensRole, "generatedTokens"},
+            {SiblingIndexRole, "siblingIndex"},
+            {SiblingCountRole, "siblingCount"}};
+}
+
+void MessageListModel::reset(std::vector<Row> rows) {
+    beginResetModel();
+    m_rows = std::move(rows);
+    endResetModel();
+    Q_EMIT countChanged();
+}
+
+void MessageListModel::append(Row row) {
+    const int n = rowCount();
+    beginInsertRows({}, n, n);
+    m_rows.push_back(std::move(row));
+    endInsertRows();
+    Q_EMIT countChanged();
+}
+
+void MessageListModel::appendToLast(const std::string& reasoning, const std::string& answer, bool thinking) {
+    if (m_rows.empty()) {
+        return;
+    }
+    Row& r = m_rows.back();
+    QList<int> roles;
+    if (!reasoning.empty()) {
+        r.message.reasoning += reasoning;
+        roles << ReasoningRole;
+    }
+    if (!answer.empty()) {
+        r.message.content += answer;
+        roles << ContentRole;
+    }
+    if (r.thinking != thinking) {
+        r.thinking = thinking;
+        roles << ThinkingRole;
+    }
+    if (!roles.isEmpty()) {
+        const QModelIndex i = index(rowCount() - 1);
+        Q_EMIT dataChanged(i, i, roles);
+    }
+}
+
+void MessageListModel::updateLast(const deepdesk::storage::message& m) {
+    if (m_rows.empty()) {
+        return;
+    }
+    m_rows.back().message = m;
+    m_rows.back().thinking = false;
+    const QModelIndex i = index(rowCount() - 1);
+    Q_EMIT dataChanged(i, i);
+}
+
+}  // namespace deepdesk::app

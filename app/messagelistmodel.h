@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The messages on screen: the active branch of the open conversation. While an answer streams,
+// appendToLast() adds text to the last row and announces only that row's changed roles.
+#pragma once
+
+#include <QAbstractListModel>
+#include <QQmlEngine>
+
+#include <vector>
+
+#include "storage/conversation_store.h"
+
+namespace deepdesk::app {
+
+class MessageListModel : public QAbstractListModel {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("Messages come from the ChatController")
+    Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
+
+public:
+    enum Role {
+        MessageIdRole = Qt::UserRole + 1,
+        RoleRole,
+        ContentRole,
+        ReasoningRole,
+        ReasoningMsRole,
+        ThinkingRole,
+        StatusRole,
+        ErrorTextRole,
+        TokensPerSecondRole,
+        GeneratedTokensRole,
+        SiblingIndexRole,
+        SiblingCountRole,
+    };
+
+    struct Row {
+        deepdesk::storage::message message;
+        bool thinking = false;
+        int siblingIndex = 0, siblingCount = 1;
+    };
+
+    using QAbstractListModel::QAbstractListModel;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    void reset(std::vector<Row> rows);
+    void append(Row row);
+    // Streaming: more text for the last row.
+    void appendToLast(const std::string& reasoning, const std::string& answer, bool thinking);
+    // Replaces the last row's message (status and stats at the end of a turn).
+    void updateLast(const deepdesk::storage::message& m);
+    const std::vector<Row>& rows() const { return m_rows; }
+
+Q_SIGNALS:
+    void countChanged();
+
+private:
+    std::vector<Row> m_rows;
+};
+
+}  // namespace deepdesk::app

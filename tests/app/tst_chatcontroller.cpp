@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The chat controller end to end on the shared small model: load, a streamed turn saved to the
+// database, stop keeping what was produced, regenerate and edit making branches, a bad model
+// file giving an error while the app stays usable, and everything back after a restart.
+#include <QCoreApplication>
+#include <QFile>
+#include <QGuiApplication>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "app/chatcontroller.h"
+
+using deepdesk::app::ChatController;
+using deepdesk::app::MessageListModel;
+
+namespace {
+
+QString sharedModel() {
+    const QString p = QStringLiteral(DEEPDESK_SHARED_DIR "/testdata/models/small-qwen2.q4_k_m.gguf");
+    return QFile::exists(p) ? p : QString();
+}
+
+QVariant role(const MessageListModel* m, int row, int r) { return m->data(m->index(row), r); }
+
+}  // namespace
+
+class TestChatController : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);  // QSettings in a test location
+        QCoreApplication::setOrganizationName(QStringLiteral("DeepDeskTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_chatcontroller"));
+        QSettings().clear();
+    }
+
+    void badModelGivesAnErrorAndTheAppStaysUsable() {
+        QTemporaryDir dir;
+        ChatController c(dir.path());
+        QFile bad(dir.filePath(QStringLiteral("models/broken.gguf")));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("GGUF\x03\x00\x00\x00truncated");
+        bad.close();
+        c.refreshModels();
+        QCOMPARE(c.modelFiles().size(), 1);
+        QVERIFY(c.estimate(bad.fileName()).contains(QStringLiteral("error")));
+        QSignalSpy failed(&c, &ChatController::modelLoadFailed);
+        c.loadModel(bad.fileName());
+        QVERIFY(failed.wait(10000));
+        QVERIFY(!c.modelLoaded());
+        QVERIFY(!c.loading());
+        QVERIFY(c.errorText().contains(QStringLiteral("broken.gguf")));
+        c.send(QStringLiteral("hello"));  // refused with a reason, nothing saved
+        QCOMPARE(c.messages()->rowCount(), 0);
+        QVERIFY(c.errorText().contains(QStringLiteral("Load a model")));
+    }
+
+    void aTurnStreamsIsSavedAndBranches() {
+        const QString model = sharedModel();
+        if (model.isEmpty()) {
+            QSKIP("shared model not found (../shared is absent)");
+        }
+        QTemporaryDir dir;
+        qint64 conversation = 0;
+        QString firstAnswer;
+        {
+            ChatController c(dir.path());
+            QVERIFY(c.importModel(QUrl::fromLocalFile(model)));
+            QCOMPARE(c.modelFiles().size(), 1);
+            const QVariantMap est = c.estimate(model);
+            QVERIFY(est.value(QStringLiteral("weightsBytes")).toLongLong() > 0);
+            QVERIFY(est.value(QStringLiteral("kvBytes")).toLongLong() > 0);
+            c.setContextLength(512);
+            c.setMaxTokens(24);
+            c.setTemperature(0.0);
+            QSignalSpy loaded(&c, &ChatController::modelChanged);
+            c.loadModel(c.modelFiles().first().toMap().value(QStringLiteral("path")).toString());
+            QTRY_VERIFY_WITH_TIMEOUT(c.modelLoaded(), 20000);
+            QCOMPARE(c.contextSize(), 512);
+
+            // A turn: the answer arrives in frame-sized updates on the last row only.
+            QSignalSpy finished(&c, &ChatController::turnFinished);
+            QSignalSpy updates(c.messages(), &QAbstractItemModel::dataChanged);
+            QElapsedTimer t;
+            t.start();
+            c.send(QStringLiteral("Hello, who are you?"));
+            QVERIFY(c.generating());
+            QCOMPARE(c.messages()->rowCount(), 2);
+            QVERIFY(finished.wait(30000));
+            const qint64 elapsed = t.elapsed();
+            QCOMPARE(finished.first().first().toString(), QStringLiteral("length"));
+            QVERIFY(!c.generating());
+            firstAnswer = role(c.messages(), 1, MessageListModel::ContentRole).toString() +
+                          role(c.messages(), 1, MessageListModel::ReasoningRole).toString();
+            QVERIFY(!firstAnswer.isEmpty());
+            QCOMPARE(role(c.messages(), 1, MessageListModel::StatusRole).toString(), QStringLiteral("complete"));
+            QCOMPARE(role(c.messages(), 1, MessageListModel::GeneratedTokensRole).toLongLong(), 24);
+            QVERIFY2(updates.size() <= elapsed / 16 + 3,
+                     qPrintable(QStringLiteral("%1 updates in %2 ms").arg(updates.size()).arg(elapsed)));
+            for (const auto& u : updates) {
+                QCOMPARE(u.at(0).toModelIndex().row(), 1);
+            }
+            QVERIFY(c.tokensPerSecond() > 0);
+            QVERIFY(c.contextUsed() > 0);
+            conversation = c.conversationId();
+            QCOMPARE(c.conversations()->rowCount(), 1);
+            QVERIFY(!c.conversationTitle().isEmpty());
+
+            // Regenerate: a sibling answer, the switcher shows 2/2.
+            c.regenerate();
+            QVERIFY(finished.wait(30000));
+            QCOMPARE(c.messages()->rowCount(), 2);
+            QCOMPARE(role(c.messages(), 1, MessageListModel::SiblingCountRole).toInt(), 2);
+            QCOMPARE(role(c.messages(), 1, MessageListModel::SiblingIndexRole).toInt(), 1);
+            const qint64 answer2 = role(c.messages(), 1, MessageListModel::MessageIdRole).toLongLong();
+            c.switchBranch(answer2, -1);
+            QCOMPARE(role(c.messages(), 1, MessageListModel::SiblingIndexRole).toInt(), 0);
+
+            // Edit the question: a new branch from the root.
+            const qint64 user = role(c.messages(), 0, MessageListModel::MessageIdRole).toLongLong();
+            c.editAndResend(user, QStringLiteral("Tell me a joke."));
+            QVERIFY(finished.wait(30000));
+            QCOMPARE(role(c.messages(), 0, MessageListModel::ContentRole).toString(),
+                     QStringLiteral("Tell me a joke."));
+            QCOMPARE(role(c.messages(), 0, MessageListModel::SiblingCountRole).toInt(), 2);
+
+            // Stop: what was produced is kept and marked interrupted.
+            c.setMaxTokens(100000);
+            c.send(QStringLiteral("Count to a thousand."));
+            QTRY_VERIFY_WITH_TIMEOUT(!role(c.messages(), 3, MessageListModel::ContentRole).toString().isEmpty() ||
+                                         !role(c.messages(), 3, MessageListModel::ReasoningRole).toString().isEmpty(),
+                                     20000);
+            c.stop();
+            QVERIFY(finished.wait(20000));
+            QCOMPARE(finished.last().first().toString(), QStringLiteral("cancelled"));
+            QCOMPARE(role(c.messages(), 3, MessageListModel::StatusRole).toString(), QStringLiteral("interrupted"));
+            QVERIFY(role(c.messages(), 3, MessageListModel::GeneratedTokensRole).toLongLong() > 0);
+        }
+        // Restart: the conversation and its branches are back.
+        ChatController again(dir.path());
+        QCOMPARE(again.conversations()->rowCount(), 1);
+        again.openConversation(conversation);
+        QCOMPARE(again.messages()->rowCount(), 4);
+        QCOMPARE(role(again.messages(), 0, MessageListModel::ContentRole).toString(),
+                 QStringLiteral("Tell me a joke."));
+        QCOMPARE(role(again.messages(), 3, MessageListModel::StatusRole).toString(), QStringLiteral("interrupted"));
+        again.switchBranch(role(again.messages(), 0, MessageListModel::MessageIdRole).toLongLong(), -1);
+        QCOMPARE(role(again.messages(), 0, MessageListModel::ContentRole).toString(),
+                 QStringLiteral("Hello, who are you?"));
+        QCOMPARE(role(again.messages(), 1, MessageListModel::ContentRole).toString() +
+                     role(again.messages(), 1, MessageListModel::ReasoningRole).toString(),
+                 firstAnswer);
+        QVERIFY(!again.search(QStringLiteral("joke")).isEmpty());
+    }
+
+    void conversationsAreGroupedByDate() {
+        const QDateTime now(QDate(2026, 11, 24), QTime(12, 0));
+        const auto ms = [&](int daysAgo) { return now.addDays(-daysAgo).toMSecsSinceEpoch(); };
+        using deepdesk::app::ConversationListModel;
+        QCOMPARE(ConversationListModel::groupOf(ms(0), false, now), QStringLiteral("today"));
+        QCOMPARE(ConversationListModel::groupOf(ms(1), false, now), QStringLiteral("yesterday"));
+        QCOMPARE(ConversationListModel::groupOf(ms(3), false, now), QStringLiteral("week"));
+        QCOMPARE(ConversationListModel::groupOf(ms(20), false, now), QStringLiteral("month"));
+        QCOMPARE(ConversationListModel::groupOf(ms(400), false, now), QStringLiteral("older"));
+        QCOMPARE(ConversationListModel::groupOf(ms(400), true, now), QStringLiteral("pinned"));
+    }
+};
+
+QTEST_MAIN(TestChatController)
+#include "tst_chatcontroller.moc"
