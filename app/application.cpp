@@ -86,8 +86,9 @@ int run(int argc, char** argv) {
                                 ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
                                 : qEnvironmentVariable("DEEPDESK_DATA_DIR");
     ChatController chat(dataDir);
-    engine.setInitialProperties({{QStringLiteral("localization"), QVariant::fromValue(&localization)},
-                                 {QStringLiteral("chat"), QVariant::fromValue(&chat)}});
+    qmlRegisterSingletonInstance("DeepDesk.App", 1, 0, "Chat", &chat);
+    chat.start(options.modelPath, options.openLatest);
+    engine.setInitialProperties({{QStringLiteral("localization"), QVariant::fromValue(&localization)}});
 
     QObject::connect(
         &engine, &QQmlApplicationEngine::objectCreationFailed, &app, [] { QCoreApplication::exit(1); },

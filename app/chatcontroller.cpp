@@ -117,6 +117,17 @@ ChatController::~ChatController() {
     m_thread.wait();
 }
 
+void ChatController::start(const QString& modelPath, bool openLatest) {
+    const QString path = modelPath.isEmpty() ? QSettings().value(QStringLiteral("models/last")).toString() : modelPath;
+    if (!path.isEmpty() && (QFileInfo::exists(path) || !modelPath.isEmpty())) {
+        loadModel(path);
+    }
+    if (openLatest && m_conversations.rowCount() > 0) {
+        openConversation(
+            m_conversations.data(m_conversations.index(0), ConversationListModel::ConversationIdRole).toLongLong());
+    }
+}
+
 QString ChatController::conversationTitle() const {
     if (m_store == nullptr || m_conversationId == 0) {
         return {};

@@ -77,6 +77,10 @@ public:
     int contextLength() const { return m_contextLength; }
     void setContextLength(int n);
 
+    // At start: loads `modelPath`, or the last model used when it is still there; opens the most
+    // recent conversation when asked.
+    void start(const QString& modelPath, bool openLatest);
+
     // Models.
     Q_INVOKABLE void refreshModels();
     // {weightsBytes, kvBytes, totalBytes, availableBytes, fits, error} for loading `path`.

@@ -23,10 +23,16 @@ StartupOptions parseStartupOptions(const QStringList& arguments) {
     const QCommandLineOption lang(QStringLiteral("lang"),
                                   QStringLiteral("User interface language for this run: en or zh_CN."),
                                   QStringLiteral("code"));
+    const QCommandLineOption model(QStringLiteral("model"),
+                                   QStringLiteral("Load this GGUF model at start (default: the last one used)."),
+                                   QStringLiteral("file.gguf"));
+    const QCommandLineOption resume(QStringLiteral("continue"), QStringLiteral("Open the most recent conversation."));
     parser.addOption(help);
     parser.addOption(version);
     parser.addOption(screenshot);
     parser.addOption(lang);
+    parser.addOption(model);
+    parser.addOption(resume);
 
     // helpText() names the program from QCoreApplication; spell it out instead.
     const QString usage = parser.helpText().replace(QRegularExpression(QStringLiteral("^Usage: \\S*")),
@@ -61,6 +67,8 @@ StartupOptions parseStartupOptions(const QStringList& arguments) {
         return out;
     }
     out.language = parser.value(lang);
+    out.modelPath = parser.value(model);
+    out.openLatest = parser.isSet(resume);
     return out;
 }
 

@@ -12,9 +12,11 @@ struct StartupOptions {
     enum class Action { Run, ShowHelp, ShowVersion, Error };
 
     Action action = Action::Run;
-    QString screenshotPath;  // --screenshot FILE.png: render the main window once, save it, quit
-    QString language;        // --lang CODE: UI language for this run (e.g. "en", "zh_CN")
-    QString message;         // help text, version line, or the error followed by the usage
+    QString screenshotPath;   // --screenshot FILE.png: render the main window once, save it, quit
+    QString language;         // --lang CODE: UI language for this run (e.g. "en", "zh_CN")
+    QString modelPath;        // --model FILE.gguf: load this model at start (else the last one used)
+    bool openLatest = false;  // --continue: open the most recent conversation
+    QString message;          // help text, version line, or the error followed by the usage
 };
 
 // Parses argv-style arguments (arguments[0] is the program).

@@ -33,6 +33,33 @@
     </message>
 </context>
 <context>
+    <name>ChatController</name>
+    <message>
+        <source>The model could not be loaded: %1</source>
+        <translation>无法加载模型：%1</translation>
+    </message>
+    <message>
+        <source>%1 is not a usable GGUF model: %2</source>
+        <translation>%1 不是可用的 GGUF 模型：%2</translation>
+    </message>
+    <message>
+        <source>The models folder already has a file named %1.</source>
+        <translation>模型文件夹中已有名为 %1 的文件。</translation>
+    </message>
+    <message>
+        <source>Could not add %1 to the models folder: %2</source>
+        <translation>无法把 %1 加入模型文件夹：%2</translation>
+    </message>
+    <message>
+        <source>Conversations cannot be saved: %1</source>
+        <translation>无法保存对话：%1</translation>
+    </message>
+    <message>
+        <source>Load a model to start chatting.</source>
+        <translation>加载一个模型即可开始对话。</translation>
+    </message>
+</context>
+<context>
     <name>ChatPage</name>
     <message>
         <source>No model loaded</source>
@@ -45,6 +72,50 @@
     <message>
         <source>Models run on this computer. Your conversations never leave it.</source>
         <translation>模型在本机运行，你的对话不会离开这台电脑。</translation>
+    </message>
+    <message>
+        <source>Import GGUF…</source>
+        <translation>导入 GGUF…</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Choose a model</source>
+        <translation>选择模型</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>%1 tok/s</source>
+        <translation>%1 词元/秒</translation>
+    </message>
+    <message>
+        <source>%1 / %2 tokens</source>
+        <translation>%1 / %2 词元</translation>
+    </message>
+    <message>
+        <source>The model is loading…</source>
+        <translation>模型正在加载…</translation>
+    </message>
+    <message>
+        <source>Import a GGUF model</source>
+        <translation>导入 GGUF 模型</translation>
+    </message>
+    <message>
+        <source>GGUF models (*.gguf)</source>
+        <translation>GGUF 模型 (*.gguf)</translation>
+    </message>
+    <message>
+        <source>This model may not fit in memory</source>
+        <translation>这个模型可能超出可用内存</translation>
+    </message>
+    <message>
+        <source>It needs about %1 (%2 of weights and %3 for the context), and %4 of memory is available now. Loading it anyway can make the computer very slow. Choose a smaller quantization or a shorter context to be safe.</source>
+        <translation>它大约需要 %1（权重 %2，上下文 %3），而当前可用内存为 %4。仍然加载可能让电脑变得很慢。为稳妥起见，请选择更小的量化版本或更短的上下文。</translation>
     </message>
 </context>
 <context>
@@ -106,10 +177,78 @@
     </message>
 </context>
 <context>
+    <name>InferenceWorker</name>
+    <message>
+        <source>No model is loaded.</source>
+        <translation>尚未加载模型。</translation>
+    </message>
+</context>
+<context>
     <name>LanguageSwitch</name>
     <message>
         <source>Language</source>
         <translation>语言</translation>
+    </message>
+</context>
+<context>
+    <name>MarkdownView</name>
+    <message>
+        <source>code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+</context>
+<context>
+    <name>MessageItem</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Error: %1</source>
+        <translation>错误：%1</translation>
+    </message>
+    <message>
+        <source>This answer was interrupted.</source>
+        <translation>这条回答被中断了。</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <source>%1 tokens · %2 tok/s</source>
+        <translation>%1 词元 · %2 词元/秒</translation>
+    </message>
+</context>
+<context>
+    <name>ReasoningBlock</name>
+    <message>
+        <source>Thinking… %1 s</source>
+        <translation>思考中… %1 秒</translation>
+    </message>
+    <message>
+        <source>Thought for %1 s</source>
+        <translation>已思考 %1 秒</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
     </message>
 </context>
 <context>
@@ -137,6 +276,62 @@
     <message>
         <source>About DeepDesk</source>
         <translation>关于 DeepDesk</translation>
+    </message>
+    <message>
+        <source>Pinned</source>
+        <translation>已置顶</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>昨天</translation>
+    </message>
+    <message>
+        <source>Previous 7 days</source>
+        <translation>过去 7 天</translation>
+    </message>
+    <message>
+        <source>Previous 30 days</source>
+        <translation>过去 30 天</translation>
+    </message>
+    <message>
+        <source>Older</source>
+        <translation>更早</translation>
+    </message>
+    <message>
+        <source>Nothing found</source>
+        <translation>没有找到</translation>
+    </message>
+    <message>
+        <source>Untitled</source>
+        <translation>未命名</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <source>Unpin</source>
+        <translation>取消置顶</translation>
+    </message>
+    <message>
+        <source>Pin</source>
+        <translation>置顶</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Conversation deleted</source>
+        <translation>对话已删除</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
     </message>
 </context>
 </TS>

@@ -8,8 +8,9 @@ ApplicationWindow {
     id: window
 
     required property Localization localization
-    // True once start-up is complete (`deepdesk --screenshot` waits for it).
-    property bool ready: false
+    // True once start-up is complete and no model is loading (`deepdesk --screenshot` waits for it).
+    property bool completed: false
+    readonly property bool ready: completed && !Chat.loading
 
     width: 1200
     height: 780
@@ -21,15 +22,26 @@ ApplicationWindow {
     font.family: Theme.fontFamily
     font.pixelSize: Theme.fontNormal
 
-    RowLayout {
+    // Built once the localization is set (initial properties arrive after the first bindings).
+    Loader {
+        id: content
         anchors.fill: parent
+        active: window.localization !== null
+        sourceComponent: mainLayout
+    }
+
+    Component {
+        id: mainLayout
+    RowLayout {
         spacing: 0
+        function startNewChat() { chatPage.startNewChat() }
 
         Sidebar {
             Layout.fillHeight: true
             Layout.preferredWidth: Theme.sidebarWidth
             localization: window.localization
             onNewChatRequested: chatPage.startNewChat()
+            onResultChosen: (conversationId, messageId) => chatPage.showMessage(conversationId, messageId)
             onAboutRequested: aboutDialog.open()
         }
 
@@ -45,6 +57,7 @@ ApplicationWindow {
             Layout.fillHeight: true
         }
     }
+    }
 
     AboutDialog {
         id: aboutDialog
@@ -53,8 +66,8 @@ ApplicationWindow {
 
     Shortcut {
         sequence: "Ctrl+N"
-        onActivated: chatPage.startNewChat()
+        onActivated: if (content.item) content.item.startNewChat()
     }
 
-    Component.onCompleted: ready = true
+    Component.onCompleted: completed = true
 }

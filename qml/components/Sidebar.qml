@@ -10,11 +10,33 @@ Rectangle {
     id: sidebar
 
     required property Localization localization
-    // The conversations to list; empty until conversations are stored.
-    property alias conversations: list.model
+    // A deletion waits here a few seconds so it can be undone.
+    property var pendingDeleteId: -1
 
     signal newChatRequested()
     signal aboutRequested()
+    // A search result was chosen: open the conversation at that message.
+    signal resultChosen(var conversationId, var messageId)
+
+    function groupName(group) {
+        switch (group) {
+        case "pinned": return qsTr("Pinned")
+        case "today": return qsTr("Today")
+        case "yesterday": return qsTr("Yesterday")
+        case "week": return qsTr("Previous 7 days")
+        case "month": return qsTr("Previous 30 days")
+        default: return qsTr("Older")
+        }
+    }
+
+    Timer {
+        id: deleteTimer
+        interval: 5000
+        onTriggered: {
+            Chat.deleteConversation(sidebar.pendingDeleteId)
+            sidebar.pendingDeleteId = -1
+        }
+    }
 
     color: Theme.sidebar
 
@@ -65,7 +87,14 @@ Rectangle {
             objectName: "searchField"
             Layout.fillWidth: true
             placeholderText: qsTr("Search conversations")
-            enabled: list.count > 0
+            enabled: list.count > 0 || text.length > 0
+            property var results: []
+            onTextChanged: searchDelay.restart()
+            Timer {
+                id: searchDelay
+                interval: 150
+                onTriggered: search.results = search.text.trim().length > 0 ? Chat.search(search.text) : []
+            }
             color: Theme.text
             placeholderTextColor: Theme.textFaint
             background: Rectangle {
@@ -75,12 +104,132 @@ Rectangle {
             }
         }
 
+        // Search results, while there is a query.
         ListView {
-            id: list
+            id: resultList
+            objectName: "searchResults"
+            visible: search.text.trim().length > 0
             Layout.fillWidth: true
             Layout.fillHeight: true
             clip: true
-            model: []
+            model: search.results
+            spacing: 2
+            Label {
+                visible: resultList.count === 0
+                width: parent.width
+                horizontalAlignment: Text.AlignHCenter
+                topPadding: 30
+                text: qsTr("Nothing found")
+                color: Theme.textMuted
+            }
+            delegate: ItemDelegate {
+                required property var modelData
+                width: resultList.width
+                onClicked: sidebar.resultChosen(modelData.conversationId, modelData.messageId)
+                background: Rectangle { radius: Theme.radius; color: parent.hovered ? Theme.surfaceHover : "transparent" }
+                contentItem: ColumnLayout {
+                    spacing: 2
+                    Label {
+                        Layout.fillWidth: true
+                        elide: Text.ElideRight
+                        text: modelData.title.length > 0 ? modelData.title : qsTr("Untitled")
+                        color: Theme.text
+                        font.bold: true
+                        font.pixelSize: Theme.fontSmall
+                    }
+                    Label {
+                        Layout.fillWidth: true
+                        wrapMode: Text.Wrap
+                        maximumLineCount: 3
+                        elide: Text.ElideRight
+                        textFormat: Text.StyledText
+                        text: modelData.snippetHtml.replace(/<mark>/g, "<b><font color=\"" + Theme.accent + "\">")
+                                                   .replace(/<\/mark>/g, "</font></b>")
+                        color: Theme.textMuted
+                        font.pixelSize: Theme.fontSmall
+                    }
+                }
+            }
+        }
+
+        ListView {
+            id: list
+            objectName: "conversationList"
+            visible: search.text.trim().length === 0
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            clip: true
+            model: Chat.conversations
+            section.property: "group"
+            section.delegate: Label {
+                required property string section
+                text: sidebar.groupName(section)
+                color: Theme.textFaint
+                font.pixelSize: Theme.fontSmall
+                topPadding: 10
+                bottomPadding: 4
+                leftPadding: 8
+            }
+            delegate: ItemDelegate {
+                id: row
+                required property var conversationId
+                required property string title
+                required property bool pinned
+                property bool renaming: false
+                visible: conversationId !== sidebar.pendingDeleteId
+                height: visible ? implicitHeight : 0
+                width: list.width
+                highlighted: conversationId === Chat.conversationId
+                onClicked: Chat.openConversation(conversationId)
+                background: Rectangle {
+                    radius: Theme.radius
+                    color: row.highlighted ? Theme.accentSoft : row.hovered ? Theme.surfaceHover : "transparent"
+                }
+                contentItem: RowLayout {
+                    Label {
+                        visible: !row.renaming
+                        Layout.fillWidth: true
+                        elide: Text.ElideRight
+                        text: (row.pinned ? "\u2605 " : "") + (row.title.length > 0 ? row.title : qsTr("Untitled"))
+                        color: Theme.text
+                    }
+                    TextField {
+                        id: renameField
+                        visible: row.renaming
+                        Layout.fillWidth: true
+                        text: row.title
+                        onAccepted: { Chat.renameConversation(row.conversationId, text); row.renaming = false }
+                        Keys.onEscapePressed: row.renaming = false
+                    }
+                    ActionButton {
+                        text: "\u22ef"
+                        visible: row.hovered || row.highlighted
+                        onClicked: menu.open()
+                        Menu {
+                            id: menu
+                            MenuItem {
+                                text: qsTr("Rename")
+                                onTriggered: { row.renaming = true; renameField.forceActiveFocus(); renameField.selectAll() }
+                            }
+                            MenuItem {
+                                text: row.pinned ? qsTr("Unpin") : qsTr("Pin")
+                                onTriggered: Chat.setPinned(row.conversationId, !row.pinned)
+                            }
+                            MenuItem {
+                                text: qsTr("Delete")
+                                onTriggered: {
+                                    if (deleteTimer.running)
+                                        deleteTimer.triggered()
+                                    sidebar.pendingDeleteId = row.conversationId
+                                    if (Chat.conversationId === row.conversationId)
+                                        Chat.newConversation()
+                                    deleteTimer.restart()
+                                }
+                            }
+                        }
+                    }
+                }
+            }
 
             ColumnLayout {
                 objectName: "emptyConversations"
@@ -104,6 +253,27 @@ Rectangle {
                     text: qsTr("Your chats are kept on this computer and will be listed here.")
                     color: Theme.textFaint
                     font.pixelSize: Theme.fontSmall
+                }
+            }
+        }
+
+        // Undo for a deletion.
+        Rectangle {
+            objectName: "undoDelete"
+            visible: sidebar.pendingDeleteId !== -1
+            Layout.fillWidth: true
+            implicitHeight: 40
+            radius: Theme.radius
+            color: Theme.surface
+            border.color: Theme.border
+            RowLayout {
+                anchors.fill: parent
+                anchors.leftMargin: 10
+                Label { text: qsTr("Conversation deleted"); color: Theme.text; Layout.fillWidth: true }
+                Button {
+                    flat: true
+                    text: qsTr("Undo")
+                    onClicked: { deleteTimer.stop(); sidebar.pendingDeleteId = -1 }
                 }
             }
         }

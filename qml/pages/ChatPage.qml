@@ -1,26 +1,62 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Dialogs
 import QtQuick.Layouts
+import DeepDesk.App
 import DeepDesk.Ui
 
-// The conversation area: header with the model in use, the messages, the composer.
+// The conversation area: header with the model picker and status, the messages, the composer.
 Item {
     id: page
 
     // Display name of the loaded model; empty when none is loaded.
-    property string modelName: ""
+    readonly property string modelName: Chat.modelName
 
     function startNewChat() {
+        Chat.newConversation()
         composer.text = ""
         composer.focusInput()
+    }
+
+    // Opens a conversation scrolled to one of its messages (from a search result).
+    function showMessage(conversationId, messageId) {
+        Chat.openConversation(conversationId)
+        for (let i = 0; i < messageList.count; ++i) {
+            if (Chat.messages.data(Chat.messages.index(i, 0), 257) === messageId) {
+                messageList.follow = false
+                messageList.positionViewAtIndex(i, ListView.Beginning)
+                return
+            }
+        }
+    }
+
+    function humanBytes(n) {
+        if (n >= 1e9) return (n / 1e9).toFixed(1) + " GB"
+        return Math.round(n / 1e6) + " MB"
+    }
+
+    // Loads `path` after checking it fits in memory; a model that does not fit asks first.
+    function requestLoad(path) {
+        const est = Chat.estimate(path)
+        if (est.error !== undefined) {
+            Chat.loadModel(path)  // the worker reports the problem in full
+            return
+        }
+        if (!est.fits) {
+            memoryDialog.path = path
+            memoryDialog.estimate = est
+            memoryDialog.open()
+            return
+        }
+        Chat.loadModel(path)
     }
 
     ColumnLayout {
         anchors.fill: parent
         spacing: 0
 
-        // Header: which model answers.
+        // Header: model picker and status.
         Rectangle {
             Layout.fillWidth: true
             Layout.preferredHeight: 52
@@ -30,22 +66,53 @@ Item {
                 anchors.fill: parent
                 anchors.leftMargin: 20
                 anchors.rightMargin: 20
-                Rectangle {
-                    objectName: "modelStatus"
-                    implicitWidth: modelLabel.implicitWidth + 24
-                    implicitHeight: 30
-                    radius: 15
-                    color: Theme.surface
-                    border.color: Theme.border
-                    Label {
-                        id: modelLabel
-                        anchors.centerIn: parent
-                        text: page.modelName.length > 0 ? page.modelName : qsTr("No model loaded")
-                        color: page.modelName.length > 0 ? Theme.text : Theme.textMuted
-                        font.pixelSize: Theme.fontSmall
+                spacing: 10
+
+                ComboBox {
+                    id: modelPicker
+                    objectName: "modelPicker"
+                    Layout.preferredWidth: 300
+                    model: Chat.modelFiles.concat([{ name: qsTr("Import GGUF\u2026"), path: "" }])
+                    textRole: "name"
+                    displayText: Chat.loading ? qsTr("Loading\u2026")
+                               : page.modelName.length > 0 ? page.modelName
+                               : Chat.modelFiles.length > 0 ? qsTr("Choose a model")
+                               : qsTr("No model loaded")
+                    onActivated: (i) => {
+                        const entry = model[i]
+                        if (entry.path === "")
+                            importDialog.open()
+                        else
+                            page.requestLoad(entry.path)
                     }
                 }
-                Item { Layout.fillWidth: true }
+                BusyIndicator {
+                    visible: Chat.loading
+                    running: visible
+                    implicitWidth: 24
+                    implicitHeight: 24
+                }
+                Button {
+                    visible: Chat.loading
+                    text: qsTr("Cancel")
+                    onClicked: Chat.cancelLoad()
+                }
+                Label {
+                    Layout.fillWidth: true
+                    elide: Text.ElideRight
+                    text: Chat.conversationTitle
+                    color: Theme.text
+                    font.bold: true
+                    horizontalAlignment: Text.AlignHCenter
+                }
+                Label {
+                    objectName: "statusLabel"
+                    visible: Chat.modelLoaded
+                    text: (Chat.tokensPerSecond > 0 ? qsTr("%1 tok/s").arg(Chat.tokensPerSecond.toFixed(1)) + " \u00b7 " : "")
+                          + qsTr("%1 / %2 tokens").arg(Chat.contextUsed).arg(Chat.contextSize)
+                    color: Theme.textMuted
+                    font.pixelSize: Theme.fontSmall
+                }
             }
             Rectangle {
                 anchors.bottom: parent.bottom
@@ -55,17 +122,65 @@ Item {
             }
         }
 
-        // Messages (empty state until the first message).
+        // Errors: what went wrong and that nothing else is affected.
+        Rectangle {
+            objectName: "errorBanner"
+            visible: Chat.errorText.length > 0 || Chat.storageError.length > 0
+            Layout.fillWidth: true
+            implicitHeight: errorRow.implicitHeight + 16
+            color: Theme.dark ? "#3a1d1d" : "#fef3f2"
+            RowLayout {
+                id: errorRow
+                anchors.fill: parent
+                anchors.margins: 8
+                anchors.leftMargin: 20
+                Label {
+                    Layout.fillWidth: true
+                    wrapMode: Text.Wrap
+                    text: Chat.storageError.length > 0 ? Chat.storageError : Chat.errorText
+                    color: Theme.dark ? "#fda29b" : "#b42318"
+                }
+                ActionButton {
+                    visible: Chat.storageError.length === 0
+                    text: "\u2715"
+                    onClicked: Chat.clearError()
+                }
+            }
+        }
+
+        // Messages, or the empty state before the first one.
         Item {
             Layout.fillWidth: true
             Layout.fillHeight: true
 
             EmptyChatState {
+                visible: messageList.count === 0
                 anchors.centerIn: parent
                 width: Math.min(parent.width - 48, Theme.contentMaxWidth)
                 onPromptChosen: (prompt) => {
                     composer.text = prompt
                     composer.focusInput()
+                }
+            }
+
+            ListView {
+                id: messageList
+                objectName: "messageList"
+                anchors.fill: parent
+                anchors.topMargin: 8
+                clip: true
+                model: Chat.messages
+                spacing: 4
+                // Follow a streaming answer unless the user scrolled up to read.
+                property bool follow: true
+                onMovementEnded: follow = atYEnd
+                onContentHeightChanged: if (follow) positionViewAtEnd()
+                onCountChanged: { follow = true; positionViewAtEnd() }
+                ScrollBar.vertical: ScrollBar {}
+                delegate: MessageItem {
+                    x: Math.max(24, (messageList.width - Theme.contentMaxWidth) / 2)
+                    width: Math.min(messageList.width - 48, Theme.contentMaxWidth)
+                    isLast: index === messageList.count - 1
                 }
             }
         }
@@ -82,8 +197,12 @@ Item {
             Composer {
                 id: composer
                 Layout.fillWidth: true
-                canSend: page.modelName.length > 0
-                disabledReason: qsTr("Load a model to start chatting.")
+                canSend: Chat.modelLoaded && !Chat.loading
+                generating: Chat.generating
+                disabledReason: Chat.loading ? qsTr("The model is loading\u2026")
+                                                  : qsTr("Load a model to start chatting.")
+                onSendRequested: (text) => Chat.send(text)
+                onStopRequested: Chat.stop()
             }
 
             Label {
@@ -93,5 +212,35 @@ Item {
                 font.pixelSize: Theme.fontSmall
             }
         }
+    }
+
+    FileDialog {
+        id: importDialog
+        title: qsTr("Import a GGUF model")
+        nameFilters: [qsTr("GGUF models (*.gguf)")]
+        onAccepted: if (Chat.importModel(selectedFile)) modelPicker.currentIndex = -1
+    }
+
+    Dialog {
+        id: memoryDialog
+        property string path: ""
+        property var estimate: ({})
+        anchors.centerIn: parent
+        width: 480
+        modal: true
+        title: qsTr("This model may not fit in memory")
+        standardButtons: Dialog.Cancel | Dialog.Ok
+        Label {
+            wrapMode: Text.Wrap
+            width: memoryDialog.availableWidth
+            text: qsTr("It needs about %1 (%2 of weights and %3 for the context), and %4 of memory is available now. "
+                       + "Loading it anyway can make the computer very slow. Choose a smaller quantization or a "
+                       + "shorter context to be safe.")
+                  .arg(page.humanBytes(memoryDialog.estimate.totalBytes || 0))
+                  .arg(page.humanBytes(memoryDialog.estimate.weightsBytes || 0))
+                  .arg(page.humanBytes(memoryDialog.estimate.kvBytes || 0))
+                  .arg(page.humanBytes(memoryDialog.estimate.availableBytes || 0))
+        }
+        onAccepted: Chat.loadModel(path)
     }
 }

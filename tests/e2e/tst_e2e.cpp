@@ -5,6 +5,7 @@
 #include <QImage>
 #include <QProcess>
 #include <QSet>
+#include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -108,6 +109,32 @@ private Q_SLOTS:
         const Run r = runDeepDesk({QStringLiteral("--lang"), QStringLiteral("xx")});
         QVERIFY(r.exitCode != 0);
         QVERIFY2(r.err.contains(QStringLiteral("zh_CN")), qPrintable(r.err));
+    }
+
+    // With a model named on the command line the window waits for it to load, shows no QML
+    // warning, and remembers it for the next start.
+    void loadsAModelAtStartAndRemembersIt() {
+        const QString model = QStringLiteral(DEEPDESK_SHARED_DIR "/testdata/models/small-qwen2.q4_k_m.gguf");
+        if (!QFile::exists(model)) {
+            QSKIP("shared model not found (../shared is absent)");
+        }
+        const QString path = QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/main-model.png");
+        const Run r = runDeepDesk({QStringLiteral("--model"), model, QStringLiteral("--screenshot"), path});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(!r.err.contains(QStringLiteral("qrc:/")), qPrintable(r.err));
+        QVERIFY2(!r.err.contains(QStringLiteral("could not be loaded")), qPrintable(r.err));
+        QVERIFY(!QImage(path).isNull());
+        QSettings settings(m_home.filePath(QStringLiteral("config/DeepDesk/DeepDesk.conf")), QSettings::IniFormat);
+        QCOMPARE(settings.value(QStringLiteral("models/last")).toString(), model);
+        // A file that is not a model: the window still opens, the error is reported in it.
+        const QString bogus = m_home.filePath(QStringLiteral("bogus.gguf"));
+        QFile f(bogus);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("not a gguf file at all");
+        f.close();
+        const Run bad = runDeepDesk({QStringLiteral("--model"), bogus, QStringLiteral("--screenshot"), path});
+        QCOMPARE(bad.exitCode, 0);
+        QVERIFY2(!bad.err.contains(QStringLiteral("qrc:/")), qPrintable(bad.err));
     }
 
     void missingDisplayGivesAReadableMessage() {

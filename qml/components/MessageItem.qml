@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import DeepDesk.App
+import DeepDesk.Ui
+
+// One message of the conversation. The user's on the right; the assistant's with its reasoning
+// block above the answer, its actions (copy, regenerate, branch switcher) and its state.
+Item {
+    id: item
+
+    required property int index
+    required property var messageId
+    required property string role
+    required property string content
+    required property string reasoning
+    required property var reasoningMs
+    required property bool thinking
+    required property string status
+    required property string errorText
+    required property real tokensPerSecond
+    required property var generatedTokens
+    required property int siblingIndex
+    required property int siblingCount
+    property bool isLast: false
+    property bool editing: false
+
+    implicitHeight: column.implicitHeight + 20
+
+    ColumnLayout {
+        id: column
+        width: parent.width
+        y: 10
+        spacing: 6
+
+        // The user's message.
+        Rectangle {
+            visible: item.role === "user" && !item.editing
+            Layout.alignment: Qt.AlignRight
+            Layout.maximumWidth: parent.width * 0.8
+            implicitWidth: userText.implicitWidth + 28
+            implicitHeight: userText.implicitHeight + 20
+            radius: Theme.radiusLarge
+            color: Theme.accentSoft
+            TextEdit {
+                id: userText
+                objectName: "userText"
+                x: 14
+                y: 10
+                width: Math.min(implicitWidth, column.width * 0.8 - 28)
+                readOnly: true
+                selectByMouse: true
+                wrapMode: TextEdit.Wrap
+                text: item.content
+                color: Theme.text
+                font.family: Theme.fontFamily
+                font.pixelSize: Theme.fontNormal
+            }
+        }
+
+        // Editing a user message: resend makes a new branch.
+        ColumnLayout {
+            visible: item.editing
+            Layout.fillWidth: true
+            TextArea {
+                id: editArea
+                Layout.fillWidth: true
+                wrapMode: TextEdit.Wrap
+                text: item.content
+                background: Rectangle { radius: Theme.radius; border.color: Theme.accent; color: Theme.background }
+            }
+            RowLayout {
+                Layout.alignment: Qt.AlignRight
+                Button { text: qsTr("Cancel"); onClicked: item.editing = false }
+                Button {
+                    text: qsTr("Send")
+                    highlighted: true
+                    onClicked: {
+                        item.editing = false
+                        Chat.editAndResend(item.messageId, editArea.text)
+                    }
+                }
+            }
+        }
+
+        // The assistant's reasoning and answer.
+        ReasoningBlock {
+            visible: item.role === "assistant" && (item.reasoning.length > 0 || item.thinking)
+            Layout.fillWidth: true
+            text: item.reasoning
+            thinking: item.thinking
+            durationMs: Number(item.reasoningMs)
+            onCopyRequested: (t) => Chat.copyToClipboard(t)
+        }
+        MarkdownView {
+            visible: item.role === "assistant"
+            Layout.fillWidth: true
+            text: item.content
+            onCopyRequested: (t) => Chat.copyToClipboard(t)
+        }
+        BusyIndicator {
+            visible: item.role === "assistant" && item.status === "streaming" && item.content.length === 0 &&
+                     !item.thinking && item.reasoning.length === 0
+            running: visible
+            implicitWidth: 28
+            implicitHeight: 28
+        }
+        Label {
+            objectName: "messageState"
+            visible: item.status === "interrupted" || item.status === "error"
+            Layout.fillWidth: true
+            wrapMode: Text.Wrap
+            color: item.status === "error" ? "#d92d20" : "#b54708"
+            font.pixelSize: Theme.fontSmall
+            text: item.status === "error" ? qsTr("Error: %1").arg(item.errorText)
+                                          : qsTr("This answer was interrupted.")
+        }
+
+        // Actions.
+        RowLayout {
+            visible: item.status !== "streaming" && !item.editing
+            Layout.alignment: item.role === "user" ? Qt.AlignRight : Qt.AlignLeft
+            spacing: 2
+            ActionButton {
+                visible: item.siblingCount > 1
+                text: "\u2039"
+                enabled: item.siblingIndex > 0 && !Chat.generating
+                onClicked: Chat.switchBranch(item.messageId, -1)
+            }
+            Label {
+                objectName: "branchLabel"
+                visible: item.siblingCount > 1
+                text: (item.siblingIndex + 1) + "/" + item.siblingCount
+                color: Theme.textMuted
+                font.pixelSize: Theme.fontSmall
+            }
+            ActionButton {
+                visible: item.siblingCount > 1
+                text: "\u203a"
+                enabled: item.siblingIndex < item.siblingCount - 1 && !Chat.generating
+                onClicked: Chat.switchBranch(item.messageId, 1)
+            }
+            ActionButton {
+                text: qsTr("Copy")
+                font.pixelSize: Theme.fontSmall
+                onClicked: Chat.copyToClipboard(item.content)
+            }
+            ActionButton {
+                visible: item.role === "user"
+                enabled: !Chat.generating
+                text: qsTr("Edit")
+                font.pixelSize: Theme.fontSmall
+                onClicked: item.editing = true
+            }
+            ActionButton {
+                visible: item.role === "assistant" && item.isLast
+                enabled: !Chat.generating && Chat.modelLoaded
+                text: qsTr("Regenerate")
+                font.pixelSize: Theme.fontSmall
+                onClicked: Chat.regenerate()
+            }
+            Label {
+                visible: item.role === "assistant" && Number(item.generatedTokens) > 0
+                text: qsTr("%1 tokens \u00b7 %2 tok/s").arg(Number(item.generatedTokens)).arg(item.tokensPerSecond.toFixed(1))
+                color: Theme.textFaint
+                font.pixelSize: Theme.fontSmall
+                leftPadding: 6
+            }
+        }
+    }
+}
