@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The real main window (Main.qml) driven as a user would: type into the composer and press Enter,
+// watch the answer appear in the message list, stop a long answer with Escape, and find the
+// conversation in the sidebar and through search.
+#include <QtQml/qqmlextensionplugin.h>
+#include <QGuiApplication>
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "app/chatcontroller.h"
+#include "app/localization.h"
+
+Q_IMPORT_QML_PLUGIN(DeepDeskAppPlugin)
+Q_IMPORT_QML_PLUGIN(DeepDeskUiPlugin)
+
+using deepdesk::app::ChatController;
+
+// Types `text` into the focused item, one key event per character.
+void typeText(QWindow* window, const QString& text) {
+    for (const QChar c : text) {
+        QTest::keyClick(window, c.toLatin1());
+    }
+}
+
+// Visual items under `root` named `name` (delegates hang in the item tree, not the object tree).
+QList<QQuickItem*> itemsNamed(QQuickItem* root, const QString& name) {
+    QList<QQuickItem*> out;
+    if (root->objectName() == name) {
+        out << root;
+    }
+    for (auto* child : root->childItems()) {
+        out << itemsNamed(child, name);
+    }
+    return out;
+}
+
+class TestChatWindow : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void typeSendStopAndFind() {
+        const QString model = QStringLiteral(DEEPDESK_SHARED_DIR "/testdata/models/small-qwen2.q4_k_m.gguf");
+        if (!QFile::exists(model)) {
+            QSKIP("shared model not found (../shared is absent)");
+        }
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("DeepDeskTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_chatwindow"));
+        QSettings().clear();
+        QTemporaryDir dir;
+        QQmlApplicationEngine engine;
+        engine.addImportPath(QStringLiteral("qrc:/"));
+        deepdesk::app::Localization localization(&engine, QStringLiteral("en"));
+        ChatController chat(dir.path());
+        chat.setContextLength(512);
+        chat.setMaxTokens(16);
+        qmlRegisterSingletonInstance("DeepDesk.App", 1, 0, "Chat", &chat);
+        engine.setInitialProperties({{QStringLiteral("localization"), QVariant::fromValue(&localization)}});
+        engine.load(QUrl(QStringLiteral("qrc:/DeepDesk/Ui/Main.qml")));
+        QVERIFY(!engine.rootObjects().isEmpty());
+        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
+        QVERIFY(window);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+
+        chat.start(model, false);
+        QTRY_VERIFY_WITH_TIMEOUT(chat.modelLoaded(), 20000);
+        QTRY_VERIFY(window->property("ready").toBool());
+
+        auto* input = window->findChild<QQuickItem*>(QStringLiteral("composerInput"));
+        QVERIFY(input);
+        input->forceActiveFocus();
+        QTRY_VERIFY(input->hasActiveFocus());
+        QSignalSpy finished(&chat, &ChatController::turnFinished);
+        typeText(window, QStringLiteral("Hello from the keyboard"));
+        QTest::keyClick(window, Qt::Key_Return);
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(input->property("text").toString(), QString());  // the composer was cleared
+
+        auto* list = window->findChild<QQuickItem*>(QStringLiteral("messageList"));
+        QVERIFY(list);
+        QTRY_COMPARE(list->property("count").toInt(), 2);
+        // The user's text is on screen.
+        bool shown = false;
+        for (auto* t : itemsNamed(window->contentItem(), QStringLiteral("userText"))) {
+            shown = shown || t->property("text").toString() == QStringLiteral("Hello from the keyboard");
+        }
+        QVERIFY(shown);
+
+        // A long answer stopped with Escape keeps its text and says it was interrupted.
+        chat.setMaxTokens(100000);
+        input->forceActiveFocus();
+        typeText(window, QStringLiteral("Go on"));
+        QTest::keyClick(window, Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(chat.generating(), 5000);
+        QTest::qWait(300);
+        QTest::keyClick(window, Qt::Key_Escape);
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(finished.last().first().toString(), QStringLiteral("cancelled"));
+        QTRY_COMPARE(list->property("count").toInt(), 4);
+        bool interrupted = false;
+        for (auto* s : itemsNamed(window->contentItem(), QStringLiteral("messageState"))) {
+            interrupted = interrupted || s->isVisible();
+        }
+        QVERIFY(interrupted);
+
+        // The conversation is in the sidebar, and search finds it.
+        auto* conversations = window->findChild<QQuickItem*>(QStringLiteral("conversationList"));
+        QVERIFY(conversations);
+        QTRY_COMPARE(conversations->property("count").toInt(), 1);
+        auto* search = window->findChild<QQuickItem*>(QStringLiteral("searchField"));
+        QVERIFY(search);
+        search->setProperty("text", QStringLiteral("keyboard"));
+        auto* results = window->findChild<QQuickItem*>(QStringLiteral("searchResults"));
+        QVERIFY(results);
+        QTRY_COMPARE(results->property("count").toInt(), 2);  // the title and the message
+    }
+};
+
+QTEST_MAIN(TestChatWindow)
+#include "tst_chatwindow.moc"
