@@ -15,6 +15,7 @@
 
 #include "engine/gguf.h"
 #include "engine/model.h"
+#include "storage/exchange.h"
 #include "storage/search.h"
 
 namespace deepdesk::app {
@@ -65,6 +66,13 @@ ChatController::ChatController(const QString& dataDir, QObject* parent) : QObjec
     m_temperature = settings.value(QStringLiteral("chat/temperature"), 0.6).toDouble();
     m_maxTokens = settings.value(QStringLiteral("chat/maxTokens"), 2048).toInt();
     m_contextLength = settings.value(QStringLiteral("chat/contextLength"), 4096).toInt();
+    m_topP = settings.value(QStringLiteral("chat/topP"), 0.95).toDouble();
+    m_topK = settings.value(QStringLiteral("chat/topK"), 40).toInt();
+    m_minP = settings.value(QStringLiteral("chat/minP"), 0.05).toDouble();
+    m_repeatPenalty = settings.value(QStringLiteral("chat/repeatPenalty"), 1.0).toDouble();
+    m_seed = settings.value(QStringLiteral("chat/seed"), 0).toInt();
+    m_threads = settings.value(QStringLiteral("chat/threads"), 0).toInt();
+    m_theme = settings.value(QStringLiteral("ui/theme"), QStringLiteral("system")).toString();
     QDir().mkpath(m_modelsFolder);
 
     m_worker = new InferenceWorker(&m_buffer, &m_cancel);
@@ -73,7 +81,7 @@ ChatController::ChatController(const QString& dataDir, QObject* parent) : QObjec
     connect(this, &ChatController::requestLoad, m_worker, &InferenceWorker::load);
     connect(this, &ChatController::requestGenerate, m_worker, &InferenceWorker::generate);
     connect(m_worker, &InferenceWorker::loaded, this,
-            [this](int ticket, const QString& name, const QString&, qint64 nCtx) {
+            [this](int ticket, const QString& name, const QString&, qint64 nCtx, bool reasoning) {
                 if (ticket != m_loadTicket) {
                     return;  // given up on; a later load replaces it
                 }
@@ -82,6 +90,12 @@ ChatController::ChatController(const QString& dataDir, QObject* parent) : QObjec
                 m_modelPath = m_pendingPath;
                 m_contextSize = nCtx;
                 m_contextUsed = 0;
+                // R1 and its distills: DeepSeek's advice is temperature 0.6 and no system prompt.
+                m_reasoningModel = reasoning;
+                if (reasoning && !QSettings().value(QStringLiteral("chat/temperatureSetByUser")).toBool()) {
+                    m_temperature = 0.6;
+                    Q_EMIT settingsChanged();
+                }
                 QSettings().setValue(QStringLiteral("models/last"), m_modelPath);
                 Q_EMIT loadingChanged();
                 Q_EMIT modelChanged();
@@ -155,6 +169,7 @@ void ChatController::setSystemPrompt(const QString& text) {
 void ChatController::setTemperature(double t) {
     m_temperature = std::clamp(t, 0.0, 2.0);
     QSettings().setValue(QStringLiteral("chat/temperature"), m_temperature);
+    QSettings().setValue(QStringLiteral("chat/temperatureSetByUser"), true);
     Q_EMIT settingsChanged();
 }
 
@@ -168,6 +183,104 @@ void ChatController::setContextLength(int n) {
     m_contextLength = std::clamp(n, 256, 1 << 20);
     QSettings().setValue(QStringLiteral("chat/contextLength"), m_contextLength);
     Q_EMIT settingsChanged();
+}
+
+void ChatController::setTopP(double v) {
+    m_topP = std::clamp(v, 0.0, 1.0);
+    QSettings().setValue(QStringLiteral("chat/topP"), m_topP);
+    Q_EMIT settingsChanged();
+}
+
+void ChatController::setTopK(int v) {
+    m_topK = std::max(0, v);
+    QSettings().setValue(QStringLiteral("chat/topK"), m_topK);
+    Q_EMIT settingsChanged();
+}
+
+void ChatController::setMinP(double v) {
+    m_minP = std::clamp(v, 0.0, 1.0);
+    QSettings().setValue(QStringLiteral("chat/minP"), m_minP);
+    Q_EMIT settingsChanged();
+}
+
+void ChatController::setRepeatPenalty(double v) {
+    m_repeatPenalty = std::clamp(v, 0.5, 2.0);
+    QSettings().setValue(QStringLiteral("chat/repeatPenalty"), m_repeatPenalty);
+    Q_EMIT settingsChanged();
+}
+
+void ChatController::setSeed(int v) {
+    m_seed = std::max(0, v);
+    QSettings().setValue(QStringLiteral("chat/seed"), m_seed);
+    Q_EMIT settingsChanged();
+}
+
+void ChatController::setThreads(int v) {
+    m_threads = std::clamp(v, 0, 1024);
+    QSettings().setValue(QStringLiteral("chat/threads"), m_threads);
+    Q_EMIT settingsChanged();
+}
+
+void ChatController::setTheme(const QString& v) {
+    m_theme = (v == QStringLiteral("light") || v == QStringLiteral("dark")) ? v : QStringLiteral("system");
+    QSettings().setValue(QStringLiteral("ui/theme"), m_theme);
+    Q_EMIT settingsChanged();
+}
+
+bool ChatController::exportConversations(const QVariantList& ids, const QUrl& file, const QString& format) {
+    if (!m_store) {
+        setError(tr("Conversations cannot be saved: %1").arg(m_storageError));
+        return false;
+    }
+    const QString path = file.isLocalFile() ? file.toLocalFile() : file.toString();
+    QString f = format.isEmpty() ? QFileInfo(path).suffix().toLower() : format;
+    st::export_format fmt = st::export_format::markdown;
+    if (f == QStringLiteral("json")) {
+        fmt = st::export_format::json;
+    } else if (f == QStringLiteral("html") || f == QStringLiteral("htm")) {
+        fmt = st::export_format::html;
+    } else if (f == QStringLiteral("txt") || f == QStringLiteral("text")) {
+        fmt = st::export_format::text;
+    }
+    std::vector<std::int64_t> list;
+    for (const QVariant& v : ids) {
+        list.push_back(v.toLongLong());
+    }
+    try {
+        const std::string out = st::export_conversations(*m_store, list, fmt);
+        QFile target(path);
+        if (!target.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+            target.write(out.data(), static_cast<qint64>(out.size())) != static_cast<qint64>(out.size())) {
+            setError(tr("Could not write %1: %2").arg(path, target.errorString()));
+            return false;
+        }
+    } catch (const std::exception& e) {
+        setError(tr("Export failed: %1").arg(QString::fromStdString(e.what())));
+        return false;
+    }
+    return true;
+}
+
+int ChatController::importConversations(const QUrl& file) {
+    if (!m_store) {
+        setError(tr("Conversations cannot be saved: %1").arg(m_storageError));
+        return 0;
+    }
+    const QString path = file.isLocalFile() ? file.toLocalFile() : file.toString();
+    QFile in(path);
+    if (!in.open(QIODevice::ReadOnly)) {
+        setError(tr("Could not read %1: %2").arg(path, in.errorString()));
+        return 0;
+    }
+    const QByteArray text = in.readAll();
+    try {
+        const auto ids = st::import_json(*m_store, text.toStdString());
+        reloadConversations();
+        return static_cast<int>(ids.size());
+    } catch (const st::import_error& e) {
+        setError(tr("%1 was not imported: %2").arg(QFileInfo(path).fileName(), QString::fromStdString(e.what())));
+        return 0;
+    }
 }
 
 void ChatController::setError(const QString& text) {
@@ -224,7 +337,7 @@ void ChatController::loadModel(const QString& path) {
     m_modelName.clear();  // the worker drops the old model first
     Q_EMIT modelChanged();
     Q_EMIT loadingChanged();
-    Q_EMIT requestLoad(path, m_contextLength, 0, m_loadTicket);
+    Q_EMIT requestLoad(path, m_contextLength, m_threads, m_loadTicket);
 }
 
 void ChatController::cancelLoad() {
@@ -388,7 +501,7 @@ void ChatController::startTurn(qint64 parentId) {
     reloadMessages();
     TurnRequest req;
     const auto conv = m_store->find_conversation(m_conversationId);
-    if (conv && !conv->system_prompt.empty()) {
+    if (conv && !conv->system_prompt.empty() && !m_reasoningModel) {
         req.messages.push_back({deepdesk::chat_message::role::system, conv->system_prompt});
     }
     for (const auto& row : m_messages.rows()) {
@@ -397,7 +510,11 @@ void ChatController::startTurn(qint64 parentId) {
         }
     }
     req.options.sampling.temperature = static_cast<float>(m_temperature);
-    req.options.sampling.seed = std::random_device{}();
+    req.options.sampling.top_p = static_cast<float>(m_topP);
+    req.options.sampling.top_k = m_topK;
+    req.options.sampling.min_p = static_cast<float>(m_minP);
+    req.options.sampling.repeat_penalty = static_cast<float>(m_repeatPenalty);
+    req.options.sampling.seed = m_seed > 0 ? static_cast<std::uint64_t>(m_seed) : std::random_device{}();
     req.options.max_tokens = m_maxTokens;
     req.assistantMessageId = assistantId;
     req.databasePath = m_databasePath;

@@ -45,6 +45,15 @@ class ChatController : public QObject {
     Q_PROPERTY(double temperature READ temperature WRITE setTemperature NOTIFY settingsChanged)
     Q_PROPERTY(int maxTokens READ maxTokens WRITE setMaxTokens NOTIFY settingsChanged)
     Q_PROPERTY(int contextLength READ contextLength WRITE setContextLength NOTIFY settingsChanged)
+    Q_PROPERTY(double topP READ topP WRITE setTopP NOTIFY settingsChanged)
+    Q_PROPERTY(int topK READ topK WRITE setTopK NOTIFY settingsChanged)
+    Q_PROPERTY(double minP READ minP WRITE setMinP NOTIFY settingsChanged)
+    Q_PROPERTY(double repeatPenalty READ repeatPenalty WRITE setRepeatPenalty NOTIFY settingsChanged)
+    Q_PROPERTY(int seed READ seed WRITE setSeed NOTIFY settingsChanged)
+    Q_PROPERTY(int threads READ threads WRITE setThreads NOTIFY settingsChanged)
+    Q_PROPERTY(QString theme READ theme WRITE setTheme NOTIFY settingsChanged)
+    // The loaded model reasons (R1 family): DeepSeek advises temperature 0.6 and no system prompt.
+    Q_PROPERTY(bool reasoningModel READ reasoningModel NOTIFY modelChanged)
 
 public:
     // dataDir holds conversations.db and, unless the settings say otherwise, models/.
@@ -76,6 +85,21 @@ public:
     void setMaxTokens(int n);
     int contextLength() const { return m_contextLength; }
     void setContextLength(int n);
+    double topP() const { return m_topP; }
+    void setTopP(double v);
+    int topK() const { return m_topK; }
+    void setTopK(int v);
+    double minP() const { return m_minP; }
+    void setMinP(double v);
+    double repeatPenalty() const { return m_repeatPenalty; }
+    void setRepeatPenalty(double v);
+    int seed() const { return m_seed; }  // 0: a new random seed per answer
+    void setSeed(int v);
+    int threads() const { return m_threads; }  // 0: all cores
+    void setThreads(int v);
+    QString theme() const { return m_theme; }  // system, light, dark
+    void setTheme(const QString& v);
+    bool reasoningModel() const { return m_reasoningModel; }
 
     // At start: loads `modelPath`, or the last model used when it is still there; opens the most
     // recent conversation when asked.
@@ -107,6 +131,11 @@ public:
     // Shows the previous (-1) or next (+1) sibling branch of a message.
     Q_INVOKABLE void switchBranch(qint64 messageId, int step);
     Q_INVOKABLE void copyToClipboard(const QString& text) const;
+    // Writes conversations (all when `ids` is empty) as markdown, json, html or text (from the
+    // file's extension when `format` is empty). Returns false and sets errorText on failure.
+    Q_INVOKABLE bool exportConversations(const QVariantList& ids, const QUrl& file, const QString& format = {});
+    // Imports a DeepDesk JSON export; returns how many conversations were added.
+    Q_INVOKABLE int importConversations(const QUrl& file);
     Q_INVOKABLE void clearError();
 
     QString databasePath() const { return m_databasePath; }
@@ -153,6 +182,10 @@ private:
     QString m_systemPrompt;
     double m_temperature = 0.6;
     int m_maxTokens = 2048, m_contextLength = 4096;
+    double m_topP = 0.95, m_minP = 0.05, m_repeatPenalty = 1.0;
+    int m_topK = 40, m_seed = 0, m_threads = 0;
+    QString m_theme = QStringLiteral("system");
+    bool m_reasoningModel = false;
 
     StreamBuffer m_buffer;
     std::atomic<bool> m_cancel{false};

@@ -19,7 +19,8 @@ void InferenceWorker::load(const QString& path, qint64 nCtx, int threads, int ti
         m_engine = std::make_unique<deepdesk::chat_engine>(p);
         const auto& c = m_engine->loaded_model().config();
         const QString name = c.name.empty() ? QFileInfo(path).completeBaseName() : QString::fromStdString(c.name);
-        Q_EMIT loaded(ticket, name, QString::fromStdString(c.architecture), m_engine->n_ctx());
+        const bool reasoning = m_engine->format().think_prefix || name.contains(QStringLiteral("R1"));
+        Q_EMIT loaded(ticket, name, QString::fromStdString(c.architecture), m_engine->n_ctx(), reasoning);
     } catch (const std::exception& e) {
         m_engine.reset();
         Q_EMIT loadFailed(ticket, QString::fromStdString(e.what()));

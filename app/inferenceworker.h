@@ -65,7 +65,8 @@ public Q_SLOTS:
     void generate(const deepdesk::app::TurnRequest& request);
 
 Q_SIGNALS:
-    void loaded(int ticket, const QString& name, const QString& architecture, qint64 nCtx);
+    // reasoning: an R1-style model (its output starts with or contains <think> reasoning).
+    void loaded(int ticket, const QString& name, const QString& architecture, qint64 nCtx, bool reasoning);
     void loadFailed(int ticket, const QString& error);
     void progress(qint64 contextUsed);
     // stats: reasoningMs, promptTokens, generatedTokens, tokensPerSecond, finishReason, contextUsed

@@ -19,6 +19,22 @@ ApplicationWindow {
     visible: true
     title: "DeepDesk"
     color: Theme.background
+    // The stock controls (spin boxes, combo boxes, dialogs) take their colours from here, so they
+    // follow the light or dark theme too.
+    palette.window: Theme.background
+    palette.windowText: Theme.text
+    palette.base: Theme.background
+    palette.alternateBase: Theme.surface
+    palette.text: Theme.text
+    palette.button: Theme.surface
+    palette.buttonText: Theme.text
+    palette.highlight: Theme.accent
+    palette.highlightedText: Theme.accentText
+    palette.placeholderText: Theme.textFaint
+    palette.mid: Theme.border
+    palette.midlight: Theme.surfaceHover
+    palette.dark: Theme.textMuted
+    palette.light: Theme.surface
     font.family: Theme.fontFamily
     font.pixelSize: Theme.fontNormal
 
@@ -43,6 +59,7 @@ ApplicationWindow {
             onNewChatRequested: chatPage.startNewChat()
             onResultChosen: (conversationId, messageId) => chatPage.showMessage(conversationId, messageId)
             onAboutRequested: aboutDialog.open()
+            onSettingsRequested: settingsDialog.open()
         }
 
         Rectangle {
@@ -64,10 +81,25 @@ ApplicationWindow {
         anchors.centerIn: parent
     }
 
+    SettingsDialog {
+        id: settingsDialog
+        objectName: "settingsDialog"
+        anchors.centerIn: parent
+        localization: window.localization
+    }
+
+    Shortcut {
+        sequence: "Ctrl+,"
+        onActivated: settingsDialog.open()
+    }
+
     Shortcut {
         sequence: "Ctrl+N"
         onActivated: if (content.item) content.item.startNewChat()
     }
 
-    Component.onCompleted: completed = true
+    Component.onCompleted: {
+        Theme.mode = Qt.binding(() => Chat.theme)
+        completed = true
+    }
 }

@@ -7,7 +7,9 @@ QtObject {
     id: theme
 
     readonly property SystemPalette systemPalette: SystemPalette { colorGroup: SystemPalette.Active }
-    property bool dark: systemPalette.window.hslLightness < 0.5
+    // "system" follows the desktop; "light" and "dark" are the user's choice (Settings).
+    property string mode: "system"
+    readonly property bool dark: mode === "dark" || (mode === "system" && systemPalette.window.hslLightness < 0.5)
 
     readonly property color background: dark ? "#17181b" : "#ffffff"
     readonly property color sidebar: dark ? "#111214" : "#f5f6f8"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Dialogs
 import QtQuick.Layouts
 import DeepDesk.App
 import DeepDesk.Ui
@@ -15,6 +16,7 @@ Rectangle {
 
     signal newChatRequested()
     signal aboutRequested()
+    signal settingsRequested()
     // A search result was chosen: open the conversation at that message.
     signal resultChosen(var conversationId, var messageId)
 
@@ -27,6 +29,15 @@ Rectangle {
         case "month": return qsTr("Previous 30 days")
         default: return qsTr("Older")
         }
+    }
+
+    FileDialog {
+        id: exportOne
+        property var conversationId: 0
+        title: qsTr("Export conversation")
+        fileMode: FileDialog.SaveFile
+        nameFilters: [qsTr("Markdown (*.md)"), qsTr("JSON, to import again (*.json)"), qsTr("Web page (*.html)"), qsTr("Plain text (*.txt)")]
+        onAccepted: Chat.exportConversations([conversationId], selectedFile)
     }
 
     Timer {
@@ -216,6 +227,10 @@ Rectangle {
                                 onTriggered: Chat.setPinned(row.conversationId, !row.pinned)
                             }
                             MenuItem {
+                                text: qsTr("Export\u2026")
+                                onTriggered: { exportOne.conversationId = row.conversationId; exportOne.open() }
+                            }
+                            MenuItem {
                                 text: qsTr("Delete")
                                 onTriggered: {
                                     if (deleteTimer.running)
@@ -287,6 +302,25 @@ Rectangle {
         LanguageSwitch {
             Layout.fillWidth: true
             localization: sidebar.localization
+        }
+
+        Button {
+            id: settings
+            objectName: "settingsButton"
+            Layout.fillWidth: true
+            flat: true
+            text: qsTr("Settings")
+            onClicked: sidebar.settingsRequested()
+            contentItem: Label {
+                text: settings.text
+                color: Theme.textMuted
+                horizontalAlignment: Text.AlignLeft
+                verticalAlignment: Text.AlignVCenter
+            }
+            background: Rectangle {
+                radius: Theme.radius
+                color: settings.hovered ? Theme.surfaceHover : "transparent"
+            }
         }
 
         Button {

@@ -154,6 +154,23 @@ private Q_SLOTS:
                      role(again.messages(), 1, MessageListModel::ReasoningRole).toString(),
                  firstAnswer);
         QVERIFY(!again.search(QStringLiteral("joke")).isEmpty());
+
+        // Export all as JSON and Markdown; the JSON imports into a fresh data folder.
+        const QString json = dir.filePath(QStringLiteral("all.json"));
+        QVERIFY(again.exportConversations({}, QUrl::fromLocalFile(json)));
+        QVERIFY(again.exportConversations({conversation}, QUrl::fromLocalFile(dir.filePath(QStringLiteral("one.md")))));
+        QFile md(dir.filePath(QStringLiteral("one.md")));
+        QVERIFY(md.open(QIODevice::ReadOnly));
+        QVERIFY(md.readAll().contains("Tell me a joke."));
+        QTemporaryDir other;
+        ChatController fresh(other.path());
+        QCOMPARE(fresh.importConversations(QUrl::fromLocalFile(json)), 1);
+        QCOMPARE(fresh.conversations()->rowCount(), 1);
+        QCOMPARE(fresh.importConversations(QUrl::fromLocalFile(dir.filePath(QStringLiteral("one.md")))), 0);
+        QVERIFY(fresh.errorText().contains(QStringLiteral("not valid JSON")));
+        QCOMPARE(fresh.conversations()->rowCount(), 1);
+        QVERIFY(!again.exportConversations({}, QUrl::fromLocalFile(QStringLiteral("/nonexistent/dir/x.md"))));
+        QVERIFY(again.errorText().contains(QStringLiteral("Could not write")));
     }
 
     void conversationsAreGroupedByDate() {

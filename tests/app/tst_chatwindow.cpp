@@ -12,6 +12,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cstdio>
+
 #include "app/chatcontroller.h"
 #include "app/localization.h"
 
@@ -39,10 +41,25 @@ QList<QQuickItem*> itemsNamed(QQuickItem* root, const QString& name) {
     return out;
 }
 
+QStringList g_qmlWarnings;
+
+void collectQmlWarnings(QtMsgType type, const QMessageLogContext&, const QString& message) {
+    if (type != QtDebugMsg && message.contains(QStringLiteral("qrc:/"))) {
+        g_qmlWarnings << message;
+    }
+    std::fprintf(stderr, "%s\n", qPrintable(message));
+}
+
 class TestChatWindow : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    void init() { qInstallMessageHandler(collectQmlWarnings); }
+    void cleanup() {
+        qInstallMessageHandler(nullptr);
+        QVERIFY2(g_qmlWarnings.isEmpty(), qPrintable(g_qmlWarnings.join(QLatin1Char('\n'))));
+    }
+
     void typeSendStopAndFind() {
         const QString model = QStringLiteral(DEEPDESK_SHARED_DIR "/testdata/models/small-qwen2.q4_k_m.gguf");
         if (!QFile::exists(model)) {
@@ -90,6 +107,8 @@ private Q_SLOTS:
             shown = shown || t->property("text").toString() == QStringLiteral("Hello from the keyboard");
         }
         QVERIFY(shown);
+        QTest::qWait(50);
+        window->grabWindow().save(QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/first-turn.png"));
 
         // A long answer stopped with Escape keeps its text and says it was interrupted.
         chat.setMaxTokens(100000);
@@ -118,6 +137,23 @@ private Q_SLOTS:
         auto* results = window->findChild<QQuickItem*>(QStringLiteral("searchResults"));
         QVERIFY(results);
         QTRY_COMPARE(results->property("count").toInt(), 2);  // the title and the message
+        search->setProperty("text", QString());
+
+        // Settings open without a warning; the dark theme applies to the window at once.
+        auto* settings = window->findChild<QObject*>(QStringLiteral("settingsDialog"));
+        QVERIFY(settings);
+        QMetaObject::invokeMethod(settings, "open");
+        QTRY_VERIFY(settings->property("visible").toBool());
+        const QColor light = window->color();
+        chat.setTheme(QStringLiteral("dark"));
+        QTRY_VERIFY(window->color() != light);
+        QVERIFY(window->color().lightnessF() < 0.3);
+        const QString shot = QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/settings-dark.png");
+        QDir().mkpath(QFileInfo(shot).path());
+        QTest::qWait(100);
+        window->grabWindow().save(shot);
+        QMetaObject::invokeMethod(settings, "close");
+        chat.setTheme(QStringLiteral("system"));
     }
 };
 

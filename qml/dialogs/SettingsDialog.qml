@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Dialogs
+import QtQuick.Layouts
+import DeepDesk.App
+import DeepDesk.Ui
+
+// Settings: sampling, system prompt, context and threads, the models folder, theme and language,
+// and export or import of every conversation. Changes apply at once and are remembered.
+Dialog {
+    id: dialog
+
+    required property Localization localization
+
+    title: qsTr("Settings")
+    modal: true
+    width: Math.min(620, parent ? parent.width - 40 : 620)
+    height: Math.min(720, parent ? parent.height - 40 : 720)
+    // Popups do not inherit the window's palette here: the theme's colours, again.
+    palette.window: Theme.background
+    palette.windowText: Theme.text
+    palette.base: Theme.background
+    palette.alternateBase: Theme.surface
+    palette.text: Theme.text
+    palette.button: Theme.surface
+    palette.buttonText: Theme.text
+    palette.highlight: Theme.accent
+    palette.highlightedText: Theme.accentText
+    palette.placeholderText: Theme.textFaint
+    palette.mid: Theme.border
+    palette.midlight: Theme.surfaceHover
+    palette.dark: Theme.textMuted
+    palette.light: Theme.surface
+    background: Rectangle {
+        color: Theme.background
+        radius: Theme.radiusLarge
+        border.color: Theme.border
+    }
+    footer: DialogButtonBox {
+        standardButtons: DialogButtonBox.Close
+        background: Rectangle { color: "transparent" }
+    }
+    header: Label {
+        text: dialog.title
+        color: Theme.text
+        font.pixelSize: Theme.fontLarge
+        font.bold: true
+        padding: 16
+        bottomPadding: 4
+    }
+
+    component SettingLabel: Label {
+        color: Theme.text
+        Layout.preferredWidth: 200
+        wrapMode: Text.Wrap
+    }
+    component Hint: Label {
+        color: Theme.textFaint
+        font.pixelSize: Theme.fontSmall
+        Layout.fillWidth: true
+        Layout.columnSpan: 2
+        wrapMode: Text.Wrap
+    }
+
+    ScrollView {
+        anchors.fill: parent
+        contentWidth: availableWidth
+        clip: true
+
+        GridLayout {
+            width: parent.width
+            columns: 2
+            columnSpacing: 16
+            rowSpacing: 10
+
+            Label { text: qsTr("Answers"); font.bold: true; color: Theme.text; Layout.columnSpan: 2 }
+            Hint {
+                visible: Chat.reasoningModel
+                text: qsTr("This is a reasoning model (R1 family): DeepSeek advises temperature 0.6 and no system prompt, so the system prompt is not sent to it.")
+            }
+            SettingLabel { text: qsTr("Temperature") }
+            SpinBox {
+                objectName: "temperatureSpin"
+                from: 0; to: 200; stepSize: 5
+                value: Math.round(Chat.temperature * 100)
+                textFromValue: (v) => (v / 100).toFixed(2)
+                valueFromText: (t) => Math.round(parseFloat(t) * 100)
+                editable: true
+                onValueModified: Chat.temperature = value / 100
+            }
+            SettingLabel { text: qsTr("Top-p") }
+            SpinBox {
+                from: 0; to: 100; stepSize: 5
+                value: Math.round(Chat.topP * 100)
+                textFromValue: (v) => (v / 100).toFixed(2)
+                valueFromText: (t) => Math.round(parseFloat(t) * 100)
+                editable: true
+                onValueModified: Chat.topP = value / 100
+            }
+            SettingLabel { text: qsTr("Top-k (0: off)") }
+            SpinBox { from: 0; to: 1000; value: Chat.topK; editable: true; onValueModified: Chat.topK = value }
+            SettingLabel { text: qsTr("Min-p") }
+            SpinBox {
+                from: 0; to: 100; stepSize: 1
+                value: Math.round(Chat.minP * 100)
+                textFromValue: (v) => (v / 100).toFixed(2)
+                valueFromText: (t) => Math.round(parseFloat(t) * 100)
+                editable: true
+                onValueModified: Chat.minP = value / 100
+            }
+            SettingLabel { text: qsTr("Repetition penalty") }
+            SpinBox {
+                from: 50; to: 200; stepSize: 5
+                value: Math.round(Chat.repeatPenalty * 100)
+                textFromValue: (v) => (v / 100).toFixed(2)
+                valueFromText: (t) => Math.round(parseFloat(t) * 100)
+                editable: true
+                onValueModified: Chat.repeatPenalty = value / 100
+            }
+            SettingLabel { text: qsTr("Longest answer (tokens)") }
+            SpinBox { from: 16; to: 131072; stepSize: 256; value: Chat.maxTokens; editable: true; onValueModified: Chat.maxTokens = value }
+            SettingLabel { text: qsTr("Seed (0: random)") }
+            SpinBox { from: 0; to: 2147483647; value: Chat.seed; editable: true; onValueModified: Chat.seed = value }
+            SettingLabel { text: qsTr("System prompt") }
+            TextArea {
+                Layout.fillWidth: true
+                Layout.preferredHeight: 80
+                wrapMode: TextEdit.Wrap
+                text: Chat.systemPrompt
+                placeholderText: qsTr("Used for new conversations")
+                onEditingFinished: Chat.systemPrompt = text
+                background: Rectangle { radius: Theme.radius; color: Theme.background; border.color: Theme.border }
+            }
+
+            Label { text: qsTr("Model"); font.bold: true; color: Theme.text; Layout.columnSpan: 2; Layout.topMargin: 8 }
+            SettingLabel { text: qsTr("Context length (tokens)") }
+            SpinBox { from: 256; to: 131072; stepSize: 512; value: Chat.contextLength; editable: true; onValueModified: Chat.contextLength = value }
+            SettingLabel { text: qsTr("Threads (0: all cores)") }
+            SpinBox { from: 0; to: 256; value: Chat.threads; editable: true; onValueModified: Chat.threads = value }
+            Hint { text: qsTr("Context length and threads apply the next time a model is loaded.") }
+            SettingLabel { text: qsTr("Models folder") }
+            RowLayout {
+                Layout.fillWidth: true
+                TextField {
+                    Layout.fillWidth: true
+                    text: Chat.modelsFolder
+                    onEditingFinished: Chat.modelsFolder = text
+                }
+                Button { text: qsTr("Choose\u2026"); onClicked: folderDialog.open() }
+            }
+
+            Label { text: qsTr("Appearance"); font.bold: true; color: Theme.text; Layout.columnSpan: 2; Layout.topMargin: 8 }
+            SettingLabel { text: qsTr("Theme") }
+            ComboBox {
+                objectName: "themeBox"
+                model: [
+                    { value: "system", text: qsTr("Follow the system") },
+                    { value: "light", text: qsTr("Light") },
+                    { value: "dark", text: qsTr("Dark") }
+                ]
+                textRole: "text"
+                valueRole: "value"
+                currentIndex: Math.max(0, ["system", "light", "dark"].indexOf(Chat.theme))
+                onActivated: Chat.theme = currentValue
+            }
+            SettingLabel { text: qsTr("Language") }
+            LanguageSwitch { localization: dialog.localization; Layout.fillWidth: true }
+
+            Label { text: qsTr("Conversations"); font.bold: true; color: Theme.text; Layout.columnSpan: 2; Layout.topMargin: 8 }
+            SettingLabel { text: qsTr("Export all conversations") }
+            Button { text: qsTr("Export\u2026"); onClicked: exportDialog.open() }
+            SettingLabel { text: qsTr("Import a DeepDesk export (JSON)") }
+            Button { text: qsTr("Import\u2026"); onClicked: importDialog.open() }
+            Hint { id: importResult; text: "" }
+        }
+    }
+
+    FolderDialog {
+        id: folderDialog
+        title: qsTr("Models folder")
+        onAccepted: Chat.modelsFolder = selectedFolder.toString().replace(/^file:\/\//, "")
+    }
+    FileDialog {
+        id: exportDialog
+        title: qsTr("Export all conversations")
+        fileMode: FileDialog.SaveFile
+        nameFilters: [qsTr("Markdown (*.md)"), qsTr("JSON, to import again (*.json)"), qsTr("Web page (*.html)"), qsTr("Plain text (*.txt)")]
+        onAccepted: Chat.exportConversations([], selectedFile)
+    }
+    FileDialog {
+        id: importDialog
+        title: qsTr("Import conversations")
+        nameFilters: [qsTr("DeepDesk export (*.json)")]
+        onAccepted: {
+            const n = Chat.importConversations(selectedFile)
+            importResult.text = n > 0 ? qsTr("Conversations imported: %1").arg(n) : ""
+        }
+    }
+}
