@@ -491,15 +491,24 @@ void ChatController::send(const QString& text) {
     startTurn(userId);
 }
 
-void ChatController::startTurn(qint64 parentId) {
+void ChatController::startTurn(qint64 parentId, qint64 resumeId) {
     if (!modelLoaded()) {
         setError(tr("Load a model to start chatting."));
         reloadMessages();
         return;
     }
-    const qint64 assistantId = m_store->begin_assistant(m_conversationId, parentId);
-    reloadMessages();
     TurnRequest req;
+    qint64 assistantId = resumeId;
+    if (resumeId != 0) {
+        const auto m = m_store->find_message(resumeId);
+        req.options.continue_answer = m->content;
+        req.options.continue_reasoning = m->reasoning;
+        req.continuing = true;
+        m_store->resume_message(resumeId);
+    } else {
+        assistantId = m_store->begin_assistant(m_conversationId, parentId);
+    }
+    reloadMessages();
     const auto conv = m_store->find_conversation(m_conversationId);
     if (conv && !conv->system_prompt.empty() && !m_reasoningModel) {
         req.messages.push_back({deepdesk::chat_message::role::system, conv->system_prompt});
@@ -581,6 +590,17 @@ void ChatController::regenerate() {
         return;
     }
     startTurn(*last.parent_id);
+}
+
+void ChatController::continueAnswer() {
+    if (generating() || m_messages.rows().empty() || !m_store) {
+        return;
+    }
+    const auto& last = m_messages.rows().back().message;
+    if (last.role != "assistant" || !last.parent_id || last.status == st::message_status::complete) {
+        return;
+    }
+    startTurn(*last.parent_id, last.id);
 }
 
 void ChatController::editAndResend(qint64 messageId, const QString& text) {

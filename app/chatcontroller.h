@@ -127,6 +127,8 @@ public:
     Q_INVOKABLE void send(const QString& text);
     Q_INVOKABLE void stop();
     Q_INVOKABLE void regenerate();
+    // Goes on with an interrupted answer (the last message) from where it stopped.
+    Q_INVOKABLE void continueAnswer();
     Q_INVOKABLE void editAndResend(qint64 messageId, const QString& text);
     // Shows the previous (-1) or next (+1) sibling branch of a message.
     Q_INVOKABLE void switchBranch(qint64 messageId, int step);
@@ -162,7 +164,8 @@ private:
     void setError(const QString& text);
     void reloadConversations();
     void reloadMessages();
-    void startTurn(qint64 parentId);
+    // parentId: the message to answer; resumeId: an interrupted answer to continue instead.
+    void startTurn(qint64 parentId, qint64 resumeId = 0);
     void drainStream();
     void onFinished(qint64 messageId, const QVariantMap& stats);
     void onFailed(qint64 messageId, const QString& error);

@@ -37,7 +37,8 @@ void InferenceWorker::generate(const TurnRequest& request) {
     try {
         deepdesk::storage::database db(request.databasePath.toStdString());
         deepdesk::storage::conversation_store store(db);
-        deepdesk::storage::stream_writer writer(store, request.assistantMessageId);
+        deepdesk::storage::stream_writer writer(store, request.assistantMessageId, std::chrono::milliseconds(250),
+                                                request.options.continue_answer, request.options.continue_reasoning);
         bool thinking = m_engine->format().think_prefix;
         m_buffer->push({}, {}, thinking);
         const auto r = m_engine->generate(
@@ -51,9 +52,10 @@ void InferenceWorker::generate(const TurnRequest& request) {
         m_buffer->push({}, {}, false);
         writer.flush();
         deepdesk::storage::generation_stats st;
-        st.reasoning_ms = r.reasoning_ms;
+        const auto before = request.continuing ? store.find_message(request.assistantMessageId) : std::nullopt;
+        st.reasoning_ms = r.reasoning_ms + (before ? before->reasoning_ms : 0);
         st.prompt_tokens = r.prompt_tokens;
-        st.generated_tokens = r.generated_tokens;
+        st.generated_tokens = r.generated_tokens + (before ? before->generated_tokens : 0);
         st.tokens_per_second = r.tokens_per_second;
         st.finish_reason = r.finish_reason;
         store.finish_message(request.assistantMessageId, st,

@@ -49,6 +49,8 @@ struct TurnRequest {
     deepdesk::generation_options options;
     qint64 assistantMessageId = 0;
     QString databasePath;  // where the streaming answer is saved
+    // Continuing a cut-off answer: the text it has (also in options.continue_*).
+    bool continuing = false;
 };
 
 class InferenceWorker : public QObject {

@@ -37,11 +37,30 @@ turn_result chat_engine::generate(const std::vector<chat_message>& messages, con
                                   const std::function<void(const reasoning_delta&)>& on_delta,
                                   const std::atomic<bool>* cancel) {
     turn_result r;
-    const auto prompt = m_tok->encode(render_chat(m_format, messages, true), m_tok->adds_bos(), true);
+    std::string text_prompt = render_chat(m_format, messages, true);
+    const bool continuing = !options.continue_reasoning.empty() || !options.continue_answer.empty();
+    bool in_reasoning = m_format.think_prefix;
+    if (continuing) {
+        // The cut-off answer, as the model wrote it: reasoning in <think> tags, then the answer.
+        if (!options.continue_reasoning.empty()) {
+            text_prompt += (m_format.think_prefix ? "" : "<think>\n") + options.continue_reasoning;
+            in_reasoning = options.continue_answer.empty();
+            if (!in_reasoning) {
+                text_prompt += "\n</think>\n\n" + options.continue_answer;
+            }
+        } else {
+            if (m_format.think_prefix) {
+                text_prompt += "\n</think>\n\n";
+            }
+            text_prompt += options.continue_answer;
+            in_reasoning = false;
+        }
+    }
+    const auto prompt = m_tok->encode(text_prompt, m_tok->adds_bos(), true);
     r.prompt_tokens = static_cast<std::int64_t>(prompt.size());
     m_session->set_cancel_flag(cancel);
     const auto cancelled = [&] { return cancel != nullptr && cancel->load(std::memory_order_relaxed); };
-    reasoning_splitter splitter(m_format.think_prefix);
+    reasoning_splitter splitter(in_reasoning);
     const auto emit = [&](const reasoning_delta& d) {
         if (on_delta && (!d.reasoning.empty() || !d.answer.empty())) {
             on_delta(d);

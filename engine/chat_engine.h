@@ -30,6 +30,9 @@ struct chat_engine_params {
 struct generation_options {
     sampler_params sampling = default_sampler_params();
     int max_tokens = 2048;
+    // Continue an answer that was cut off: what it had produced so far. The prompt ends with that
+    // text and generation goes on from it; deltas and the result hold only the new text.
+    std::string continue_reasoning, continue_answer;
 };
 
 struct turn_result {

@@ -251,6 +251,10 @@
         <source>%1 tokens · %2 tok/s</source>
         <translation>%1 词元 · %2 词元/秒</translation>
     </message>
+    <message>
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
 </context>
 <context>
     <name>ReasoningBlock</name>

@@ -7,6 +7,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 ZH = {
+    "Continue": "继续",
     "Could not write %1: %2": "无法写入 %1：%2",
     "Export failed: %1": "导出失败：%1",
     "Could not read %1: %2": "无法读取 %1：%2",

@@ -361,6 +361,12 @@ std::int64_t conversation_store::begin_assistant(std::int64_t conversation_id, s
     return id;
 }
 
+void conversation_store::resume_message(std::int64_t message_id) {
+    SQLite::Statement q(m_db.sql(), "UPDATE messages SET status = 'streaming', error_text = '' WHERE id = ?");
+    q.bind(1, message_id);
+    q.exec();
+}
+
 void conversation_store::update_stream(std::int64_t message_id, const std::string& content,
                                        const std::string& reasoning) {
     SQLite::Statement q(m_db.sql(), "UPDATE messages SET content = ?, reasoning = ?, updated_at = ? WHERE id = ?");
@@ -405,8 +411,14 @@ int conversation_store::mark_interrupted() {
         "UPDATE messages SET status = 'interrupted', finish_reason = 'interrupted' WHERE status = 'streaming'");
 }
 
-stream_writer::stream_writer(conversation_store& store, std::int64_t message_id, std::chrono::milliseconds interval)
-    : m_store(store), m_id(message_id), m_interval(interval), m_last_write(std::chrono::steady_clock::now()) {}
+stream_writer::stream_writer(conversation_store& store, std::int64_t message_id, std::chrono::milliseconds interval,
+                             std::string initial_content, std::string initial_reasoning)
+    : m_store(store),
+      m_id(message_id),
+      m_interval(interval),
+      m_last_write(std::chrono::steady_clock::now()),
+      m_content(std::move(initial_content)),
+      m_reasoning(std::move(initial_reasoning)) {}
 
 void stream_writer::append(const std::string& reasoning_delta, const std::string& answer_delta) {
     m_reasoning += reasoning_delta;

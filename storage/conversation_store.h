@@ -92,6 +92,8 @@ public:
     // Streaming: begin_assistant adds an empty assistant message with status streaming;
     // update_stream saves the text so far; finish_message / fail_message end it.
     std::int64_t begin_assistant(std::int64_t conversation_id, std::int64_t parent_id);
+    // An interrupted answer goes on streaming (status back to streaming).
+    void resume_message(std::int64_t message_id);
     void update_stream(std::int64_t message_id, const std::string& content, const std::string& reasoning);
     void finish_message(std::int64_t message_id, const generation_stats& stats,
                         message_status status = message_status::complete);
@@ -110,8 +112,10 @@ private:
 // has passed since the last write (so a crash loses at most that much), flush() writes now.
 class stream_writer {
 public:
+    // initial_*: text the message already has (an answer being continued).
     stream_writer(conversation_store& store, std::int64_t message_id,
-                  std::chrono::milliseconds interval = std::chrono::milliseconds(250));
+                  std::chrono::milliseconds interval = std::chrono::milliseconds(250), std::string initial_content = {},
+                  std::string initial_reasoning = {});
     void append(const std::string& reasoning_delta, const std::string& answer_delta);
     void flush();
     const std::string& content() const { return m_content; }

@@ -154,6 +154,14 @@ Item {
                 onClicked: item.editing = true
             }
             ActionButton {
+                objectName: "continueButton"
+                visible: item.role === "assistant" && item.isLast && item.status === "interrupted"
+                enabled: !Chat.generating && Chat.modelLoaded
+                text: qsTr("Continue")
+                font.pixelSize: Theme.fontSmall
+                onClicked: Chat.continueAnswer()
+            }
+            ActionButton {
                 visible: item.role === "assistant" && item.isLast
                 enabled: !Chat.generating && Chat.modelLoaded
                 text: qsTr("Regenerate")

@@ -73,13 +73,13 @@ private Q_SLOTS:
             const QVariantMap est = c.estimate(model);
             QVERIFY(est.value(QStringLiteral("weightsBytes")).toLongLong() > 0);
             QVERIFY(est.value(QStringLiteral("kvBytes")).toLongLong() > 0);
-            c.setContextLength(512);
+            c.setContextLength(2048);  // room for answers long enough to be stopped
             c.setMaxTokens(24);
             c.setTemperature(0.0);
             QSignalSpy loaded(&c, &ChatController::modelChanged);
             c.loadModel(c.modelFiles().first().toMap().value(QStringLiteral("path")).toString());
             QTRY_VERIFY_WITH_TIMEOUT(c.modelLoaded(), 20000);
-            QCOMPARE(c.contextSize(), 512);
+            QCOMPARE(c.contextSize(), 2048);
 
             // A turn: the answer arrives in frame-sized updates on the last row only.
             QSignalSpy finished(&c, &ChatController::turnFinished);
@@ -133,11 +133,35 @@ private Q_SLOTS:
             QTRY_VERIFY_WITH_TIMEOUT(!role(c.messages(), 3, MessageListModel::ContentRole).toString().isEmpty() ||
                                          !role(c.messages(), 3, MessageListModel::ReasoningRole).toString().isEmpty(),
                                      20000);
+            int before = static_cast<int>(finished.size());
             c.stop();
-            QVERIFY(finished.wait(20000));
+            QTRY_COMPARE_WITH_TIMEOUT(static_cast<int>(finished.size()), before + 1, 20000);
             QCOMPARE(finished.last().first().toString(), QStringLiteral("cancelled"));
             QCOMPARE(role(c.messages(), 3, MessageListModel::StatusRole).toString(), QStringLiteral("interrupted"));
             QVERIFY(role(c.messages(), 3, MessageListModel::GeneratedTokensRole).toLongLong() > 0);
+
+            // Continue: the same message grows from where it stopped.
+            const QString cut = role(c.messages(), 3, MessageListModel::ContentRole).toString() +
+                                role(c.messages(), 3, MessageListModel::ReasoningRole).toString();
+            const qint64 cutTokens = role(c.messages(), 3, MessageListModel::GeneratedTokensRole).toLongLong();
+            const qint64 cutId = role(c.messages(), 3, MessageListModel::MessageIdRole).toLongLong();
+            c.setMaxTokens(8);
+            c.continueAnswer();
+            QVERIFY(finished.wait(20000));
+            QCOMPARE(c.messages()->rowCount(), 4);
+            QCOMPARE(role(c.messages(), 3, MessageListModel::MessageIdRole).toLongLong(), cutId);
+            QCOMPARE(role(c.messages(), 3, MessageListModel::StatusRole).toString(), QStringLiteral("complete"));
+            QCOMPARE(role(c.messages(), 3, MessageListModel::GeneratedTokensRole).toLongLong(), cutTokens + 8);
+            const QString grown = role(c.messages(), 3, MessageListModel::ContentRole).toString() +
+                                  role(c.messages(), 3, MessageListModel::ReasoningRole).toString();
+            QVERIFY(grown.size() > cut.size());
+            // Leave it interrupted again for the restart check below.
+            c.setMaxTokens(100000);
+            c.regenerate();
+            QTRY_VERIFY_WITH_TIMEOUT(!role(c.messages(), 3, MessageListModel::ContentRole).toString().isEmpty(), 20000);
+            before = static_cast<int>(finished.size());
+            c.stop();
+            QTRY_COMPARE_WITH_TIMEOUT(static_cast<int>(finished.size()), before + 1, 20000);
         }
         // Restart: the conversation and its branches are back.
         ChatController again(dir.path());
