@@ -1,0 +1,596 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/downloadmanager.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkReply>
+#include <QSaveFile>
+#include <QStorageInfo>
+
+#include "engine/gguf.h"
+
+namespace deepdesk::app {
+namespace {
+
+constexpr qint64 k_diskMargin = 64LL << 20;  // keep this much free beyond the download
+
+QString stateName(DownloadManager::State s) {
+    switch (s) {
+    case DownloadManager::State::Queued: return QStringLiteral("queued");
+    case DownloadManager::State::Downloading: return QStringLiteral("downloading");
+    case DownloadManager::State::Paused: return QStringLiteral("paused");
+    case DownloadManager::State::Verifying: return QStringLiteral("verifying");
+    case DownloadManager::State::Done: return QStringLiteral("done");
+    case DownloadManager::State::Failed: return QStringLiteral("failed");
+    }
+    return QStringLiteral("queued");
+}
+
+DownloadManager::State stateFrom(const QString& s) {
+    if (s == QStringLiteral("paused") || s == QStringLiteral("downloading") || s == QStringLiteral("verifying")) {
+        return DownloadManager::State::Paused;  // an interrupted download waits for the user
+    }
+    if (s == QStringLiteral("done")) {
+        return DownloadManager::State::Done;
+    }
+    if (s == QStringLiteral("failed")) {
+        return DownloadManager::State::Failed;
+    }
+    return DownloadManager::State::Queued;
+}
+
+QString humanBytes(qint64 n) {
+    return n >= 1000000000 ? QString::number(static_cast<double>(n) / 1e9, 'f', 1) + QStringLiteral(" GB")
+                           : QString::number(static_cast<double>(n) / 1e6, 'f', 0) + QStringLiteral(" MB");
+}
+
+}  // namespace
+
+DownloadManager::DownloadManager(const QString& modelsFolder, const QString& stateFile, QObject* parent)
+    : QAbstractListModel(parent), m_modelsFolder(modelsFolder), m_stateFile(stateFile) {
+    m_freeSpace = [](const QString& dir) { return QStorageInfo(dir).bytesAvailable(); };
+    m_network.setRedirectPolicy(QNetworkRequest::NoLessSafeRedirectPolicy);
+    m_stallTimer.setSingleShot(true);
+    connect(&m_stallTimer, &QTimer::timeout, this, [this] {
+        if (m_active) {
+            m_stalled = true;
+            m_active->abort();
+        }
+    });
+    m_retryTimer.setSingleShot(true);
+    connect(&m_retryTimer, &QTimer::timeout, this, &DownloadManager::startNext);
+    m_speedTimer.setInterval(1000);
+    connect(&m_speedTimer, &QTimer::timeout, this, [this] {
+        if (Item* it = find(m_activeId)) {
+            const double secs = static_cast<double>(m_speedClock.restart()) / 1000.0;
+            it->bytesPerSecond = secs > 0 ? static_cast<double>(m_speedBytes) / secs : 0.0;
+            m_speedBytes = 0;
+            changed(*it);
+        }
+    });
+    load();
+}
+
+DownloadManager::~DownloadManager() {
+    if (m_active) {
+        m_active->disconnect(this);
+        m_active->abort();
+    }
+    save();
+}
+
+int DownloadManager::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(m_items.size());
+}
+
+QVariant DownloadManager::data(const QModelIndex& index, int role) const {
+    if (!index.isValid() || index.row() >= rowCount()) {
+        return {};
+    }
+    const Item& it = m_items[static_cast<std::size_t>(index.row())];
+    switch (role) {
+    case IdRole: return it.id;
+    case ModelNameRole: return it.modelName;
+    case FileNameRole: return it.fileName;
+    case StateRole: return stateName(it.state);
+    case ReceivedRole: return it.received;
+    case TotalRole: return it.total;
+    case ProgressRole: return it.total > 0 ? static_cast<double>(it.received) / static_cast<double>(it.total) : 0.0;
+    case SpeedRole: return it.bytesPerSecond;
+    case EtaSecondsRole:
+        return it.bytesPerSecond > 0 && it.total > 0
+                   ? static_cast<qint64>(static_cast<double>(it.total - it.received) / it.bytesPerSecond)
+                   : qint64{-1};
+    case ErrorRole: return it.error;
+    case NoteRole: return it.note;
+    default: return {};
+    }
+}
+
+QHash<int, QByteArray> DownloadManager::roleNames() const {
+    return {
+        {IdRole, "downloadId"},         {ModelNameRole, "modelName"}, {FileNameRole, "fileName"}, {StateRole, "state"},
+        {ReceivedRole, "received"},     {TotalRole, "total"},         {ProgressRole, "progress"}, {SpeedRole, "speed"},
+        {EtaSecondsRole, "etaSeconds"}, {ErrorRole, "error"},         {NoteRole, "note"}};
+}
+
+DownloadManager::Item* DownloadManager::find(const QString& id) {
+    for (auto& it : m_items) {
+        if (it.id == id) {
+            return &it;
+        }
+    }
+    return nullptr;
+}
+
+int DownloadManager::rowOf(const QString& id) const {
+    for (std::size_t i = 0; i < m_items.size(); ++i) {
+        if (m_items[i].id == id) {
+            return static_cast<int>(i);
+        }
+    }
+    return -1;
+}
+
+void DownloadManager::changed(const Item& item) {
+    const int row = rowOf(item.id);
+    if (row >= 0) {
+        Q_EMIT dataChanged(index(row), index(row));
+    }
+}
+
+QString DownloadManager::partPath(const Item& item) const {
+    return QDir(m_modelsFolder).filePath(item.fileName + QStringLiteral(".part"));
+}
+
+QString DownloadManager::finalPath(const Item& item) const { return QDir(m_modelsFolder).filePath(item.fileName); }
+
+void DownloadManager::save() const {
+    QJsonArray arr;
+    for (const auto& it : m_items) {
+        QJsonObject o;
+        o[QStringLiteral("id")] = it.id;
+        o[QStringLiteral("modelName")] = it.modelName;
+        o[QStringLiteral("url")] = it.url.toString();
+        o[QStringLiteral("fileName")] = it.fileName;
+        o[QStringLiteral("sha256")] = it.expectedSha256;
+        o[QStringLiteral("size")] = it.expectedSize;
+        o[QStringLiteral("group")] = it.group;
+        o[QStringLiteral("repoUrl")] = it.repoUrl;
+        o[QStringLiteral("state")] = stateName(it.state);
+        o[QStringLiteral("error")] = it.error;
+        o[QStringLiteral("etag")] = it.etag;
+        arr.append(o);
+    }
+    QSaveFile f(m_stateFile);
+    if (f.open(QIODevice::WriteOnly)) {
+        f.write(
+            QJsonDocument(QJsonObject{{QStringLiteral("version"), 1}, {QStringLiteral("downloads"), arr}}).toJson());
+        f.commit();
+    }
+}
+
+void DownloadManager::load() {
+    QFile f(m_stateFile);
+    if (!f.open(QIODevice::ReadOnly)) {
+        return;
+    }
+    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll());
+    for (const QJsonValue& v : doc.object().value(QStringLiteral("downloads")).toArray()) {
+        const QJsonObject o = v.toObject();
+        Item it;
+        it.id = o.value(QStringLiteral("id")).toString();
+        it.modelName = o.value(QStringLiteral("modelName")).toString();
+        it.url = QUrl(o.value(QStringLiteral("url")).toString());
+        it.fileName = QFileInfo(o.value(QStringLiteral("fileName")).toString()).fileName();  // no paths
+        it.expectedSha256 = o.value(QStringLiteral("sha256")).toString();
+        it.expectedSize = static_cast<qint64>(o.value(QStringLiteral("size")).toDouble(-1));
+        it.group = o.value(QStringLiteral("group")).toString();
+        it.repoUrl = o.value(QStringLiteral("repoUrl")).toString();
+        it.state = stateFrom(o.value(QStringLiteral("state")).toString());
+        it.error = o.value(QStringLiteral("error")).toString();
+        it.etag = o.value(QStringLiteral("etag")).toString();
+        if (it.id.isEmpty() || it.fileName.isEmpty() || !it.url.isValid()) {
+            continue;
+        }
+        it.total = it.expectedSize;
+        it.received = QFileInfo(partPath(it)).size();
+        m_items.push_back(std::move(it));
+    }
+}
+
+QString DownloadManager::enqueue(const QUrl& url, const QString& fileName, const QString& modelName,
+                                 const QString& sha256, qint64 size, const QString& group, const QString& repoUrl) {
+    const QString name = QFileInfo(fileName).fileName();
+    if (Item* existing = find(name)) {
+        if (existing->state == State::Failed || existing->state == State::Paused) {
+            resume(name);
+        }
+        return name;
+    }
+    Item it;
+    it.id = name;
+    it.url = url;
+    it.fileName = name;
+    it.modelName = modelName.isEmpty() ? name : modelName;
+    it.expectedSha256 = sha256.toLower();
+    it.expectedSize = size;
+    it.total = size;
+    it.group = group.isEmpty() ? name : group;
+    it.repoUrl = repoUrl;
+    it.received = QFileInfo(partPath(it)).size();
+    const int row = rowCount();
+    beginInsertRows({}, row, row);
+    m_items.push_back(std::move(it));
+    endInsertRows();
+    Q_EMIT countChanged();
+    save();
+    if (!m_active && !m_retryTimer.isActive()) {
+        startNext();
+    }
+    return name;
+}
+
+void DownloadManager::pause(const QString& id) {
+    Item* it = find(id);
+    if (it == nullptr || (it->state != State::Downloading && it->state != State::Queued)) {
+        return;
+    }
+    const bool wasActive = id == m_activeId && m_active;
+    it->state = State::Paused;
+    it->bytesPerSecond = 0;
+    changed(*it);
+    save();
+    if (wasActive) {
+        m_active->abort();  // onFinished sees the item paused and keeps the part
+    }
+}
+
+void DownloadManager::resume(const QString& id) {
+    Item* it = find(id);
+    if (it == nullptr || (it->state != State::Paused && it->state != State::Failed)) {
+        return;
+    }
+    it->state = State::Queued;
+    it->error.clear();
+    it->retries = 0;
+    changed(*it);
+    save();
+    if (!m_active) {
+        m_retryTimer.stop();
+        startNext();
+    }
+}
+
+void DownloadManager::cancel(const QString& id) {
+    const int row = rowOf(id);
+    if (row < 0) {
+        return;
+    }
+    if (id == m_activeId && m_active) {
+        m_items[static_cast<std::size_t>(row)].state = State::Failed;  // so onFinished does not retry
+        QNetworkReply* r = m_active;
+        r->disconnect(this);
+        r->abort();
+        r->deleteLater();
+        m_active = nullptr;
+        m_activeId.clear();
+        m_file.close();
+        m_stallTimer.stop();
+        m_speedTimer.stop();
+        Q_EMIT busyChanged();
+    }
+    QFile::remove(partPath(m_items[static_cast<std::size_t>(row)]));
+    beginRemoveRows({}, row, row);
+    m_items.erase(m_items.begin() + row);
+    endRemoveRows();
+    Q_EMIT countChanged();
+    save();
+    startNext();
+}
+
+void DownloadManager::clearFinished() {
+    for (int row = rowCount() - 1; row >= 0; --row) {
+        if (m_items[static_cast<std::size_t>(row)].state == State::Done) {
+            beginRemoveRows({}, row, row);
+            m_items.erase(m_items.begin() + row);
+            endRemoveRows();
+        }
+    }
+    Q_EMIT countChanged();
+    save();
+}
+
+void DownloadManager::startNext() {
+    if (m_active) {
+        return;
+    }
+    for (auto& it : m_items) {
+        if (it.state == State::Queued) {
+            begin(it);
+            return;
+        }
+    }
+}
+
+void DownloadManager::begin(Item& item) {
+    QDir().mkpath(m_modelsFolder);
+    const QString part = partPath(item);
+    const qint64 have = QFileInfo(part).size();
+    // Enough space for the rest of it?
+    if (item.expectedSize > 0) {
+        const qint64 needed = item.expectedSize - have + k_diskMargin;
+        const qint64 free = m_freeSpace(m_modelsFolder);
+        if (free >= 0 && free < needed) {
+            fail(item, tr("Not enough disk space: %1 needs %2 more, %3 is free in %4. Free some space or choose "
+                          "another models folder in Settings.")
+                           .arg(item.fileName, humanBytes(needed), humanBytes(free), m_modelsFolder));
+            return;
+        }
+    }
+    // A resumed part is hashed again first: the checksum covers every byte of the file.
+    m_hash = std::make_unique<QCryptographicHash>(QCryptographicHash::Sha256);
+    m_file.setFileName(part);
+    if (!m_file.open(QIODevice::ReadWrite)) {
+        fail(item, tr("Cannot write %1: %2").arg(part, m_file.errorString()));
+        return;
+    }
+    while (!m_file.atEnd()) {
+        m_hash->addData(m_file.read(4 << 20));
+    }
+    m_file.seek(m_file.size());
+    item.received = m_file.size();
+    item.state = State::Downloading;
+    item.bytesPerSecond = 0;
+    m_checkedStatus = false;
+    m_stalled = false;
+
+    QNetworkRequest req(item.url);
+    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::NoLessSafeRedirectPolicy);
+    req.setHeader(QNetworkRequest::UserAgentHeader, QStringLiteral("DeepDesk"));
+    if (item.received > 0) {
+        req.setRawHeader("Range", "bytes=" + QByteArray::number(item.received) + "-");
+        if (!item.etag.isEmpty()) {
+            req.setRawHeader("If-Range", item.etag.toUtf8());
+        }
+    }
+    if (!m_token.isEmpty()) {
+        req.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
+    }
+    m_activeId = item.id;
+    m_active = m_network.get(req);
+    connect(m_active, &QNetworkReply::readyRead, this, &DownloadManager::onReadyRead);
+    connect(m_active, &QNetworkReply::finished, this, &DownloadManager::onFinished);
+    m_stallTimer.start(m_readTimeoutMs);
+    m_speedBytes = 0;
+    m_speedClock.start();
+    m_speedTimer.start();
+    changed(item);
+    save();
+    Q_EMIT busyChanged();
+}
+
+void DownloadManager::onReadyRead() {
+    Item* it = find(m_activeId);
+    if (it == nullptr || !m_active) {
+        return;
+    }
+    m_stallTimer.start(m_readTimeoutMs);
+    if (!m_checkedStatus) {
+        const int status = m_active->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status >= 400) {
+            return;  // the body is an error page; onFinished reports it
+        }
+        m_checkedStatus = true;
+        const QString etag = QString::fromUtf8(m_active->rawHeader("ETag"));
+        if (!etag.isEmpty()) {
+            it->etag = etag;
+        }
+        if (status == 200 && it->received > 0) {
+            // The server sent the whole file instead of the rest: start over, and say so.
+            m_file.resize(0);
+            m_file.seek(0);
+            m_hash->reset();
+            it->received = 0;
+            it->note = tr("The server does not support resuming; the download restarted from the beginning.");
+        }
+        const qint64 length = m_active->header(QNetworkRequest::ContentLengthHeader).toLongLong();
+        if (length > 0) {
+            it->total = it->received + length;
+        }
+    }
+    const QByteArray chunk = m_active->readAll();
+    if (m_file.write(chunk) != chunk.size()) {
+        const qint64 free = m_freeSpace(m_modelsFolder);
+        const QString why = free >= 0 && free < chunk.size() + k_diskMargin
+                                ? tr("The disk is full (%1 free in %2). The part downloaded so far is kept: free some "
+                                     "space and resume.")
+                                      .arg(humanBytes(free), m_modelsFolder)
+                                : tr("Writing %1 failed (%2); the disk may be full. The part downloaded so far is "
+                                     "kept: free some space and resume.")
+                                      .arg(m_file.fileName(), m_file.errorString());
+        QNetworkReply* r = m_active;
+        r->disconnect(this);
+        r->abort();
+        r->deleteLater();
+        m_active = nullptr;
+        m_file.close();
+        m_activeId.clear();
+        m_stallTimer.stop();
+        m_speedTimer.stop();
+        fail(*it, why);
+        Q_EMIT busyChanged();
+        return;
+    }
+    m_hash->addData(chunk);
+    it->received += chunk.size();
+    m_speedBytes += chunk.size();
+}
+
+void DownloadManager::onFinished() {
+    QNetworkReply* reply = m_active;
+    if (reply == nullptr) {
+        return;
+    }
+    if (reply->bytesAvailable() > 0 && reply->error() == QNetworkReply::NoError) {
+        onReadyRead();
+        if (!m_active) {
+            return;  // a write failure ended it
+        }
+    }
+    m_active = nullptr;
+    reply->deleteLater();
+    m_stallTimer.stop();
+    m_speedTimer.stop();
+    m_file.flush();
+    m_file.close();
+    const QString id = m_activeId;
+    m_activeId.clear();
+    Q_EMIT busyChanged();
+    Item* it = find(id);
+    if (it == nullptr) {
+        startNext();
+        return;
+    }
+    it->bytesPerSecond = 0;
+    if (it->state == State::Paused) {
+        changed(*it);
+        save();
+        startNext();
+        return;
+    }
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const auto err = reply->error();
+    if (status == 401 || status == 403) {
+        fail(*it, tr("The server refused the download (HTTP %1). The model may be gated: sign in on the hub, accept "
+                     "its licence at %2, and add an access token in Settings.")
+                      .arg(status)
+                      .arg(it->repoUrl.isEmpty() ? it->url.toString() : it->repoUrl));
+    } else if (status == 404) {
+        fail(*it, tr("The file was not found on the server (HTTP 404): %1. The repository may have been renamed; "
+                     "check the model page.")
+                      .arg(it->url.toString()));
+    } else if (status == 416) {
+        // The part is as long as the file, or longer: check it, or start again.
+        if (it->expectedSize > 0 && it->received == it->expectedSize) {
+            verifyAndInstall(*it);
+        } else {
+            QFile::remove(partPath(*it));
+            it->received = 0;
+            it->note = tr("The partial file did not match the server's; the download restarted from the beginning.");
+            it->state = State::Queued;
+            changed(*it);
+            startNext();
+        }
+    } else if (err == QNetworkReply::NoError && status >= 200 && status < 300) {
+        verifyAndInstall(*it);
+    } else if (m_stalled) {
+        retryLater(*it, tr("no data for %1 s").arg(m_readTimeoutMs / 1000.0));
+    } else if (status >= 500 || err == QNetworkReply::RemoteHostClosedError || err == QNetworkReply::TimeoutError ||
+               err == QNetworkReply::TemporaryNetworkFailureError || err == QNetworkReply::NetworkSessionFailedError ||
+               err == QNetworkReply::ProxyConnectionClosedError || err == QNetworkReply::UnknownNetworkError ||
+               err == QNetworkReply::OperationCanceledError || err == QNetworkReply::ConnectionRefusedError ||
+               err == QNetworkReply::HostNotFoundError) {
+        if (it->retries >= m_maxRetries &&
+            (err == QNetworkReply::HostNotFoundError || err == QNetworkReply::ConnectionRefusedError)) {
+            fail(*it, tr("Cannot reach %1: the computer seems to be offline, or the server is down. The download "
+                         "resumes where it stopped when you retry.")
+                          .arg(it->url.host()));
+        } else {
+            retryLater(*it, reply->errorString());
+        }
+    } else {
+        fail(*it, tr("The download failed: %1").arg(reply->errorString()));
+    }
+    startNext();
+}
+
+void DownloadManager::retryLater(Item& item, const QString& why) {
+    if (item.retries >= m_maxRetries) {
+        fail(item, tr("The download kept failing (%1). The part is kept; retry to resume it.").arg(why));
+        return;
+    }
+    const int delay = std::min(m_backoffMaxMs, m_backoffMs << std::min(item.retries, 16));
+    ++item.retries;
+    item.state = State::Queued;
+    item.note = tr("Connection problem (%1); retrying in %2 s (attempt %3 of %4).")
+                    .arg(why)
+                    .arg(delay / 1000.0)
+                    .arg(item.retries)
+                    .arg(m_maxRetries);
+    changed(item);
+    save();
+    m_retryTimer.start(delay);
+}
+
+void DownloadManager::fail(Item& item, const QString& error) {
+    item.state = State::Failed;
+    item.error = error;
+    item.bytesPerSecond = 0;
+    changed(item);
+    save();
+    Q_EMIT itemFailed(item.id, error);
+}
+
+void DownloadManager::verifyAndInstall(Item& item) {
+    item.state = State::Verifying;
+    changed(item);
+    const QString part = partPath(item);
+    const qint64 size = QFileInfo(part).size();
+    if (item.expectedSize > 0 && size != item.expectedSize) {
+        QFile::remove(part);
+        fail(item, tr("%1 arrived with %2 bytes instead of %3; it was deleted. Retry to download it again.")
+                       .arg(item.fileName)
+                       .arg(size)
+                       .arg(item.expectedSize));
+        return;
+    }
+    const QString sha = QString::fromLatin1(m_hash ? m_hash->result().toHex() : QByteArray());
+    if (!item.expectedSha256.isEmpty() && sha != item.expectedSha256) {
+        QFile::remove(part);
+        fail(item, tr("%1 is damaged: its SHA-256 is %2, the source says %3. The file was deleted; retry to "
+                      "download it again.")
+                       .arg(item.fileName, sha, item.expectedSha256));
+        return;
+    }
+    // Only a file the engine can read becomes a model.
+    try {
+        deepdesk::gguf::model_file::open(part.toStdString());
+    } catch (const std::exception& e) {
+        QFile::remove(part);
+        fail(item, tr("%1 is not a usable GGUF file (%2); it was deleted.")
+                       .arg(item.fileName, QString::fromStdString(e.what())));
+        return;
+    }
+    QFile::remove(finalPath(item));
+    if (!QFile::rename(part, finalPath(item))) {
+        fail(item, tr("Could not move %1 into the models folder.").arg(item.fileName));
+        return;
+    }
+    item.state = State::Done;
+    item.received = size;
+    item.total = size;
+    item.note = item.expectedSha256.isEmpty() ? tr("Verified: GGUF header and size (the source gave no checksum).")
+                                              : tr("Verified: SHA-256 %1").arg(sha.left(16) + QStringLiteral("\u2026"));
+    changed(item);
+    save();
+    // The model is ready when every file of its group is.
+    QString first;
+    for (const auto& other : m_items) {
+        if (other.group != item.group) {
+            continue;
+        }
+        if (other.state != State::Done) {
+            return;
+        }
+        if (first.isEmpty() || other.fileName < first) {
+            first = other.fileName;
+        }
+    }
+    Q_EMIT modelReady(QDir(m_modelsFolder).filePath(first), item.modelName);
+}
+
+}  // namespace deepdesk::app

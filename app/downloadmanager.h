@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Downloads of model files: a queue, one file at a time, resumable across restarts (HTTP Range
+// into a `.part` file, the queue kept in downloads.json), retried with backoff when a connection
+// drops or stalls, hashed with SHA-256 while it arrives (a resumed part is re-hashed first), and
+// only moved into the models folder once its size, checksum and GGUF header check out. Parts of a
+// split model become a model together.
+#pragma once
+
+#include <QAbstractListModel>
+#include <QCryptographicHash>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QPointer>
+#include <QQmlEngine>
+#include <QTimer>
+#include <QUrl>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace deepdesk::app {
+
+class DownloadManager : public QAbstractListModel {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("DownloadManager is created by the application")
+    Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
+    Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
+
+public:
+    enum class State { Queued, Downloading, Paused, Verifying, Done, Failed };
+    Q_ENUM(State)
+
+    struct Item {
+        QString id;         // unique: the final file name
+        QString modelName;  // what the user sees
+        QUrl url;
+        QString fileName;        // final name in the models folder
+        QString expectedSha256;  // lowercase hex; empty when the source gave none
+        qint64 expectedSize = -1;
+        QString group;    // the parts of one split model share a group
+        QString repoUrl;  // the model's page, for "accept the licence there"
+        State state = State::Queued;
+        qint64 received = 0, total = -1;
+        double bytesPerSecond = 0.0;
+        QString error, note;
+        int retries = 0;
+        QString etag;
+    };
+
+    enum Role {
+        IdRole = Qt::UserRole + 1,
+        ModelNameRole,
+        FileNameRole,
+        StateRole,
+        ReceivedRole,
+        TotalRole,
+        ProgressRole,
+        SpeedRole,
+        EtaSecondsRole,
+        ErrorRole,
+        NoteRole,
+    };
+
+    DownloadManager(const QString& modelsFolder, const QString& stateFile, QObject* parent = nullptr);
+    ~DownloadManager() override;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    bool busy() const { return m_active != nullptr; }
+    const std::vector<Item>& items() const { return m_items; }
+    void setModelsFolder(const QString& folder) { m_modelsFolder = folder; }
+
+    // Tuning (tests shorten them).
+    void setReadTimeout(int ms) { m_readTimeoutMs = ms; }
+    void setMaxRetries(int n) { m_maxRetries = n; }
+    void setBackoff(int firstMs, int maxMs) {
+        m_backoffMs = firstMs;
+        m_backoffMaxMs = maxMs;
+    }
+    void setAccessToken(const QString& token) { m_token = token; }
+    // Free bytes where the models folder is; replaceable to simulate a full disk.
+    void setFreeSpaceProvider(std::function<qint64(const QString&)> f) { m_freeSpace = std::move(f); }
+
+    // Adds a file to the queue (and starts when idle). Returns its id.
+    Q_INVOKABLE QString enqueue(const QUrl& url, const QString& fileName, const QString& modelName,
+                                const QString& sha256 = {}, qint64 size = -1, const QString& group = {},
+                                const QString& repoUrl = {});
+    Q_INVOKABLE void pause(const QString& id);
+    Q_INVOKABLE void resume(const QString& id);
+    Q_INVOKABLE void cancel(const QString& id);  // deletes the part
+    Q_INVOKABLE void clearFinished();
+
+Q_SIGNALS:
+    void countChanged();
+    void busyChanged();
+    // Every file of a model is verified and in the models folder (path: its first file).
+    void modelReady(const QString& path, const QString& modelName);
+    void itemFailed(const QString& id, const QString& error);
+
+private:
+    Item* find(const QString& id);
+    int rowOf(const QString& id) const;
+    void changed(const Item& item);
+    void save() const;
+    void load();
+    void startNext();
+    void begin(Item& item);
+    void onReadyRead();
+    void onFinished();
+    void fail(Item& item, const QString& error);
+    void retryLater(Item& item, const QString& why);
+    void verifyAndInstall(Item& item);
+    QString partPath(const Item& item) const;
+    QString finalPath(const Item& item) const;
+
+    QString m_modelsFolder, m_stateFile, m_token;
+    std::vector<Item> m_items;
+    QNetworkAccessManager m_network;
+    QPointer<QNetworkReply> m_active;
+    QString m_activeId;
+    QFile m_file;
+    std::unique_ptr<QCryptographicHash> m_hash;
+    QTimer m_stallTimer, m_retryTimer, m_speedTimer;
+    bool m_stalled = false, m_checkedStatus = false;
+    qint64 m_speedBytes = 0;
+    QElapsedTimer m_speedClock;
+    int m_readTimeoutMs = 30000, m_maxRetries = 8, m_backoffMs = 1000, m_backoffMaxMs = 60000;
+    std::function<qint64(const QString&)> m_freeSpace;
+};
+
+}  // namespace deepdesk::app
