@@ -75,7 +75,7 @@ ChatController::ChatController(const QString& dataDir, QObject* parent) : QObjec
     m_theme = settings.value(QStringLiteral("ui/theme"), QStringLiteral("system")).toString();
     QDir().mkpath(m_modelsFolder);
 
-    m_worker = new InferenceWorker(&m_buffer, &m_cancel);
+    m_worker = new InferenceWorker(&m_buffer, &m_cancel, &m_loadTicket);
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     connect(this, &ChatController::requestLoad, m_worker, &InferenceWorker::load);
@@ -101,6 +101,12 @@ ChatController::ChatController(const QString& dataDir, QObject* parent) : QObjec
                 Q_EMIT modelChanged();
                 Q_EMIT statsChanged();
             });
+    connect(m_worker, &InferenceWorker::loadProgress, this, [this](int ticket, double fraction) {
+        if (ticket == m_loadTicket) {
+            m_loadProgress = fraction;
+            Q_EMIT loadProgressChanged();
+        }
+    });
     connect(m_worker, &InferenceWorker::loadFailed, this, [this](int ticket, const QString& error) {
         if (ticket != m_loadTicket) {
             return;
@@ -334,6 +340,8 @@ void ChatController::loadModel(const QString& path) {
     }
     m_loadTicket = m_nextTicket++;
     m_pendingPath = path;
+    m_loadProgress = 0.0;
+    Q_EMIT loadProgressChanged();
     m_modelName.clear();  // the worker drops the old model first
     Q_EMIT modelChanged();
     Q_EMIT loadingChanged();
@@ -630,6 +638,17 @@ void ChatController::switchBranch(qint64 messageId, int step) {
     }
     m_store->select_branch(sibs[static_cast<std::size_t>(i)]);
     reloadMessages();
+}
+
+bool ChatController::copyLastAnswer() const {
+    const auto& rows = m_messages.rows();
+    for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
+        if (it->message.role == "assistant" && !it->message.content.empty()) {
+            copyToClipboard(QString::fromStdString(it->message.content));
+            return true;
+        }
+    }
+    return false;
 }
 
 void ChatController::copyToClipboard(const QString& text) const {

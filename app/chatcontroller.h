@@ -35,6 +35,7 @@ class ChatController : public QObject {
     Q_PROPERTY(QString modelPath READ modelPath NOTIFY modelChanged)
     Q_PROPERTY(bool modelLoaded READ modelLoaded NOTIFY modelChanged)
     Q_PROPERTY(bool loading READ loading NOTIFY loadingChanged)
+    Q_PROPERTY(double loadProgress READ loadProgress NOTIFY loadProgressChanged)
     Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)
     Q_PROPERTY(qint64 contextSize READ contextSize NOTIFY modelChanged)
     Q_PROPERTY(qint64 contextUsed READ contextUsed NOTIFY statsChanged)
@@ -71,6 +72,7 @@ public:
     QString modelPath() const { return m_modelPath; }
     bool modelLoaded() const { return !m_modelName.isEmpty(); }
     bool loading() const { return m_loadTicket != 0; }
+    double loadProgress() const { return m_loadProgress; }
     bool generating() const { return m_generatingId != 0; }
     qint64 contextSize() const { return m_contextSize; }
     qint64 contextUsed() const { return m_contextUsed; }
@@ -133,6 +135,9 @@ public:
     // Shows the previous (-1) or next (+1) sibling branch of a message.
     Q_INVOKABLE void switchBranch(qint64 messageId, int step);
     Q_INVOKABLE void copyToClipboard(const QString& text) const;
+    // Copies the answer of the last assistant message on screen (without its reasoning); false
+    // when there is none.
+    Q_INVOKABLE bool copyLastAnswer() const;
     // Writes conversations (all when `ids` is empty) as markdown, json, html or text (from the
     // file's extension when `format` is empty). Returns false and sets errorText on failure.
     Q_INVOKABLE bool exportConversations(const QVariantList& ids, const QUrl& file, const QString& format = {});
@@ -148,6 +153,7 @@ Q_SIGNALS:
     void modelFilesChanged();
     void modelChanged();
     void loadingChanged();
+    void loadProgressChanged();
     void generatingChanged();
     void statsChanged();
     void errorTextChanged();
@@ -180,7 +186,9 @@ private:
     QString m_modelName, m_modelPath, m_pendingPath;
     qint64 m_contextSize = 0, m_contextUsed = 0;
     double m_tokensPerSecond = 0.0;
-    int m_loadTicket = 0, m_nextTicket = 1;
+    std::atomic<int> m_loadTicket{0};  // the load still wanted; the worker reads it
+    int m_nextTicket = 1;
+    double m_loadProgress = 0.0;
     qint64 m_generatingId = 0;
     QString m_systemPrompt;
     double m_temperature = 0.6;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/inferenceworker.h"
 
+#include <QElapsedTimer>
 #include <QFileInfo>
 
 #include "storage/conversation_store.h"
@@ -16,11 +17,25 @@ void InferenceWorker::load(const QString& path, qint64 nCtx, int threads, int ti
         p.model_path = path.toStdString();
         p.n_ctx = nCtx;
         p.n_threads = threads;
+        QElapsedTimer since;
+        since.start();
+        p.on_load_progress = [&](double fraction) {
+            if (m_wantedLoad->load() != ticket) {
+                return false;
+            }
+            if (fraction >= 1.0 || since.elapsed() >= 50) {
+                since.restart();
+                Q_EMIT loadProgress(ticket, fraction);
+            }
+            return true;
+        };
         m_engine = std::make_unique<deepdesk::chat_engine>(p);
         const auto& c = m_engine->loaded_model().config();
         const QString name = c.name.empty() ? QFileInfo(path).completeBaseName() : QString::fromStdString(c.name);
         const bool reasoning = m_engine->format().think_prefix || name.contains(QStringLiteral("R1"));
         Q_EMIT loaded(ticket, name, QString::fromStdString(c.architecture), m_engine->n_ctx(), reasoning);
+    } catch (const deepdesk::load_cancelled&) {
+        m_engine.reset();  // the controller already moved on
     } catch (const std::exception& e) {
         m_engine.reset();
         Q_EMIT loadFailed(ticket, QString::fromStdString(e.what()));

@@ -56,7 +56,10 @@ struct TurnRequest {
 class InferenceWorker : public QObject {
     Q_OBJECT
 public:
-    InferenceWorker(StreamBuffer* buffer, std::atomic<bool>* cancel) : m_buffer(buffer), m_cancel(cancel) {}
+    // wantedLoad: the ticket of the load the controller still wants (0: none); a load whose ticket
+    // it no longer is stops while the weights are read in.
+    InferenceWorker(StreamBuffer* buffer, std::atomic<bool>* cancel, const std::atomic<int>* wantedLoad)
+        : m_buffer(buffer), m_cancel(cancel), m_wantedLoad(wantedLoad) {}
     ~InferenceWorker() override;
 
 public Q_SLOTS:
@@ -70,6 +73,7 @@ Q_SIGNALS:
     // reasoning: an R1-style model (its output starts with or contains <think> reasoning).
     void loaded(int ticket, const QString& name, const QString& architecture, qint64 nCtx, bool reasoning);
     void loadFailed(int ticket, const QString& error);
+    void loadProgress(int ticket, double fraction);  // at most every 50 ms
     void progress(qint64 contextUsed);
     // stats: reasoningMs, promptTokens, generatedTokens, tokensPerSecond, finishReason, contextUsed
     void finished(qint64 messageId, const QVariantMap& stats);
@@ -78,6 +82,7 @@ Q_SIGNALS:
 private:
     StreamBuffer* m_buffer;
     std::atomic<bool>* m_cancel;
+    const std::atomic<int>* m_wantedLoad;
     std::unique_ptr<deepdesk::chat_engine> m_engine;
 };
 

@@ -23,8 +23,50 @@ chat_format chat_format_for(const model& m, const tokenizer& tok, const std::str
     return chat_format_for_model(tmpl, single("<\uff5cUser\uff5c>"), single("<|EOT|>"));
 }
 
+namespace {
+
+// Reads one byte of every page of the weights so the first answer does not wait on the disk, and
+// reports how far it got. Sequential reads let the kernel read ahead in large blocks.
+void page_in(const gguf::model_file& file, const std::function<bool(double)>& progress) {
+    std::uint64_t total = 0;
+    for (const auto* t : file.tensors()) {
+        total += t->size;
+    }
+    constexpr std::uint64_t k_page = 4096, k_step = std::uint64_t{8} << 20;
+    std::uint64_t done = 0, next_report = 0;
+    volatile std::uint8_t sink = 0;
+    if (!progress(0.0)) {
+        throw load_cancelled();
+    }
+    for (const auto* t : file.tensors()) {
+        for (std::uint64_t off = 0; off < t->size; off += k_step) {
+            const std::uint64_t end = std::min(t->size, off + k_step);
+            std::uint8_t acc = 0;
+            for (std::uint64_t b = off; b < end; b += k_page) {
+                acc ^= t->data[b];
+            }
+            sink = sink ^ acc;
+            done += end - off;
+            if (done >= next_report) {
+                if (!progress(total ? static_cast<double>(done) / static_cast<double>(total) : 1.0)) {
+                    throw load_cancelled();
+                }
+                next_report = done + std::max<std::uint64_t>(total / 100, 1);
+            }
+        }
+    }
+    if (!progress(1.0)) {
+        throw load_cancelled();
+    }
+}
+
+}  // namespace
+
 chat_engine::chat_engine(const chat_engine_params& params) {
     m_model = model::load(params.model_path);
+    if (params.on_load_progress) {
+        page_in(m_model->file(), params.on_load_progress);
+    }
     m_tok = tokenizer::from_gguf(m_model->file().main());
     m_format = chat_format_for(*m_model, *m_tok, params.chat_format);
     session_params sp;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,15 @@ struct chat_engine_params {
     std::int64_t n_ctx = 4096;  // capped at the model's training context
     int n_threads = 0;          // 0: all hardware threads
     std::string chat_format;    // empty: from the model's template; else a chat_format_by_name name
+    // Called while the weights are read in (0..1, at least every 1%); returning false gives up
+    // and the constructor throws load_cancelled. Unset: the weights are paged in on first use.
+    std::function<bool(double)> on_load_progress;
+};
+
+// Thrown by chat_engine's constructor when on_load_progress asked to stop.
+class load_cancelled : public std::runtime_error {
+public:
+    load_cancelled() : std::runtime_error("loading was cancelled") {}
 };
 
 struct generation_options {

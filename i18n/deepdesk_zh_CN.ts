@@ -133,6 +133,22 @@
         <source>It needs about %1 (%2 of weights and %3 for the context), and %4 of memory is available now. Loading it anyway can make the computer very slow. Choose a smaller quantization or a shorter context to be safe.</source>
         <translation>它大约需要 %1（权重 %2，上下文 %3），而当前可用内存为 %4。仍然加载可能让电脑变得很慢。为稳妥起见，请选择更小的量化版本或更短的上下文。</translation>
     </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Loading the model</source>
+        <translation>正在加载模型</translation>
+    </message>
+    <message>
+        <source>Cancel loading the model</source>
+        <translation>取消加载模型</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
 </context>
 <context>
     <name>Composer</name>
@@ -147,6 +163,89 @@
     <message>
         <source>Send</source>
         <translation>发送</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadManager</name>
+    <message>
+        <source>Not enough disk space: %1 needs %2 more, %3 is free in %4. Free some space or choose another models folder in Settings.</source>
+        <translation>磁盘空间不足：%1 还需要 %2，%4 中只剩 %3。请释放一些空间，或在设置中选择其他模型文件夹。</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>The server does not support resuming; the download restarted from the beginning.</source>
+        <translation>服务器不支持断点续传；下载已从头重新开始。</translation>
+    </message>
+    <message>
+        <source>The disk is full (%1 free in %2). The part downloaded so far is kept: free some space and resume.</source>
+        <translation>磁盘已满（%2 中剩余 %1）。已下载的部分会保留：请释放一些空间后继续下载。</translation>
+    </message>
+    <message>
+        <source>Writing %1 failed (%2); the disk may be full. The part downloaded so far is kept: free some space and resume.</source>
+        <translation>写入 %1 失败（%2），磁盘可能已满。已下载的部分会保留：请释放一些空间后继续下载。</translation>
+    </message>
+    <message>
+        <source>The server refused the download (HTTP %1). The model may be gated: sign in on the hub, accept its licence at %2, and add an access token in Settings.</source>
+        <translation>服务器拒绝了下载（HTTP %1）。该模型可能需要授权：请在模型站点登录，在 %2 接受其许可协议，然后在设置中添加访问令牌。</translation>
+    </message>
+    <message>
+        <source>The file was not found on the server (HTTP 404): %1. The repository may have been renamed; check the model page.</source>
+        <translation>服务器上找不到该文件（HTTP 404）：%1。仓库可能已改名，请查看模型页面。</translation>
+    </message>
+    <message>
+        <source>The partial file did not match the server's; the download restarted from the beginning.</source>
+        <translation>已下载的部分与服务器上的文件不一致；下载已从头重新开始。</translation>
+    </message>
+    <message>
+        <source>no data for %1 s</source>
+        <translation>%1 秒内没有收到数据</translation>
+    </message>
+    <message>
+        <source>Cannot reach %1: the computer seems to be offline, or the server is down. The download resumes where it stopped when you retry.</source>
+        <translation>无法连接 %1：电脑似乎处于离线状态，或服务器不可用。重试时会从中断处继续下载。</translation>
+    </message>
+    <message>
+        <source>The download failed: %1</source>
+        <translation>下载失败：%1</translation>
+    </message>
+    <message>
+        <source>The download kept failing (%1). The part is kept; retry to resume it.</source>
+        <translation>下载多次失败（%1）。已下载的部分会保留，重试即可继续。</translation>
+    </message>
+    <message>
+        <source>Connection problem (%1); retrying in %2 s (attempt %3 of %4).</source>
+        <translation>连接出现问题（%1）；%2 秒后重试（第 %3 次，共 %4 次）。</translation>
+    </message>
+    <message>
+        <source>%1 arrived with %2 bytes instead of %3; it was deleted. Retry to download it again.</source>
+        <translation>%1 下载后为 %2 字节，而不是 %3 字节；文件已删除。请重试以重新下载。</translation>
+    </message>
+    <message>
+        <source>%1 is damaged: its SHA-256 is %2, the source says %3. The file was deleted; retry to download it again.</source>
+        <translation>%1 已损坏：其 SHA-256 为 %2，来源给出的是 %3。文件已删除，请重试以重新下载。</translation>
+    </message>
+    <message>
+        <source>%1 is not a usable GGUF file (%2); it was deleted.</source>
+        <translation>%1 不是可用的 GGUF 文件（%2）；文件已删除。</translation>
+    </message>
+    <message>
+        <source>Could not move %1 into the models folder.</source>
+        <translation>无法将 %1 移入模型文件夹。</translation>
+    </message>
+    <message>
+        <source>Verified: GGUF header and size (the source gave no checksum).</source>
+        <translation>已验证：GGUF 文件头和大小（来源未提供校验和）。</translation>
+    </message>
+    <message>
+        <source>Verified: SHA-256 %1</source>
+        <translation>已验证：SHA-256 %1</translation>
     </message>
 </context>
 <context>
@@ -254,6 +353,18 @@
     <message>
         <source>Continue</source>
         <translation>继续</translation>
+    </message>
+    <message>
+        <source>Edit message</source>
+        <translation>编辑消息</translation>
+    </message>
+    <message>
+        <source>Previous version</source>
+        <translation>上一个版本</translation>
+    </message>
+    <message>
+        <source>Next version</source>
+        <translation>下一个版本</translation>
     </message>
 </context>
 <context>
@@ -527,6 +638,14 @@
     <message>
         <source>Settings</source>
         <translation>设置</translation>
+    </message>
+    <message>
+        <source>Conversation title</source>
+        <translation>对话标题</translation>
+    </message>
+    <message>
+        <source>Conversation actions</source>
+        <translation>对话操作</translation>
     </message>
 </context>
 </TS>

@@ -51,8 +51,10 @@ ApplicationWindow {
     RowLayout {
         spacing: 0
         function startNewChat() { chatPage.startNewChat() }
+        function focusSearch() { sidebar.focusSearch() }
 
         Sidebar {
+            id: sidebar
             Layout.fillHeight: true
             Layout.preferredWidth: Theme.sidebarWidth
             localization: window.localization
@@ -91,6 +93,16 @@ ApplicationWindow {
     Shortcut {
         sequence: "Ctrl+,"
         onActivated: settingsDialog.open()
+    }
+
+    Shortcut {
+        sequence: "Ctrl+K"
+        onActivated: if (content.item) content.item.focusSearch()
+    }
+
+    Shortcut {
+        sequence: "Ctrl+Shift+C"
+        onActivated: Chat.copyLastAnswer()
     }
 
     Shortcut {

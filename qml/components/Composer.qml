@@ -49,6 +49,7 @@ Rectangle {
             TextArea {
                 id: input
                 objectName: "composerInput"
+                Accessible.name: qsTr("Message")
                 placeholderText: qsTr("Message DeepDesk… (Enter to send, Shift+Enter for a new line)")
                 placeholderTextColor: Theme.textFaint
                 color: Theme.text

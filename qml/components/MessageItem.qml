@@ -65,6 +65,7 @@ Item {
             Layout.fillWidth: true
             TextArea {
                 id: editArea
+                Accessible.name: qsTr("Edit message")
                 Layout.fillWidth: true
                 wrapMode: TextEdit.Wrap
                 text: item.content
@@ -124,7 +125,9 @@ Item {
             spacing: 2
             ActionButton {
                 visible: item.siblingCount > 1
+                objectName: "previousBranch"
                 text: "\u2039"
+                Accessible.name: qsTr("Previous version")
                 enabled: item.siblingIndex > 0 && !Chat.generating
                 onClicked: Chat.switchBranch(item.messageId, -1)
             }
@@ -137,7 +140,9 @@ Item {
             }
             ActionButton {
                 visible: item.siblingCount > 1
+                objectName: "nextBranch"
                 text: "\u203a"
+                Accessible.name: qsTr("Next version")
                 enabled: item.siblingIndex < item.siblingCount - 1 && !Chat.generating
                 onClicked: Chat.switchBranch(item.messageId, 1)
             }

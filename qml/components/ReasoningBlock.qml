@@ -48,6 +48,7 @@ ColumnLayout {
             color: headerArea.containsMouse ? Theme.surfaceHover : Theme.surface
             Label {
                 id: headerLabel
+                objectName: "reasoningHeaderLabel"
                 anchors.centerIn: parent
                 text: (block.expanded ? "\u25be " : "\u25b8 ") +
                       (block.thinking ? qsTr("Thinking\u2026 %1 s").arg(block.liveSeconds)
@@ -64,6 +65,7 @@ ColumnLayout {
             }
         }
         ActionButton {
+            objectName: "copyReasoning"
             visible: block.expanded && block.text.length > 0 && !block.thinking
             text: qsTr("Copy")
             font.pixelSize: Theme.fontSmall
@@ -72,6 +74,7 @@ ColumnLayout {
     }
 
     Rectangle {
+        objectName: "reasoningBody"
         visible: block.expanded && block.text.length > 0
         Layout.fillWidth: true
         implicitHeight: reasoningText.implicitHeight + 8

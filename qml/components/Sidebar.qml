@@ -20,6 +20,11 @@ Rectangle {
     // A search result was chosen: open the conversation at that message.
     signal resultChosen(var conversationId, var messageId)
 
+    function focusSearch() {
+        search.forceActiveFocus()
+        search.selectAll()
+    }
+
     function groupName(group) {
         switch (group) {
         case "pinned": return qsTr("Pinned")
@@ -98,6 +103,7 @@ Rectangle {
             objectName: "searchField"
             Layout.fillWidth: true
             placeholderText: qsTr("Search conversations")
+            Accessible.name: placeholderText
             enabled: list.count > 0 || text.length > 0
             property var results: []
             onTextChanged: searchDelay.restart()
@@ -136,6 +142,7 @@ Rectangle {
             delegate: ItemDelegate {
                 required property var modelData
                 width: resultList.width
+                Accessible.name: modelData.title.length > 0 ? modelData.title : qsTr("Untitled")
                 onClicked: sidebar.resultChosen(modelData.conversationId, modelData.messageId)
                 background: Rectangle { radius: Theme.radius; color: parent.hovered ? Theme.surfaceHover : "transparent" }
                 contentItem: ColumnLayout {
@@ -191,6 +198,7 @@ Rectangle {
                 height: visible ? implicitHeight : 0
                 width: list.width
                 highlighted: conversationId === Chat.conversationId
+                Accessible.name: row.title.length > 0 ? row.title : qsTr("Untitled")
                 onClicked: Chat.openConversation(conversationId)
                 background: Rectangle {
                     radius: Theme.radius
@@ -206,6 +214,7 @@ Rectangle {
                     }
                     TextField {
                         id: renameField
+                        Accessible.name: qsTr("Conversation title")
                         visible: row.renaming
                         Layout.fillWidth: true
                         text: row.title
@@ -214,6 +223,7 @@ Rectangle {
                     }
                     ActionButton {
                         text: "\u22ef"
+                        Accessible.name: qsTr("Conversation actions")
                         visible: row.hovered || row.highlighted
                         onClicked: menu.open()
                         Menu {

@@ -81,6 +81,7 @@ Dialog {
             }
             SettingLabel { text: qsTr("Temperature") }
             SpinBox {
+                Accessible.name: qsTr("Temperature")
                 objectName: "temperatureSpin"
                 from: 0; to: 200; stepSize: 5
                 value: Math.round(Chat.temperature * 100)
@@ -91,6 +92,7 @@ Dialog {
             }
             SettingLabel { text: qsTr("Top-p") }
             SpinBox {
+                Accessible.name: qsTr("Top-p")
                 from: 0; to: 100; stepSize: 5
                 value: Math.round(Chat.topP * 100)
                 textFromValue: (v) => (v / 100).toFixed(2)
@@ -99,9 +101,10 @@ Dialog {
                 onValueModified: Chat.topP = value / 100
             }
             SettingLabel { text: qsTr("Top-k (0: off)") }
-            SpinBox { from: 0; to: 1000; value: Chat.topK; editable: true; onValueModified: Chat.topK = value }
+            SpinBox { Accessible.name: qsTr("Top-k (0: off)"); from: 0; to: 1000; value: Chat.topK; editable: true; onValueModified: Chat.topK = value }
             SettingLabel { text: qsTr("Min-p") }
             SpinBox {
+                Accessible.name: qsTr("Min-p")
                 from: 0; to: 100; stepSize: 1
                 value: Math.round(Chat.minP * 100)
                 textFromValue: (v) => (v / 100).toFixed(2)
@@ -111,6 +114,7 @@ Dialog {
             }
             SettingLabel { text: qsTr("Repetition penalty") }
             SpinBox {
+                Accessible.name: qsTr("Repetition penalty")
                 from: 50; to: 200; stepSize: 5
                 value: Math.round(Chat.repeatPenalty * 100)
                 textFromValue: (v) => (v / 100).toFixed(2)
@@ -119,11 +123,12 @@ Dialog {
                 onValueModified: Chat.repeatPenalty = value / 100
             }
             SettingLabel { text: qsTr("Longest answer (tokens)") }
-            SpinBox { from: 16; to: 131072; stepSize: 256; value: Chat.maxTokens; editable: true; onValueModified: Chat.maxTokens = value }
+            SpinBox { Accessible.name: qsTr("Longest answer (tokens)"); from: 16; to: 131072; stepSize: 256; value: Chat.maxTokens; editable: true; onValueModified: Chat.maxTokens = value }
             SettingLabel { text: qsTr("Seed (0: random)") }
-            SpinBox { from: 0; to: 2147483647; value: Chat.seed; editable: true; onValueModified: Chat.seed = value }
+            SpinBox { Accessible.name: qsTr("Seed (0: random)"); from: 0; to: 2147483647; value: Chat.seed; editable: true; onValueModified: Chat.seed = value }
             SettingLabel { text: qsTr("System prompt") }
             TextArea {
+                Accessible.name: qsTr("System prompt")
                 Layout.fillWidth: true
                 Layout.preferredHeight: 80
                 wrapMode: TextEdit.Wrap
@@ -135,14 +140,15 @@ Dialog {
 
             Label { text: qsTr("Model"); font.bold: true; color: Theme.text; Layout.columnSpan: 2; Layout.topMargin: 8 }
             SettingLabel { text: qsTr("Context length (tokens)") }
-            SpinBox { from: 256; to: 131072; stepSize: 512; value: Chat.contextLength; editable: true; onValueModified: Chat.contextLength = value }
+            SpinBox { Accessible.name: qsTr("Context length (tokens)"); from: 256; to: 131072; stepSize: 512; value: Chat.contextLength; editable: true; onValueModified: Chat.contextLength = value }
             SettingLabel { text: qsTr("Threads (0: all cores)") }
-            SpinBox { from: 0; to: 256; value: Chat.threads; editable: true; onValueModified: Chat.threads = value }
+            SpinBox { Accessible.name: qsTr("Threads (0: all cores)"); from: 0; to: 256; value: Chat.threads; editable: true; onValueModified: Chat.threads = value }
             Hint { text: qsTr("Context length and threads apply the next time a model is loaded.") }
             SettingLabel { text: qsTr("Models folder") }
             RowLayout {
                 Layout.fillWidth: true
                 TextField {
+                    Accessible.name: qsTr("Models folder")
                     Layout.fillWidth: true
                     text: Chat.modelsFolder
                     onEditingFinished: Chat.modelsFolder = text
@@ -153,6 +159,7 @@ Dialog {
             Label { text: qsTr("Appearance"); font.bold: true; color: Theme.text; Layout.columnSpan: 2; Layout.topMargin: 8 }
             SettingLabel { text: qsTr("Theme") }
             ComboBox {
+                Accessible.name: qsTr("Theme")
                 objectName: "themeBox"
                 model: [
                     { value: "system", text: qsTr("Follow the system") },
@@ -169,9 +176,9 @@ Dialog {
 
             Label { text: qsTr("Conversations"); font.bold: true; color: Theme.text; Layout.columnSpan: 2; Layout.topMargin: 8 }
             SettingLabel { text: qsTr("Export all conversations") }
-            Button { text: qsTr("Export\u2026"); onClicked: exportDialog.open() }
+            Button { Accessible.name: qsTr("Export all conversations"); text: qsTr("Export\u2026"); onClicked: exportDialog.open() }
             SettingLabel { text: qsTr("Import a DeepDesk export (JSON)") }
-            Button { text: qsTr("Import\u2026"); onClicked: importDialog.open() }
+            Button { Accessible.name: qsTr("Import a DeepDesk export (JSON)"); text: qsTr("Import\u2026"); onClicked: importDialog.open() }
             Hint { id: importResult; text: "" }
         }
     }

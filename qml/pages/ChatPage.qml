@@ -71,6 +71,7 @@ Item {
                 ComboBox {
                     id: modelPicker
                     objectName: "modelPicker"
+                    Accessible.name: qsTr("Model")
                     Layout.preferredWidth: 300
                     model: Chat.modelFiles.concat([{ name: qsTr("Import GGUF\u2026"), path: "" }])
                     textRole: "name"
@@ -86,15 +87,24 @@ Item {
                             page.requestLoad(entry.path)
                     }
                 }
-                BusyIndicator {
+                ProgressBar {
+                    objectName: "loadProgress"
                     visible: Chat.loading
-                    running: visible
-                    implicitWidth: 24
-                    implicitHeight: 24
+                    Layout.preferredWidth: 120
+                    from: 0
+                    to: 1
+                    value: Chat.loadProgress
+                    Accessible.name: qsTr("Loading the model")
+                }
+                Label {
+                    visible: Chat.loading
+                    text: Math.round(Chat.loadProgress * 100) + "%"
+                    color: Theme.textMuted
                 }
                 Button {
                     visible: Chat.loading
                     text: qsTr("Cancel")
+                    Accessible.name: qsTr("Cancel loading the model")
                     onClicked: Chat.cancelLoad()
                 }
                 Label {
@@ -143,6 +153,7 @@ Item {
                 ActionButton {
                     visible: Chat.storageError.length === 0
                     text: "\u2715"
+                    Accessible.name: qsTr("Dismiss")
                     onClicked: Chat.clearError()
                 }
             }

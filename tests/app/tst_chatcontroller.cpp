@@ -10,6 +10,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
+
 #include "app/chatcontroller.h"
 
 using deepdesk::app::ChatController;
@@ -56,6 +58,34 @@ private Q_SLOTS:
         c.send(QStringLiteral("hello"));  // refused with a reason, nothing saved
         QCOMPARE(c.messages()->rowCount(), 0);
         QVERIFY(c.errorText().contains(QStringLiteral("Load a model")));
+    }
+
+    void loadingShowsProgressAndCanBeCancelled() {
+        const QString model = sharedModel();
+        if (model.isEmpty()) {
+            QSKIP("shared model not found (../shared is absent)");
+        }
+        QTemporaryDir dir;
+        ChatController c(dir.path());
+        c.setContextLength(256);
+        // Cancelled at once: whatever the worker got to, the model does not appear loaded.
+        c.loadModel(model);
+        QVERIFY(c.loading());
+        c.cancelLoad();
+        QVERIFY(!c.loading());
+        QTest::qWait(1500);
+        QVERIFY(!c.modelLoaded());
+        QVERIFY(c.errorText().isEmpty());
+
+        // A load that runs to the end reports its progress up to 100%.
+        QList<double> progress;
+        connect(&c, &ChatController::loadProgressChanged, &c, [&] { progress << c.loadProgress(); });
+        c.loadModel(model);
+        QTRY_VERIFY_WITH_TIMEOUT(c.modelLoaded(), 20000);
+        QVERIFY(!progress.isEmpty());
+        QCOMPARE(progress.first(), 0.0);
+        QCOMPARE(progress.last(), 1.0);
+        QVERIFY(std::is_sorted(progress.begin(), progress.end()));
     }
 
     void aTurnStreamsIsSavedAndBranches() {

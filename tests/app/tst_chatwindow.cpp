@@ -3,8 +3,11 @@
 // watch the answer appear in the message list, stop a long answer with Escape, and find the
 // conversation in the sidebar and through search.
 #include <QtQml/qqmlextensionplugin.h>
+#include <QClipboard>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
+#include <QQmlContext>
+#include <QQmlProperty>
 #include <QQuickItem>
 #include <QQuickWindow>
 #include <QSignalSpy>
@@ -37,6 +40,57 @@ QList<QQuickItem*> itemsNamed(QQuickItem* root, const QString& name) {
     }
     for (auto* child : root->childItems()) {
         out << itemsNamed(child, name);
+    }
+    return out;
+}
+
+bool inherits(const QObject* o, const char* className) {
+    for (const QMetaObject* m = o->metaObject(); m; m = m->superClass()) {
+        if (qstrcmp(m->className(), className) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// What a screen reader would announce for `item`: its Accessible.name, or for a button without
+// one, its text (Qt Quick Controls name buttons after their text when accessibility is on). The
+// offscreen platform has no accessibility bridge, so the attached property is read directly.
+QString accessibleName(QQuickItem* item) {
+    QQmlProperty attached(item, QStringLiteral("Accessible.name"), qmlContext(item));
+    QString name = attached.isValid() ? attached.read().toString() : QString();
+    if (name.trimmed().isEmpty() && inherits(item, "QQuickAbstractButton")) {
+        name = item->property("text").toString();
+    }
+    return name.trimmed();
+}
+
+// Every visible control a user can operate (buttons, fields, boxes) under `root` that a screen
+// reader would announce without a name.
+QStringList unnamedControls(QQuickItem* root) {
+    QStringList out;
+    if (!root->isVisible()) {
+        return out;
+    }
+    for (const char* kind : {"QQuickAbstractButton", "QQuickComboBox", "QQuickSpinBox", "QQuickTextField",
+                             "QQuickTextArea", "QQuickSlider", "QQuickSwitch"}) {
+        if (inherits(root, kind)) {
+            if (accessibleName(root).isEmpty()) {
+                QString where;
+                for (QQuickItem* p = root->parentItem(); p; p = p->parentItem()) {
+                    where += QStringLiteral("/") + QString::fromLatin1(p->metaObject()->className()) + p->objectName();
+                }
+                out << QStringLiteral("%1 '%2' %3")
+                           .arg(QString::fromLatin1(root->metaObject()->className()), root->objectName(), where);
+            }
+            if (inherits(root, "QQuickComboBox") || inherits(root, "QQuickSpinBox")) {
+                return out;  // their inner fields are part of them
+            }
+            break;
+        }
+    }
+    for (auto* child : root->childItems()) {
+        out << unnamedControls(child);
     }
     return out;
 }
@@ -142,11 +196,29 @@ private Q_SLOTS:
         QTRY_VERIFY(results->property("count").toInt() >= 2);
         search->setProperty("text", QString());
 
+        // Ctrl+K goes to search; Ctrl+Shift+C copies the last answer (not its reasoning).
+        input->forceActiveFocus();
+        QTest::keyClick(window, Qt::Key_K, Qt::ControlModifier);
+        QTRY_VERIFY(search->hasActiveFocus());
+        QGuiApplication::clipboard()->clear();
+        QTest::keyClick(window, Qt::Key_C, Qt::ControlModifier | Qt::ShiftModifier);
+        const auto& rows = chat.messages()->rows();
+        QVERIFY(!rows.empty() && rows.back().message.role == "assistant");
+        QTRY_COMPARE(QGuiApplication::clipboard()->text(), QString::fromStdString(rows.back().message.content));
+
+        // A screen reader can name every control on screen.
+        QQuickItem* top =
+            window->contentItem()->parentItem() ? window->contentItem()->parentItem() : window->contentItem();
+        QStringList unnamed = unnamedControls(top);
+        QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(QStringLiteral(", "))));
+
         // Settings open without a warning; the dark theme applies to the window at once.
         auto* settings = window->findChild<QObject*>(QStringLiteral("settingsDialog"));
         QVERIFY(settings);
         QMetaObject::invokeMethod(settings, "open");
         QTRY_VERIFY(settings->property("visible").toBool());
+        unnamed = unnamedControls(top);
+        QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(QStringLiteral(", "))));
         const QColor light = window->color();
         chat.setTheme(QStringLiteral("dark"));
         QTRY_VERIFY(window->color() != light);

@@ -3,7 +3,9 @@
 // that add up to the result, cancellation and the token limit (on the shared small-qwen2 model).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <vector>
 
 #include "engine/chat_engine.h"
 
@@ -55,6 +57,32 @@ TEST(ChatEngine, TurnsStreamReuseTheCacheAndStop) {
     const turn_result d = e.generate(msgs, go, nullptr, &cancel);
     EXPECT_EQ(d.finish_reason, "cancelled");
     EXPECT_LE(d.generated_tokens, 1);
+}
+
+TEST(ChatEngine, LoadingReportsProgressAndCanBeCancelled) {
+    const std::string path = small_model();
+    if (path.empty()) {
+        GTEST_SKIP() << "shared model not found (../shared is absent)";
+    }
+    chat_engine_params p;
+    p.model_path = path;
+    p.n_ctx = 256;
+    std::vector<double> seen;
+    p.on_load_progress = [&](double f) {
+        seen.push_back(f);
+        return true;
+    };
+    chat_engine engine(p);
+    ASSERT_GE(seen.size(), 3U);
+    EXPECT_EQ(seen.front(), 0.0);
+    EXPECT_EQ(seen.back(), 1.0);
+    EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+
+    // Giving up half way: the constructor throws load_cancelled, nothing is left loaded.
+    int calls = 0;
+    p.on_load_progress = [&](double f) { return ++calls < 3 && f < 1.0; };
+    EXPECT_THROW(chat_engine{p}, load_cancelled);
+    EXPECT_EQ(calls, 3);
 }
 
 }  // namespace
