@@ -19,6 +19,9 @@
 
 #include "app/chatcontroller.h"
 #include "app/localization.h"
+#include "storage/conversation_store.h"
+#include "storage/database.h"
+#include "tests/support/scripted_chat_model.h"
 
 Q_IMPORT_QML_PLUGIN(DeepDeskAppPlugin)
 Q_IMPORT_QML_PLUGIN(DeepDeskUiPlugin)
@@ -95,6 +98,22 @@ QStringList unnamedControls(QQuickItem* root) {
     return out;
 }
 
+// The Chat singleton each new engine gets: the controller of the test that is running (a singleton
+// instance registered once would outlive the first test's controller).
+ChatController* g_chat = nullptr;
+
+void registerChat(ChatController* chat) {
+    g_chat = chat;
+    static const bool registered = [] {
+        qmlRegisterSingletonType<ChatController>("DeepDesk.App", 1, 0, "Chat", [](QQmlEngine*, QJSEngine*) -> QObject* {
+            QJSEngine::setObjectOwnership(g_chat, QJSEngine::CppOwnership);
+            return g_chat;
+        });
+        return true;
+    }();
+    Q_UNUSED(registered);
+}
+
 QStringList g_qmlWarnings;
 
 void collectQmlWarnings(QtMsgType type, const QMessageLogContext&, const QString& message) {
@@ -131,7 +150,7 @@ private Q_SLOTS:
         chat.setContextLength(4096);  // room for an answer long enough to be stopped
         chat.setMaxTokens(16);
         chat.setSeed(7);
-        qmlRegisterSingletonInstance("DeepDesk.App", 1, 0, "Chat", &chat);
+        registerChat(&chat);
         engine.setInitialProperties({{QStringLiteral("localization"), QVariant::fromValue(&localization)}});
         engine.load(QUrl(QStringLiteral("qrc:/DeepDesk/Ui/Main.qml")));
         QVERIFY(!engine.rootObjects().isEmpty());
@@ -229,6 +248,97 @@ private Q_SLOTS:
         window->grabWindow().save(shot);
         QMetaObject::invokeMethod(settings, "close");
         chat.setTheme(QStringLiteral("system"));
+    }
+    // An R1-style model in the real window: the reasoning streams into its own block, the answer
+    // apart; the database keeps them apart; after a restart the conversation is back as it was.
+    // Screenshots in both languages go to <build>/screenshots.
+    void reasoningTurnSurvivesARestart() {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("DeepDeskTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_chatwindow"));
+        QSettings().clear();
+        QTemporaryDir dir;
+        const QString model = dir.filePath(QStringLiteral("DeepSeek-R1-Scripted.gguf"));
+        deepdesk::testing::write_scripted_chat_model(model.toStdString());
+        qint64 conversation = 0;
+        {
+            QQmlApplicationEngine engine;
+            engine.addImportPath(QStringLiteral("qrc:/"));
+            deepdesk::app::Localization localization(&engine, QStringLiteral("en"));
+            ChatController chat(dir.path());
+            registerChat(&chat);
+            engine.setInitialProperties({{QStringLiteral("localization"), QVariant::fromValue(&localization)}});
+            engine.load(QUrl(QStringLiteral("qrc:/DeepDesk/Ui/Main.qml")));
+            QVERIFY(!engine.rootObjects().isEmpty());
+            auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
+            QVERIFY(QTest::qWaitForWindowExposed(window));
+            chat.start(model, false);
+            QTRY_VERIFY_WITH_TIMEOUT(chat.modelLoaded(), 20000);
+            QVERIFY(chat.reasoningModel());
+            QCOMPARE(chat.temperature(), 0.6);  // DeepSeek's advice for R1
+
+            auto* input = window->findChild<QQuickItem*>(QStringLiteral("composerInput"));
+            input->forceActiveFocus();
+            QSignalSpy finished(&chat, &ChatController::turnFinished);
+            typeText(window, QStringLiteral("What do you say?"));
+            QTest::keyClick(window, Qt::Key_Return);
+            QVERIFY(finished.wait(30000));
+            QCOMPARE(finished.first().first().toString(), QStringLiteral("stop"));
+            conversation = chat.conversationId();
+
+            // On screen: "Thought for 1 s" collapsed above the answer.
+            QStringList headers;
+            for (auto* h : itemsNamed(window->contentItem(), QStringLiteral("reasoningHeaderLabel"))) {
+                if (h->isVisible()) {
+                    headers << h->property("text").toString();
+                }
+            }
+            QCOMPARE(headers.size(), 1);
+            QVERIFY2(headers.first().contains(QStringLiteral("Thought for")), qPrintable(headers.first()));
+            const auto& rows = chat.messages()->rows();
+            QCOMPARE(rows.back().message.content, std::string("Hi 4U!"));
+            QCOMPARE(rows.back().message.reasoning, std::string("Okay"));
+
+            // In the database, apart.
+            {
+                deepdesk::storage::database db(dir.filePath(QStringLiteral("conversations.db")).toStdString());
+                const auto branch = deepdesk::storage::conversation_store(db).active_branch(conversation);
+                QCOMPARE(branch.size(), std::size_t{2});
+                QCOMPARE(branch[1].content, std::string("Hi 4U!"));
+                QCOMPARE(branch[1].reasoning, std::string("Okay"));
+                QVERIFY(branch[1].status == deepdesk::storage::message_status::complete);
+            }
+
+            // Expanded reasoning, in English and in Chinese.
+            for (auto* h : itemsNamed(window->contentItem(), QStringLiteral("reasoningHeader"))) {
+                if (!h->isVisible()) {
+                    continue;
+                }
+                QTest::mouseMove(window, h->mapToScene(QPointF(10, 10)).toPoint());  // hover first, as a hand does
+                QTest::mouseClick(window, Qt::LeftButton, {}, h->mapToScene(QPointF(10, 10)).toPoint());
+            }
+            bool expanded = false;
+            for (auto* t : itemsNamed(window->contentItem(), QStringLiteral("reasoningText"))) {
+                expanded = expanded || (t->isVisible() && t->property("text").toString() == QStringLiteral("Okay"));
+            }
+            QVERIFY2(expanded, "a click on the header opens the reasoning");
+            QDir().mkpath(QStringLiteral(DEEPDESK_SCREENSHOT_DIR));
+            QVERIFY(window->grabWindow().save(QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/reasoning-en.png")));
+            localization.setLanguage(QStringLiteral("zh_CN"));
+            QTest::qWait(200);
+            QVERIFY(window->grabWindow().save(QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/reasoning-zh_CN.png")));
+        }
+        // A restart: everything is read back from the database.
+        QQmlApplicationEngine engine;
+        engine.addImportPath(QStringLiteral("qrc:/"));
+        ChatController chat(dir.path());
+        QCOMPARE(chat.conversations()->rowCount(), 1);
+        chat.openConversation(conversation);
+        const auto& rows = chat.messages()->rows();
+        QCOMPARE(rows.size(), std::size_t{2});
+        QCOMPARE(rows[0].message.content, std::string("What do you say?"));
+        QCOMPARE(rows[1].message.content, std::string("Hi 4U!"));
+        QCOMPARE(rows[1].message.reasoning, std::string("Okay"));
     }
 };
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/chat_engine.h"
+#include "tests/support/scripted_chat_model.h"
 
 namespace deepdesk {
 namespace {
@@ -83,6 +84,30 @@ TEST(ChatEngine, LoadingReportsProgressAndCanBeCancelled) {
     p.on_load_progress = [&](double f) { return ++calls < 3 && f < 1.0; };
     EXPECT_THROW(chat_engine{p}, load_cancelled);
     EXPECT_EQ(calls, 3);
+}
+
+// The scripted model the app tests use: real GGUF, real forward passes, an answer known in advance.
+TEST(ChatEngine, ScriptedReasoningModelAnswersAsWritten) {
+    const auto path = std::filesystem::temp_directory_path() / "deepdesk-scripted-chat.gguf";
+    testing::write_scripted_chat_model(path.string());
+    chat_engine_params p;
+    p.model_path = path.string();
+    p.n_ctx = 512;
+    chat_engine e(p);
+    EXPECT_TRUE(e.format().think_prefix);
+    std::string reasoning, answer;
+    generation_options go;
+    go.sampling.temperature = 0.6f;  // R1's advised setting: the script still wins by far
+    const auto r = e.generate({{role::user, "What do you say?"}}, go, [&](const reasoning_delta& d) {
+        reasoning += d.reasoning;
+        answer += d.answer;
+    });
+    EXPECT_EQ(r.finish_reason, "stop");
+    EXPECT_EQ(r.reasoning, "Okay");
+    EXPECT_EQ(r.answer, "Hi 4U!");
+    EXPECT_EQ(reasoning, r.reasoning);
+    EXPECT_EQ(answer, r.answer);
+    std::filesystem::remove(path);
 }
 
 }  // namespace
