@@ -385,6 +385,17 @@ bool ChatController::importModel(const QUrl& file) {
     return true;
 }
 
+void ChatController::refreshConversation(qint64 id) {
+    if (!m_store) {
+        return;
+    }
+    if (const auto c = m_store->find_conversation(id)) {
+        m_conversations.upsert(*c);
+    } else {
+        m_conversations.remove(id);
+    }
+}
+
 void ChatController::reloadConversations() {
     if (m_store) {
         m_conversations.reset(m_store->list_conversations());
@@ -427,7 +438,7 @@ void ChatController::openConversation(qint64 id) {
 void ChatController::renameConversation(qint64 id, const QString& title) {
     if (m_store) {
         m_store->rename(id, title.trimmed().toStdString());
-        reloadConversations();
+        refreshConversation(id);
         Q_EMIT conversationChanged();
     }
 }
@@ -435,7 +446,7 @@ void ChatController::renameConversation(qint64 id, const QString& title) {
 void ChatController::setPinned(qint64 id, bool pinned) {
     if (m_store) {
         m_store->set_pinned(id, pinned);
-        reloadConversations();
+        refreshConversation(id);
     }
 }
 
@@ -449,7 +460,7 @@ void ChatController::deleteConversation(qint64 id) {
         reloadMessages();
         Q_EMIT conversationChanged();
     }
-    reloadConversations();
+    m_conversations.remove(id);
 }
 
 QVariantList ChatController::search(const QString& query) const {
@@ -565,7 +576,7 @@ void ChatController::onFinished(qint64 messageId, const QVariantMap& stats) {
     m_tokensPerSecond = stats.value(QStringLiteral("tokensPerSecond")).toDouble();
     m_contextUsed = stats.value(QStringLiteral("contextUsed")).toLongLong();
     m_generatingId = 0;
-    reloadConversations();
+    refreshConversation(m_conversationId);
     Q_EMIT statsChanged();
     Q_EMIT conversationChanged();
     Q_EMIT generatingChanged();

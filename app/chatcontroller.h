@@ -169,6 +169,7 @@ Q_SIGNALS:
 private:
     void setError(const QString& text);
     void reloadConversations();
+    void refreshConversation(qint64 id);  // one row of the list, not all of them
     void reloadMessages();
     // parentId: the message to answer; resumeId: an interrupted answer to continue instead.
     void startTurn(qint64 parentId, qint64 resumeId = 0);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/conversationlistmodel.h"
 
+#include <algorithm>
+
 namespace deepdesk::app {
 
 int ConversationListModel::rowCount(const QModelIndex& parent) const {
@@ -50,6 +52,64 @@ QString ConversationListModel::groupOf(qint64 updatedMs, bool pinned, const QDat
         return QStringLiteral("month");
     }
     return QStringLiteral("older");
+}
+
+void ConversationListModel::remove(std::int64_t id) {
+    const auto it = std::find_if(m_rows.begin(), m_rows.end(), [&](const auto& r) { return r.id == id; });
+    if (it == m_rows.end()) {
+        return;
+    }
+    const auto row = static_cast<int>(it - m_rows.begin());
+    beginRemoveRows({}, row, row);
+    m_rows.erase(it);
+    m_groups.erase(m_groups.begin() + row);
+    endRemoveRows();
+    Q_EMIT countChanged();
+}
+
+void ConversationListModel::upsert(const deepdesk::storage::conversation& c, const QDateTime& now) {
+    const auto before = [&](const deepdesk::storage::conversation& r) {
+        // True when `c` goes before row `r` (the store's order: pinned, then newest, then id).
+        if (c.pinned != r.pinned) {
+            return c.pinned;
+        }
+        if (c.updated_at != r.updated_at) {
+            return c.updated_at > r.updated_at;
+        }
+        return c.id > r.id;
+    };
+    const auto it = std::find_if(m_rows.begin(), m_rows.end(), [&](const auto& r) { return r.id == c.id; });
+    if (it != m_rows.end()) {
+        const auto from = static_cast<int>(it - m_rows.begin());
+        // Where it goes among the others.
+        int to = 0;
+        while (to < static_cast<int>(m_rows.size()) && (to == from || !before(m_rows[static_cast<std::size_t>(to)]))) {
+            ++to;
+        }
+        const int dest = to > from ? to - 1 : to;  // index once removed
+        if (dest != from) {
+            beginMoveRows({}, from, from, {}, to);
+            m_rows.erase(m_rows.begin() + from);
+            m_groups.erase(m_groups.begin() + from);
+            m_rows.insert(m_rows.begin() + dest, c);
+            m_groups.insert(m_groups.begin() + dest, groupOf(c.updated_at, c.pinned, now));
+            endMoveRows();
+        } else {
+            m_rows[static_cast<std::size_t>(from)] = c;
+            m_groups[static_cast<std::size_t>(from)] = groupOf(c.updated_at, c.pinned, now);
+        }
+        Q_EMIT dataChanged(index(dest), index(dest));
+        return;
+    }
+    int at = 0;
+    while (at < static_cast<int>(m_rows.size()) && !before(m_rows[static_cast<std::size_t>(at)])) {
+        ++at;
+    }
+    beginInsertRows({}, at, at);
+    m_rows.insert(m_rows.begin() + at, c);
+    m_groups.insert(m_groups.begin() + at, groupOf(c.updated_at, c.pinned, now));
+    endInsertRows();
+    Q_EMIT countChanged();
 }
 
 void ConversationListModel::reset(std::vector<deepdesk::storage::conversation> rows, const QDateTime& now) {

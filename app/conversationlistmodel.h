@@ -28,6 +28,10 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     void reset(std::vector<deepdesk::storage::conversation> rows, const QDateTime& now = QDateTime::currentDateTime());
+    // One conversation changed (or is new): its row moves to where the order puts it (pinned
+    // first, then most recently updated) without resetting the others.
+    void upsert(const deepdesk::storage::conversation& c, const QDateTime& now = QDateTime::currentDateTime());
+    void remove(std::int64_t id);
     // The date group of a conversation updated at `updatedMs`, seen at `now` (local time).
     static QString groupOf(qint64 updatedMs, bool pinned, const QDateTime& now);
 

@@ -4,6 +4,12 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 #include "storage/conversation_store.h"
 
 namespace deepdesk::app {
@@ -11,6 +17,14 @@ namespace deepdesk::app {
 InferenceWorker::~InferenceWorker() = default;
 
 void InferenceWorker::load(const QString& path, qint64 nCtx, int threads, int ticket) {
+#ifdef __linux__
+    // The engine's threads (created from this one, so they inherit it) yield to the GUI thread
+    // when both want a core: with every core busy computing, the window still draws each frame.
+    static const bool lowered = [] {
+        return setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 5) == 0;
+    }();
+    Q_UNUSED(lowered);
+#endif
     m_engine.reset();  // the old model's memory goes first
     try {
         deepdesk::chat_engine_params p;

@@ -2,6 +2,7 @@
 // The chat controller end to end on the shared small model: load, a streamed turn saved to the
 // database, stop keeping what was produced, regenerate and edit making branches, a bad model
 // file giving an error while the app stays usable, and everything back after a restart.
+#include <QAbstractItemModelTester>
 #include <QCoreApplication>
 #include <QFile>
 #include <QGuiApplication>
@@ -237,6 +238,46 @@ private Q_SLOTS:
         QCOMPARE(ConversationListModel::groupOf(ms(20), false, now), QStringLiteral("month"));
         QCOMPARE(ConversationListModel::groupOf(ms(400), false, now), QStringLiteral("older"));
         QCOMPARE(ConversationListModel::groupOf(ms(400), true, now), QStringLiteral("pinned"));
+    }
+
+    // One changed conversation moves to its place without a reset; the order stays the store's.
+    void oneConversationMovesWithoutAReset() {
+        using deepdesk::app::ConversationListModel;
+        using deepdesk::storage::conversation;
+        ConversationListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const auto make = [](std::int64_t id, std::int64_t updated, bool pinned) {
+            conversation c;
+            c.id = id;
+            c.updated_at = updated;
+            c.pinned = pinned;
+            c.title = "c" + std::to_string(id);
+            return c;
+        };
+        model.reset({make(1, 500, true), make(2, 400, false), make(3, 300, false), make(4, 200, false)});
+        const auto ids = [&] {
+            QList<qint64> out;
+            for (int r = 0; r < model.rowCount(); ++r) {
+                out << model.data(model.index(r), ConversationListModel::ConversationIdRole).toLongLong();
+            }
+            return out;
+        };
+        QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+        model.upsert(make(4, 900, false));  // answered just now: first after the pinned one
+        QCOMPARE(ids(), (QList<qint64>{1, 4, 2, 3}));
+        model.upsert(make(2, 50, false));  // older (imported): to the end
+        QCOMPARE(ids(), (QList<qint64>{1, 4, 3, 2}));
+        model.upsert(make(3, 300, true));  // pinned: with the pinned, after the newer one
+        QCOMPARE(ids(), (QList<qint64>{1, 3, 4, 2}));
+        model.upsert(make(4, 900, false));  // unchanged place, data refreshed
+        QCOMPARE(ids(), (QList<qint64>{1, 3, 4, 2}));
+        model.upsert(make(5, 1000, false));  // new
+        QCOMPARE(ids(), (QList<qint64>{1, 3, 5, 4, 2}));
+        model.remove(1);
+        model.remove(42);  // not there: nothing happens
+        QCOMPARE(ids(), (QList<qint64>{3, 5, 4, 2}));
+        QCOMPARE(model.data(model.index(0), ConversationListModel::GroupRole).toString(), QStringLiteral("pinned"));
+        QCOMPARE(resets.size(), 0);
     }
 };
 
