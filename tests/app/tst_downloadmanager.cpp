@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The download manager against a local HTTP server on 127.0.0.1 that imitates the hub: redirects
+// to the file, Range/206 with an ETag, connections dropped mid-body, a stall, 401/404, a wrong
+// checksum, a server that ignores Range; pause, quit and resume; a full disk.
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <random>
+
+#include "app/downloadmanager.h"
+#include "tests/support/gguf_writer.h"
+
+using deepdesk::app::DownloadManager;
+
+namespace {
+
+// A GGUF file of about `bytes` bytes: one F32 tensor of pseudo-random values.
+QByteArray makeGguf(qint64 bytes, unsigned seed) {
+    deepdesk::testing::gguf_writer w;
+    w.add_string("general.architecture", "llama");
+    const std::int64_t n = std::max<std::int64_t>(64, bytes / 4);
+    std::vector<float> v(static_cast<std::size_t>(n));
+    std::mt19937 rng(seed);
+    for (auto& x : v) {
+        x = static_cast<float>(rng() % 1000) / 1000.0f;
+    }
+    w.add_f32_tensor("blob", {n}, v);
+    const auto b = w.bytes();
+    return QByteArray(reinterpret_cast<const char*>(b.data()), static_cast<qsizetype>(b.size()));
+}
+
+QString sha256(const QByteArray& b) {
+    return QString::fromLatin1(QCryptographicHash::hash(b, QCryptographicHash::Sha256).toHex());
+}
+
+// The imitation hub. /file serves `body` (Range, ETag); /redirect sends there; /gated is 401;
+// /missing is 404. Faults are armed per test.
+class HubServer : public QTcpServer {
+public:
+    QByteArray body;
+    int dropsLeft = 0;          // responses cut off at a random point, the connection closed
+    bool stallOnce = false;     // one response stops sending half way and keeps the socket open
+    bool ignoreRange = false;   // answers every request with 200 and the whole body
+    qint64 throttle = 0;        // bytes per 10 ms when > 0
+    QList<qint64> rangeStarts;  // the Range start of every /file request (0 without one)
+    std::mt19937 rng{7};
+
+    explicit HubServer(QObject* parent = nullptr) : QTcpServer(parent) {
+        connect(this, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket* s = nextPendingConnection()) {
+                connect(s, &QTcpSocket::readyRead, this, [this, s] { onRequest(s); });
+                connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
+            }
+        });
+    }
+    QUrl url(const QString& path) const {
+        return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(serverPort()).arg(path));
+    }
+
+private:
+    void onRequest(QTcpSocket* s) {
+        QByteArray& buf = m_pending[s];
+        buf += s->readAll();
+        if (!buf.contains("\r\n\r\n")) {
+            return;
+        }
+        const QList<QByteArray> lines = buf.left(buf.indexOf("\r\n\r\n")).split('\n');
+        m_pending.remove(s);
+        const QList<QByteArray> requestLine = lines.first().trimmed().split(' ');
+        const QByteArray path = requestLine.value(1);
+        qint64 from = 0;
+        for (const QByteArray& l : lines) {
+            const QByteArray t = l.trimmed();
+            if (t.toLower().startsWith("range: bytes=")) {
+                from = t.mid(13, t.indexOf('-') - 13).toLongLong();
+            }
+        }
+        if (path == "/redirect") {
+            reply(s, "302 Found", "Location: /file\r\nContent-Length: 0\r\n", {});
+        } else if (path == "/gated") {
+            reply(s, "401 Unauthorized", "Content-Length: 0\r\n", {});
+        } else if (path == "/missing") {
+            reply(s, "404 Not Found", "Content-Length: 0\r\n", {});
+        } else if (path == "/file") {
+            rangeStarts << from;
+            serveFile(s, ignoreRange ? 0 : from);
+        } else {
+            reply(s, "400 Bad Request", "Content-Length: 0\r\n", {});
+        }
+    }
+
+    void reply(QTcpSocket* s, const QByteArray& status, const QByteArray& headers, const QByteArray& content) {
+        s->write("HTTP/1.1 " + status + "\r\n" + headers + "Connection: close\r\n\r\n" + content);
+        s->disconnectFromHost();
+    }
+
+    void serveFile(QTcpSocket* s, qint64 from) {
+        if (from > body.size()) {
+            reply(s, "416 Range Not Satisfiable", "Content-Length: 0\r\n", {});
+            return;
+        }
+        const qint64 length = body.size() - from;
+        QByteArray head = from > 0 ? QByteArray("HTTP/1.1 206 Partial Content\r\n") : QByteArray("HTTP/1.1 200 OK\r\n");
+        head += "Content-Length: " + QByteArray::number(length) + "\r\nETag: \"v1\"\r\nAccept-Ranges: bytes\r\n";
+        if (from > 0) {
+            head += "Content-Range: bytes " + QByteArray::number(from) + "-" + QByteArray::number(body.size() - 1) +
+                    "/" + QByteArray::number(body.size()) + "\r\n";
+        }
+        head += "Connection: close\r\n\r\n";
+        s->write(head);
+        // Where this response stops early, if it does.
+        qint64 cut = -1;
+        bool stall = false;
+        if (dropsLeft > 0 && length > 1) {
+            --dropsLeft;
+            cut = from + 1 + static_cast<qint64>(rng() % static_cast<std::uint64_t>(length - 1));
+        } else if (stallOnce && length > 1) {
+            stallOnce = false;
+            stall = true;
+            cut = from + length / 2;
+        }
+        auto* pos = new qint64(from);
+        auto pump = [this, s, pos, cut, stall] {
+            const qint64 end = cut >= 0 ? cut : body.size();
+            while (*pos < end && s->bytesToWrite() < (4 << 20)) {
+                const qint64 n = std::min<qint64>(throttle > 0 ? throttle : (1 << 20), end - *pos);
+                s->write(body.constData() + *pos, n);
+                *pos += n;
+                if (throttle > 0) {
+                    return;
+                }
+            }
+            if (*pos >= end && s->bytesToWrite() == 0) {
+                if (cut >= 0 && !stall) {
+                    s->abort();  // dropped mid-body
+                } else if (!stall) {
+                    s->disconnectFromHost();
+                }
+                // A stall keeps the socket open and silent until the client gives up.
+            }
+        };
+        connect(s, &QTcpSocket::bytesWritten, s, pump);
+        auto* timer = new QTimer(s);
+        connect(timer, &QTimer::timeout, s, pump);
+        timer->start(10);
+        connect(s, &QObject::destroyed, [pos] { delete pos; });
+        pump();
+    }
+
+    QHash<QTcpSocket*, QByteArray> m_pending;
+};
+
+}  // namespace
+
+class TestDownloadManager : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    int m_case = 0;
+
+    struct Setup {
+        QString models, state;
+    };
+    Setup fresh() {
+        ++m_case;
+        const QString base = m_dir.filePath(QString::number(m_case));
+        QDir().mkpath(base);
+        return {base + QStringLiteral("/models"), base + QStringLiteral("/downloads.json")};
+    }
+    static void quick(DownloadManager& m) {
+        m.setBackoff(20, 100);
+        m.setReadTimeout(800);
+        m.setMaxRetries(40);
+    }
+
+private Q_SLOTS:
+    void redirectedDownloadIsVerifiedAndInstalled() {
+        HubServer hub;
+        QVERIFY(hub.listen(QHostAddress::LocalHost));
+        hub.body = makeGguf(2 << 20, 1);
+        const auto s = fresh();
+        DownloadManager m(s.models, s.state);
+        quick(m);
+        QSignalSpy ready(&m, &DownloadManager::modelReady);
+        m.enqueue(hub.url(QStringLiteral("/redirect")), QStringLiteral("tiny.gguf"), QStringLiteral("Tiny"),
+                  sha256(hub.body), hub.body.size());
+        QVERIFY(ready.wait(20000));
+        const QString path = ready.first().first().toString();
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), hub.body);
+        QVERIFY(!QFile::exists(path + QStringLiteral(".part")));
+        QCOMPARE(m.items().front().state, DownloadManager::State::Done);
+        QVERIFY2(m.items().front().note.contains(sha256(hub.body).left(16)), qPrintable(m.items().front().note));
+    }
+
+    // Several hundred MB through 20 dropped connections and a stall: resumed with Range each
+    // time, and the SHA-256 (computed while downloading, the part re-hashed on resume) is right.
+    void largeFileSurvivesTwentyDropsAndAStall() {
+        HubServer hub;
+        QVERIFY(hub.listen(QHostAddress::LocalHost));
+        hub.body = makeGguf(300LL << 20, 2);
+        hub.dropsLeft = 20;
+        hub.stallOnce = true;
+        const QString expected = sha256(hub.body);
+        const auto s = fresh();
+        DownloadManager m(s.models, s.state);
+        quick(m);
+        QSignalSpy ready(&m, &DownloadManager::modelReady);
+        QSignalSpy failed(&m, &DownloadManager::itemFailed);
+        m.enqueue(hub.url(QStringLiteral("/file")), QStringLiteral("big.gguf"), QStringLiteral("Big"), expected,
+                  hub.body.size());
+        QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty() || !failed.isEmpty(), 240000);
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().at(1).toString()));
+        QCOMPARE(hub.dropsLeft, 0);
+        QVERIFY(!hub.stallOnce);
+        QVERIFY2(hub.rangeStarts.size() >= 22, qPrintable(QString::number(hub.rangeStarts.size())));
+        int resumed = 0;
+        for (qint64 r : hub.rangeStarts) {
+            resumed += r > 0 ? 1 : 0;
+        }
+        QVERIFY(resumed >= 20);
+        QFile f(ready.first().first().toString());
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCryptographicHash h(QCryptographicHash::Sha256);
+        QVERIFY(h.addData(&f));
+        QCOMPARE(QString::fromLatin1(h.result().toHex()), expected);
+    }
+
+    void wrongChecksumDeletesTheFileAndSaysSo() {
+        HubServer hub;
+        QVERIFY(hub.listen(QHostAddress::LocalHost));
+        hub.body = makeGguf(1 << 20, 3);
+        const auto s = fresh();
+        DownloadManager m(s.models, s.state);
+        quick(m);
+        QSignalSpy failed(&m, &DownloadManager::itemFailed);
+        QSignalSpy ready(&m, &DownloadManager::modelReady);
+        m.enqueue(hub.url(QStringLiteral("/file")), QStringLiteral("bad.gguf"), QStringLiteral("Bad"),
+                  QString(64, QLatin1Char('0')), hub.body.size());
+        QVERIFY(failed.wait(20000));
+        QVERIFY(ready.isEmpty());
+        QVERIFY2(failed.first().at(1).toString().contains(QStringLiteral("SHA-256")),
+                 qPrintable(failed.first().at(1).toString()));
+        QVERIFY(!QFile::exists(QDir(s.models).filePath(QStringLiteral("bad.gguf"))));
+        QVERIFY(!QFile::exists(QDir(s.models).filePath(QStringLiteral("bad.gguf.part"))));
+    }
+
+    void gatedAndMissingFilesSayWhy() {
+        HubServer hub;
+        QVERIFY(hub.listen(QHostAddress::LocalHost));
+        const auto s = fresh();
+        DownloadManager m(s.models, s.state);
+        quick(m);
+        QSignalSpy failed(&m, &DownloadManager::itemFailed);
+        m.enqueue(hub.url(QStringLiteral("/gated")), QStringLiteral("gated.gguf"), QStringLiteral("Gated"), {}, -1, {},
+                  QStringLiteral("https://huggingface.co/org/gated"));
+        QVERIFY(failed.wait(20000));
+        const QString gated = failed.first().at(1).toString();
+        QVERIFY2(gated.contains(QStringLiteral("401")) &&
+                     gated.contains(QStringLiteral("https://huggingface.co/org/gated")) &&
+                     gated.contains(QStringLiteral("token")),
+                 qPrintable(gated));
+        m.enqueue(hub.url(QStringLiteral("/missing")), QStringLiteral("missing.gguf"), QStringLiteral("Missing"));
+        QVERIFY(failed.wait(20000));
+        QVERIFY2(failed.last().at(1).toString().contains(QStringLiteral("404")),
+                 qPrintable(failed.last().at(1).toString()));
+    }
+
+    void aServerIgnoringRangeRestartsFromZeroAndSaysSo() {
+        HubServer hub;
+        QVERIFY(hub.listen(QHostAddress::LocalHost));
+        hub.body = makeGguf(4 << 20, 4);
+        hub.dropsLeft = 1;
+        hub.ignoreRange = true;
+        const auto s = fresh();
+        DownloadManager m(s.models, s.state);
+        quick(m);
+        QSignalSpy ready(&m, &DownloadManager::modelReady);
+        QStringList notes;  // every note the list showed
+        connect(&m, &QAbstractItemModel::dataChanged, &m, [&](const QModelIndex& i) {
+            const QString n = m.data(i, DownloadManager::NoteRole).toString();
+            if (!n.isEmpty() && !notes.contains(n)) {
+                notes << n;
+            }
+        });
+        m.enqueue(hub.url(QStringLiteral("/file")), QStringLiteral("norange.gguf"), QStringLiteral("NoRange"),
+                  sha256(hub.body), hub.body.size());
+        QVERIFY(ready.wait(30000));
+        QVERIFY2(!notes.filter(QStringLiteral("restarted from the beginning")).isEmpty(),
+                 qPrintable(notes.join(" | ")));
+        QVERIFY(hub.rangeStarts.size() >= 2 && hub.rangeStarts.last() > 0);  // it asked to resume
+        QFile f(ready.first().first().toString());
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), hub.body);
+    }
+
+    // Pause, quit (the manager is destroyed), start again: the part and the queue are still
+    // there, and resuming asks for the rest only.
+    void pauseQuitAndResume() {
+        HubServer hub;
+        QVERIFY(hub.listen(QHostAddress::LocalHost));
+        hub.body = makeGguf(8 << 20, 5);
+        hub.throttle = 64 << 10;  // about 6 MB/s, so the pause lands half way
+        const auto s = fresh();
+        QString id;
+        {
+            DownloadManager m(s.models, s.state);
+            quick(m);
+            id = m.enqueue(hub.url(QStringLiteral("/file")), QStringLiteral("paused.gguf"), QStringLiteral("Paused"),
+                           sha256(hub.body), hub.body.size());
+            QTRY_VERIFY_WITH_TIMEOUT(m.items().front().received > (1 << 20), 20000);
+            m.pause(id);
+            QTRY_VERIFY(!m.busy());
+            QCOMPARE(m.items().front().state, DownloadManager::State::Paused);
+        }
+        const qint64 part = QFileInfo(QDir(s.models).filePath(QStringLiteral("paused.gguf.part"))).size();
+        QVERIFY(part > (1 << 20) && part < hub.body.size());
+        hub.throttle = 0;
+        DownloadManager again(s.models, s.state);
+        quick(again);
+        QCOMPARE(again.rowCount(), 1);
+        QCOMPARE(again.items().front().state, DownloadManager::State::Paused);
+        QCOMPARE(again.items().front().received, part);
+        QSignalSpy ready(&again, &DownloadManager::modelReady);
+        again.resume(id);
+        QVERIFY(ready.wait(30000));
+        QCOMPARE(hub.rangeStarts.last(), part);
+        QFile f(ready.first().first().toString());
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), hub.body);
+    }
+
+    void cancelDeletesThePart() {
+        HubServer hub;
+        QVERIFY(hub.listen(QHostAddress::LocalHost));
+        hub.body = makeGguf(8 << 20, 6);
+        hub.throttle = 64 << 10;
+        const auto s = fresh();
+        DownloadManager m(s.models, s.state);
+        quick(m);
+        const QString id = m.enqueue(hub.url(QStringLiteral("/file")), QStringLiteral("cancel.gguf"),
+                                     QStringLiteral("Cancel"), sha256(hub.body), hub.body.size());
+        QTRY_VERIFY_WITH_TIMEOUT(m.items().front().received > 0, 20000);
+        m.cancel(id);
+        QTRY_VERIFY(!m.busy());
+        QVERIFY(!QFile::exists(QDir(s.models).filePath(QStringLiteral("cancel.gguf.part"))));
+        QCOMPARE(m.rowCount(), 0);
+    }
+
+    void notEnoughDiskSpaceIsRefusedBeforeStarting() {
+        HubServer hub;
+        QVERIFY(hub.listen(QHostAddress::LocalHost));
+        hub.body = makeGguf(1 << 20, 7);
+        const auto s = fresh();
+        DownloadManager m(s.models, s.state);
+        quick(m);
+        m.setFreeSpaceProvider([](const QString&) { return qint64{4096}; });
+        QSignalSpy failed(&m, &DownloadManager::itemFailed);
+        m.enqueue(hub.url(QStringLiteral("/file")), QStringLiteral("full.gguf"), QStringLiteral("Full"),
+                  sha256(hub.body), hub.body.size());
+        QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 10000);
+        QVERIFY2(failed.first().at(1).toString().contains(QStringLiteral("disk space")),
+                 qPrintable(failed.first().at(1).toString()));
+        QVERIFY(hub.rangeStarts.isEmpty());  // nothing was requested
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDownloadManager)
+#include "tst_downloadmanager.moc"
