@@ -75,6 +75,10 @@ DownloadManager::DownloadManager(const QString& modelsFolder, const QString& sta
 }
 
 DownloadManager::~DownloadManager() {
+    m_hashStop = true;
+    if (m_hashThread.joinable()) {
+        m_hashThread.join();
+    }
     if (m_active) {
         m_active->disconnect(this);
         m_active->abort();
@@ -259,7 +263,7 @@ void DownloadManager::resume(const QString& id) {
     it->retries = 0;
     changed(*it);
     save();
-    if (!m_active) {
+    if (!busy()) {
         m_retryTimer.stop();
         startNext();
     }
@@ -305,7 +309,7 @@ void DownloadManager::clearFinished() {
 }
 
 void DownloadManager::startNext() {
-    if (m_active) {
+    if (busy()) {
         return;
     }
     for (auto& it : m_items) {
@@ -331,18 +335,71 @@ void DownloadManager::begin(Item& item) {
             return;
         }
     }
-    // A resumed part is hashed again first: the checksum covers every byte of the file.
-    m_hash = std::make_unique<QCryptographicHash>(QCryptographicHash::Sha256);
+    // A resumed part is hashed again first, on its own thread: the checksum covers every byte of
+    // the file, and a part of many GB must not freeze the window.
+    if (have <= 0) {
+        request(item, std::make_unique<QCryptographicHash>(QCryptographicHash::Sha256), 0);
+        return;
+    }
+    if (m_hashThread.joinable()) {
+        m_hashThread.join();
+    }
+    m_hashingId = item.id;
+    m_hashStop = false;
+    item.state = State::Downloading;
+    item.received = have;
+    item.note = tr("Checking the %1 downloaded so far\u2026").arg(humanBytes(have));
+    changed(item);
+    Q_EMIT busyChanged();
+    m_hashThread = std::thread([this, part, id = item.id] {
+        auto hash = std::make_shared<std::unique_ptr<QCryptographicHash>>(
+            std::make_unique<QCryptographicHash>(QCryptographicHash::Sha256));
+        qint64 hashed = 0;
+        QFile f(part);
+        bool ok = f.open(QIODevice::ReadOnly);
+        while (ok && !m_hashStop && !f.atEnd()) {
+            const QByteArray chunk = f.read(4 << 20);
+            ok = !chunk.isEmpty();
+            (*hash)->addData(chunk);
+            hashed += chunk.size();
+        }
+        if (m_hashStop) {
+            return;
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, id, hash, hashed, ok] {
+                m_hashingId.clear();
+                Q_EMIT busyChanged();
+                Item* it = find(id);
+                if (it == nullptr || it->state != State::Downloading) {
+                    startNext();  // cancelled or paused meanwhile
+                    return;
+                }
+                it->note.clear();
+                if (!ok) {
+                    fail(*it, tr("Cannot read %1.").arg(partPath(*it)));
+                    startNext();
+                    return;
+                }
+                request(*it, std::move(*hash), hashed);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void DownloadManager::request(Item& item, std::unique_ptr<QCryptographicHash> hash, qint64 have) {
+    const QString part = partPath(item);
+    m_hash = std::move(hash);
     m_file.setFileName(part);
     if (!m_file.open(QIODevice::ReadWrite)) {
         fail(item, tr("Cannot write %1: %2").arg(part, m_file.errorString()));
+        startNext();
         return;
     }
-    while (!m_file.atEnd()) {
-        m_hash->addData(m_file.read(4 << 20));
-    }
-    m_file.seek(m_file.size());
-    item.received = m_file.size();
+    m_file.resize(have);  // exactly what was hashed
+    m_file.seek(have);
+    item.received = have;
     item.state = State::Downloading;
     item.bytesPerSecond = 0;
     m_checkedStatus = false;

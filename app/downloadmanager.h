@@ -17,8 +17,10 @@
 #include <QTimer>
 #include <QUrl>
 
+#include <atomic>
 #include <functional>
 #include <memory>
+#include <thread>
 #include <vector>
 
 namespace deepdesk::app {
@@ -72,7 +74,7 @@ public:
     QVariant data(const QModelIndex& index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
 
-    bool busy() const { return m_active != nullptr; }
+    bool busy() const { return m_active != nullptr || !m_hashingId.isEmpty(); }
     const std::vector<Item>& items() const { return m_items; }
     void setModelsFolder(const QString& folder) { m_modelsFolder = folder; }
 
@@ -111,6 +113,8 @@ private:
     void load();
     void startNext();
     void begin(Item& item);
+    // After the part on disk has been hashed (off the GUI thread): the request for the rest.
+    void request(Item& item, std::unique_ptr<QCryptographicHash> hash, qint64 have);
     void onReadyRead();
     void onFinished();
     void fail(Item& item, const QString& error);
@@ -132,6 +136,10 @@ private:
     QElapsedTimer m_speedClock;
     int m_readTimeoutMs = 30000, m_maxRetries = 8, m_backoffMs = 1000, m_backoffMaxMs = 60000;
     std::function<qint64(const QString&)> m_freeSpace;
+    // Re-hashing a resumed part (it can be tens of GB) runs on its own thread.
+    std::thread m_hashThread;
+    std::atomic<bool> m_hashStop{false};
+    QString m_hashingId;
 };
 
 }  // namespace deepdesk::app

@@ -247,6 +247,14 @@
         <source>Verified: SHA-256 %1</source>
         <translation>已验证：SHA-256 %1</translation>
     </message>
+    <message>
+        <source>Checking the %1 downloaded so far…</source>
+        <translation>正在校验已下载的 %1…</translation>
+    </message>
+    <message>
+        <source>Cannot read %1.</source>
+        <translation>无法读取 %1。</translation>
+    </message>
 </context>
 <context>
     <name>EmptyChatState</name>

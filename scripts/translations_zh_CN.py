@@ -7,6 +7,8 @@ import sys
 import xml.etree.ElementTree as ET
 
 ZH = {
+    "Checking the %1 downloaded so far…": "正在校验已下载的 %1…",
+    "Cannot read %1.": "无法读取 %1。",
     "Loading the model": "正在加载模型",
     "Cancel loading the model": "取消加载模型",
     "Dismiss": "关闭",
