@@ -12,6 +12,7 @@
 
 #include "app/chatcontroller.h"
 #include "app/localization.h"
+#include "app/modelscontroller.h"
 #include "app/screenshotter.h"
 #include "app/startupoptions.h"
 #include "engine/version.h"
@@ -87,6 +88,12 @@ int run(int argc, char** argv) {
                                 : qEnvironmentVariable("DEEPDESK_DATA_DIR");
     ChatController chat(dataDir);
     qmlRegisterSingletonInstance("DeepDesk.App", 1, 0, "Chat", &chat);
+    ModelsController models(&chat, dataDir);
+    qmlRegisterSingletonInstance("DeepDesk.App", 1, 0, "Models", &models);
+    if (!models.catalogError().isEmpty()) {
+        std::fprintf(stderr, "deepdesk: the catalog in the data folder was not used: %s\n",
+                     qPrintable(models.catalogError()));
+    }
     chat.start(options.modelPath, options.openLatest);
     engine.setInitialProperties({{QStringLiteral("localization"), QVariant::fromValue(&localization)}});
 

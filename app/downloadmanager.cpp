@@ -115,10 +115,17 @@ QVariant DownloadManager::data(const QModelIndex& index, int role) const {
 }
 
 QHash<int, QByteArray> DownloadManager::roleNames() const {
-    return {
-        {IdRole, "downloadId"},         {ModelNameRole, "modelName"}, {FileNameRole, "fileName"}, {StateRole, "state"},
-        {ReceivedRole, "received"},     {TotalRole, "total"},         {ProgressRole, "progress"}, {SpeedRole, "speed"},
-        {EtaSecondsRole, "etaSeconds"}, {ErrorRole, "error"},         {NoteRole, "note"}};
+    return {{IdRole, "downloadId"},
+            {ModelNameRole, "modelName"},
+            {FileNameRole, "fileName"},
+            {StateRole, "downloadState"},
+            {ReceivedRole, "received"},
+            {TotalRole, "total"},
+            {ProgressRole, "progress"},
+            {SpeedRole, "speed"},
+            {EtaSecondsRole, "etaSeconds"},
+            {ErrorRole, "error"},
+            {NoteRole, "note"}};
 }
 
 DownloadManager::Item* DownloadManager::find(const QString& id) {

@@ -27,6 +27,7 @@
 
 #include "app/chatcontroller.h"
 #include "app/localization.h"
+#include "app/modelscontroller.h"
 #include "storage/conversation_store.h"
 #include "storage/database.h"
 #include "tests/support/scripted_chat_model.h"
@@ -121,6 +122,8 @@ int main(int argc, char** argv) {
     chat.setMaxTokens(n_tokens);
     chat.setThreads(argument(argc, argv, "--threads", 0));
     qmlRegisterSingletonInstance("DeepDesk.App", 1, 0, "Chat", &chat);
+    deepdesk::app::ModelsController models(&chat, dir.path());
+    qmlRegisterSingletonInstance("DeepDesk.App", 1, 0, "Models", &models);
     engine.setInitialProperties({{QStringLiteral("localization"), QVariant::fromValue(&localization)}});
     engine.load(QUrl(QStringLiteral("qrc:/DeepDesk/Ui/Main.qml")));
     if (engine.rootObjects().isEmpty()) {

@@ -33,6 +33,45 @@
     </message>
 </context>
 <context>
+    <name>CatalogCard</name>
+    <message>
+        <source>Recommended first model</source>
+        <translation>推荐的第一个模型</translation>
+    </message>
+    <message>
+        <source>Reasoning</source>
+        <translation>推理</translation>
+    </message>
+    <message>
+        <source>Not supported yet (%1)</source>
+        <translation>暂不支持（%1）</translation>
+    </message>
+    <message>
+        <source>%1 B parameters  ·  %2K context  ·  %3</source>
+        <translation>%1 B 参数  ·  %2K 上下文  ·  %3</translation>
+    </message>
+    <message>
+        <source>Quantization of %1</source>
+        <translation>%1 的量化版本</translation>
+    </message>
+    <message>
+        <source>needs about %1</source>
+        <translation>约需 %1</translation>
+    </message>
+    <message>
+        <source>Downloaded</source>
+        <translation>已下载</translation>
+    </message>
+    <message>
+        <source>Download %1</source>
+        <translation>下载 %1</translation>
+    </message>
+    <message>
+        <source>Download %1 %2</source>
+        <translation>下载 %1 %2</translation>
+    </message>
+</context>
+<context>
     <name>ChatController</name>
     <message>
         <source>The model could not be loaded: %1</source>
@@ -300,6 +339,45 @@
     </message>
 </context>
 <context>
+    <name>FirstRunPanel</name>
+    <message>
+        <source>Get a model to start chatting</source>
+        <translation>先获取一个模型，就可以开始对话</translation>
+    </message>
+    <message>
+        <source>DeepDesk runs models on this computer. Start with the one below: it is small, runs on any laptop, and thinks before it answers.</source>
+        <translation>DeepDesk 在这台电脑上运行模型。建议从下面这个开始：它很小，任何笔记本电脑都能运行，并且会先思考再回答。</translation>
+    </message>
+    <message>
+        <source>Fits this computer</source>
+        <translation>适合这台电脑</translation>
+    </message>
+    <message>
+        <source>Tight: close other apps</source>
+        <translation>内存紧张：请关闭其他应用</translation>
+    </message>
+    <message>
+        <source>Too big for this computer</source>
+        <translation>对这台电脑来说太大</translation>
+    </message>
+    <message>
+        <source>Memory unknown</source>
+        <translation>内存未知</translation>
+    </message>
+    <message>
+        <source>Already have a GGUF file (for example from LM Studio or llama.cpp)? Import it: DeepDesk checks it and links it into its models folder.</source>
+        <translation>已经有 GGUF 文件了（例如来自 LM Studio 或 llama.cpp）？导入即可：DeepDesk 会检查文件，并把它链接到模型文件夹中。</translation>
+    </message>
+    <message>
+        <source>Import a GGUF file…</source>
+        <translation>导入 GGUF 文件…</translation>
+    </message>
+    <message>
+        <source>See all models</source>
+        <translation>查看全部模型</translation>
+    </message>
+</context>
+<context>
     <name>InferenceWorker</name>
     <message>
         <source>No model is loaded.</source>
@@ -373,6 +451,288 @@
     <message>
         <source>Next version</source>
         <translation>下一个版本</translation>
+    </message>
+</context>
+<context>
+    <name>ModelsController</name>
+    <message>
+        <source>The hub refused access to %1 (HTTP %2). It may be gated: sign in, accept its licence at %3, and add an access token on the Models page.</source>
+        <translation>模型站点拒绝访问 %1（HTTP %2）。该模型可能需要授权：请登录，在 %3 接受其许可协议，然后在“模型”页面添加访问令牌。</translation>
+    </message>
+    <message>
+        <source>%1 was not found on %2 (HTTP 404).</source>
+        <translation>在 %2 上找不到 %1（HTTP 404）。</translation>
+    </message>
+    <message>
+        <source>Cannot reach %1: the computer seems to be offline. Models already downloaded still work; to download, connect or choose a mirror as the endpoint.</source>
+        <translation>无法连接 %1：电脑似乎处于离线状态。已下载的模型仍可使用；要下载，请联网或选择一个镜像作为端点。</translation>
+    </message>
+    <message>
+        <source>The hub answered with an error: %1</source>
+        <translation>模型站点返回错误：%1</translation>
+    </message>
+    <message>
+        <source>The hub's answer for %1 could not be read.</source>
+        <translation>无法读取模型站点关于 %1 的响应。</translation>
+    </message>
+    <message>
+        <source>%1 is not in %2. GGUF files there: %3</source>
+        <translation>%2 中没有 %1。其中的 GGUF 文件：%3</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>%1 has %2 parts, but %3 of them are in %4.</source>
+        <translation>%1 共有 %2 个分卷，但 %4 中只有 %3 个。</translation>
+    </message>
+    <message>
+        <source>Unknown model %1.</source>
+        <translation>未知模型 %1。</translation>
+    </message>
+    <message>
+        <source>%1 has no %2 file.</source>
+        <translation>%1 没有 %2 文件。</translation>
+    </message>
+    <message>
+        <source>Search works with the Hugging Face source (or a mirror of it). On ModelScope, type a repository name (owner/name) to list its files.</source>
+        <translation>搜索功能适用于 Hugging Face 来源（或其镜像）。使用魔搭时，请输入仓库名（所有者/名称）以列出其文件。</translation>
+    </message>
+    <message>
+        <source>Only models in the models folder can be deleted here.</source>
+        <translation>这里只能删除模型文件夹中的模型。</translation>
+    </message>
+    <message>
+        <source>%1 is loaded; choose another model first.</source>
+        <translation>%1 正在使用；请先选择其他模型。</translation>
+    </message>
+    <message>
+        <source>%1 could not be deleted.</source>
+        <translation>无法删除 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>ModelsPage</name>
+    <message>
+        <source>%1 s left</source>
+        <translation>剩余 %1 秒</translation>
+    </message>
+    <message>
+        <source>%1 min left</source>
+        <translation>剩余 %1 分钟</translation>
+    </message>
+    <message>
+        <source>%1 h left</source>
+        <translation>剩余 %1 小时</translation>
+    </message>
+    <message>
+        <source>Fits this computer</source>
+        <translation>适合这台电脑</translation>
+    </message>
+    <message>
+        <source>Tight: close other apps</source>
+        <translation>内存紧张：请关闭其他应用</translation>
+    </message>
+    <message>
+        <source>Too big for this computer</source>
+        <translation>对这台电脑来说太大</translation>
+    </message>
+    <message>
+        <source>Memory unknown</source>
+        <translation>内存未知</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>Downloading</source>
+        <translation>下载中</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>Verifying</source>
+        <translation>校验中</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Back to chat</source>
+        <translation>返回对话</translation>
+    </message>
+    <message>
+        <source>The catalog in the data folder was not used: %1</source>
+        <translation>未使用数据文件夹中的模型目录：%1</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Downloads</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Cancel the download of %1</source>
+        <translation>取消下载 %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>Clear finished</source>
+        <translation>清除已完成</translation>
+    </message>
+    <message>
+        <source>On this computer</source>
+        <translation>这台电脑上的模型</translation>
+    </message>
+    <message>
+        <source>Import GGUF…</source>
+        <translation>导入 GGUF…</translation>
+    </message>
+    <message>
+        <source>No models yet. Download one below, or import a GGUF file you already have (it is checked, then linked or copied into %1).</source>
+        <translation>还没有模型。请在下方下载一个，或导入已有的 GGUF 文件（会先检查，然后链接或复制到 %1）。</translation>
+    </message>
+    <message>
+        <source>Loaded</source>
+        <translation>已加载</translation>
+    </message>
+    <message>
+        <source>Load</source>
+        <translation>加载</translation>
+    </message>
+    <message>
+        <source>Load %1</source>
+        <translation>加载 %1</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Delete %1</source>
+        <translation>删除 %1</translation>
+    </message>
+    <message>
+        <source>DeepSeek models</source>
+        <translation>DeepSeek 模型</translation>
+    </message>
+    <message>
+        <source>Memory shown for a context of %1 tokens; this computer has %2.</source>
+        <translation>所示内存按 %1 个词元的上下文计算；这台电脑有 %2。</translation>
+    </message>
+    <message>
+        <source>Download source</source>
+        <translation>下载来源</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Hugging Face (or a mirror)</source>
+        <translation>Hugging Face（或镜像）</translation>
+    </message>
+    <message>
+        <source>ModelScope (魔搭)</source>
+        <translation>魔搭 ModelScope</translation>
+    </message>
+    <message>
+        <source>Endpoint</source>
+        <translation>端点</translation>
+    </message>
+    <message>
+        <source>Access token</source>
+        <translation>访问令牌</translation>
+    </message>
+    <message>
+        <source>Only for gated repositories</source>
+        <translation>仅用于需要授权的仓库</translation>
+    </message>
+    <message>
+        <source>Search the hub for GGUF models, or type owner/name</source>
+        <translation>在模型站点搜索 GGUF 模型，或输入 所有者/名称</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>%1 downloads</source>
+        <translation>%1 次下载</translation>
+    </message>
+    <message>
+        <source>%1 parts</source>
+        <translation>%1 个分卷</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>Download %1</source>
+        <translation>下载 %1</translation>
+    </message>
+    <message>
+        <source>Nothing found.</source>
+        <translation>没有找到。</translation>
+    </message>
+    <message>
+        <source>%1 has no GGUF files.</source>
+        <translation>%1 中没有 GGUF 文件。</translation>
+    </message>
+    <message>
+        <source>Import a GGUF model</source>
+        <translation>导入 GGUF 模型</translation>
+    </message>
+    <message>
+        <source>GGUF models (*.gguf)</source>
+        <translation>GGUF 模型 (*.gguf)</translation>
+    </message>
+    <message>
+        <source>Delete %1?</source>
+        <translation>删除 %1？</translation>
+    </message>
+    <message>
+        <source>The file is removed from the models folder. Conversations are kept.</source>
+        <translation>文件将从模型文件夹中删除，对话会保留。</translation>
     </message>
 </context>
 <context>
@@ -654,6 +1014,14 @@
     <message>
         <source>Conversation actions</source>
         <translation>对话操作</translation>
+    </message>
+    <message>
+        <source>Models (downloading…)</source>
+        <translation>模型（下载中…）</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>模型</translation>
     </message>
 </context>
 </TS>

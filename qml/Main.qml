@@ -50,7 +50,7 @@ ApplicationWindow {
         id: mainLayout
     RowLayout {
         spacing: 0
-        function startNewChat() { chatPage.startNewChat() }
+        function startNewChat() { pages.currentIndex = 0; chatPage.startNewChat() }
         function focusSearch() { sidebar.focusSearch() }
 
         Sidebar {
@@ -58,10 +58,11 @@ ApplicationWindow {
             Layout.fillHeight: true
             Layout.preferredWidth: Theme.sidebarWidth
             localization: window.localization
-            onNewChatRequested: chatPage.startNewChat()
-            onResultChosen: (conversationId, messageId) => chatPage.showMessage(conversationId, messageId)
+            onNewChatRequested: { pages.currentIndex = 0; chatPage.startNewChat() }
+            onResultChosen: (conversationId, messageId) => { pages.currentIndex = 0; chatPage.showMessage(conversationId, messageId) }
             onAboutRequested: aboutDialog.open()
             onSettingsRequested: settingsDialog.open()
+            onModelsRequested: pages.currentIndex = 1
         }
 
         Rectangle {
@@ -70,10 +71,24 @@ ApplicationWindow {
             color: Theme.border
         }
 
-        ChatPage {
-            id: chatPage
+        StackLayout {
+            id: pages
+            objectName: "pages"
             Layout.fillWidth: true
             Layout.fillHeight: true
+            currentIndex: 0
+
+            ChatPage {
+                id: chatPage
+                language: window.localization ? window.localization.effectiveLanguage : "en"
+                onModelsRequested: pages.currentIndex = 1
+            }
+            ModelsPage {
+                id: modelsPage
+                objectName: "modelsPage"
+                language: window.localization ? window.localization.effectiveLanguage : "en"
+                onBackRequested: pages.currentIndex = 0
+            }
         }
     }
     }

@@ -17,6 +17,7 @@ Rectangle {
     signal newChatRequested()
     signal aboutRequested()
     signal settingsRequested()
+    signal modelsRequested()
     // A search result was chosen: open the conversation at that message.
     signal resultChosen(var conversationId, var messageId)
 
@@ -312,6 +313,26 @@ Rectangle {
         LanguageSwitch {
             Layout.fillWidth: true
             localization: sidebar.localization
+        }
+
+        Button {
+            id: modelsButton
+            objectName: "modelsButton"
+            Layout.fillWidth: true
+            flat: true
+            text: Models.downloads.busy ? qsTr("Models (downloading\u2026)") : qsTr("Models")
+            Accessible.name: qsTr("Models")
+            onClicked: sidebar.modelsRequested()
+            contentItem: Label {
+                text: modelsButton.text
+                color: Theme.textMuted
+                horizontalAlignment: Text.AlignLeft
+                verticalAlignment: Text.AlignVCenter
+            }
+            background: Rectangle {
+                radius: Theme.radius
+                color: modelsButton.hovered ? Theme.surfaceHover : "transparent"
+            }
         }
 
         Button {

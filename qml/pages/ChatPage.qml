@@ -13,6 +13,9 @@ Item {
     // Display name of the loaded model; empty when none is loaded.
     readonly property string modelName: Chat.modelName
 
+    property string language: "en"
+    signal modelsRequested()
+
     function startNewChat() {
         Chat.newConversation()
         composer.text = ""
@@ -164,8 +167,20 @@ Item {
             Layout.fillWidth: true
             Layout.fillHeight: true
 
+            // Above the (empty) message list, which would otherwise take their clicks.
+            FirstRunPanel {
+                z: 1
+                visible: Chat.modelFiles.length === 0 && !Chat.modelLoaded && !Chat.loading && messageList.count === 0
+                anchors.centerIn: parent
+                width: Math.min(parent.width - 48, Theme.contentMaxWidth)
+                language: page.language
+                onImportRequested: importDialog.open()
+                onModelsRequested: page.modelsRequested()
+            }
+
             EmptyChatState {
-                visible: messageList.count === 0
+                z: 1
+                visible: messageList.count === 0 && !(Chat.modelFiles.length === 0 && !Chat.modelLoaded && !Chat.loading)
                 anchors.centerIn: parent
                 width: Math.min(parent.width - 48, Theme.contentMaxWidth)
                 onPromptChosen: (prompt) => {

@@ -4,7 +4,11 @@
 // conversation in the sidebar and through search.
 #include <QtQml/qqmlextensionplugin.h>
 #include <QClipboard>
+#include <QCryptographicHash>
 #include <QGuiApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QQmlApplicationEngine>
 #include <QQmlContext>
 #include <QQmlProperty>
@@ -19,8 +23,10 @@
 
 #include "app/chatcontroller.h"
 #include "app/localization.h"
+#include "app/modelscontroller.h"
 #include "storage/conversation_store.h"
 #include "storage/database.h"
+#include "tests/support/hub_server.h"
 #include "tests/support/scripted_chat_model.h"
 
 Q_IMPORT_QML_PLUGIN(DeepDeskAppPlugin)
@@ -101,14 +107,21 @@ QStringList unnamedControls(QQuickItem* root) {
 // The Chat singleton each new engine gets: the controller of the test that is running (a singleton
 // instance registered once would outlive the first test's controller).
 ChatController* g_chat = nullptr;
+std::unique_ptr<deepdesk::app::ModelsController> g_models;
 
-void registerChat(ChatController* chat) {
+void registerChat(ChatController* chat, const QString& dataDir) {
     g_chat = chat;
+    g_models = std::make_unique<deepdesk::app::ModelsController>(chat, dataDir);
     static const bool registered = [] {
         qmlRegisterSingletonType<ChatController>("DeepDesk.App", 1, 0, "Chat", [](QQmlEngine*, QJSEngine*) -> QObject* {
             QJSEngine::setObjectOwnership(g_chat, QJSEngine::CppOwnership);
             return g_chat;
         });
+        qmlRegisterSingletonType<deepdesk::app::ModelsController>(
+            "DeepDesk.App", 1, 0, "Models", [](QQmlEngine*, QJSEngine*) -> QObject* {
+                QJSEngine::setObjectOwnership(g_models.get(), QJSEngine::CppOwnership);
+                return g_models.get();
+            });
         return true;
     }();
     Q_UNUSED(registered);
@@ -129,6 +142,7 @@ class TestChatWindow : public QObject {
 private Q_SLOTS:
     void init() { qInstallMessageHandler(collectQmlWarnings); }
     void cleanup() {
+        g_models.reset();
         qInstallMessageHandler(nullptr);
         QVERIFY2(g_qmlWarnings.isEmpty(), qPrintable(g_qmlWarnings.join(QLatin1Char('\n'))));
     }
@@ -150,7 +164,7 @@ private Q_SLOTS:
         chat.setContextLength(4096);  // room for an answer long enough to be stopped
         chat.setMaxTokens(16);
         chat.setSeed(7);
-        registerChat(&chat);
+        registerChat(&chat, dir.path());
         engine.setInitialProperties({{QStringLiteral("localization"), QVariant::fromValue(&localization)}});
         engine.load(QUrl(QStringLiteral("qrc:/DeepDesk/Ui/Main.qml")));
         QVERIFY(!engine.rootObjects().isEmpty());
@@ -266,7 +280,7 @@ private Q_SLOTS:
             engine.addImportPath(QStringLiteral("qrc:/"));
             deepdesk::app::Localization localization(&engine, QStringLiteral("en"));
             ChatController chat(dir.path());
-            registerChat(&chat);
+            registerChat(&chat, dir.path());
             engine.setInitialProperties({{QStringLiteral("localization"), QVariant::fromValue(&localization)}});
             engine.load(QUrl(QStringLiteral("qrc:/DeepDesk/Ui/Main.qml")));
             QVERIFY(!engine.rootObjects().isEmpty());
@@ -309,13 +323,15 @@ private Q_SLOTS:
                 QVERIFY(branch[1].status == deepdesk::storage::message_status::complete);
             }
 
-            // Expanded reasoning, in English and in Chinese.
+            // Expanded reasoning, in English and in Chinese (once the end of the turn has reached
+            // the list: a click before that is undone when the message is refreshed).
+            QTest::qWait(300);
             for (auto* h : itemsNamed(window->contentItem(), QStringLiteral("reasoningHeader"))) {
                 if (!h->isVisible()) {
                     continue;
                 }
                 QTest::mouseMove(window, h->mapToScene(QPointF(10, 10)).toPoint());  // hover first, as a hand does
-                QTest::mouseClick(window, Qt::LeftButton, {}, h->mapToScene(QPointF(10, 10)).toPoint());
+                QTest::mouseClick(window, Qt::LeftButton, {}, h->mapToScene(QPointF(10, 10)).toPoint(), 50);
             }
             bool expanded = false;
             for (auto* t : itemsNamed(window->contentItem(), QStringLiteral("reasoningText"))) {
@@ -339,6 +355,93 @@ private Q_SLOTS:
         QCOMPARE(rows[0].message.content, std::string("What do you say?"));
         QCOMPARE(rows[1].message.content, std::string("Hi 4U!"));
         QCOMPARE(rows[1].message.reasoning, std::string("Okay"));
+    }
+    // From the first start to a chat using only the window: the first-run panel recommends a
+    // model; Download fetches it from the hub (here the local imitation), verifies its SHA-256,
+    // loads it; the message typed then gets its answer.
+    void firstStartToAVerifiedModelAndAChat() {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("DeepDeskTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_chatwindow"));
+        QSettings().clear();
+        QTemporaryDir dir;
+        const QString scripted = dir.filePath(QStringLiteral("hub-copy.gguf"));
+        deepdesk::testing::write_scripted_chat_model(scripted.toStdString());
+        QFile f(scripted);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray body = f.readAll();
+        const QByteArray sha = QCryptographicHash::hash(body, QCryptographicHash::Sha256).toHex();
+        deepdesk::testing::HubServer hub;
+        QVERIFY(hub.listen(QHostAddress::LocalHost));
+        const QByteArray repo = "bartowski/DeepSeek-R1-Distill-Qwen-1.5B-GGUF";
+        const QByteArray file = "DeepSeek-R1-Distill-Qwen-1.5B-Q4_K_M.gguf";
+        const QJsonObject lfs{{QStringLiteral("sha256"), QString::fromLatin1(sha)},
+                              {QStringLiteral("size"), body.size()}};
+        const QJsonObject sibling{{QStringLiteral("rfilename"), QString::fromLatin1(file)},
+                                  {QStringLiteral("lfs"), lfs}};
+        hub.json["/api/models/" + repo] =
+            QJsonDocument(QJsonObject{{QStringLiteral("siblings"), QJsonArray{sibling}}}).toJson();
+        hub.files["/" + repo + "/resolve/main/" + file] = body;
+        hub.throttle = 4 << 10;  // about 400 KB/s: slow enough to see the progress
+
+        QQmlApplicationEngine engine;
+        engine.addImportPath(QStringLiteral("qrc:/"));
+        deepdesk::app::Localization localization(&engine, QStringLiteral("en"));
+        ChatController chat(dir.path());
+        registerChat(&chat, dir.path());
+        g_models->setEndpoint(QStringLiteral("http://127.0.0.1:%1").arg(hub.serverPort()));
+        engine.setInitialProperties({{QStringLiteral("localization"), QVariant::fromValue(&localization)}});
+        engine.load(QUrl(QStringLiteral("qrc:/DeepDesk/Ui/Main.qml")));
+        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        chat.start({}, false);
+
+        auto* panel = window->findChild<QQuickItem*>(QStringLiteral("firstRunPanel"));
+        QVERIFY(panel);
+        QTRY_VERIFY(panel->isVisible());
+        QDir().mkpath(QStringLiteral(DEEPDESK_SCREENSHOT_DIR));
+        window->grabWindow().save(QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/first-run.png"));
+        QQuickItem* download = nullptr;
+        for (auto* b : itemsNamed(panel, QStringLiteral("downloadButton"))) {
+            download = b->isVisible() ? b : download;
+        }
+        QVERIFY(download);
+        QVERIFY(download->isEnabled());
+        QTest::qWait(300);  // the layout settles (the catalog fills the card) before aiming
+        const QPoint at = download->mapToScene(QPointF(download->width() / 2, download->height() / 2)).toPoint();
+        QTest::mouseMove(window, at);
+        QTest::mouseClick(window, Qt::LeftButton, {}, at);
+        // The progress shows while it downloads.
+        QTRY_VERIFY_WITH_TIMEOUT(!itemsNamed(panel, QStringLiteral("firstRunProgress")).isEmpty() &&
+                                     itemsNamed(panel, QStringLiteral("firstRunProgress")).first()->isVisible(),
+                                 10000);
+        window->grabWindow().save(QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/first-run-downloading.png"));
+        QTRY_VERIFY_WITH_TIMEOUT(chat.modelLoaded(), 60000);
+        QCOMPARE(g_models->downloads()->items().front().state, deepdesk::app::DownloadManager::State::Done);
+        QVERIFY(g_models->downloads()->items().front().note.contains(QString::fromLatin1(sha.left(16))));
+        QTRY_VERIFY(!panel->isVisible());
+
+        auto* input = window->findChild<QQuickItem*>(QStringLiteral("composerInput"));
+        input->forceActiveFocus();
+        QSignalSpy finished(&chat, &ChatController::turnFinished);
+        typeText(window, QStringLiteral("Hello"));
+        QTest::keyClick(window, Qt::Key_Return);
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(chat.messages()->rows().back().message.content, std::string("Hi 4U!"));
+        QTest::qWait(50);
+        window->grabWindow().save(QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/first-run-chat.png"));
+
+        // The Models page lists it as loaded, next to the catalog.
+        auto* pages = window->findChild<QQuickItem*>(QStringLiteral("pages"));
+        QVERIFY(pages);
+        pages->setProperty("currentIndex", 1);
+        QTRY_VERIFY(!itemsNamed(window->contentItem(), QStringLiteral("localModelRow")).isEmpty());
+        QVERIFY(itemsNamed(window->contentItem(), QStringLiteral("catalogCard")).size() >= 16);
+        QTest::qWait(50);
+        window->grabWindow().save(QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/models-page.png"));
+        const QStringList unnamed = unnamedControls(
+            window->contentItem()->parentItem() ? window->contentItem()->parentItem() : window->contentItem());
+        QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(QStringLiteral(", "))));
     }
 };
 

@@ -15,8 +15,10 @@
 
 #include "app/downloadmanager.h"
 #include "tests/support/gguf_writer.h"
+#include "tests/support/hub_server.h"
 
 using deepdesk::app::DownloadManager;
+using deepdesk::testing::HubServer;
 
 namespace {
 
@@ -38,123 +40,6 @@ QByteArray makeGguf(qint64 bytes, unsigned seed) {
 QString sha256(const QByteArray& b) {
     return QString::fromLatin1(QCryptographicHash::hash(b, QCryptographicHash::Sha256).toHex());
 }
-
-// The imitation hub. /file serves `body` (Range, ETag); /redirect sends there; /gated is 401;
-// /missing is 404. Faults are armed per test.
-class HubServer : public QTcpServer {
-public:
-    QByteArray body;
-    int dropsLeft = 0;          // responses cut off at a random point, the connection closed
-    bool stallOnce = false;     // one response stops sending half way and keeps the socket open
-    bool ignoreRange = false;   // answers every request with 200 and the whole body
-    qint64 throttle = 0;        // bytes per 10 ms when > 0
-    QList<qint64> rangeStarts;  // the Range start of every /file request (0 without one)
-    std::mt19937 rng{7};
-
-    explicit HubServer(QObject* parent = nullptr) : QTcpServer(parent) {
-        connect(this, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket* s = nextPendingConnection()) {
-                connect(s, &QTcpSocket::readyRead, this, [this, s] { onRequest(s); });
-                connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
-            }
-        });
-    }
-    QUrl url(const QString& path) const {
-        return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(serverPort()).arg(path));
-    }
-
-private:
-    void onRequest(QTcpSocket* s) {
-        QByteArray& buf = m_pending[s];
-        buf += s->readAll();
-        if (!buf.contains("\r\n\r\n")) {
-            return;
-        }
-        const QList<QByteArray> lines = buf.left(buf.indexOf("\r\n\r\n")).split('\n');
-        m_pending.remove(s);
-        const QList<QByteArray> requestLine = lines.first().trimmed().split(' ');
-        const QByteArray path = requestLine.value(1);
-        qint64 from = 0;
-        for (const QByteArray& l : lines) {
-            const QByteArray t = l.trimmed();
-            if (t.toLower().startsWith("range: bytes=")) {
-                from = t.mid(13, t.indexOf('-') - 13).toLongLong();
-            }
-        }
-        if (path == "/redirect") {
-            reply(s, "302 Found", "Location: /file\r\nContent-Length: 0\r\n", {});
-        } else if (path == "/gated") {
-            reply(s, "401 Unauthorized", "Content-Length: 0\r\n", {});
-        } else if (path == "/missing") {
-            reply(s, "404 Not Found", "Content-Length: 0\r\n", {});
-        } else if (path == "/file") {
-            rangeStarts << from;
-            serveFile(s, ignoreRange ? 0 : from);
-        } else {
-            reply(s, "400 Bad Request", "Content-Length: 0\r\n", {});
-        }
-    }
-
-    void reply(QTcpSocket* s, const QByteArray& status, const QByteArray& headers, const QByteArray& content) {
-        s->write("HTTP/1.1 " + status + "\r\n" + headers + "Connection: close\r\n\r\n" + content);
-        s->disconnectFromHost();
-    }
-
-    void serveFile(QTcpSocket* s, qint64 from) {
-        if (from > body.size()) {
-            reply(s, "416 Range Not Satisfiable", "Content-Length: 0\r\n", {});
-            return;
-        }
-        const qint64 length = body.size() - from;
-        QByteArray head = from > 0 ? QByteArray("HTTP/1.1 206 Partial Content\r\n") : QByteArray("HTTP/1.1 200 OK\r\n");
-        head += "Content-Length: " + QByteArray::number(length) + "\r\nETag: \"v1\"\r\nAccept-Ranges: bytes\r\n";
-        if (from > 0) {
-            head += "Content-Range: bytes " + QByteArray::number(from) + "-" + QByteArray::number(body.size() - 1) +
-                    "/" + QByteArray::number(body.size()) + "\r\n";
-        }
-        head += "Connection: close\r\n\r\n";
-        s->write(head);
-        // Where this response stops early, if it does.
-        qint64 cut = -1;
-        bool stall = false;
-        if (dropsLeft > 0 && length > 1) {
-            --dropsLeft;
-            cut = from + 1 + static_cast<qint64>(rng() % static_cast<std::uint64_t>(length - 1));
-        } else if (stallOnce && length > 1) {
-            stallOnce = false;
-            stall = true;
-            cut = from + length / 2;
-        }
-        auto* pos = new qint64(from);
-        auto pump = [this, s, pos, cut, stall] {
-            const qint64 end = cut >= 0 ? cut : body.size();
-            while (*pos < end && s->bytesToWrite() < (4 << 20)) {
-                const qint64 n = std::min<qint64>(throttle > 0 ? throttle : (1 << 20), end - *pos);
-                s->write(body.constData() + *pos, n);
-                *pos += n;
-                if (throttle > 0) {
-                    return;
-                }
-            }
-            if (*pos >= end && s->bytesToWrite() == 0) {
-                if (cut >= 0 && !stall) {
-                    s->abort();  // dropped mid-body
-                } else if (!stall) {
-                    s->disconnectFromHost();
-                }
-                // A stall keeps the socket open and silent until the client gives up.
-            }
-        };
-        connect(s, &QTcpSocket::bytesWritten, s, pump);
-        auto* timer = new QTimer(s);
-        connect(timer, &QTimer::timeout, s, pump);
-        timer->start(10);
-        connect(s, &QObject::destroyed, [pos] { delete pos; });
-        pump();
-    }
-
-    QHash<QTcpSocket*, QByteArray> m_pending;
-};
 
 }  // namespace
 

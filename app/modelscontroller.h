@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Models page's controller (QML singleton `Models`): the catalog with what fits this machine,
+// the hub (Hugging Face, its endpoint replaceable by a mirror, or ModelScope; an optional access
+// token): a repository's GGUF files with sizes and SHA-256, and search; downloads through the
+// DownloadManager, whose verified files become models; local models (delete, reveal).
+#pragma once
+
+#include <QNetworkAccessManager>
+#include <QObject>
+#include <QQmlEngine>
+#include <QVariantList>
+
+#include "app/downloadmanager.h"
+#include "app/modelcatalog.h"
+
+namespace deepdesk::app {
+
+class ChatController;
+
+class ModelsController : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("Models is created by the application")
+    Q_PROPERTY(QVariantList catalog READ catalog NOTIFY catalogChanged)
+    Q_PROPERTY(QString catalogError READ catalogError NOTIFY catalogChanged)
+    Q_PROPERTY(DownloadManager* downloads READ downloads CONSTANT)
+    Q_PROPERTY(QString source READ source WRITE setSource NOTIFY settingsChanged)
+    Q_PROPERTY(QString endpoint READ endpoint WRITE setEndpoint NOTIFY settingsChanged)
+    Q_PROPERTY(QString token READ token WRITE setToken NOTIFY settingsChanged)
+    Q_PROPERTY(qint64 totalMemory READ totalMemory CONSTANT)
+    Q_PROPERTY(QString errorText READ errorText NOTIFY errorTextChanged)
+    Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
+
+public:
+    ModelsController(ChatController* chat, const QString& dataDir, QObject* parent = nullptr);
+    ~ModelsController() override;
+
+    QVariantList catalog() const;
+    QString catalogError() const { return m_catalogError; }
+    DownloadManager* downloads() { return &m_downloads; }
+    QString source() const { return m_source; }
+    void setSource(const QString& source);
+    QString endpoint() const { return m_endpoint; }
+    void setEndpoint(const QString& endpoint);
+    QString token() const { return m_token; }
+    void setToken(const QString& token);
+    qint64 totalMemory() const;
+    QString errorText() const { return m_error; }
+    bool busy() const { return m_pending > 0; }
+
+    // Memory a file of `fileBytes` needs at the chosen context (weights, KV cache, work buffers).
+    qint64 ramNeeded(qint64 fileBytes, qint64 kvBytesPerToken) const;
+
+    // A catalog model in one quantization: its repository is listed first, for the exact size,
+    // the SHA-256 and the parts of a split file; then the files are queued.
+    Q_INVOKABLE void download(const QString& modelId, const QString& quant);
+    // The hub: a repository's GGUF files (repositoryListed), and search (searchFinished).
+    Q_INVOKABLE void listRepository(const QString& repo);
+    Q_INVOKABLE void searchHub(const QString& text);
+    // One file of a listed repository (all parts when it is split).
+    Q_INVOKABLE void downloadFile(const QString& repo, const QString& fileName);
+    Q_INVOKABLE bool deleteLocal(const QString& path);
+    Q_INVOKABLE void reveal(const QString& path) const;
+    Q_INVOKABLE void clearError();
+
+    // URLs for the current source.
+    QUrl fileUrl(const QString& repo, const QString& fileName) const;
+    QUrl listingUrl(const QString& repo) const;
+    QUrl searchUrl(const QString& text) const;
+    QString repoPage(const QString& repo) const;
+
+Q_SIGNALS:
+    void catalogChanged();
+    void settingsChanged();
+    void errorTextChanged();
+    void busyChanged();
+    // files: [{file, size, sha256, parts}] (split files listed once, under their first part)
+    void repositoryListed(const QString& repo, const QVariantList& files, const QString& error);
+    void searchFinished(const QVariantList& repos, const QString& error);
+    void modelInstalled(const QString& path, const QString& name);
+
+private:
+    struct Listed {
+        QString file;
+        qint64 size = 0;
+        QString sha256;
+    };
+    using ListingHandler = std::function<void(const std::vector<Listed>&, const QString& error)>;
+    void fetchListing(const QString& repo, ListingHandler done);
+    void enqueueFrom(const QString& repo, const std::vector<Listed>& files, const QString& fileName,
+                     const QString& modelName);
+    QString networkError(class QNetworkReply* reply, const QString& repo) const;
+    void setError(const QString& e);
+    void addPending(int delta);
+
+    ChatController* m_chat;
+    QString m_dataDir;
+    Catalog m_catalog;
+    QString m_catalogError;
+    DownloadManager m_downloads;
+    QNetworkAccessManager m_network;
+    QString m_source, m_endpoint, m_token, m_error;
+    int m_pending = 0;
+};
+
+}  // namespace deepdesk::app
