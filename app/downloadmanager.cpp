@@ -399,7 +399,8 @@ void DownloadManager::request(Item& item, std::unique_ptr<QCryptographicHash> ha
     const QString part = partPath(item);
     m_hash = std::move(hash);
     m_file.setFileName(part);
-    if (!m_file.open(QIODevice::ReadWrite)) {
+    // Unbuffered: a full disk shows at the write that hits it, not at some later flush.
+    if (!m_file.open(QIODevice::ReadWrite | QIODevice::Unbuffered)) {
         fail(item, tr("Cannot write %1: %2").arg(part, m_file.errorString()));
         startNext();
         return;

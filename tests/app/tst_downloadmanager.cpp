@@ -13,6 +13,9 @@
 
 #include <random>
 
+#include <sys/resource.h>
+#include <csignal>
+
 #include "app/downloadmanager.h"
 #include "tests/support/gguf_writer.h"
 #include "tests/support/hub_server.h"
@@ -238,6 +241,61 @@ private Q_SLOTS:
         QTRY_VERIFY(!m.busy());
         QVERIFY(!QFile::exists(QDir(s.models).filePath(QStringLiteral("cancel.gguf.part"))));
         QCOMPARE(m.rowCount(), 0);
+    }
+
+    // A write that fails half way (the file-size limit makes the kernel refuse it, as a full disk
+    // would): the download stops with the disk-full message, the part written so far is kept,
+    // and once there is room again it resumes and completes.
+    void aWriteFailureKeepsThePartAndResumesLater() {
+        HubServer hub;
+        QVERIFY(hub.listen(QHostAddress::LocalHost));
+        hub.body = makeGguf(6 << 20, 8);
+        const auto s = fresh();
+        DownloadManager m(s.models, s.state);
+        quick(m);
+        qint64 freeBytes = 1 << 20;  // what the "disk" reports once a write has failed
+        m.setFreeSpaceProvider([&](const QString&) { return freeBytes; });
+        std::signal(SIGXFSZ, SIG_IGN);  // a failed write returns EFBIG instead of killing the process
+        struct SizeLimit {              // restored however the test ends
+            rlimit old{};
+            bool set = false;
+            explicit SizeLimit(rlim_t bytes) {
+                getrlimit(RLIMIT_FSIZE, &old);
+                rlimit small = old;
+                small.rlim_cur = bytes;
+                set = setrlimit(RLIMIT_FSIZE, &small) == 0;
+            }
+            void restore() {
+                if (set) {
+                    setrlimit(RLIMIT_FSIZE, &old);
+                    set = false;
+                }
+            }
+            ~SizeLimit() { restore(); }
+        } limit(2 << 20);
+        QVERIFY(limit.set);
+        QSignalSpy failed(&m, &DownloadManager::itemFailed);
+        // The free space is checked before starting too: report enough for that.
+        freeBytes = qint64{1} << 30;
+        const QString id = m.enqueue(hub.url(QStringLiteral("/file")), QStringLiteral("full.gguf"),
+                                     QStringLiteral("Full"), sha256(hub.body), hub.body.size());
+        freeBytes = 1 << 20;
+        QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 20000);
+        limit.restore();
+        const QString error = failed.first().at(1).toString();
+        QVERIFY2(error.contains(QStringLiteral("disk is full")) && error.contains(QStringLiteral("kept")),
+                 qPrintable(error));
+        const qint64 part = QFileInfo(QDir(s.models).filePath(QStringLiteral("full.gguf.part"))).size();
+        QVERIFY2(part > 0 && part <= (2 << 20), qPrintable(QString::number(part)));
+        // Room again: resume continues from the part.
+        freeBytes = qint64{1} << 30;
+        QSignalSpy ready(&m, &DownloadManager::modelReady);
+        m.resume(id);
+        QVERIFY(ready.wait(20000));
+        QCOMPARE(hub.rangeStarts.last(), part);
+        QFile f(ready.first().first().toString());
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), hub.body);
     }
 
     void notEnoughDiskSpaceIsRefusedBeforeStarting() {
