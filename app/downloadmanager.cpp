@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/downloadmanager.h"
 
+#include "storage/download_queue.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkReply>
-#include <QSaveFile>
 #include <QStorageInfo>
 
 #include "engine/gguf.h"
@@ -49,8 +50,15 @@ QString humanBytes(qint64 n) {
 
 }  // namespace
 
-DownloadManager::DownloadManager(const QString& modelsFolder, const QString& stateFile, QObject* parent)
-    : QAbstractListModel(parent), m_modelsFolder(modelsFolder), m_stateFile(stateFile) {
+DownloadManager::DownloadManager(const QString& modelsFolder, const QString& databasePath, QObject* parent)
+    : QAbstractListModel(parent), m_modelsFolder(modelsFolder) {
+    // The queue lives in the app's database; if that cannot be opened (the chat view reports why),
+    // downloads still work for this run.
+    try {
+        m_db = std::make_unique<deepdesk::storage::database>(databasePath.toStdString());
+    } catch (const std::exception& e) {
+        qWarning("downloads: the queue will not be kept: %s", e.what());
+    }
     m_freeSpace = [](const QString& dir) { return QStorageInfo(dir).bytesAvailable(); };
     m_network.setRedirectPolicy(QNetworkRequest::NoLessSafeRedirectPolicy);
     m_stallTimer.setSingleShot(true);
@@ -160,7 +168,10 @@ QString DownloadManager::partPath(const Item& item) const {
 QString DownloadManager::finalPath(const Item& item) const { return QDir(m_modelsFolder).filePath(item.fileName); }
 
 void DownloadManager::save() const {
-    QJsonArray arr;
+    if (!m_db) {
+        return;
+    }
+    std::vector<deepdesk::storage::download_record> records;
     for (const auto& it : m_items) {
         QJsonObject o;
         o[QStringLiteral("id")] = it.id;
@@ -173,25 +184,30 @@ void DownloadManager::save() const {
         o[QStringLiteral("repoUrl")] = it.repoUrl;
         o[QStringLiteral("state")] = stateName(it.state);
         o[QStringLiteral("error")] = it.error;
+        o[QStringLiteral("note")] = it.note;
         o[QStringLiteral("etag")] = it.etag;
-        arr.append(o);
+        records.push_back({it.id.toStdString(), QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString()});
     }
-    QSaveFile f(m_stateFile);
-    if (f.open(QIODevice::WriteOnly)) {
-        f.write(
-            QJsonDocument(QJsonObject{{QStringLiteral("version"), 1}, {QStringLiteral("downloads"), arr}}).toJson());
-        f.commit();
+    try {
+        deepdesk::storage::save_download_queue(*m_db, records);
+    } catch (const std::exception& e) {
+        qWarning("downloads: the queue could not be saved: %s", e.what());
     }
 }
 
 void DownloadManager::load() {
-    QFile f(m_stateFile);
-    if (!f.open(QIODevice::ReadOnly)) {
+    if (!m_db) {
         return;
     }
-    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll());
-    for (const QJsonValue& v : doc.object().value(QStringLiteral("downloads")).toArray()) {
-        const QJsonObject o = v.toObject();
+    std::vector<deepdesk::storage::download_record> records;
+    try {
+        records = deepdesk::storage::load_download_queue(*m_db);
+    } catch (const std::exception& e) {
+        qWarning("downloads: the saved queue could not be read: %s", e.what());
+        return;
+    }
+    for (const auto& r : records) {
+        const QJsonObject o = QJsonDocument::fromJson(QByteArray::fromStdString(r.state_json)).object();
         Item it;
         it.id = o.value(QStringLiteral("id")).toString();
         it.modelName = o.value(QStringLiteral("modelName")).toString();
@@ -203,6 +219,7 @@ void DownloadManager::load() {
         it.repoUrl = o.value(QStringLiteral("repoUrl")).toString();
         it.state = stateFrom(o.value(QStringLiteral("state")).toString());
         it.error = o.value(QStringLiteral("error")).toString();
+        it.note = o.value(QStringLiteral("note")).toString();
         it.etag = o.value(QStringLiteral("etag")).toString();
         if (it.id.isEmpty() || it.fileName.isEmpty() || !it.url.isValid()) {
             continue;

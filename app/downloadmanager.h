@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Downloads of model files: a queue, one file at a time, resumable across restarts (HTTP Range
-// into a `.part` file, the queue kept in downloads.json), retried with backoff when a connection
+// into a `.part` file, the queue kept in the app's SQLite database), retried with backoff when a connection
 // drops or stalls, hashed with SHA-256 while it arrives (a resumed part is re-hashed first), and
 // only moved into the models folder once its size, checksum and GGUF header check out. Parts of a
 // split model become a model together.
@@ -22,6 +22,8 @@
 #include <memory>
 #include <thread>
 #include <vector>
+
+#include "storage/database.h"
 
 namespace deepdesk::app {
 
@@ -67,7 +69,8 @@ public:
         NoteRole,
     };
 
-    DownloadManager(const QString& modelsFolder, const QString& stateFile, QObject* parent = nullptr);
+    // The queue is kept in the SQLite database at databasePath (storage's `downloads` table).
+    DownloadManager(const QString& modelsFolder, const QString& databasePath, QObject* parent = nullptr);
     ~DownloadManager() override;
 
     int rowCount(const QModelIndex& parent = {}) const override;
@@ -123,7 +126,8 @@ private:
     QString partPath(const Item& item) const;
     QString finalPath(const Item& item) const;
 
-    QString m_modelsFolder, m_stateFile, m_token;
+    QString m_modelsFolder, m_token;
+    std::unique_ptr<deepdesk::storage::database> m_db;  // where the queue is kept
     std::vector<Item> m_items;
     QNetworkAccessManager m_network;
     QPointer<QNetworkReply> m_active;

@@ -44,7 +44,7 @@ ModelsController::ModelsController(ChatController* chat, const QString& dataDir,
     : QObject(parent),
       m_chat(chat),
       m_dataDir(dataDir),
-      m_downloads(chat->modelsFolder(), QDir(dataDir).filePath(QStringLiteral("downloads.json"))) {
+      m_downloads(chat->modelsFolder(), QDir(dataDir).filePath(QStringLiteral("conversations.db"))) {
     m_catalog = Catalog::load(QDir(dataDir).filePath(QStringLiteral("catalog.json")), &m_catalogError);
     QSettings settings;
     m_source = settings.value(QStringLiteral("models/source"), k_huggingFace).toString();

@@ -82,7 +82,16 @@ INSERT INTO conversations_fts(conversations_fts) VALUES ('rebuild');
 CREATE INDEX messages_by_status ON messages(status);
 )sql";
 
-constexpr std::array k_migrations{k_schema_v1, k_schema_v2};
+// v3: the model download queue, so pauses and partial downloads survive a restart.
+constexpr const char* k_schema_v3 = R"sql(
+CREATE TABLE downloads (
+    id         TEXT    PRIMARY KEY,  -- the file name in the models folder
+    position   INTEGER NOT NULL,     -- queue order
+    state_json TEXT    NOT NULL      -- the app's record of the item (URL, checksum, state, ...)
+);
+)sql";
+
+constexpr std::array k_migrations{k_schema_v1, k_schema_v2, k_schema_v3};
 
 }  // namespace
 

@@ -60,7 +60,7 @@ private:
         ++m_case;
         const QString base = m_dir.filePath(QString::number(m_case));
         QDir().mkpath(base);
-        return {base + QStringLiteral("/models"), base + QStringLiteral("/downloads.json")};
+        return {base + QStringLiteral("/models"), base + QStringLiteral("/deepdesk.db")};
     }
     static void quick(DownloadManager& m) {
         m.setBackoff(20, 100);

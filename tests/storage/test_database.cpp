@@ -11,6 +11,7 @@
 #include <string>
 
 #include "storage/database.h"
+#include "storage/download_queue.h"
 #include "storage/migrations.h"
 
 namespace deepdesk::storage {
@@ -37,6 +38,27 @@ protected:
 
     fs::path m_dir;
 };
+
+TEST_F(DatabaseTest, DownloadQueueKeepsItsOrderAndIsReplacedWhole) {
+    {
+        database db(path("q.db"));
+        EXPECT_TRUE(load_download_queue(db).empty());
+        save_download_queue(db, {{"b.gguf", R"({"state":"paused"})"}, {"a.gguf", "{}"}, {"c.gguf", "{}"}});
+    }
+    database db(path("q.db"));  // another run
+    auto q = load_download_queue(db);
+    ASSERT_EQ(q.size(), 3U);
+    EXPECT_EQ(q[0].id, "b.gguf");
+    EXPECT_EQ(q[0].state_json, R"({"state":"paused"})");
+    EXPECT_EQ(q[2].id, "c.gguf");
+    save_download_queue(db, {{"c.gguf", "{}"}});
+    q = load_download_queue(db);
+    ASSERT_EQ(q.size(), 1U);
+    EXPECT_EQ(q[0].id, "c.gguf");
+    // Two records with one id: the save fails and the stored queue stays as it was.
+    EXPECT_ANY_THROW(save_download_queue(db, {{"x.gguf", "{}"}, {"x.gguf", "{}"}}));
+    EXPECT_EQ(load_download_queue(db).size(), 1U);
+}
 
 TEST_F(DatabaseTest, NewDatabaseHasLatestSchemaWalAndForeignKeys) {
     database db(path("new.db"));
