@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 
 #include "engine/gguf.h"
@@ -405,11 +406,20 @@ void ChatController::reloadConversations() {
 void ChatController::reloadMessages() {
     std::vector<MessageListModel::Row> rows;
     if (m_store && m_conversationId != 0) {
+        // Siblings from one read of the whole tree (in creation order, as the switcher counts
+        // them), not one query per message.
+        std::map<std::optional<std::int64_t>, std::vector<std::int64_t>> children;
+        for (const auto& m : m_store->all_messages(m_conversationId)) {
+            children[m.parent_id].push_back(m.id);
+        }
+        for (auto& [parent, ids] : children) {
+            std::sort(ids.begin(), ids.end());  // the store's sibling order
+        }
         for (auto& m : m_store->active_branch(m_conversationId)) {
             MessageListModel::Row r;
-            const auto sibs = m_store->siblings(m.id);
-            r.siblingCount = static_cast<int>(sibs.size());
-            r.siblingIndex = static_cast<int>(std::find(sibs.begin(), sibs.end(), m.id) - sibs.begin());
+            const auto& sibs = children[m.parent_id];
+            r.siblingCount = std::max(1, static_cast<int>(sibs.size()));
+            r.siblingIndex = std::max(0, static_cast<int>(std::find(sibs.begin(), sibs.end(), m.id) - sibs.begin()));
             r.message = std::move(m);
             rows.push_back(std::move(r));
         }
@@ -507,6 +517,11 @@ void ChatController::send(const QString& text) {
         parent = m_messages.rows().back().message.id;
     }
     const auto userId = m_store->add_message(m_conversationId, parent, "user", trimmed.toStdString());
+    // The new message goes at the end of the list (a leaf's first child has no siblings), without
+    // reading the whole conversation again.
+    if (const auto m = m_store->find_message(userId)) {
+        m_messages.append({*m, false, 0, 1});
+    }
     startTurn(userId);
 }
 
@@ -527,7 +542,14 @@ void ChatController::startTurn(qint64 parentId, qint64 resumeId) {
     } else {
         assistantId = m_store->begin_assistant(m_conversationId, parentId);
     }
-    reloadMessages();
+    if (resumeId == 0 && !m_messages.rows().empty() && m_messages.rows().back().message.id == parentId) {
+        // A reply to the last message on screen: one more row, the rest unchanged.
+        if (const auto m = m_store->find_message(assistantId)) {
+            m_messages.append({*m, false, 0, 1});
+        }
+    } else {
+        reloadMessages();  // a new branch (regenerate, edit) or a resumed answer
+    }
     const auto conv = m_store->find_conversation(m_conversationId);
     if (conv && !conv->system_prompt.empty() && !m_reasoningModel) {
         req.messages.push_back({deepdesk::chat_message::role::system, conv->system_prompt});
