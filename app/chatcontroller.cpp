@@ -590,9 +590,10 @@ void ChatController::onFinished(qint64 messageId, const QVariantMap& stats) {
             m_messages.updateLast(*m);
         }
         // The first exchange names the conversation (the answer, never the reasoning).
-        const auto branch = m_store->active_branch(m_conversationId);
-        if (branch.size() == 2 && branch[0].role == "user") {
-            m_store->rename(m_conversationId, st::title_from_exchange(branch[0].content, branch[1].content));
+        const auto& rows = m_messages.rows();  // what is on screen is the active branch
+        if (rows.size() == 2 && rows[0].message.role == "user" && rows[1].message.id == messageId) {
+            m_store->rename(m_conversationId,
+                            st::title_from_exchange(rows[0].message.content, rows[1].message.content));
         }
     }
     m_tokensPerSecond = stats.value(QStringLiteral("tokensPerSecond")).toDouble();

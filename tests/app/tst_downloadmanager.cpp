@@ -298,6 +298,39 @@ private Q_SLOTS:
         QCOMPARE(f.readAll(), hub.body);
     }
 
+    // A part longer than the file on the server (the file was replaced by a smaller one): the
+    // server answers 416; the part is thrown away and the download starts again, saying so.
+    void aStalePartLongerThanTheFileStartsOver() {
+        HubServer hub;
+        QVERIFY(hub.listen(QHostAddress::LocalHost));
+        hub.body = makeGguf(1 << 20, 9);
+        const auto s = fresh();
+        QDir().mkpath(s.models);
+        QFile stale(QDir(s.models).filePath(QStringLiteral("stale.gguf.part")));
+        QVERIFY(stale.open(QIODevice::WriteOnly));
+        stale.write(QByteArray(2 << 20, 'x'));
+        stale.close();
+        DownloadManager m(s.models, s.state);
+        quick(m);
+        QStringList notes;
+        connect(&m, &QAbstractItemModel::dataChanged, &m, [&](const QModelIndex& i) {
+            const QString n = m.data(i, DownloadManager::NoteRole).toString();
+            if (!n.isEmpty() && !notes.contains(n)) {
+                notes << n;
+            }
+        });
+        QSignalSpy ready(&m, &DownloadManager::modelReady);
+        m.enqueue(hub.url(QStringLiteral("/file")), QStringLiteral("stale.gguf"), QStringLiteral("Stale"),
+                  sha256(hub.body), hub.body.size());
+        QVERIFY(ready.wait(20000));
+        QVERIFY(hub.rangeStarts.first() == (2 << 20));  // asked for the rest of the stale part: 416
+        QCOMPARE(hub.rangeStarts.last(), 0);
+        QVERIFY2(!notes.filter(QStringLiteral("did not match")).isEmpty(), qPrintable(notes.join(" | ")));
+        QFile f(ready.first().first().toString());
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), hub.body);
+    }
+
     void notEnoughDiskSpaceIsRefusedBeforeStarting() {
         HubServer hub;
         QVERIFY(hub.listen(QHostAddress::LocalHost));

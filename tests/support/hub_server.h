@@ -133,7 +133,9 @@ private:
                 // A stall keeps the socket open and silent until the client gives up.
             }
         };
-        connect(s, &QTcpSocket::bytesWritten, s, pump);
+        if (throttle <= 0) {
+            connect(s, &QTcpSocket::bytesWritten, s, pump);  // as fast as the socket takes it
+        }
         auto* timer = new QTimer(s);
         connect(timer, &QTimer::timeout, s, pump);
         timer->start(10);
