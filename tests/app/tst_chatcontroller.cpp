@@ -99,6 +99,11 @@ private Q_SLOTS:
         QString firstAnswer;
         {
             ChatController c(dir.path());
+            // Every change the list models make is checked against the model rules.
+            QAbstractItemModelTester messagesTester(c.messages(),
+                                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+            QAbstractItemModelTester conversationsTester(c.conversations(),
+                                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
             QVERIFY(c.importModel(QUrl::fromLocalFile(model)));
             QCOMPARE(c.modelFiles().size(), 1);
             const QVariantMap est = c.estimate(model);

@@ -2,6 +2,7 @@
 // The download manager against a local HTTP server on 127.0.0.1 that imitates the hub: redirects
 // to the file, Range/206 with an ETag, connections dropped mid-body, a stall, 401/404, a wrong
 // checksum, a server that ignores Range; pause, quit and resume; a full disk.
+#include <QAbstractItemModelTester>
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
@@ -75,6 +76,7 @@ private Q_SLOTS:
         hub.body = makeGguf(2 << 20, 1);
         const auto s = fresh();
         DownloadManager m(s.models, s.state);
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         quick(m);
         QSignalSpy ready(&m, &DownloadManager::modelReady);
         m.enqueue(hub.url(QStringLiteral("/redirect")), QStringLiteral("tiny.gguf"), QStringLiteral("Tiny"),
@@ -100,6 +102,7 @@ private Q_SLOTS:
         const QString expected = sha256(hub.body);
         const auto s = fresh();
         DownloadManager m(s.models, s.state);
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         quick(m);
         QSignalSpy ready(&m, &DownloadManager::modelReady);
         QSignalSpy failed(&m, &DownloadManager::itemFailed);
@@ -128,6 +131,7 @@ private Q_SLOTS:
         hub.body = makeGguf(1 << 20, 3);
         const auto s = fresh();
         DownloadManager m(s.models, s.state);
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         quick(m);
         QSignalSpy failed(&m, &DownloadManager::itemFailed);
         QSignalSpy ready(&m, &DownloadManager::modelReady);
@@ -146,6 +150,7 @@ private Q_SLOTS:
         QVERIFY(hub.listen(QHostAddress::LocalHost));
         const auto s = fresh();
         DownloadManager m(s.models, s.state);
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         quick(m);
         QSignalSpy failed(&m, &DownloadManager::itemFailed);
         m.enqueue(hub.url(QStringLiteral("/gated")), QStringLiteral("gated.gguf"), QStringLiteral("Gated"), {}, -1, {},
@@ -170,6 +175,7 @@ private Q_SLOTS:
         hub.ignoreRange = true;
         const auto s = fresh();
         DownloadManager m(s.models, s.state);
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         quick(m);
         QSignalSpy ready(&m, &DownloadManager::modelReady);
         QStringList notes;  // every note the list showed
@@ -233,6 +239,7 @@ private Q_SLOTS:
         hub.throttle = 64 << 10;
         const auto s = fresh();
         DownloadManager m(s.models, s.state);
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         quick(m);
         const QString id = m.enqueue(hub.url(QStringLiteral("/file")), QStringLiteral("cancel.gguf"),
                                      QStringLiteral("Cancel"), sha256(hub.body), hub.body.size());
@@ -252,6 +259,7 @@ private Q_SLOTS:
         hub.body = makeGguf(6 << 20, 8);
         const auto s = fresh();
         DownloadManager m(s.models, s.state);
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         quick(m);
         qint64 freeBytes = 1 << 20;  // what the "disk" reports once a write has failed
         m.setFreeSpaceProvider([&](const QString&) { return freeBytes; });
@@ -311,6 +319,7 @@ private Q_SLOTS:
         stale.write(QByteArray(2 << 20, 'x'));
         stale.close();
         DownloadManager m(s.models, s.state);
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         quick(m);
         QStringList notes;
         connect(&m, &QAbstractItemModel::dataChanged, &m, [&](const QModelIndex& i) {
@@ -337,6 +346,7 @@ private Q_SLOTS:
         hub.body = makeGguf(1 << 20, 7);
         const auto s = fresh();
         DownloadManager m(s.models, s.state);
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         quick(m);
         m.setFreeSpaceProvider([](const QString&) { return qint64{4096}; });
         QSignalSpy failed(&m, &DownloadManager::itemFailed);
