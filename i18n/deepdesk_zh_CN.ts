@@ -188,6 +188,10 @@
         <source>Dismiss</source>
         <translation>关闭</translation>
     </message>
+    <message>
+        <source>The model could not be loaded</source>
+        <translation>无法加载该模型</translation>
+    </message>
 </context>
 <context>
     <name>Composer</name>

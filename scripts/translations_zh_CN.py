@@ -7,6 +7,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 ZH = {
+    "The model could not be loaded": "无法加载该模型",
     "Recommended first model": "推荐的第一个模型",
     "Reasoning": "推理",
     "Not supported yet (%1)": "暂不支持（%1）",

@@ -247,6 +247,31 @@ Item {
         onAccepted: if (Chat.importModel(selectedFile)) modelPicker.currentIndex = -1
     }
 
+    // A model that cannot be loaded: what is wrong with it, in a dialog; the app stays usable.
+    Dialog {
+        id: modelErrorDialog
+        objectName: "modelErrorDialog"
+        property string error: ""
+        anchors.centerIn: parent
+        width: 520
+        modal: true
+        title: qsTr("The model could not be loaded")
+        standardButtons: Dialog.Ok
+        Label {
+            objectName: "modelErrorText"
+            wrapMode: Text.Wrap
+            width: modelErrorDialog.availableWidth
+            text: modelErrorDialog.error
+        }
+    }
+    Connections {
+        target: Chat
+        function onModelLoadFailed(error) {
+            modelErrorDialog.error = error
+            modelErrorDialog.open()
+        }
+    }
+
     Dialog {
         id: memoryDialog
         property string path: ""

@@ -470,6 +470,38 @@ private Q_SLOTS:
             window->contentItem()->parentItem() ? window->contentItem()->parentItem() : window->contentItem());
         QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(QStringLiteral(", "))));
     }
+    // A file that is not a usable model: a dialog names the problem; the window stays usable.
+    void aBadModelFileOpensAnErrorDialog() {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("DeepDeskTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_chatwindow"));
+        QSettings().clear();
+        QTemporaryDir dir;
+        const QString bad = dir.filePath(QStringLiteral("broken.gguf"));
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("GGUF\x03\x00\x00\x00truncated");
+        f.close();
+        QQmlApplicationEngine engine;
+        engine.addImportPath(QStringLiteral("qrc:/"));
+        deepdesk::app::Localization localization(&engine, QStringLiteral("en"));
+        ChatController chat(dir.path());
+        registerChat(&chat, dir.path());
+        engine.setInitialProperties({{QStringLiteral("localization"), QVariant::fromValue(&localization)}});
+        engine.load(QUrl(QStringLiteral("qrc:/DeepDesk/Ui/Main.qml")));
+        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        chat.loadModel(bad);
+        auto* dialog = window->findChild<QObject*>(QStringLiteral("modelErrorDialog"));
+        QVERIFY(dialog);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->property("visible").toBool(), 10000);
+        QVERIFY2(dialog->property("error").toString().contains(QStringLiteral("broken.gguf")),
+                 qPrintable(dialog->property("error").toString()));
+        QVERIFY(!chat.modelLoaded());
+        QVERIFY(!chat.loading());
+        QMetaObject::invokeMethod(dialog, "accept");
+        QTRY_VERIFY(!dialog->property("visible").toBool());
+    }
 };
 
 QTEST_MAIN(TestChatWindow)
