@@ -127,6 +127,33 @@ void registerChat(ChatController* chat, const QString& dataDir) {
     Q_UNUSED(registered);
 }
 
+// Settings in the test location, empty: every window test starts as a first run would.
+void freshSettings() {
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("DeepDeskTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_chatwindow"));
+    QSettings().clear();
+}
+
+// The real main window over a ChatController (and the Models controller) on `dataDir`, put
+// together as the application does it. Set the controllers up, then show().
+struct MainWindow {
+    QQmlApplicationEngine engine;
+    const bool paths = (engine.addImportPath(QStringLiteral("qrc:/")), true);
+    deepdesk::app::Localization localization{&engine, QStringLiteral("en")};
+    ChatController chat;
+    QQuickWindow* window = nullptr;
+
+    explicit MainWindow(const QString& dataDir) : chat(dataDir) { registerChat(&chat, dataDir); }
+    // Loads Main.qml and waits until the window is on screen; false when it did not come up.
+    bool show() {
+        engine.setInitialProperties({{QStringLiteral("localization"), QVariant::fromValue(&localization)}});
+        engine.load(QUrl(QStringLiteral("qrc:/DeepDesk/Ui/Main.qml")));
+        window = engine.rootObjects().isEmpty() ? nullptr : qobject_cast<QQuickWindow*>(engine.rootObjects().first());
+        return window != nullptr && QTest::qWaitForWindowExposed(window);
+    }
+};
+
 QStringList g_qmlWarnings;
 
 void collectQmlWarnings(QtMsgType type, const QMessageLogContext&, const QString& message) {
@@ -152,25 +179,15 @@ private Q_SLOTS:
         if (!QFile::exists(model)) {
             QSKIP("shared model not found (../shared is absent)");
         }
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("DeepDeskTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_chatwindow"));
-        QSettings().clear();
+        freshSettings();
         QTemporaryDir dir;
-        QQmlApplicationEngine engine;
-        engine.addImportPath(QStringLiteral("qrc:/"));
-        deepdesk::app::Localization localization(&engine, QStringLiteral("en"));
-        ChatController chat(dir.path());
+        MainWindow w(dir.path());
+        ChatController& chat = w.chat;
         chat.setContextLength(4096);  // room for an answer long enough to be stopped
         chat.setMaxTokens(16);
         chat.setSeed(7);
-        registerChat(&chat, dir.path());
-        engine.setInitialProperties({{QStringLiteral("localization"), QVariant::fromValue(&localization)}});
-        engine.load(QUrl(QStringLiteral("qrc:/DeepDesk/Ui/Main.qml")));
-        QVERIFY(!engine.rootObjects().isEmpty());
-        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
-        QVERIFY(window);
-        QVERIFY(QTest::qWaitForWindowExposed(window));
+        QVERIFY(w.show());
+        QQuickWindow* window = w.window;
 
         chat.start(model, false);
         QTRY_VERIFY_WITH_TIMEOUT(chat.modelLoaded(), 20000);
@@ -267,25 +284,17 @@ private Q_SLOTS:
     // apart; the database keeps them apart; after a restart the conversation is back as it was.
     // Screenshots in both languages go to <build>/screenshots.
     void reasoningTurnSurvivesARestart() {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("DeepDeskTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_chatwindow"));
-        QSettings().clear();
+        freshSettings();
         QTemporaryDir dir;
         const QString model = dir.filePath(QStringLiteral("DeepSeek-R1-Scripted.gguf"));
         deepdesk::testing::write_scripted_chat_model(model.toStdString());
         qint64 conversation = 0;
         {
-            QQmlApplicationEngine engine;
-            engine.addImportPath(QStringLiteral("qrc:/"));
-            deepdesk::app::Localization localization(&engine, QStringLiteral("en"));
-            ChatController chat(dir.path());
-            registerChat(&chat, dir.path());
-            engine.setInitialProperties({{QStringLiteral("localization"), QVariant::fromValue(&localization)}});
-            engine.load(QUrl(QStringLiteral("qrc:/DeepDesk/Ui/Main.qml")));
-            QVERIFY(!engine.rootObjects().isEmpty());
-            auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
-            QVERIFY(QTest::qWaitForWindowExposed(window));
+            MainWindow w(dir.path());
+            ChatController& chat = w.chat;
+            deepdesk::app::Localization& localization = w.localization;
+            QVERIFY(w.show());
+            QQuickWindow* window = w.window;
             chat.start(model, false);
             QTRY_VERIFY_WITH_TIMEOUT(chat.modelLoaded(), 20000);
             QVERIFY(chat.reasoningModel());
@@ -352,8 +361,6 @@ private Q_SLOTS:
             QVERIFY(window->grabWindow().save(QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/reasoning-zh_CN.png")));
         }
         // A restart: everything is read back from the database.
-        QQmlApplicationEngine engine;
-        engine.addImportPath(QStringLiteral("qrc:/"));
         ChatController chat(dir.path());
         QCOMPARE(chat.conversations()->rowCount(), 1);
         chat.openConversation(conversation);
@@ -367,10 +374,7 @@ private Q_SLOTS:
     // model; Download fetches it from the hub (here the local imitation), verifies its SHA-256,
     // loads it; the message typed then gets its answer.
     void firstStartToAVerifiedModelAndAChat() {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("DeepDeskTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_chatwindow"));
-        QSettings().clear();
+        freshSettings();
         QTemporaryDir dir;
         const QString scripted = dir.filePath(QStringLiteral("hub-copy.gguf"));
         deepdesk::testing::write_scripted_chat_model(scripted.toStdString());
@@ -391,16 +395,11 @@ private Q_SLOTS:
         hub.files["/" + repo + "/resolve/main/" + file] = body;
         hub.throttle = 4 << 10;  // about 400 KB/s: slow enough to see the progress
 
-        QQmlApplicationEngine engine;
-        engine.addImportPath(QStringLiteral("qrc:/"));
-        deepdesk::app::Localization localization(&engine, QStringLiteral("en"));
-        ChatController chat(dir.path());
-        registerChat(&chat, dir.path());
+        MainWindow w(dir.path());
+        ChatController& chat = w.chat;
         g_models->setEndpoint(QStringLiteral("http://127.0.0.1:%1").arg(hub.serverPort()));
-        engine.setInitialProperties({{QStringLiteral("localization"), QVariant::fromValue(&localization)}});
-        engine.load(QUrl(QStringLiteral("qrc:/DeepDesk/Ui/Main.qml")));
-        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
-        QVERIFY(QTest::qWaitForWindowExposed(window));
+        QVERIFY(w.show());
+        QQuickWindow* window = w.window;
         chat.start({}, false);
 
         auto* panel = window->findChild<QQuickItem*>(QStringLiteral("firstRunPanel"));
@@ -472,25 +471,17 @@ private Q_SLOTS:
     }
     // A file that is not a usable model: a dialog names the problem; the window stays usable.
     void aBadModelFileOpensAnErrorDialog() {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("DeepDeskTest"));
-        QCoreApplication::setApplicationName(QStringLiteral("tst_chatwindow"));
-        QSettings().clear();
+        freshSettings();
         QTemporaryDir dir;
         const QString bad = dir.filePath(QStringLiteral("broken.gguf"));
         QFile f(bad);
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("GGUF\x03\x00\x00\x00truncated");
         f.close();
-        QQmlApplicationEngine engine;
-        engine.addImportPath(QStringLiteral("qrc:/"));
-        deepdesk::app::Localization localization(&engine, QStringLiteral("en"));
-        ChatController chat(dir.path());
-        registerChat(&chat, dir.path());
-        engine.setInitialProperties({{QStringLiteral("localization"), QVariant::fromValue(&localization)}});
-        engine.load(QUrl(QStringLiteral("qrc:/DeepDesk/Ui/Main.qml")));
-        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
-        QVERIFY(QTest::qWaitForWindowExposed(window));
+        MainWindow w(dir.path());
+        ChatController& chat = w.chat;
+        QVERIFY(w.show());
+        QQuickWindow* window = w.window;
         chat.loadModel(bad);
         auto* dialog = window->findChild<QObject*>(QStringLiteral("modelErrorDialog"));
         QVERIFY(dialog);

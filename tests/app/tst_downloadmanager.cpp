@@ -12,6 +12,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <memory>
 #include <random>
 
 #include <sys/resource.h>
@@ -39,6 +40,24 @@ QByteArray makeGguf(qint64 bytes, unsigned seed) {
     w.add_f32_tensor("blob", {n}, v);
     const auto b = w.bytes();
     return QByteArray(reinterpret_cast<const char*>(b.data()), static_cast<qsizetype>(b.size()));
+}
+
+// Every note the download list showed, as it showed them.
+std::shared_ptr<QStringList> notesShown(DownloadManager& m) {
+    auto notes = std::make_shared<QStringList>();
+    QObject::connect(&m, &QAbstractItemModel::dataChanged, &m, [&m, notes](const QModelIndex& i) {
+        const QString n = m.data(i, DownloadManager::NoteRole).toString();
+        if (!n.isEmpty() && !notes->contains(n)) {
+            *notes << n;
+        }
+    });
+    return notes;
+}
+
+// The bytes of the file a modelReady signal named.
+QByteArray installed(const QSignalSpy& ready) {
+    QFile f(ready.first().first().toString());
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
 QString sha256(const QByteArray& b) {
@@ -178,22 +197,14 @@ private Q_SLOTS:
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         quick(m);
         QSignalSpy ready(&m, &DownloadManager::modelReady);
-        QStringList notes;  // every note the list showed
-        connect(&m, &QAbstractItemModel::dataChanged, &m, [&](const QModelIndex& i) {
-            const QString n = m.data(i, DownloadManager::NoteRole).toString();
-            if (!n.isEmpty() && !notes.contains(n)) {
-                notes << n;
-            }
-        });
+        const auto notes = notesShown(m);
         m.enqueue(hub.url(QStringLiteral("/file")), QStringLiteral("norange.gguf"), QStringLiteral("NoRange"),
                   sha256(hub.body), hub.body.size());
         QVERIFY(ready.wait(30000));
-        QVERIFY2(!notes.filter(QStringLiteral("restarted from the beginning")).isEmpty(),
-                 qPrintable(notes.join(" | ")));
+        QVERIFY2(!notes->filter(QStringLiteral("restarted from the beginning")).isEmpty(),
+                 qPrintable(notes->join(" | ")));
         QVERIFY(hub.rangeStarts.size() >= 2 && hub.rangeStarts.last() > 0);  // it asked to resume
-        QFile f(ready.first().first().toString());
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        QCOMPARE(f.readAll(), hub.body);
+        QCOMPARE(installed(ready), hub.body);
     }
 
     // Pause, quit (the manager is destroyed), start again: the part and the queue are still
@@ -227,9 +238,7 @@ private Q_SLOTS:
         again.resume(id);
         QVERIFY(ready.wait(30000));
         QCOMPARE(hub.rangeStarts.last(), part);
-        QFile f(ready.first().first().toString());
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        QCOMPARE(f.readAll(), hub.body);
+        QCOMPARE(installed(ready), hub.body);
     }
 
     void cancelDeletesThePart() {
@@ -301,9 +310,7 @@ private Q_SLOTS:
         m.resume(id);
         QVERIFY(ready.wait(20000));
         QCOMPARE(hub.rangeStarts.last(), part);
-        QFile f(ready.first().first().toString());
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        QCOMPARE(f.readAll(), hub.body);
+        QCOMPARE(installed(ready), hub.body);
     }
 
     // A part longer than the file on the server (the file was replaced by a smaller one): the
@@ -321,23 +328,15 @@ private Q_SLOTS:
         DownloadManager m(s.models, s.state);
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         quick(m);
-        QStringList notes;
-        connect(&m, &QAbstractItemModel::dataChanged, &m, [&](const QModelIndex& i) {
-            const QString n = m.data(i, DownloadManager::NoteRole).toString();
-            if (!n.isEmpty() && !notes.contains(n)) {
-                notes << n;
-            }
-        });
+        const auto notes = notesShown(m);
         QSignalSpy ready(&m, &DownloadManager::modelReady);
         m.enqueue(hub.url(QStringLiteral("/file")), QStringLiteral("stale.gguf"), QStringLiteral("Stale"),
                   sha256(hub.body), hub.body.size());
         QVERIFY(ready.wait(20000));
         QVERIFY(hub.rangeStarts.first() == (2 << 20));  // asked for the rest of the stale part: 416
         QCOMPARE(hub.rangeStarts.last(), 0);
-        QVERIFY2(!notes.filter(QStringLiteral("did not match")).isEmpty(), qPrintable(notes.join(" | ")));
-        QFile f(ready.first().first().toString());
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        QCOMPARE(f.readAll(), hub.body);
+        QVERIFY2(!notes->filter(QStringLiteral("did not match")).isEmpty(), qPrintable(notes->join(" | ")));
+        QCOMPARE(installed(ready), hub.body);
     }
 
     void notEnoughDiskSpaceIsRefusedBeforeStarting() {
