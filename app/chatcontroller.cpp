@@ -14,6 +14,7 @@
 #include <map>
 #include <random>
 
+#include "app/offthread.h"
 #include "engine/gguf.h"
 #include "engine/model.h"
 #include "storage/exchange.h"
@@ -45,21 +46,90 @@ deepdesk::chat_message::role roleOf(const std::string& r) {
     return r == "user" ? deepdesk::chat_message::role::user : deepdesk::chat_message::role::assistant;
 }
 
+// {weightsBytes, kvBytes, totalBytes, availableBytes, fits, error} for loading `path`.
+QVariantMap estimateFor(const QString& path, qint64 contextLength) {
+    QVariantMap out;
+    try {
+        const auto m = deepdesk::model::load(path.toStdString());
+        const auto weights = static_cast<qint64>(m->file().total_bytes());
+        const qint64 ctx = std::min<qint64>(contextLength, m->config().n_ctx_train);
+        const qint64 kv = static_cast<qint64>(m->impl().kv_bytes_per_token()) * ctx;
+        const qint64 available = availableMemory();
+        out[QStringLiteral("weightsBytes")] = weights;
+        out[QStringLiteral("kvBytes")] = kv;
+        out[QStringLiteral("totalBytes")] = weights + kv;
+        out[QStringLiteral("availableBytes")] = available;
+        out[QStringLiteral("fits")] = available == 0 || weights + kv < available;
+    } catch (const std::exception& e) {
+        out[QStringLiteral("error")] = QString::fromStdString(e.what());
+    }
+    return out;
+}
+
+// The active branch of a conversation, as rows with their sibling positions. Siblings come from one
+// read of the whole tree (in creation order, as the switcher counts them), not one query per
+// message. Runs on the storage thread.
+std::vector<MessageListModel::Row> branchRows(st::database& db, std::int64_t conversationId) {
+    st::conversation_store store(db);
+    std::map<std::optional<std::int64_t>, std::vector<std::int64_t>> children;
+    for (const auto& m : store.all_messages(conversationId)) {
+        children[m.parent_id].push_back(m.id);
+    }
+    for (auto& [parent, ids] : children) {
+        std::sort(ids.begin(), ids.end());  // the store's sibling order
+    }
+    std::vector<MessageListModel::Row> rows;
+    for (auto& m : store.active_branch(conversationId)) {
+        MessageListModel::Row r;
+        const auto& sibs = children[m.parent_id];
+        r.siblingCount = std::max(1, static_cast<int>(sibs.size()));
+        r.siblingIndex = std::max(0, static_cast<int>(std::find(sibs.begin(), sibs.end(), m.id) - sibs.begin()));
+        r.message = std::move(m);
+        rows.push_back(std::move(r));
+    }
+    return rows;
+}
+
+QVariantList searchResults(st::database& db, const std::string& query) {
+    QVariantList out;
+    for (const auto& h : st::search(db, query, 30)) {
+        QVariantMap m;
+        m[QStringLiteral("conversationId")] = static_cast<qint64>(h.conversation_id);
+        m[QStringLiteral("messageId")] = static_cast<qint64>(h.message_id);
+        m[QStringLiteral("title")] = QString::fromStdString(h.conversation_title);
+        m[QStringLiteral("field")] = QString::fromStdString(h.field);
+        m[QStringLiteral("snippetHtml")] = QString::fromStdString(st::snippet_html(h.snippet));
+        out << m;
+    }
+    return out;
+}
+
 }  // namespace
 
 ChatController::ChatController(const QString& dataDir, QObject* parent) : QObject(parent), m_dataDir(dataDir) {
     qRegisterMetaType<deepdesk::app::TurnRequest>();
     QDir().mkpath(dataDir);
     m_databasePath = QDir(dataDir).filePath(QStringLiteral("conversations.db"));
-    try {
-        m_db = std::make_unique<st::database>(m_databasePath.toStdString());
-        m_store = std::make_unique<st::conversation_store>(*m_db);
-        m_store->mark_interrupted();  // answers cut off when DeepDesk last stopped
-    } catch (const st::storage_error& e) {
-        m_storageError = QString::fromStdString(e.what());
-        m_store.reset();
-        m_db.reset();
-    }
+    m_storage = std::make_unique<StorageThread>(m_databasePath);
+    connect(m_storage.get(), &StorageThread::opened, this, [this](const QString& error) {
+        if (!error.isEmpty()) {
+            m_storageError = error;
+            Q_EMIT storageErrorChanged();
+            if (m_starting) {
+                m_starting = false;
+                Q_EMIT generatingChanged();
+            }
+        }
+    });
+    connect(m_storage.get(), &StorageThread::failed, this, [this](const QString& error) {
+        setError(tr("The conversations database failed: %1").arg(error));
+        if (m_starting) {
+            m_starting = false;
+            Q_EMIT generatingChanged();
+        }
+    });
+    // Answers cut off when DeepDesk last stopped.
+    m_storage->post([](st::database& db) { st::conversation_store(db).mark_interrupted(); });
     QSettings settings;
     m_modelsFolder =
         settings.value(QStringLiteral("models/folder"), QDir(dataDir).filePath(QStringLiteral("models"))).toString();
@@ -136,6 +206,7 @@ ChatController::~ChatController() {
     m_cancel.store(true);
     m_thread.quit();
     m_thread.wait();
+    m_storage.reset();  // runs what is still queued (the last writes) and closes the database
 }
 
 void ChatController::start(const QString& modelPath, bool openLatest) {
@@ -143,18 +214,24 @@ void ChatController::start(const QString& modelPath, bool openLatest) {
     if (!path.isEmpty() && (QFileInfo::exists(path) || !modelPath.isEmpty())) {
         loadModel(path);
     }
-    if (openLatest && m_conversations.rowCount() > 0) {
-        openConversation(
-            m_conversations.data(m_conversations.index(0), ConversationListModel::ConversationIdRole).toLongLong());
+    if (openLatest) {
+        m_storage->post(
+            this,
+            [](st::database& db) -> qint64 {
+                const auto list = st::conversation_store(db).list_conversations();
+                return list.empty() ? 0 : list.front().id;
+            },
+            [this](qint64 id) {
+                if (id != 0 && m_conversationId == 0 && m_openSerial == 0) {
+                    openConversation(id);
+                }
+            });
     }
 }
 
 QString ChatController::conversationTitle() const {
-    if (m_store == nullptr || m_conversationId == 0) {
-        return {};
-    }
-    const auto c = m_store->find_conversation(m_conversationId);
-    return c ? QString::fromStdString(c->title) : QString();
+    const auto* c = m_conversations.find(m_conversationId);
+    return c != nullptr ? QString::fromStdString(c->title) : QString();
 }
 
 void ChatController::setModelsFolder(const QString& folder) {
@@ -234,12 +311,20 @@ void ChatController::setTheme(const QString& v) {
     Q_EMIT settingsChanged();
 }
 
-bool ChatController::exportConversations(const QVariantList& ids, const QUrl& file, const QString& format) {
-    if (!m_store) {
+bool ChatController::storageUsable() {
+    if (!m_storageError.isEmpty()) {
         setError(tr("Conversations cannot be saved: %1").arg(m_storageError));
         return false;
     }
+    return true;
+}
+
+void ChatController::exportConversations(const QVariantList& ids, const QUrl& file, const QString& format) {
     const QString path = file.isLocalFile() ? file.toLocalFile() : file.toString();
+    if (!storageUsable()) {
+        Q_EMIT exportFinished(false, path);
+        return;
+    }
     QString f = format.isEmpty() ? QFileInfo(path).suffix().toLower() : format;
     st::export_format fmt = st::export_format::markdown;
     if (f == QStringLiteral("json")) {
@@ -253,41 +338,66 @@ bool ChatController::exportConversations(const QVariantList& ids, const QUrl& fi
     for (const QVariant& v : ids) {
         list.push_back(v.toLongLong());
     }
-    try {
-        const std::string out = st::export_conversations(*m_store, list, fmt);
-        QFile target(path);
-        if (!target.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
-            target.write(out.data(), static_cast<qint64>(out.size())) != static_cast<qint64>(out.size())) {
-            setError(tr("Could not write %1: %2").arg(path, target.errorString()));
-            return false;
-        }
-    } catch (const std::exception& e) {
-        setError(tr("Export failed: %1").arg(QString::fromStdString(e.what())));
-        return false;
-    }
-    return true;
+    // Reading the conversations and writing the file both happen on the storage thread.
+    m_storage->post(
+        this,
+        [list, fmt, path](st::database& db) -> QString {
+            try {
+                st::conversation_store store(db);
+                const std::string out = st::export_conversations(store, list, fmt);
+                QFile target(path);
+                if (!target.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+                    target.write(out.data(), static_cast<qint64>(out.size())) != static_cast<qint64>(out.size())) {
+                    return tr("Could not write %1: %2").arg(path, target.errorString());
+                }
+            } catch (const std::exception& e) {
+                return tr("Export failed: %1").arg(QString::fromStdString(e.what()));
+            }
+            return {};
+        },
+        [this, path](const QString& error) {
+            if (!error.isEmpty()) {
+                setError(error);
+            }
+            Q_EMIT exportFinished(error.isEmpty(), path);
+        });
 }
 
-int ChatController::importConversations(const QUrl& file) {
-    if (!m_store) {
-        setError(tr("Conversations cannot be saved: %1").arg(m_storageError));
-        return 0;
+void ChatController::importConversations(const QUrl& file) {
+    if (!storageUsable()) {
+        Q_EMIT importFinished(0);
+        return;
     }
     const QString path = file.isLocalFile() ? file.toLocalFile() : file.toString();
-    QFile in(path);
-    if (!in.open(QIODevice::ReadOnly)) {
-        setError(tr("Could not read %1: %2").arg(path, in.errorString()));
-        return 0;
-    }
-    const QByteArray text = in.readAll();
-    try {
-        const auto ids = st::import_json(*m_store, text.toStdString());
-        reloadConversations();
-        return static_cast<int>(ids.size());
-    } catch (const st::import_error& e) {
-        setError(tr("%1 was not imported: %2").arg(QFileInfo(path).fileName(), QString::fromStdString(e.what())));
-        return 0;
-    }
+    struct Outcome {
+        int count = 0;
+        QString error;
+    };
+    m_storage->post(
+        this,
+        [path](st::database& db) -> Outcome {
+            QFile in(path);
+            if (!in.open(QIODevice::ReadOnly)) {
+                return {0, tr("Could not read %1: %2").arg(path, in.errorString())};
+            }
+            const QByteArray text = in.readAll();
+            try {
+                st::conversation_store store(db);
+                return {static_cast<int>(st::import_json(store, text.toStdString()).size()), {}};
+            } catch (const st::import_error& e) {
+                return {
+                    0, tr("%1 was not imported: %2").arg(QFileInfo(path).fileName(), QString::fromStdString(e.what()))};
+            }
+        },
+        [this](const Outcome& o) {
+            if (!o.error.isEmpty()) {
+                setError(o.error);
+            }
+            if (o.count > 0) {
+                reloadConversations();
+            }
+            Q_EMIT importFinished(o.count);
+        });
 }
 
 void ChatController::setError(const QString& text) {
@@ -316,23 +426,18 @@ void ChatController::refreshModels() {
     Q_EMIT modelFilesChanged();
 }
 
-QVariantMap ChatController::estimate(const QString& path) const {
-    QVariantMap out;
-    try {
-        const auto m = deepdesk::model::load(path.toStdString());
-        const auto weights = static_cast<qint64>(m->file().total_bytes());
-        const qint64 ctx = std::min<qint64>(m_contextLength, m->config().n_ctx_train);
-        const qint64 kv = static_cast<qint64>(m->impl().kv_bytes_per_token()) * ctx;
-        const qint64 available = availableMemory();
-        out[QStringLiteral("weightsBytes")] = weights;
-        out[QStringLiteral("kvBytes")] = kv;
-        out[QStringLiteral("totalBytes")] = weights + kv;
-        out[QStringLiteral("availableBytes")] = available;
-        out[QStringLiteral("fits")] = available == 0 || weights + kv < available;
-    } catch (const std::exception& e) {
-        out[QStringLiteral("error")] = QString::fromStdString(e.what());
-    }
-    return out;
+QVariantMap ChatController::estimate(const QString& path) const { return estimateFor(path, m_contextLength); }
+
+void ChatController::loadChecked(const QString& path) {
+    runOffThread(
+        this, [path, contextLength = static_cast<qint64>(m_contextLength)] { return estimateFor(path, contextLength); },
+        [this, path](const QVariantMap& est) {
+            if (est.contains(QStringLiteral("error")) || est.value(QStringLiteral("fits")).toBool()) {
+                loadModel(path);  // a file that cannot be read: the worker reports it in full
+            } else {
+                Q_EMIT memoryWarning(path, est);
+            }
+        });
 }
 
 void ChatController::loadModel(const QString& path) {
@@ -358,136 +463,157 @@ void ChatController::cancelLoad() {
     Q_EMIT loadingChanged();
 }
 
-bool ChatController::importModel(const QUrl& file) {
+void ChatController::importModel(const QUrl& file) {
     const QString source = file.isLocalFile() ? file.toLocalFile() : file.toString();
-    try {
-        deepdesk::gguf::model_file::open(source.toStdString());  // refuse what the engine cannot read
-    } catch (const std::exception& e) {
-        setError(tr("%1 is not a usable GGUF model: %2")
-                     .arg(QFileInfo(source).fileName(), QString::fromStdString(e.what())));
-        return false;
-    }
     const QString target = QDir(m_modelsFolder).filePath(QFileInfo(source).fileName());
-    if (QFileInfo::exists(target)) {
-        setError(tr("The models folder already has a file named %1.").arg(QFileInfo(source).fileName()));
-        return false;
-    }
-    // A hard link where the folders share a file system, else a symbolic link: no copy of many GB.
-    std::error_code ec;
-    std::filesystem::create_hard_link(source.toStdString(), target.toStdString(), ec);
-    if (ec) {
-        std::filesystem::create_symlink(std::filesystem::absolute(source.toStdString()), target.toStdString(), ec);
-    }
-    if (ec) {
-        setError(tr("Could not add %1 to the models folder: %2").arg(source, QString::fromStdString(ec.message())));
-        return false;
-    }
-    refreshModels();
-    return true;
+    // The engine reads the file's header off the GUI thread.
+    runOffThread(
+        this,
+        [source, target]() -> QString {
+            try {
+                deepdesk::gguf::model_file::open(source.toStdString());  // refuse what the engine cannot read
+            } catch (const std::exception& e) {
+                return tr("%1 is not a usable GGUF model: %2")
+                    .arg(QFileInfo(source).fileName(), QString::fromStdString(e.what()));
+            }
+            if (QFileInfo::exists(target)) {
+                return tr("The models folder already has a file named %1.").arg(QFileInfo(source).fileName());
+            }
+            // A hard link where the folders share a file system, else a symbolic link: no copy of
+            // many GB.
+            std::error_code ec;
+            std::filesystem::create_hard_link(source.toStdString(), target.toStdString(), ec);
+            if (ec) {
+                std::filesystem::create_symlink(std::filesystem::absolute(source.toStdString()), target.toStdString(),
+                                                ec);
+            }
+            if (ec) {
+                return tr("Could not add %1 to the models folder: %2")
+                    .arg(source, QString::fromStdString(ec.message()));
+            }
+            return {};
+        },
+        [this, target](const QString& error) {
+            if (!error.isEmpty()) {
+                setError(error);
+            } else {
+                refreshModels();
+            }
+            Q_EMIT modelImported(error.isEmpty(), target);
+        });
 }
 
 void ChatController::refreshConversation(qint64 id) {
-    if (!m_store) {
-        return;
-    }
-    if (const auto c = m_store->find_conversation(id)) {
-        m_conversations.upsert(*c);
-    } else {
-        m_conversations.remove(id);
-    }
+    m_storage->post(
+        this, [id](st::database& db) { return st::conversation_store(db).find_conversation(id); },
+        [this, id](const std::optional<st::conversation>& c) {
+            if (c) {
+                m_conversations.upsert(*c);
+            } else {
+                m_conversations.remove(id);
+            }
+            if (id == m_conversationId) {
+                Q_EMIT conversationChanged();
+            }
+        });
 }
 
 void ChatController::reloadConversations() {
-    if (m_store) {
-        m_conversations.reset(m_store->list_conversations());
-    }
-}
-
-void ChatController::reloadMessages() {
-    std::vector<MessageListModel::Row> rows;
-    if (m_store && m_conversationId != 0) {
-        // Siblings from one read of the whole tree (in creation order, as the switcher counts
-        // them), not one query per message.
-        std::map<std::optional<std::int64_t>, std::vector<std::int64_t>> children;
-        for (const auto& m : m_store->all_messages(m_conversationId)) {
-            children[m.parent_id].push_back(m.id);
-        }
-        for (auto& [parent, ids] : children) {
-            std::sort(ids.begin(), ids.end());  // the store's sibling order
-        }
-        for (auto& m : m_store->active_branch(m_conversationId)) {
-            MessageListModel::Row r;
-            const auto& sibs = children[m.parent_id];
-            r.siblingCount = std::max(1, static_cast<int>(sibs.size()));
-            r.siblingIndex = std::max(0, static_cast<int>(std::find(sibs.begin(), sibs.end(), m.id) - sibs.begin()));
-            r.message = std::move(m);
-            rows.push_back(std::move(r));
-        }
-    }
-    m_messages.reset(std::move(rows));
+    m_storage->post(
+        this, [](st::database& db) { return st::conversation_store(db).list_conversations(); },
+        [this](std::vector<st::conversation> list) {
+            m_conversations.reset(std::move(list));
+            Q_EMIT conversationChanged();  // the title comes from the list
+        });
 }
 
 void ChatController::newConversation() {
     if (generating()) {
         return;
     }
+    ++m_openSerial;  // a conversation still being read is not shown
     m_conversationId = 0;
-    reloadMessages();
+    m_messages.reset({});
     Q_EMIT conversationChanged();
 }
 
-void ChatController::openConversation(qint64 id) {
-    if (generating() || !m_store) {
+void ChatController::openConversation(qint64 id, qint64 focusMessageId) {
+    if (generating() || !storageUsable()) {
         return;
     }
-    m_conversationId = id;
-    reloadMessages();
-    Q_EMIT conversationChanged();
+    const qint64 serial = ++m_openSerial;
+    m_storage->post(
+        this, [id](st::database& db) { return branchRows(db, id); },
+        [this, id, serial, focusMessageId](std::vector<MessageListModel::Row> rows) {
+            if (serial != m_openSerial || generating()) {
+                return;  // the user has gone elsewhere since
+            }
+            m_conversationId = id;
+            m_messages.reset(std::move(rows));
+            Q_EMIT conversationChanged();
+            Q_EMIT conversationOpened(focusMessageId);
+        });
 }
 
 void ChatController::renameConversation(qint64 id, const QString& title) {
-    if (m_store) {
-        m_store->rename(id, title.trimmed().toStdString());
-        refreshConversation(id);
-        Q_EMIT conversationChanged();
+    if (!storageUsable()) {
+        return;
     }
+    m_storage->post(
+        [id, t = title.trimmed().toStdString()](st::database& db) { st::conversation_store(db).rename(id, t); });
+    refreshConversation(id);
 }
 
 void ChatController::setPinned(qint64 id, bool pinned) {
-    if (m_store) {
-        m_store->set_pinned(id, pinned);
-        refreshConversation(id);
+    if (!storageUsable()) {
+        return;
     }
+    m_storage->post([id, pinned](st::database& db) { st::conversation_store(db).set_pinned(id, pinned); });
+    refreshConversation(id);
 }
 
 void ChatController::deleteConversation(qint64 id) {
-    if (!m_store || (generating() && id == m_conversationId)) {
+    if (!storageUsable() || (generating() && id == m_conversationId)) {
         return;
     }
-    m_store->delete_conversation(id);
+    m_storage->post([id](st::database& db) { st::conversation_store(db).delete_conversation(id); });
     if (id == m_conversationId) {
-        m_conversationId = 0;
-        reloadMessages();
-        Q_EMIT conversationChanged();
+        newConversation();
     }
     m_conversations.remove(id);
 }
 
-QVariantList ChatController::search(const QString& query) const {
-    QVariantList out;
-    if (!m_db) {
-        return out;
+void ChatController::search(const QString& query) {
+    if (!m_storageError.isEmpty()) {
+        Q_EMIT searchFinished(query, {});
+        return;
     }
-    for (const auto& h : st::search(*m_db, query.toStdString(), 30)) {
-        QVariantMap m;
-        m[QStringLiteral("conversationId")] = static_cast<qint64>(h.conversation_id);
-        m[QStringLiteral("messageId")] = static_cast<qint64>(h.message_id);
-        m[QStringLiteral("title")] = QString::fromStdString(h.conversation_title);
-        m[QStringLiteral("field")] = QString::fromStdString(h.field);
-        m[QStringLiteral("snippetHtml")] = QString::fromStdString(st::snippet_html(h.snippet));
-        out << m;
-    }
-    return out;
+    m_storage->post(
+        this, [q = query.toStdString()](st::database& db) { return searchResults(db, q); },
+        [this, query](const QVariantList& results) { Q_EMIT searchFinished(query, results); });
+}
+
+template <class Prepare>
+void ChatController::prepareTurn(Prepare prepare) {
+    m_starting = true;
+    m_stopWhenStarted = false;
+    Q_EMIT generatingChanged();
+    m_storage->post(
+        this,
+        [prepare = std::move(prepare)](st::database& db) mutable {
+            st::conversation_store store(db);
+            TurnPlan plan = prepare(store);
+            if (plan.assistant.id != 0) {
+                if (const auto c = store.find_conversation(plan.conversationId)) {
+                    plan.systemPrompt = c->system_prompt;
+                }
+                if (!plan.user && !plan.rows) {
+                    plan.rows = branchRows(db, plan.conversationId);
+                }
+            }
+            return plan;
+        },
+        [this](TurnPlan plan) { beginTurn(std::move(plan)); });
 }
 
 void ChatController::send(const QString& text) {
@@ -495,64 +621,84 @@ void ChatController::send(const QString& text) {
     if (trimmed.isEmpty() || generating()) {
         return;
     }
-    if (!m_store) {
-        setError(tr("Conversations cannot be saved: %1").arg(m_storageError));
+    if (!storageUsable()) {
         return;
     }
     if (!modelLoaded()) {
         setError(tr("Load a model to start chatting."));
         return;
     }
+    std::optional<st::conversation> fresh;
     if (m_conversationId == 0) {
         st::conversation c;
         c.title = st::title_from_exchange(trimmed.toStdString(), "");
         c.model_source = "local";
         c.model_name = QFileInfo(m_modelPath).fileName().toStdString();
         c.system_prompt = m_systemPrompt.toStdString();
-        m_conversationId = m_store->create_conversation(c);
-        Q_EMIT conversationChanged();
+        fresh = c;
     }
     std::optional<std::int64_t> parent;
     if (!m_messages.rows().empty()) {
         parent = m_messages.rows().back().message.id;
     }
-    const auto userId = m_store->add_message(m_conversationId, parent, "user", trimmed.toStdString());
-    // The new message goes at the end of the list (a leaf's first child has no siblings), without
-    // reading the whole conversation again.
-    if (const auto m = m_store->find_message(userId)) {
-        m_messages.append({*m, false, 0, 1});
-    }
-    startTurn(userId);
+    // The two new messages go at the end of the list (a leaf's first child has no siblings),
+    // without reading the whole conversation again.
+    prepareTurn([conversationId = m_conversationId, fresh, parent,
+                 content = trimmed.toStdString()](st::conversation_store& store) {
+        TurnPlan plan;
+        plan.conversationId = conversationId;
+        if (fresh) {
+            plan.conversationId = store.create_conversation(*fresh);
+            plan.created = store.find_conversation(plan.conversationId);
+        }
+        const auto userId = store.add_message(plan.conversationId, parent, "user", content);
+        plan.user = store.find_message(userId);
+        plan.assistant = *store.find_message(store.begin_assistant(plan.conversationId, userId));
+        return plan;
+    });
 }
 
-void ChatController::startTurn(qint64 parentId, qint64 resumeId) {
-    if (!modelLoaded()) {
+void ChatController::beginTurn(TurnPlan plan) {
+    m_starting = false;
+    if (plan.assistant.id == 0) {
+        Q_EMIT generatingChanged();
+        return;
+    }
+    if (plan.created) {
+        ++m_openSerial;
+        m_conversationId = plan.conversationId;
+        m_conversations.upsert(*plan.created);
+        Q_EMIT conversationChanged();
+    }
+    if (plan.rows) {
+        m_messages.replaceBranch(std::move(*plan.rows));  // a new branch (regenerate, edit) or a resumed answer
+    } else {
+        if (plan.user) {
+            m_messages.append({*plan.user, false, 0, 1});
+        }
+        m_messages.append({plan.assistant, false, 0, 1});
+    }
+    const qint64 assistantId = plan.assistant.id;
+    if (!modelLoaded()) {  // unloaded while the turn was being prepared
+        const std::string why = tr("No model is loaded.").toStdString();
+        m_storage->post(
+            [assistantId, why](st::database& db) { st::conversation_store(db).fail_message(assistantId, why); });
         setError(tr("Load a model to start chatting."));
-        reloadMessages();
+        m_messages.reset({});
+        const qint64 id = m_conversationId;
+        m_conversationId = 0;
+        openConversation(id);
+        Q_EMIT generatingChanged();
         return;
     }
     TurnRequest req;
-    qint64 assistantId = resumeId;
-    if (resumeId != 0) {
-        const auto m = m_store->find_message(resumeId);
-        req.options.continue_answer = m->content;
-        req.options.continue_reasoning = m->reasoning;
+    if (plan.continuing) {
+        req.options.continue_answer = plan.assistant.content;
+        req.options.continue_reasoning = plan.assistant.reasoning;
         req.continuing = true;
-        m_store->resume_message(resumeId);
-    } else {
-        assistantId = m_store->begin_assistant(m_conversationId, parentId);
     }
-    if (resumeId == 0 && !m_messages.rows().empty() && m_messages.rows().back().message.id == parentId) {
-        // A reply to the last message on screen: one more row, the rest unchanged.
-        if (const auto m = m_store->find_message(assistantId)) {
-            m_messages.append({*m, false, 0, 1});
-        }
-    } else {
-        reloadMessages();  // a new branch (regenerate, edit) or a resumed answer
-    }
-    const auto conv = m_store->find_conversation(m_conversationId);
-    if (conv && !conv->system_prompt.empty() && !m_reasoningModel) {
-        req.messages.push_back({deepdesk::chat_message::role::system, conv->system_prompt});
+    if (!plan.systemPrompt.empty() && !m_reasoningModel) {
+        req.messages.push_back({deepdesk::chat_message::role::system, plan.systemPrompt});
     }
     for (const auto& row : m_messages.rows()) {
         if (row.message.id != assistantId) {
@@ -568,11 +714,12 @@ void ChatController::startTurn(qint64 parentId, qint64 resumeId) {
     req.options.max_tokens = m_maxTokens;
     req.assistantMessageId = assistantId;
     req.databasePath = m_databasePath;
-    m_cancel.store(false);
+    m_cancel.store(m_stopWhenStarted);
+    m_stopWhenStarted = false;
     m_buffer.take();
     m_generatingId = assistantId;
-    Q_EMIT generatingChanged();
     m_frameTimer.start();
+    Q_EMIT generatingChanged();
     Q_EMIT requestGenerate(req);
 }
 
@@ -581,97 +728,139 @@ void ChatController::drainStream() {
     m_messages.appendToLast(c.reasoning, c.answer, c.thinking);
 }
 
-void ChatController::onFinished(qint64 messageId, const QVariantMap& stats) {
-    drainStream();
-    m_frameTimer.stop();
-    if (m_store) {
-        if (const auto m = m_store->find_message(messageId);
-            m && !m_messages.rows().empty() && m_messages.rows().back().message.id == messageId) {
-            m_messages.updateLast(*m);
-        }
-        // The first exchange names the conversation (the answer, never the reasoning).
-        const auto& rows = m_messages.rows();  // what is on screen is the active branch
-        if (rows.size() == 2 && rows[0].message.role == "user" && rows[1].message.id == messageId) {
-            m_store->rename(m_conversationId,
-                            st::title_from_exchange(rows[0].message.content, rows[1].message.content));
-        }
+void ChatController::endTurn(const std::optional<st::message>& m, const std::optional<st::conversation>& c,
+                             const QString& finishReason) {
+    if (m && !m_messages.rows().empty() && m_messages.rows().back().message.id == m->id) {
+        m_messages.updateLast(*m);
     }
-    m_tokensPerSecond = stats.value(QStringLiteral("tokensPerSecond")).toDouble();
-    m_contextUsed = stats.value(QStringLiteral("contextUsed")).toLongLong();
+    if (c) {
+        m_conversations.upsert(*c);
+    }
     m_generatingId = 0;
-    refreshConversation(m_conversationId);
     Q_EMIT statsChanged();
     Q_EMIT conversationChanged();
     Q_EMIT generatingChanged();
-    Q_EMIT turnFinished(stats.value(QStringLiteral("finishReason")).toString());
+    Q_EMIT turnFinished(finishReason);
+}
+
+void ChatController::onFinished(qint64 messageId, const QVariantMap& stats) {
+    drainStream();
+    m_frameTimer.stop();
+    m_tokensPerSecond = stats.value(QStringLiteral("tokensPerSecond")).toDouble();
+    m_contextUsed = stats.value(QStringLiteral("contextUsed")).toLongLong();
+    // The first exchange names the conversation (the answer, never the reasoning); what is on
+    // screen is the active branch.
+    std::string title;
+    const auto& rows = m_messages.rows();
+    if (rows.size() == 2 && rows[0].message.role == "user" && rows[1].message.id == messageId) {
+        title = st::title_from_exchange(rows[0].message.content, rows[1].message.content);
+    }
+    using Result = std::pair<std::optional<st::message>, std::optional<st::conversation>>;
+    m_storage->post(
+        this,
+        [messageId, conversationId = m_conversationId, title](st::database& db) -> Result {
+            st::conversation_store store(db);
+            if (!title.empty()) {
+                store.rename(conversationId, title);
+            }
+            return {store.find_message(messageId), store.find_conversation(conversationId)};
+        },
+        [this, reason = stats.value(QStringLiteral("finishReason")).toString()](const Result& r) {
+            endTurn(r.first, r.second, reason);
+        });
 }
 
 void ChatController::onFailed(qint64 messageId, const QString& error) {
     drainStream();
     m_frameTimer.stop();
-    if (m_store) {
-        if (const auto m = m_store->find_message(messageId);
-            m && !m_messages.rows().empty() && m_messages.rows().back().message.id == messageId) {
-            m_messages.updateLast(*m);
-        }
-    }
-    m_generatingId = 0;
     setError(error);
-    Q_EMIT generatingChanged();
-    Q_EMIT turnFinished(QStringLiteral("error"));
+    m_storage->post(
+        this, [messageId](st::database& db) { return st::conversation_store(db).find_message(messageId); },
+        [this](const std::optional<st::message>& m) { endTurn(m, std::nullopt, QStringLiteral("error")); });
 }
 
-void ChatController::stop() { m_cancel.store(true); }
+void ChatController::stop() {
+    m_cancel.store(true);
+    m_stopWhenStarted = m_starting;  // a turn still being prepared starts stopped
+}
 
 void ChatController::regenerate() {
-    if (generating() || m_messages.rows().empty() || !m_store) {
+    if (generating() || m_messages.rows().empty() || !storageUsable()) {
         return;
     }
     const auto& last = m_messages.rows().back().message;
     if (last.role != "assistant" || !last.parent_id) {
         return;
     }
-    startTurn(*last.parent_id);
+    prepareTurn([conversationId = m_conversationId, parentId = *last.parent_id](st::conversation_store& store) {
+        TurnPlan plan;
+        plan.conversationId = conversationId;
+        plan.assistant = *store.find_message(store.begin_assistant(conversationId, parentId));
+        return plan;
+    });
 }
 
 void ChatController::continueAnswer() {
-    if (generating() || m_messages.rows().empty() || !m_store) {
+    if (generating() || m_messages.rows().empty() || !storageUsable()) {
         return;
     }
     const auto& last = m_messages.rows().back().message;
     if (last.role != "assistant" || !last.parent_id || last.status == st::message_status::complete) {
         return;
     }
-    startTurn(*last.parent_id, last.id);
+    prepareTurn([conversationId = m_conversationId, resumeId = last.id](st::conversation_store& store) {
+        TurnPlan plan;
+        plan.conversationId = conversationId;
+        if (const auto m = store.find_message(resumeId)) {
+            plan.assistant = *m;  // the text so far, before it is marked as streaming again
+            plan.continuing = true;
+            store.resume_message(resumeId);
+        }
+        return plan;
+    });
 }
 
 void ChatController::editAndResend(qint64 messageId, const QString& text) {
-    if (generating() || !m_store || text.trimmed().isEmpty()) {
+    if (generating() || !storageUsable() || text.trimmed().isEmpty()) {
         return;
     }
-    const auto m = m_store->find_message(messageId);
-    if (!m || m->role != "user") {
-        return;
-    }
-    const auto id = m_store->add_message(m->conversation_id, m->parent_id, "user", text.trimmed().toStdString());
-    startTurn(id);
+    prepareTurn([messageId, content = text.trimmed().toStdString()](st::conversation_store& store) {
+        TurnPlan plan;
+        const auto m = store.find_message(messageId);
+        if (!m || m->role != "user") {
+            return plan;
+        }
+        plan.conversationId = m->conversation_id;
+        const auto id = store.add_message(m->conversation_id, m->parent_id, "user", content);
+        plan.assistant = *store.find_message(store.begin_assistant(m->conversation_id, id));
+        return plan;
+    });
 }
 
 void ChatController::switchBranch(qint64 messageId, int step) {
-    if (generating() || !m_store) {
+    if (generating() || !storageUsable()) {
         return;
     }
-    const auto sibs = m_store->siblings(messageId);
-    const auto it = std::find(sibs.begin(), sibs.end(), messageId);
-    if (it == sibs.end()) {
-        return;
-    }
-    const auto i = (it - sibs.begin()) + step;
-    if (i < 0 || i >= static_cast<std::ptrdiff_t>(sibs.size())) {
-        return;
-    }
-    m_store->select_branch(sibs[static_cast<std::size_t>(i)]);
-    reloadMessages();
+    const qint64 serial = ++m_openSerial;
+    m_storage->post(
+        this,
+        [messageId, step, conversationId = m_conversationId](st::database& db) {
+            st::conversation_store store(db);
+            const auto sibs = store.siblings(messageId);
+            const auto it = std::find(sibs.begin(), sibs.end(), messageId);
+            if (it != sibs.end()) {
+                const auto i = (it - sibs.begin()) + step;
+                if (i >= 0 && i < static_cast<std::ptrdiff_t>(sibs.size())) {
+                    store.select_branch(sibs[static_cast<std::size_t>(i)]);
+                }
+            }
+            return branchRows(db, conversationId);
+        },
+        [this, serial](std::vector<MessageListModel::Row> rows) {
+            if (serial == m_openSerial && !generating()) {
+                m_messages.replaceBranch(std::move(rows));
+            }
+        });
 }
 
 bool ChatController::copyLastAnswer() const {

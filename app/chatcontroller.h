@@ -2,6 +2,8 @@
 // What the chat window talks to: the models folder and the loaded model, the conversations, the
 // messages of the open one, and turns run on the inference thread. Streamed text is collected by
 // the worker and taken here at most once per frame (16 ms), appended to the last message row.
+// The database is read and written on the storage thread only: every call here returns at once,
+// and what it reads comes back through the event loop.
 #pragma once
 
 #include <QObject>
@@ -17,6 +19,7 @@
 #include "app/conversationlistmodel.h"
 #include "app/inferenceworker.h"
 #include "app/messagelistmodel.h"
+#include "app/storagethread.h"
 #include "storage/conversation_store.h"
 
 namespace deepdesk::app {
@@ -41,7 +44,7 @@ class ChatController : public QObject {
     Q_PROPERTY(qint64 contextUsed READ contextUsed NOTIFY statsChanged)
     Q_PROPERTY(double tokensPerSecond READ tokensPerSecond NOTIFY statsChanged)
     Q_PROPERTY(QString errorText READ errorText NOTIFY errorTextChanged)
-    Q_PROPERTY(QString storageError READ storageError CONSTANT)
+    Q_PROPERTY(QString storageError READ storageError NOTIFY storageErrorChanged)
     Q_PROPERTY(QString systemPrompt READ systemPrompt WRITE setSystemPrompt NOTIFY settingsChanged)
     Q_PROPERTY(double temperature READ temperature WRITE setTemperature NOTIFY settingsChanged)
     Q_PROPERTY(int maxTokens READ maxTokens WRITE setMaxTokens NOTIFY settingsChanged)
@@ -73,7 +76,7 @@ public:
     bool modelLoaded() const { return !m_modelName.isEmpty(); }
     bool loading() const { return m_loadTicket != 0; }
     double loadProgress() const { return m_loadProgress; }
-    bool generating() const { return m_generatingId != 0; }
+    bool generating() const { return m_generatingId != 0 || m_starting; }
     qint64 contextSize() const { return m_contextSize; }
     qint64 contextUsed() const { return m_contextUsed; }
     double tokensPerSecond() const { return m_tokensPerSecond; }
@@ -110,20 +113,27 @@ public:
     // Models.
     Q_INVOKABLE void refreshModels();
     // {weightsBytes, kvBytes, totalBytes, availableBytes, fits, error} for loading `path`.
-    Q_INVOKABLE QVariantMap estimate(const QString& path) const;
+    // Reads the file's header: call it off the GUI thread.
+    QVariantMap estimate(const QString& path) const;
+    // Estimates `path` off the GUI thread, then loads it, or emits memoryWarning when it does not
+    // fit (the user may still call loadModel).
+    Q_INVOKABLE void loadChecked(const QString& path);
     Q_INVOKABLE void loadModel(const QString& path);
     Q_INVOKABLE void cancelLoad();
-    // Copies a GGUF file (checked with the engine's reader first) into the models folder.
-    Q_INVOKABLE bool importModel(const QUrl& file);
+    // Links a GGUF file (checked with the engine's reader first, off the GUI thread) into the
+    // models folder; modelImported follows, errorText says why not.
+    Q_INVOKABLE void importModel(const QUrl& file);
 
     // Conversations.
     Q_INVOKABLE void newConversation();
-    Q_INVOKABLE void openConversation(qint64 id);
+    // Shows a conversation once it is read; conversationOpened(focusMessageId) follows.
+    Q_INVOKABLE void openConversation(qint64 id, qint64 focusMessageId = 0);
     Q_INVOKABLE void renameConversation(qint64 id, const QString& title);
     Q_INVOKABLE void setPinned(qint64 id, bool pinned);
     Q_INVOKABLE void deleteConversation(qint64 id);
-    // Search results: [{conversationId, messageId, title, snippetHtml, field}].
-    Q_INVOKABLE QVariantList search(const QString& query) const;
+    // searchFinished(query, results) follows, results being
+    // [{conversationId, messageId, title, snippetHtml, field}].
+    Q_INVOKABLE void search(const QString& query);
 
     // Turns.
     Q_INVOKABLE void send(const QString& text);
@@ -139,13 +149,15 @@ public:
     // when there is none.
     Q_INVOKABLE bool copyLastAnswer() const;
     // Writes conversations (all when `ids` is empty) as markdown, json, html or text (from the
-    // file's extension when `format` is empty). Returns false and sets errorText on failure.
-    Q_INVOKABLE bool exportConversations(const QVariantList& ids, const QUrl& file, const QString& format = {});
-    // Imports a DeepDesk JSON export; returns how many conversations were added.
-    Q_INVOKABLE int importConversations(const QUrl& file);
+    // file's extension when `format` is empty); exportFinished follows, errorText says why not.
+    Q_INVOKABLE void exportConversations(const QVariantList& ids, const QUrl& file, const QString& format = {});
+    // Imports a DeepDesk JSON export; importFinished(how many conversations were added) follows.
+    Q_INVOKABLE void importConversations(const QUrl& file);
     Q_INVOKABLE void clearError();
 
     QString databasePath() const { return m_databasePath; }
+    // Waits until the storage thread has done everything asked of it so far (tests, benches).
+    void flushStorage() { m_storage->flush(); }
 
 Q_SIGNALS:
     void conversationChanged();
@@ -161,25 +173,49 @@ Q_SIGNALS:
     // A turn ended (for tests and the status bar): finishReason is stop, length, cancelled, ...
     void turnFinished(const QString& finishReason);
     void modelLoadFailed(const QString& error);
+    void storageErrorChanged();
+    void memoryWarning(const QString& path, const QVariantMap& estimate);
+    void modelImported(bool ok, const QString& path);
+    void conversationOpened(qint64 focusMessageId);
+    void searchFinished(const QString& query, const QVariantList& results);
+    void exportFinished(bool ok, const QString& path);
+    void importFinished(int count);
 
     // To the worker.
     void requestLoad(const QString& path, qint64 nCtx, int threads, int ticket);
     void requestGenerate(const deepdesk::app::TurnRequest& request);
 
 private:
+    // What the storage thread prepares for a turn: the rows to show and the answer to fill.
+    struct TurnPlan {
+        qint64 conversationId = 0;
+        std::optional<deepdesk::storage::conversation> created;  // a new conversation
+        std::optional<deepdesk::storage::message> user;          // appended, when not reloading
+        deepdesk::storage::message assistant;                    // id 0: nothing to do
+        std::string systemPrompt;
+        bool continuing = false;
+        std::optional<std::vector<MessageListModel::Row>> rows;  // the branch, when it changed
+    };
+
     void setError(const QString& text);
+    bool storageUsable();  // sets errorText when not
     void reloadConversations();
     void refreshConversation(qint64 id);  // one row of the list, not all of them
-    void reloadMessages();
-    // parentId: the message to answer; resumeId: an interrupted answer to continue instead.
-    void startTurn(qint64 parentId, qint64 resumeId = 0);
+    // Starts a turn the storage thread prepares with `prepare`.
+    template <class Prepare>
+    void prepareTurn(Prepare prepare);
+    void beginTurn(TurnPlan plan);
+    void endTurn(const std::optional<deepdesk::storage::message>& m,
+                 const std::optional<deepdesk::storage::conversation>& c, const QString& finishReason);
     void drainStream();
     void onFinished(qint64 messageId, const QVariantMap& stats);
     void onFailed(qint64 messageId, const QString& error);
 
     QString m_dataDir, m_databasePath, m_modelsFolder, m_storageError, m_errorText;
-    std::unique_ptr<deepdesk::storage::database> m_db;
-    std::unique_ptr<deepdesk::storage::conversation_store> m_store;
+    std::unique_ptr<StorageThread> m_storage;
+    bool m_starting = false;  // a turn is being prepared on the storage thread
+    bool m_stopWhenStarted = false;
+    qint64 m_openSerial = 0;  // the latest conversation asked for; older reads are dropped
     MessageListModel m_messages;
     ConversationListModel m_conversations;
     qint64 m_conversationId = 0;

@@ -123,4 +123,13 @@ void ConversationListModel::reset(std::vector<deepdesk::storage::conversation> r
     Q_EMIT countChanged();
 }
 
+const deepdesk::storage::conversation* ConversationListModel::find(std::int64_t id) const {
+    for (const auto& c : m_rows) {
+        if (c.id == id) {
+            return &c;
+        }
+    }
+    return nullptr;
+}
+
 }  // namespace deepdesk::app

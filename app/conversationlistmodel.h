@@ -32,6 +32,8 @@ public:
     // first, then most recently updated) without resetting the others.
     void upsert(const deepdesk::storage::conversation& c, const QDateTime& now = QDateTime::currentDateTime());
     void remove(std::int64_t id);
+    // The row of conversation `id`, or null.
+    const deepdesk::storage::conversation* find(std::int64_t id) const;
     // The date group of a conversation updated at `updatedMs`, seen at `now` (local time).
     static QString groupOf(qint64 updatedMs, bool pinned, const QDateTime& now);
 

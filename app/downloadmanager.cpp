@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/downloadmanager.h"
 
-#include "storage/download_queue.h"
-
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -11,7 +9,11 @@
 #include <QNetworkReply>
 #include <QStorageInfo>
 
+#include <algorithm>
+
+#include "app/offthread.h"
 #include "engine/gguf.h"
+#include "storage/download_queue.h"
 
 namespace deepdesk::app {
 namespace {
@@ -54,11 +56,16 @@ DownloadManager::DownloadManager(const QString& modelsFolder, const QString& dat
     : QAbstractListModel(parent), m_modelsFolder(modelsFolder) {
     // The queue lives in the app's database; if that cannot be opened (the chat view reports why),
     // downloads still work for this run.
-    try {
-        m_db = std::make_unique<deepdesk::storage::database>(databasePath.toStdString());
-    } catch (const std::exception& e) {
-        qWarning("downloads: the queue will not be kept: %s", e.what());
-    }
+    // It is read and written on its own thread: the GUI never waits on the database.
+    m_storage = std::make_unique<StorageThread>(databasePath);
+    connect(m_storage.get(), &StorageThread::opened, this, [](const QString& error) {
+        if (!error.isEmpty()) {
+            qWarning("downloads: the queue will not be kept: %s", qPrintable(error));
+        }
+    });
+    connect(m_storage.get(), &StorageThread::failed, this, [](const QString& error) {
+        qWarning("downloads: the queue could not be saved or read: %s", qPrintable(error));
+    });
     m_freeSpace = [](const QString& dir) { return QStorageInfo(dir).bytesAvailable(); };
     m_network.setRedirectPolicy(QNetworkRequest::NoLessSafeRedirectPolicy);
     m_stallTimer.setSingleShot(true);
@@ -92,6 +99,7 @@ DownloadManager::~DownloadManager() {
         m_active->abort();
     }
     save();
+    m_storage.reset();  // the last save is written before the manager goes
 }
 
 int DownloadManager::rowCount(const QModelIndex& parent) const {
@@ -168,9 +176,6 @@ QString DownloadManager::partPath(const Item& item) const {
 QString DownloadManager::finalPath(const Item& item) const { return QDir(m_modelsFolder).filePath(item.fileName); }
 
 void DownloadManager::save() const {
-    if (!m_db) {
-        return;
-    }
     std::vector<deepdesk::storage::download_record> records;
     for (const auto& it : m_items) {
         QJsonObject o;
@@ -188,24 +193,30 @@ void DownloadManager::save() const {
         o[QStringLiteral("etag")] = it.etag;
         records.push_back({it.id.toStdString(), QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString()});
     }
-    try {
-        deepdesk::storage::save_download_queue(*m_db, records);
-    } catch (const std::exception& e) {
-        qWarning("downloads: the queue could not be saved: %s", e.what());
-    }
+    // Until the saved queue is back, what is saved joins it instead of replacing it.
+    m_storage->post([records = std::move(records), merge = !m_restored](deepdesk::storage::database& db) mutable {
+        if (merge) {
+            std::vector<deepdesk::storage::download_record> all;
+            for (auto& old : deepdesk::storage::load_download_queue(db)) {
+                if (std::none_of(records.begin(), records.end(), [&](const auto& r) { return r.id == old.id; })) {
+                    all.push_back(std::move(old));
+                }
+            }
+            all.insert(all.end(), std::make_move_iterator(records.begin()), std::make_move_iterator(records.end()));
+            records = std::move(all);
+        }
+        deepdesk::storage::save_download_queue(db, records);
+    });
 }
 
 void DownloadManager::load() {
-    if (!m_db) {
-        return;
-    }
-    std::vector<deepdesk::storage::download_record> records;
-    try {
-        records = deepdesk::storage::load_download_queue(*m_db);
-    } catch (const std::exception& e) {
-        qWarning("downloads: the saved queue could not be read: %s", e.what());
-        return;
-    }
+    m_storage->post(
+        this, [](deepdesk::storage::database& db) { return deepdesk::storage::load_download_queue(db); },
+        [this](const std::vector<deepdesk::storage::download_record>& records) { restore(records); });
+}
+
+void DownloadManager::restore(const std::vector<deepdesk::storage::download_record>& records) {
+    std::vector<Item> items;
     for (const auto& r : records) {
         const QJsonObject o = QJsonDocument::fromJson(QByteArray::fromStdString(r.state_json)).object();
         Item it;
@@ -224,10 +235,22 @@ void DownloadManager::load() {
         if (it.id.isEmpty() || it.fileName.isEmpty() || !it.url.isValid()) {
             continue;
         }
+        if (find(it.id) != nullptr) {
+            continue;  // asked for again before the saved queue was read
+        }
         it.total = it.expectedSize;
         it.received = QFileInfo(partPath(it)).size();
-        m_items.push_back(std::move(it));
+        items.push_back(std::move(it));
     }
+    if (!items.empty()) {
+        // The saved downloads come first, before any asked for since the start.
+        beginInsertRows({}, 0, static_cast<int>(items.size()) - 1);
+        m_items.insert(m_items.begin(), std::make_move_iterator(items.begin()), std::make_move_iterator(items.end()));
+        endInsertRows();
+        Q_EMIT countChanged();
+    }
+    m_restored = true;
+    Q_EMIT restored();
 }
 
 QString DownloadManager::enqueue(const QUrl& url, const QString& fileName, const QString& modelName,
@@ -638,15 +661,34 @@ void DownloadManager::verifyAndInstall(Item& item) {
                        .arg(item.fileName, sha, item.expectedSha256));
         return;
     }
-    // Only a file the engine can read becomes a model.
-    try {
-        deepdesk::gguf::model_file::open(part.toStdString());
-    } catch (const std::exception& e) {
-        QFile::remove(part);
-        fail(item, tr("%1 is not a usable GGUF file (%2); it was deleted.")
-                       .arg(item.fileName, QString::fromStdString(e.what())));
-        return;
-    }
+    // Only a file the engine can read becomes a model. The engine reads its header off the GUI
+    // thread.
+    runOffThread(
+        this,
+        [part]() -> QString {
+            try {
+                deepdesk::gguf::model_file::open(part.toStdString());
+            } catch (const std::exception& e) {
+                return QString::fromStdString(e.what());
+            }
+            return {};
+        },
+        [this, id = item.id, part, sha, size](const QString& error) {
+            Item* it = find(id);
+            if (it == nullptr || it->state != State::Verifying) {
+                return;  // cancelled meanwhile
+            }
+            if (!error.isEmpty()) {
+                QFile::remove(part);
+                fail(*it, tr("%1 is not a usable GGUF file (%2); it was deleted.").arg(it->fileName, error));
+                return;
+            }
+            install(*it, sha, size);
+        });
+}
+
+void DownloadManager::install(Item& item, const QString& sha, qint64 size) {
+    const QString part = partPath(item);
     QFile::remove(finalPath(item));
     if (!QFile::rename(part, finalPath(item))) {
         fail(item, tr("Could not move %1 into the models folder.").arg(item.fileName));

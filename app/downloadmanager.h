@@ -23,7 +23,8 @@
 #include <thread>
 #include <vector>
 
-#include "storage/database.h"
+#include "app/storagethread.h"
+#include "storage/download_queue.h"
 
 namespace deepdesk::app {
 
@@ -78,6 +79,8 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     bool busy() const { return m_active != nullptr || !m_hashingId.isEmpty(); }
+    // The saved queue has been read back (at start, off the GUI thread).
+    bool restoredQueue() const { return m_restored; }
     const std::vector<Item>& items() const { return m_items; }
     void setModelsFolder(const QString& folder) { m_modelsFolder = folder; }
 
@@ -107,6 +110,7 @@ Q_SIGNALS:
     // Every file of a model is verified and in the models folder (path: its first file).
     void modelReady(const QString& path, const QString& modelName);
     void itemFailed(const QString& id, const QString& error);
+    void restored();
 
 private:
     Item* find(const QString& id);
@@ -114,6 +118,7 @@ private:
     void changed(const Item& item);
     void save() const;
     void load();
+    void restore(const std::vector<deepdesk::storage::download_record>& records);
     void startNext();
     void begin(Item& item);
     // After the part on disk has been hashed (off the GUI thread): the request for the rest.
@@ -121,13 +126,16 @@ private:
     void onReadyRead();
     void onFinished();
     void fail(Item& item, const QString& error);
+    // The part is verified: it becomes the model file.
+    void install(Item& item, const QString& sha, qint64 size);
     void retryLater(Item& item, const QString& why);
     void verifyAndInstall(Item& item);
     QString partPath(const Item& item) const;
     QString finalPath(const Item& item) const;
 
     QString m_modelsFolder, m_token;
-    std::unique_ptr<deepdesk::storage::database> m_db;  // where the queue is kept
+    std::unique_ptr<StorageThread> m_storage;  // where the queue is kept
+    bool m_restored = false;
     std::vector<Item> m_items;
     QNetworkAccessManager m_network;
     QPointer<QNetworkReply> m_active;

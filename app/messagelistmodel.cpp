@@ -94,4 +94,38 @@ void MessageListModel::updateLast(const deepdesk::storage::message& m) {
     Q_EMIT dataChanged(i, i);
 }
 
+void MessageListModel::replaceBranch(std::vector<Row> rows) {
+    // The messages both branches share stay (their switcher counts may change); the rest is
+    // replaced.
+    std::size_t keep = 0;
+    while (keep < m_rows.size() && keep < rows.size() && m_rows[keep].message.id == rows[keep].message.id) {
+        ++keep;
+    }
+    for (std::size_t i = 0; i < keep; ++i) {
+        Row& r = m_rows[i];
+        if (r.siblingCount != rows[i].siblingCount || r.siblingIndex != rows[i].siblingIndex ||
+            r.message.updated_at != rows[i].message.updated_at) {
+            r = std::move(rows[i]);
+            const QModelIndex at = index(static_cast<int>(i));
+            Q_EMIT dataChanged(at, at);
+        }
+    }
+    const int oldCount = rowCount();
+    if (keep < m_rows.size()) {
+        beginRemoveRows({}, static_cast<int>(keep), static_cast<int>(m_rows.size()) - 1);
+        m_rows.erase(m_rows.begin() + static_cast<std::ptrdiff_t>(keep), m_rows.end());
+        endRemoveRows();
+    }
+    if (keep < rows.size()) {
+        beginInsertRows({}, static_cast<int>(keep), static_cast<int>(rows.size()) - 1);
+        for (std::size_t i = keep; i < rows.size(); ++i) {
+            m_rows.push_back(std::move(rows[i]));
+        }
+        endInsertRows();
+    }
+    if (rowCount() != oldCount) {
+        Q_EMIT countChanged();
+    }
+}
+
 }  // namespace deepdesk::app

@@ -48,6 +48,9 @@ public:
 
     void reset(std::vector<Row> rows);
     void append(Row row);
+    // Another branch of the same conversation: the rows both share stay, the others are removed
+    // and inserted, so the view keeps its place and its delegates.
+    void replaceBranch(std::vector<Row> rows);
     // Streaming: more text for the last row.
     void appendToLast(const std::string& reasoning, const std::string& answer, bool thinking);
     // Replaces the last row's message (status and stats at the end of a turn).

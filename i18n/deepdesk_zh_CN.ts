@@ -113,6 +113,14 @@
         <source>%1 was not imported: %2</source>
         <translation>%1 未能导入：%2</translation>
     </message>
+    <message>
+        <source>The conversations database failed: %1</source>
+        <translation>对话数据库出错：%1</translation>
+    </message>
+    <message>
+        <source>No model is loaded.</source>
+        <translation>尚未加载模型。</translation>
+    </message>
 </context>
 <context>
     <name>ChatPage</name>

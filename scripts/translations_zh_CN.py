@@ -207,6 +207,7 @@ ZH = {
     "Engine kernels": "引擎内核",
     "No model loaded": "未加载模型",
     "Load a model to start chatting.": "加载一个模型即可开始对话。",
+    "The conversations database failed: %1": "对话数据库出错：%1",
     "Models run on this computer. Your conversations never leave it.": "模型在本机运行，你的对话不会离开这台电脑。",
     "Message DeepDesk… (Enter to send, Shift+Enter for a new line)": "给 DeepDesk 发送消息…（Enter 发送，Shift+Enter 换行）",
     "Stop": "停止",

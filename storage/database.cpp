@@ -3,8 +3,10 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <filesystem>
 #include <system_error>
+#include <thread>
 
 #include "storage/migrations.h"
 
@@ -44,10 +46,26 @@ database::database(const std::string& path, open_options options) : m_path(path)
                                     std::to_string(version) + ", this version knows up to " + std::to_string(latest) +
                                     "). Update DeepDesk to open it.");
         }
-        m_db->exec("PRAGMA journal_mode = WAL");
-        m_db->exec("PRAGMA synchronous = NORMAL");
-        m_db->exec("PRAGMA foreign_keys = ON");
-        migrate(*m_db, version, latest);
+        // Switching a new file to WAL and migrating it need the file to themselves. Another
+        // connection doing the same at that moment (the app opens one file from several threads)
+        // can make SQLite answer "busy" at once instead of waiting, so wait here, as long as the
+        // busy timeout allows.
+        const auto deadline = std::chrono::steady_clock::now() + options.busy_timeout;
+        for (;;) {
+            try {
+                m_db->exec("PRAGMA journal_mode = WAL");
+                m_db->exec("PRAGMA synchronous = NORMAL");
+                m_db->exec("PRAGMA foreign_keys = ON");
+                migrate(*m_db, schema_version(), latest);
+                break;
+            } catch (const SQLite::Exception& e) {
+                const int code = e.getErrorCode() & 0xff;
+                if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) || std::chrono::steady_clock::now() >= deadline) {
+                    throw;
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            }
+        }
     } catch (const SQLite::Exception& e) {
         throw classify(e, path);
     }

@@ -99,7 +99,12 @@ int latest_schema_version() { return static_cast<int>(k_migrations.size()); }
 
 void migrate(SQLite::Database& db, int from_version, int to_version) {
     for (int v = from_version + 1; v <= to_version; ++v) {
-        SQLite::Transaction tx(db);
+        // IMMEDIATE takes the write lock first, so another connection migrating the same file at
+        // the same moment waits, and then finds the step done.
+        SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+        if (db.execAndGet("PRAGMA user_version").getInt() >= v) {
+            continue;
+        }
         db.exec(k_migrations[static_cast<std::size_t>(v - 1)]);
         db.exec("PRAGMA user_version = " + std::to_string(v));
         tx.commit();

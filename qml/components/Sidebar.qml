@@ -111,7 +111,19 @@ Rectangle {
             Timer {
                 id: searchDelay
                 interval: 150
-                onTriggered: search.results = search.text.trim().length > 0 ? Chat.search(search.text) : []
+                onTriggered: {
+                    if (search.text.trim().length > 0)
+                        Chat.search(search.text)
+                    else
+                        search.results = []
+                }
+            }
+            Connections {
+                target: Chat
+                function onSearchFinished(query, results) {
+                    if (query === search.text && search.text.trim().length > 0)
+                        search.results = results
+                }
             }
             color: Theme.text
             placeholderTextColor: Theme.textFaint

@@ -199,8 +199,11 @@ Dialog {
         id: importDialog
         title: qsTr("Import conversations")
         nameFilters: [qsTr("DeepDesk export (*.json)")]
-        onAccepted: {
-            const n = Chat.importConversations(selectedFile)
+        onAccepted: Chat.importConversations(selectedFile)
+    }
+    Connections {
+        target: Chat
+        function onImportFinished(n) {
             importResult.text = n > 0 ? qsTr("Conversations imported: %1").arg(n) : ""
         }
     }

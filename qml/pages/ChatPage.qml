@@ -24,12 +24,20 @@ Item {
 
     // Opens a conversation scrolled to one of its messages (from a search result).
     function showMessage(conversationId, messageId) {
-        Chat.openConversation(conversationId)
-        for (let i = 0; i < messageList.count; ++i) {
-            if (Chat.messages.data(Chat.messages.index(i, 0), 257) === messageId) {
-                messageList.follow = false
-                messageList.positionViewAtIndex(i, ListView.Beginning)
+        Chat.openConversation(conversationId, messageId)
+    }
+
+    Connections {
+        target: Chat
+        function onConversationOpened(focusMessageId) {
+            if (focusMessageId === 0)
                 return
+            for (let i = 0; i < messageList.count; ++i) {
+                if (Chat.messages.data(Chat.messages.index(i, 0), 257) === focusMessageId) {
+                    messageList.follow = false
+                    messageList.positionViewAtIndex(i, ListView.Beginning)
+                    return
+                }
             }
         }
     }
@@ -41,18 +49,16 @@ Item {
 
     // Loads `path` after checking it fits in memory; a model that does not fit asks first.
     function requestLoad(path) {
-        const est = Chat.estimate(path)
-        if (est.error !== undefined) {
-            Chat.loadModel(path)  // the worker reports the problem in full
-            return
-        }
-        if (!est.fits) {
+        Chat.loadChecked(path)
+    }
+
+    Connections {
+        target: Chat
+        function onMemoryWarning(path, estimate) {
             memoryDialog.path = path
-            memoryDialog.estimate = est
+            memoryDialog.estimate = estimate
             memoryDialog.open()
-            return
         }
-        Chat.loadModel(path)
     }
 
     ColumnLayout {
@@ -244,7 +250,14 @@ Item {
         id: importDialog
         title: qsTr("Import a GGUF model")
         nameFilters: [qsTr("GGUF models (*.gguf)")]
-        onAccepted: if (Chat.importModel(selectedFile)) modelPicker.currentIndex = -1
+        onAccepted: Chat.importModel(selectedFile)
+    }
+    Connections {
+        target: Chat
+        function onModelImported(ok, path) {
+            if (ok)
+                modelPicker.currentIndex = -1
+        }
     }
 
     // A model that cannot be loaded: what is wrong with it, in a dialog; the app stays usable.

@@ -14,6 +14,7 @@
 #include <algorithm>
 
 #include "app/chatcontroller.h"
+#include "storage/database.h"
 
 using deepdesk::app::ChatController;
 using deepdesk::app::MessageListModel;
@@ -104,7 +105,10 @@ private Q_SLOTS:
                                                     QAbstractItemModelTester::FailureReportingMode::QtTest);
             QAbstractItemModelTester conversationsTester(c.conversations(),
                                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
-            QVERIFY(c.importModel(QUrl::fromLocalFile(model)));
+            QSignalSpy imported(&c, &ChatController::modelImported);
+            c.importModel(QUrl::fromLocalFile(model));
+            QVERIFY(imported.wait(10000));
+            QVERIFY(imported.first().first().toBool());
             QCOMPARE(c.modelFiles().size(), 1);
             const QVariantMap est = c.estimate(model);
             QVERIFY(est.value(QStringLiteral("weightsBytes")).toLongLong() > 0);
@@ -123,8 +127,8 @@ private Q_SLOTS:
             QElapsedTimer t;
             t.start();
             c.send(QStringLiteral("Hello, who are you?"));
-            QVERIFY(c.generating());
-            QCOMPARE(c.messages()->rowCount(), 2);
+            QVERIFY(c.generating());  // at once, while the storage thread prepares the turn
+            QTRY_COMPARE(c.messages()->rowCount(), 2);
             QVERIFY(finished.wait(30000));
             const qint64 elapsed = t.elapsed();
             QCOMPARE(finished.first().first().toString(), QStringLiteral("length"));
@@ -153,7 +157,7 @@ private Q_SLOTS:
             QCOMPARE(role(c.messages(), 1, MessageListModel::SiblingIndexRole).toInt(), 1);
             const qint64 answer2 = role(c.messages(), 1, MessageListModel::MessageIdRole).toLongLong();
             c.switchBranch(answer2, -1);
-            QCOMPARE(role(c.messages(), 1, MessageListModel::SiblingIndexRole).toInt(), 0);
+            QTRY_COMPARE(role(c.messages(), 1, MessageListModel::SiblingIndexRole).toInt(), 0);
 
             // Edit the question: a new branch from the root.
             const qint64 user = role(c.messages(), 0, MessageListModel::MessageIdRole).toLongLong();
@@ -194,43 +198,142 @@ private Q_SLOTS:
             // Leave it interrupted again for the restart check below.
             c.setMaxTokens(100000);
             c.regenerate();
-            QTRY_VERIFY_WITH_TIMEOUT(!role(c.messages(), 3, MessageListModel::ContentRole).toString().isEmpty(), 20000);
+            QTRY_VERIFY_WITH_TIMEOUT(role(c.messages(), 3, MessageListModel::MessageIdRole).toLongLong() != cutId &&
+                                         !role(c.messages(), 3, MessageListModel::ContentRole).toString().isEmpty(),
+                                     20000);
             before = static_cast<int>(finished.size());
             c.stop();
             QTRY_COMPARE_WITH_TIMEOUT(static_cast<int>(finished.size()), before + 1, 20000);
         }
         // Restart: the conversation and its branches are back.
         ChatController again(dir.path());
-        QCOMPARE(again.conversations()->rowCount(), 1);
+        QTRY_COMPARE(again.conversations()->rowCount(), 1);
+        QSignalSpy opened(&again, &ChatController::conversationOpened);
         again.openConversation(conversation);
+        QVERIFY(opened.wait(5000));
         QCOMPARE(again.messages()->rowCount(), 4);
         QCOMPARE(role(again.messages(), 0, MessageListModel::ContentRole).toString(),
                  QStringLiteral("Tell me a joke."));
         QCOMPARE(role(again.messages(), 3, MessageListModel::StatusRole).toString(), QStringLiteral("interrupted"));
         again.switchBranch(role(again.messages(), 0, MessageListModel::MessageIdRole).toLongLong(), -1);
-        QCOMPARE(role(again.messages(), 0, MessageListModel::ContentRole).toString(),
-                 QStringLiteral("Hello, who are you?"));
+        QTRY_COMPARE(role(again.messages(), 0, MessageListModel::ContentRole).toString(),
+                     QStringLiteral("Hello, who are you?"));
         QCOMPARE(role(again.messages(), 1, MessageListModel::ContentRole).toString() +
                      role(again.messages(), 1, MessageListModel::ReasoningRole).toString(),
                  firstAnswer);
-        QVERIFY(!again.search(QStringLiteral("joke")).isEmpty());
+        QSignalSpy found(&again, &ChatController::searchFinished);
+        again.search(QStringLiteral("joke"));
+        QVERIFY(found.wait(5000));
+        QCOMPARE(found.first().at(0).toString(), QStringLiteral("joke"));
+        QVERIFY(!found.first().at(1).toList().isEmpty());
 
         // Export all as JSON and Markdown; the JSON imports into a fresh data folder.
         const QString json = dir.filePath(QStringLiteral("all.json"));
-        QVERIFY(again.exportConversations({}, QUrl::fromLocalFile(json)));
-        QVERIFY(again.exportConversations({conversation}, QUrl::fromLocalFile(dir.filePath(QStringLiteral("one.md")))));
+        QSignalSpy exported(&again, &ChatController::exportFinished);
+        again.exportConversations({}, QUrl::fromLocalFile(json));
+        again.exportConversations({conversation}, QUrl::fromLocalFile(dir.filePath(QStringLiteral("one.md"))));
+        QTRY_COMPARE(exported.size(), 2);
+        QVERIFY(exported.at(0).at(0).toBool() && exported.at(1).at(0).toBool());
         QFile md(dir.filePath(QStringLiteral("one.md")));
         QVERIFY(md.open(QIODevice::ReadOnly));
         QVERIFY(md.readAll().contains("Tell me a joke."));
         QTemporaryDir other;
         ChatController fresh(other.path());
-        QCOMPARE(fresh.importConversations(QUrl::fromLocalFile(json)), 1);
-        QCOMPARE(fresh.conversations()->rowCount(), 1);
-        QCOMPARE(fresh.importConversations(QUrl::fromLocalFile(dir.filePath(QStringLiteral("one.md")))), 0);
+        QSignalSpy imported(&fresh, &ChatController::importFinished);
+        fresh.importConversations(QUrl::fromLocalFile(json));
+        QVERIFY(imported.wait(5000));
+        QCOMPARE(imported.last().first().toInt(), 1);
+        QTRY_COMPARE(fresh.conversations()->rowCount(), 1);
+        fresh.importConversations(QUrl::fromLocalFile(dir.filePath(QStringLiteral("one.md"))));
+        QVERIFY(imported.wait(5000));
+        QCOMPARE(imported.last().first().toInt(), 0);
         QVERIFY(fresh.errorText().contains(QStringLiteral("not valid JSON")));
         QCOMPARE(fresh.conversations()->rowCount(), 1);
-        QVERIFY(!again.exportConversations({}, QUrl::fromLocalFile(QStringLiteral("/nonexistent/dir/x.md"))));
+        again.exportConversations({}, QUrl::fromLocalFile(QStringLiteral("/nonexistent/dir/x.md")));
+        QTRY_COMPARE(exported.size(), 3);
+        QVERIFY(!exported.last().first().toBool());
         QVERIFY(again.errorText().contains(QStringLiteral("Could not write")));
+    }
+
+    // While another connection holds the write lock, every call returns at once and the GUI's event
+    // loop keeps running; the results arrive, in order, when the lock is released.
+    void theGuiThreadNeverWaitsOnTheDatabase() {
+        QTemporaryDir dir;
+        qint64 id = 0;
+        {
+            deepdesk::storage::database db(dir.filePath(QStringLiteral("conversations.db")).toStdString());
+            deepdesk::storage::conversation_store store(db);
+            deepdesk::storage::conversation conv;
+            conv.title = "旅行计划 trip";
+            id = store.create_conversation(conv);
+            const auto q = store.add_message(id, std::nullopt, "user", "去杭州玩三天怎么安排？");
+            store.add_message(id, q, "assistant", "第一天：西湖。");
+        }
+        ChatController c(dir.path());
+        QTRY_COMPARE(c.conversations()->rowCount(), 1);
+        c.flushStorage();
+
+        deepdesk::storage::database other(dir.filePath(QStringLiteral("conversations.db")).toStdString());
+        other.sql().exec("BEGIN EXCLUSIVE");
+        QSignalSpy opened(&c, &ChatController::conversationOpened);
+        QSignalSpy found(&c, &ChatController::searchFinished);
+        QSignalSpy titled(&c, &ChatController::conversationChanged);
+        c.renameConversation(id, QStringLiteral("杭州"));  // a write: waits for the lock, on its thread
+        c.openConversation(id);
+        c.search(QStringLiteral("西湖"));
+        int ticks = 0;
+        QTimer timer;
+        connect(&timer, &QTimer::timeout, &c, [&] { ++ticks; });
+        timer.start(10);
+        QTest::qWait(400);
+        QVERIFY2(ticks >= 10, qPrintable(QStringLiteral("the event loop ran %1 times").arg(ticks)));
+        QCOMPARE(opened.size(), 0);  // still queued behind the rename
+        QCOMPARE(found.size(), 0);
+        QCOMPARE(c.messages()->rowCount(), 0);
+        other.sql().exec("COMMIT");
+
+        QVERIFY(opened.wait(5000) || opened.size() == 1);
+        QCOMPARE(c.conversationId(), id);
+        QCOMPARE(c.messages()->rowCount(), 2);
+        QCOMPARE(c.conversationTitle(), QStringLiteral("杭州"));
+        QTRY_COMPARE(found.size(), 1);
+        QCOMPARE(found.first().at(1).toList().size(), 1);
+        QVERIFY(c.errorText().isEmpty());
+    }
+
+    // Another branch: the shared rows stay (the view keeps its place), only the rest changes.
+    void anotherBranchReplacesOnlyWhatDiffers() {
+        MessageListModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const auto row = [](std::int64_t id, int index, int count) {
+            MessageListModel::Row r;
+            r.message.id = id;
+            r.message.content = "m" + std::to_string(id);
+            r.siblingIndex = index;
+            r.siblingCount = count;
+            return r;
+        };
+        model.reset({row(1, 0, 1), row(2, 0, 1), row(3, 0, 1), row(4, 0, 1)});
+        QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+        QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.replaceBranch({row(1, 0, 1), row(2, 0, 1), row(5, 1, 2)});
+        QCOMPARE(resets.size(), 0);
+        QCOMPARE(changed.size(), 0);
+        QCOMPARE(removed.size(), 1);
+        QCOMPARE(removed.first().at(1).toInt(), 2);
+        QCOMPARE(removed.first().at(2).toInt(), 3);
+        QCOMPARE(inserted.size(), 1);
+        QCOMPARE(inserted.first().at(1).toInt(), 2);
+        QCOMPARE(role(&model, 2, MessageListModel::MessageIdRole).toLongLong(), 5);
+        QCOMPARE(role(&model, 2, MessageListModel::SiblingCountRole).toInt(), 2);
+        // A shared row whose switcher changed is updated in place.
+        model.replaceBranch({row(1, 1, 2), row(6, 0, 1)});
+        QCOMPARE(changed.size(), 1);
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(role(&model, 0, MessageListModel::SiblingIndexRole).toInt(), 1);
+        QCOMPARE(resets.size(), 0);
     }
 
     void conversationsAreGroupedByDate() {

@@ -362,8 +362,10 @@ private Q_SLOTS:
         }
         // A restart: everything is read back from the database.
         ChatController chat(dir.path());
-        QCOMPARE(chat.conversations()->rowCount(), 1);
+        QTRY_COMPARE(chat.conversations()->rowCount(), 1);
+        QSignalSpy opened(&chat, &ChatController::conversationOpened);
         chat.openConversation(conversation);
+        QVERIFY(opened.wait(5000));
         const auto& rows = chat.messages()->rows();
         QCOMPARE(rows.size(), std::size_t{2});
         QCOMPARE(rows[0].message.content, std::string("What do you say?"));

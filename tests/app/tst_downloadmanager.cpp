@@ -110,6 +110,37 @@ private Q_SLOTS:
         QVERIFY2(m.items().front().note.contains(sha256(hub.body).left(16)), qPrintable(m.items().front().note));
     }
 
+    // The saved queue is read off the GUI thread; a download asked for before it is back joins
+    // it, and neither is lost on the next start.
+    void aDownloadAskedForAtStartJoinsTheSavedQueue() {
+        HubServer hub;  // every path is unknown: 404
+        QVERIFY(hub.listen(QHostAddress::LocalHost));
+        const auto s = fresh();
+        {
+            DownloadManager m(s.models, s.state);
+            quick(m);
+            QSignalSpy failed(&m, &DownloadManager::itemFailed);
+            m.enqueue(hub.url(QStringLiteral("/one")), QStringLiteral("one.gguf"), QStringLiteral("One"));
+            QVERIFY(failed.wait(10000));
+        }
+        {
+            DownloadManager m(s.models, s.state);
+            QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+            quick(m);
+            QSignalSpy failed(&m, &DownloadManager::itemFailed);
+            m.enqueue(hub.url(QStringLiteral("/two")), QStringLiteral("two.gguf"), QStringLiteral("Two"));
+            QTRY_VERIFY(m.restoredQueue());
+            QCOMPARE(m.rowCount(), 2);
+            QCOMPARE(m.items()[0].id, QStringLiteral("one.gguf"));
+            QCOMPARE(m.items()[1].id, QStringLiteral("two.gguf"));
+            QVERIFY(!failed.isEmpty() || failed.wait(10000));
+        }
+        DownloadManager m(s.models, s.state);
+        QTRY_VERIFY(m.restoredQueue());
+        QCOMPARE(m.rowCount(), 2);
+        QCOMPARE(m.items()[1].state, DownloadManager::State::Failed);
+    }
+
     // Several hundred MB through 20 dropped connections and a stall: resumed with Range each
     // time, and the SHA-256 (computed while downloading, the part re-hashed on resume) is right.
     void largeFileSurvivesTwentyDropsAndAStall() {
@@ -231,6 +262,7 @@ private Q_SLOTS:
         hub.throttle = 0;
         DownloadManager again(s.models, s.state);
         quick(again);
+        QTRY_VERIFY(again.restoredQueue());  // read back off the GUI thread
         QCOMPARE(again.rowCount(), 1);
         QCOMPARE(again.items().front().state, DownloadManager::State::Paused);
         QCOMPARE(again.items().front().received, part);

@@ -8,7 +8,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <latch>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "storage/database.h"
 #include "storage/download_queue.h"
@@ -80,6 +83,36 @@ TEST_F(DatabaseTest, MigratesFromEveryOlderVersion) {
         database db(p);
         EXPECT_EQ(db.schema_version(), latest_schema_version()) << "from version " << from;
         EXPECT_TRUE(db.sql().tableExists("messages")) << "from version " << from;
+    }
+}
+
+// The app opens one file from several threads (conversations, downloads) at start: a new file
+// must come out migrated once, with no connection failing on a half-made schema.
+TEST_F(DatabaseTest, ConnectionsOpeningANewFileTogetherAllSucceed) {
+    for (int round = 0; round < 20; ++round) {
+        const std::string p = path("together" + std::to_string(round) + ".db");
+        std::latch start(4);
+        std::vector<std::string> errors(4);
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 4; ++t) {
+            threads.emplace_back([&, t] {
+                start.arrive_and_wait();
+                try {
+                    database db(p);
+                    if (db.schema_version() != latest_schema_version()) {
+                        errors[static_cast<std::size_t>(t)] = "old schema";
+                    }
+                } catch (const std::exception& e) {
+                    errors[static_cast<std::size_t>(t)] = e.what();
+                }
+            });
+        }
+        for (auto& th : threads) {
+            th.join();
+        }
+        for (const auto& e : errors) {
+            EXPECT_EQ(e, "") << "round " << round;
+        }
     }
 }
 

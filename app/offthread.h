@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Work the GUI thread must not wait for (reading a model file's header, say): `work()` runs on
+// Qt's thread pool, then `done(result)` runs on the application's thread, unless `receiver` is
+// gone by then.
+#pragma once
+
+#include <QCoreApplication>
+#include <QPointer>
+#include <QThreadPool>
+
+#include <memory>
+#include <utility>
+
+namespace deepdesk::app {
+
+template <class Work, class Done>
+void runOffThread(QObject* receiver, Work work, Done done) {
+    QPointer<QObject> guard(receiver);
+    QThreadPool::globalInstance()->start([guard, work = std::move(work), done = std::move(done)]() mutable {
+        auto result = std::make_shared<decltype(work())>(work());
+        QMetaObject::invokeMethod(
+            qApp,
+            [guard, done, result]() mutable {
+                if (guard) {
+                    done(std::move(*result));
+                }
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+}  // namespace deepdesk::app
