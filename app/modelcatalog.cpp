@@ -48,7 +48,8 @@ bool flag(const QJsonObject& o, const char* key, const QString& where) {
 }  // namespace
 
 bool architectureSupported(const QString& architecture) {
-    return architecture == QLatin1String("llama") || architecture == QLatin1String("qwen2");
+    return architecture == QLatin1String("llama") || architecture == QLatin1String("qwen2") ||
+           architecture == QLatin1String("deepseek2");
 }
 
 Catalog Catalog::parse(const QByteArray& json) {

@@ -43,6 +43,25 @@ weight_view model::matrix(const std::string& name, std::int64_t cols, std::int64
     return weight_view{t.type, cols, rows, t.data, row_bytes(traits, static_cast<std::size_t>(cols))};
 }
 
+std::vector<weight_view> model::matrices(const std::string& name, std::int64_t cols, std::int64_t rows,
+                                         std::int64_t count) const {
+    const gguf::tensor_info& t = tensor(name);
+    if (t.ne[0] != cols || t.ne[1] != rows || t.ne[2] != count || t.ne[3] != 1) {
+        fail("tensor '" + name + "' has shape " + shape_string(t) + ", expected [" + std::to_string(cols) + ", " +
+             std::to_string(rows) + ", " + std::to_string(count) + "]");
+    }
+    const auto& traits = traits_of(t.type);
+    if (!traits.supported) {
+        fail("tensor '" + name + "' has type " + std::string(traits.name) + ", which DeepDesk cannot run yet");
+    }
+    const std::size_t rb = row_bytes(traits, static_cast<std::size_t>(cols));
+    std::vector<weight_view> out;
+    for (std::int64_t i = 0; i < count; ++i) {
+        out.push_back(weight_view{t.type, cols, rows, t.data + static_cast<std::size_t>(i * rows) * rb, rb});
+    }
+    return out;
+}
+
 std::vector<float> model::vector(const std::string& name, std::int64_t n) const {
     const gguf::tensor_info& t = tensor(name);
     if (t.elements() != n || t.ne[0] != n) {
@@ -81,8 +100,10 @@ std::unique_ptr<model> model::load(const std::string& path) {
         load_arch = load_llama;
     } else if (*arch == "qwen2") {
         load_arch = load_qwen2;
+    } else if (*arch == "deepseek2") {
+        load_arch = load_deepseek2;
     } else {
-        m->fail("architecture '" + std::string(*arch) + "' is not supported (supported: llama, qwen2)");
+        m->fail("architecture '" + std::string(*arch) + "' is not supported (supported: llama, qwen2, deepseek2)");
     }
     if (m->m_file->tensors().empty()) {
         m->fail("the file holds no tensors (a vocabulary-only file?)");

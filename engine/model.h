@@ -88,6 +88,10 @@ public:
     const gguf::tensor_info* find_tensor(const std::string& name) const;
     // A 2-D weight (rows, cols), checked against the expected shape and the supported types.
     weight_view matrix(const std::string& name, std::int64_t cols, std::int64_t rows) const;
+    // A 3-D weight (count, rows, cols) as `count` 2-D slices (the experts of a MoE layer, the heads
+    // of attn_k_b), checked like matrix().
+    std::vector<weight_view> matrices(const std::string& name, std::int64_t cols, std::int64_t rows,
+                                      std::int64_t count) const;
     // A 1-D tensor of `n` values as f32 (copied: norms and biases are small).
     std::vector<float> vector(const std::string& name, std::int64_t n) const;
     [[noreturn]] void fail(const std::string& problem) const;
@@ -107,5 +111,6 @@ private:
 // Architecture loaders (engine/models/*.cpp): read the configuration and weights.
 std::unique_ptr<architecture_impl> load_llama(model& m);
 std::unique_ptr<architecture_impl> load_qwen2(model& m);
+std::unique_ptr<architecture_impl> load_deepseek2(model& m);
 
 }  // namespace deepdesk

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <numbers>
 
 #include "engine/kernels/convert.h"
 #include "engine/kernels/dequant.h"
@@ -98,12 +99,29 @@ void add_bias(float* y, const float* b, std::int64_t n_tokens, std::int64_t n) {
     }
 }
 
+void set_yarn(rope_params& p, float factor, std::int64_t n_ctx_orig) {
+    // The pair index whose wavelength fits `rotations` times into the original context.
+    const auto corr = [&](float rotations) {
+        return static_cast<float>(p.dims) *
+               std::log(static_cast<float>(n_ctx_orig) / (rotations * 2.0f * std::numbers::pi_v<float>)) /
+               (2.0f * std::log(p.freq_base));
+    };
+    p.yarn_freq_scale = 1.0f / factor;
+    p.yarn_low = std::max(0.0f, std::floor(corr(32.0f)));
+    p.yarn_high = std::min(static_cast<float>(p.dims - 1), std::ceil(corr(1.0f)));
+}
+
 void rope_angles(std::int64_t pos, const rope_params& p, float* cos_sin) {
     const float position = static_cast<float>(pos) * p.position_scale;
     for (int i = 0; i < p.dims / 2; ++i) {
         float theta = position * std::pow(p.freq_base, -2.0f * static_cast<float>(i) / static_cast<float>(p.dims));
         if (p.freq_factors != nullptr) {
             theta /= p.freq_factors[i];
+        }
+        if (p.yarn_freq_scale > 0.0f) {
+            const float y = (static_cast<float>(i) - p.yarn_low) / std::max(0.001f, p.yarn_high - p.yarn_low);
+            const float extrapolate = 1.0f - std::clamp(y, 0.0f, 1.0f);  // 1: keep the original angle
+            theta = theta * p.yarn_freq_scale * (1.0f - extrapolate) + theta * extrapolate;
         }
         cos_sin[2 * i] = std::cos(theta);
         cos_sin[2 * i + 1] = std::sin(theta);

@@ -61,7 +61,16 @@ struct rope_params {
     float position_scale = 1.0f;          // linear scaling: position * position_scale
     const float* freq_factors = nullptr;  // (dims / 2): theta_i is divided by these (rope_freqs)
     rope_style style = rope_style::adjacent;
+    // YaRN (deepseek2): when yarn_freq_scale > 0, each pair's angle blends the interpolated
+    // (position * yarn_freq_scale) and the original angle by a ramp over the pairs between
+    // yarn_low and yarn_high. The output is not scaled (DeepSeek's mscale goes into the scores).
+    float yarn_freq_scale = 0.0f;
+    float yarn_low = 0.0f, yarn_high = 0.0f;
 };
+
+// YaRN's ramp bounds for `dims` rotated dimensions trained on `n_ctx_orig` positions (beta_fast 32,
+// beta_slow 1): sets p.yarn_low / p.yarn_high.
+void set_yarn(rope_params& p, float factor, std::int64_t n_ctx_orig);
 
 // The rotation of every pair for position `pos`: cos_sin (dims / 2, 2) = {cos, sin}. The same for
 // queries and keys of every layer, so it is computed once per position.

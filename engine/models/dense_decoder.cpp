@@ -9,10 +9,8 @@
 #include "engine/kernels/vec.h"
 
 namespace deepdesk::models {
-namespace {
 
-// Metadata integer under "<arch>.<key>"; per-layer arrays are accepted when all layers agree.
-std::int64_t hparam(const model& m, const std::string& arch, const std::string& key, std::int64_t fallback = -1) {
+std::int64_t hparam(const model& m, const std::string& arch, const std::string& key, std::int64_t fallback) {
     const gguf::file& f = m.file().main();
     const std::string full = arch + "." + key;
     const gguf::metadata_entry* entry = f.find(full);
@@ -41,6 +39,8 @@ std::int64_t hparam(const model& m, const std::string& arch, const std::string& 
     }
     return *v;
 }
+
+namespace {
 
 struct dense_state : run_state {
     std::int64_t n_ctx = 0, n_batch = 0;

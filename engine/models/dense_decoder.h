@@ -30,6 +30,10 @@ struct dense_weights {
     std::vector<dense_layer> layers;
 };
 
+// Metadata integer under "<arch>.<key>" (a per-layer array is accepted when all layers agree);
+// `fallback` when absent and fallback >= 0, else an error naming the key.
+std::int64_t hparam(const model& m, const std::string& arch, const std::string& key, std::int64_t fallback = -1);
+
 // Reads the hyper-parameters every llama-family GGUF carries under "<arch>.".
 void read_dense_config(model& m, const std::string& arch);
 

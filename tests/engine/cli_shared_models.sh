@@ -69,4 +69,14 @@ err=$("$cli" logits -m "$models/tiny-llama.f16.gguf" --ids 1,99999 -o "$tmp/x" 2
 echo "$err" | grep -q "outside the vocabulary" || fail "id range: $err"
 err=$("$cli" info "$2/testdata/tokenizer/ggml-vocab-deepseek-llm.gguf" 2>&1) && fail "a vocabulary-only file was accepted"
 echo "$err" | grep -q "vocabulary-only" || fail "vocab-only: $err"
+# deepseek2 (MLA + MoE): the compressed cache, and llama.cpp's greedy continuation.
+ds2="$models/tiny-ds2-lite.f16.gguf"
+json=$(tr -d '\n ' < "$models/tiny-ds2-lite.f16.json")
+ids=$(echo "$json" | sed -n 's/.*"prompt_ids":\[\([0-9,]*\)\].*/\1/p')
+greedy=$(echo "$json" | sed -n 's/.*"greedy_32":\[\([0-9,]*\)\].*/\1/p' | tr ',' ' ')
+out=$("$cli" info "$ds2") || fail "info on deepseek2 failed"
+echo "$out" | grep -q "architecture: *deepseek2" || fail "info: $out"
+echo "$out" | grep -q "KV bytes/token: *2160 " || fail "info: the MLA cache is 27 x (32 + 8) x 2 bytes: $out"
+gen=$("$cli" run -m "$ds2" --prompt-ids "$ids" -n 32 --temp 0 --ids) || fail "run on deepseek2 failed"
+[ "$gen" = "$greedy" ] || fail "deepseek2 greedy run gave '$gen', llama.cpp gave '$greedy'"
 echo "deepdesk-cli: info, logits, run and the error cases behave"

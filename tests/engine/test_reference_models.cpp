@@ -103,6 +103,7 @@ TEST_P(ReferenceModel, LogitsTopTenAndGreedyMatchLlamaCpp) {
 
 INSTANTIATE_TEST_SUITE_P(Shared, ReferenceModel,
                          ::testing::Values(golden_case{"tiny-llama.f16", 0.9999, 1e-3},
+                                           golden_case{"tiny-ds2-lite.f16", 0.9999, 2e-2},
                                            golden_case{"small-qwen2.q4_k_m", 0.999, 1e-2}),
                          [](const auto& param_info) {
                              std::string n = param_info.param.stem;
