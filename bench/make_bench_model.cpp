@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Writes a qwen2 GGUF model shaped like DeepSeek-R1-Distill-Qwen-1.5B (vocabulary 151,669, hidden
-// 1536, 28 layers, 12 heads / 2 KV heads of 128, FFN 8960) with random weights, in the tensor type
-// mix of a Q4_K_M file or all Q8_0. Speed does not depend on the values, so `deepdesk-cli bench`
-// on it measures what a real file of that shape would give.
-//   make_bench_model OUT.gguf q4_k_m|q8_0 [layers]
+// Writes a GGUF model with random weights shaped like
+//  - q4_k_m, q8_0: DeepSeek-R1-Distill-Qwen-1.5B (qwen2; vocabulary 151,669, hidden 1536, 28
+//    layers, 12 heads / 2 KV heads of 128, FFN 8960), in the tensor type mix of a Q4_K_M file or
+//    all Q8_0;
+//  - v2-lite-q4_k_m: DeepSeek-V2-Lite (deepseek2; vocabulary 102,400, hidden 2048, 27 layers, 16
+//    heads, kv_lora 512, rope 64, 64 experts with 6 used and 2 shared of width 1408, one dense
+//    layer of 10,944), with attn_k_b/attn_v_b, in llama.cpp's Q4_K_M mix (rows whose length is
+//    not a multiple of 256 fall back to Q5_0, or Q8_0 where Q6_K was meant).
+// Speed does not depend on the values, so `deepdesk-cli bench` on it measures what a real file
+// of that shape would give.
+//   make_bench_model OUT.gguf q4_k_m|q8_0|v2-lite-q4_k_m [layers]
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -21,7 +27,88 @@ struct tensor_plan {
     std::string name;
     tensor_type type;
     std::int64_t cols, rows;  // rows == 0: a vector of `cols`
+    std::int64_t slices = 0;  // > 0: a 3-D tensor of `slices` (rows, cols) matrices
 };
+
+bool more_bits(int layer, int n_layer);
+
+// The type llama.cpp uses for a row of `cols` when `want` (a K-quant) does not fit it.
+tensor_type fitting(tensor_type want, std::int64_t cols) {
+    if (cols % 256 == 0) {
+        return want;
+    }
+    return want == tensor_type::q6_k ? tensor_type::q8_0 : tensor_type::q5_0;
+}
+
+std::vector<tensor_plan> v2_lite_plan(int n_layer) {
+    const std::int64_t n_vocab = 102400, n_embd = 2048, n_ff = 10944, n_head = 16, kv_lora = 512, rope = 64, nope = 128,
+                       v_dim = 128, n_expert = 64, ff_exp = 1408, n_shared = 2;
+    const tensor_type q4 = tensor_type::q4_k, q6 = tensor_type::q6_k, f32 = tensor_type::f32;
+    std::vector<tensor_plan> plan;
+    plan.push_back({"token_embd.weight", q4, n_embd, n_vocab});
+    plan.push_back({"output_norm.weight", f32, n_embd, 0});
+    plan.push_back({"output.weight", q6, n_embd, n_vocab});
+    for (int l = 0; l < n_layer; ++l) {
+        const std::string p = "blk." + std::to_string(l) + ".";
+        const bool mb = more_bits(l, n_layer);
+        plan.push_back({p + "attn_norm.weight", f32, n_embd, 0});
+        plan.push_back({p + "attn_q.weight", q4, n_embd, n_head * (nope + rope)});
+        plan.push_back({p + "attn_kv_a_mqa.weight", q4, n_embd, kv_lora + rope});
+        plan.push_back({p + "attn_kv_a_norm.weight", f32, kv_lora, 0});
+        plan.push_back({p + "attn_k_b.weight", fitting(q4, nope), nope, kv_lora, n_head});
+        plan.push_back({p + "attn_v_b.weight", mb ? q6 : q4, kv_lora, v_dim, n_head});
+        plan.push_back({p + "attn_output.weight", q4, n_head * v_dim, n_embd});
+        plan.push_back({p + "ffn_norm.weight", f32, n_embd, 0});
+        if (l == 0) {
+            plan.push_back({p + "ffn_gate.weight", q4, n_embd, n_ff});
+            plan.push_back({p + "ffn_up.weight", q4, n_embd, n_ff});
+            plan.push_back({p + "ffn_down.weight", fitting(mb ? q6 : q4, n_ff), n_ff, n_embd});
+            continue;
+        }
+        plan.push_back({p + "ffn_gate_inp.weight", f32, n_embd, n_expert});
+        plan.push_back({p + "ffn_gate_exps.weight", q4, n_embd, ff_exp, n_expert});
+        plan.push_back({p + "ffn_up_exps.weight", q4, n_embd, ff_exp, n_expert});
+        plan.push_back({p + "ffn_down_exps.weight", fitting(mb ? q6 : q4, ff_exp), ff_exp, n_embd, n_expert});
+        plan.push_back({p + "ffn_gate_shexp.weight", q4, n_embd, ff_exp * n_shared});
+        plan.push_back({p + "ffn_up_shexp.weight", q4, n_embd, ff_exp * n_shared});
+        plan.push_back({p + "ffn_down_shexp.weight", mb ? q6 : q4, ff_exp * n_shared, n_embd});
+    }
+    return plan;
+}
+
+void v2_lite_header(deepdesk::testing::gguf_writer& h, int n_layer) {
+    const std::string a = "deepseek2";
+    h.add_string("general.architecture", a);
+    h.add_string("general.name", "bench-deepseek-v2-lite-shape-q4_k_m");
+    h.add_u32(a + ".context_length", 163840);
+    h.add_u32(a + ".embedding_length", 2048);
+    h.add_u32(a + ".block_count", static_cast<std::uint32_t>(n_layer));
+    h.add_u32(a + ".feed_forward_length", 10944);
+    h.add_u32(a + ".attention.head_count", 16);
+    h.add_u32(a + ".attention.head_count_kv", 1);
+    h.add_f32(a + ".rope.freq_base", 10000.0f);
+    h.add_f32(a + ".attention.layer_norm_rms_epsilon", 1e-6f);
+    h.add_u32(a + ".leading_dense_block_count", 1);
+    h.add_u32(a + ".attention.kv_lora_rank", 512);
+    h.add_u32(a + ".attention.key_length", 576);
+    h.add_u32(a + ".attention.value_length", 512);
+    h.add_u32(a + ".attention.key_length_mla", 192);
+    h.add_u32(a + ".attention.value_length_mla", 128);
+    h.add_u32(a + ".rope.dimension_count", 64);
+    h.add_u32(a + ".expert_count", 64);
+    h.add_u32(a + ".expert_used_count", 6);
+    h.add_u32(a + ".expert_shared_count", 2);
+    h.add_u32(a + ".expert_feed_forward_length", 1408);
+    h.add_u32(a + ".expert_gating_func", 1);
+    h.add_bool(a + ".expert_weights_norm", false);
+    h.add_f32(a + ".expert_weights_scale", 1.0f);
+    h.add_string(a + ".rope.scaling.type", "yarn");
+    h.add_f32(a + ".rope.scaling.factor", 40.0f);
+    h.add_u32(a + ".rope.scaling.original_context_length", 4096);
+    h.add_f32(a + ".rope.scaling.yarn_log_multiplier", 0.0707f);
+    h.add_u32("tokenizer.ggml.bos_token_id", 100000);
+    h.add_u32("tokenizer.ggml.eos_token_id", 100001);
+}
 
 // llama.cpp's Q4_K_M keeps more bits in the first and last eighth of the layers and every third one
 // between them for attn_v and ffn_down.
@@ -38,61 +125,73 @@ int main(int argc, char** argv) {
     }
     const std::string out = argv[1];
     const std::string mix = argv[2];
-    if (mix != "q4_k_m" && mix != "q8_0") {
-        std::fprintf(stderr, "make_bench_model: unknown type mix '%s' (q4_k_m or q8_0)\n", mix.c_str());
+    if (mix != "q4_k_m" && mix != "q8_0" && mix != "v2-lite-q4_k_m") {
+        std::fprintf(stderr, "make_bench_model: unknown model '%s' (q4_k_m, q8_0 or v2-lite-q4_k_m)\n", mix.c_str());
         return 2;
     }
-    const int n_layer = argc > 3 ? std::atoi(argv[3]) : 28;
+    const bool v2_lite = mix == "v2-lite-q4_k_m";
+    const int n_layer = argc > 3 ? std::atoi(argv[3]) : (v2_lite ? 27 : 28);
     const std::int64_t n_vocab = 151669, n_embd = 1536, n_ff = 8960, n_head = 12, n_kv = 2, hd = 128;
     const bool q8 = mix == "q8_0";
     const tensor_type base = q8 ? tensor_type::q8_0 : tensor_type::q4_k;
     const tensor_type more = q8 ? tensor_type::q8_0 : tensor_type::q6_k;
 
     std::vector<tensor_plan> plan;
-    plan.push_back({"token_embd.weight", base, n_embd, n_vocab});
-    plan.push_back({"output_norm.weight", tensor_type::f32, n_embd, 0});
-    plan.push_back({"output.weight", more, n_embd, n_vocab});
-    for (int l = 0; l < n_layer; ++l) {
-        const std::string p = "blk." + std::to_string(l) + ".";
-        const bool mb = more_bits(l, n_layer);
-        plan.push_back({p + "attn_norm.weight", tensor_type::f32, n_embd, 0});
-        plan.push_back({p + "attn_q.weight", base, n_embd, n_head * hd});
-        plan.push_back({p + "attn_q.bias", tensor_type::f32, n_head * hd, 0});
-        plan.push_back({p + "attn_k.weight", base, n_embd, n_kv * hd});
-        plan.push_back({p + "attn_k.bias", tensor_type::f32, n_kv * hd, 0});
-        plan.push_back({p + "attn_v.weight", mb ? more : base, n_embd, n_kv * hd});
-        plan.push_back({p + "attn_v.bias", tensor_type::f32, n_kv * hd, 0});
-        plan.push_back({p + "attn_output.weight", base, n_head * hd, n_embd});
-        plan.push_back({p + "ffn_norm.weight", tensor_type::f32, n_embd, 0});
-        plan.push_back({p + "ffn_gate.weight", base, n_embd, n_ff});
-        plan.push_back({p + "ffn_up.weight", base, n_embd, n_ff});
-        plan.push_back({p + "ffn_down.weight", mb ? more : base, n_ff, n_embd});
+    if (v2_lite) {
+        plan = v2_lite_plan(n_layer);
+    } else {
+        plan.push_back({"token_embd.weight", base, n_embd, n_vocab});
+        plan.push_back({"output_norm.weight", tensor_type::f32, n_embd, 0});
+        plan.push_back({"output.weight", more, n_embd, n_vocab});
+        for (int l = 0; l < n_layer; ++l) {
+            const std::string p = "blk." + std::to_string(l) + ".";
+            const bool mb = more_bits(l, n_layer);
+            plan.push_back({p + "attn_norm.weight", tensor_type::f32, n_embd, 0});
+            plan.push_back({p + "attn_q.weight", base, n_embd, n_head * hd});
+            plan.push_back({p + "attn_q.bias", tensor_type::f32, n_head * hd, 0});
+            plan.push_back({p + "attn_k.weight", base, n_embd, n_kv * hd});
+            plan.push_back({p + "attn_k.bias", tensor_type::f32, n_kv * hd, 0});
+            plan.push_back({p + "attn_v.weight", mb ? more : base, n_embd, n_kv * hd});
+            plan.push_back({p + "attn_v.bias", tensor_type::f32, n_kv * hd, 0});
+            plan.push_back({p + "attn_output.weight", base, n_head * hd, n_embd});
+            plan.push_back({p + "ffn_norm.weight", tensor_type::f32, n_embd, 0});
+            plan.push_back({p + "ffn_gate.weight", base, n_embd, n_ff});
+            plan.push_back({p + "ffn_up.weight", base, n_embd, n_ff});
+            plan.push_back({p + "ffn_down.weight", mb ? more : base, n_ff, n_embd});
+        }
     }
 
     // Header first (the writer lays out offsets), then the data streamed tensor by tensor.
     deepdesk::testing::gguf_writer header;
-    header.add_string("general.architecture", "qwen2");
-    header.add_string("general.name", "bench-r1-distill-qwen-1.5b-shape-" + mix);
-    header.add_u32("qwen2.context_length", 131072);
-    header.add_u32("qwen2.embedding_length", static_cast<std::uint32_t>(n_embd));
-    header.add_u32("qwen2.block_count", static_cast<std::uint32_t>(n_layer));
-    header.add_u32("qwen2.feed_forward_length", static_cast<std::uint32_t>(n_ff));
-    header.add_u32("qwen2.attention.head_count", static_cast<std::uint32_t>(n_head));
-    header.add_u32("qwen2.attention.head_count_kv", static_cast<std::uint32_t>(n_kv));
-    header.add_f32("qwen2.rope.freq_base", 10000.0f);
-    header.add_f32("qwen2.attention.layer_norm_rms_epsilon", 1e-6f);
-    header.add_u32("tokenizer.ggml.bos_token_id", 151646);
-    header.add_u32("tokenizer.ggml.eos_token_id", 151643);
+    if (v2_lite) {
+        v2_lite_header(header, n_layer);
+    } else {
+        header.add_string("general.architecture", "qwen2");
+        header.add_string("general.name", "bench-r1-distill-qwen-1.5b-shape-" + mix);
+        header.add_u32("qwen2.context_length", 131072);
+        header.add_u32("qwen2.embedding_length", static_cast<std::uint32_t>(n_embd));
+        header.add_u32("qwen2.block_count", static_cast<std::uint32_t>(n_layer));
+        header.add_u32("qwen2.feed_forward_length", static_cast<std::uint32_t>(n_ff));
+        header.add_u32("qwen2.attention.head_count", static_cast<std::uint32_t>(n_head));
+        header.add_u32("qwen2.attention.head_count_kv", static_cast<std::uint32_t>(n_kv));
+        header.add_f32("qwen2.rope.freq_base", 10000.0f);
+        header.add_f32("qwen2.attention.layer_norm_rms_epsilon", 1e-6f);
+        header.add_u32("tokenizer.ggml.bos_token_id", 151646);
+        header.add_u32("tokenizer.ggml.eos_token_id", 151643);
+    }
     std::vector<std::uint64_t> sizes;
     for (const auto& t : plan) {
         const auto& tr = deepdesk::traits_of(t.type);
-        const std::int64_t rows = t.rows == 0 ? 1 : t.rows;
+        const std::int64_t rows = (t.rows == 0 ? 1 : t.rows) * (t.slices > 0 ? t.slices : 1);
         const std::uint64_t bytes =
             static_cast<std::uint64_t>(t.cols) / tr.block_size * tr.type_size * static_cast<std::uint64_t>(rows);
         sizes.push_back(bytes);
         std::vector<std::int64_t> ne{t.cols};
         if (t.rows != 0) {
             ne.push_back(t.rows);
+        }
+        if (t.slices > 0) {
+            ne.push_back(t.slices);
         }
         header.add_tensor_info(t.name, static_cast<std::uint32_t>(t.type), ne, bytes);
     }
@@ -112,7 +211,8 @@ int main(int argc, char** argv) {
                 static_cast<int>(t.cols), t.name.find("norm") != std::string::npos ? 1.0f : 0.0f, 0.1f, rng);
             data = deepdesk::testing::f32_bytes(v);
         } else {
-            data = deepdesk::testing::random_matrix(t.type, static_cast<int>(t.cols), static_cast<int>(t.rows), rng);
+            data = deepdesk::testing::random_matrix(t.type, static_cast<int>(t.cols),
+                                                    static_cast<int>(t.rows * (t.slices > 0 ? t.slices : 1)), rng);
         }
         f.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
         written = offset + sizes[i];

@@ -2,6 +2,7 @@
 #include "engine/ops.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <numbers>
@@ -53,7 +54,16 @@ const std::uint8_t* matmul_input::quantized_for(tensor_type weight) {
     return m_buffer;
 }
 
+namespace {
+std::atomic<std::uint64_t> g_weight_bytes{0};
+}  // namespace
+
+std::uint64_t weight_bytes_read() { return g_weight_bytes.load(std::memory_order_relaxed); }
+
+void count_weight_bytes(std::uint64_t bytes) { g_weight_bytes.fetch_add(bytes, std::memory_order_relaxed); }
+
 void matmul(const weight_view& w, matmul_input& in, float* y, thread_pool& pool) {
+    g_weight_bytes.fetch_add(static_cast<std::uint64_t>(w.rows) * w.row_bytes, std::memory_order_relaxed);
     const std::int64_t n_tokens = in.n_tokens();
     const std::size_t act_bytes = kernels::activation_row_bytes(w.type, static_cast<std::size_t>(w.cols));
     const std::uint8_t* act = in.quantized_for(w.type);

@@ -43,6 +43,11 @@ private:
 
 // y (in.n_tokens(), w.rows) = in (n_tokens, w.cols) * W^T.
 void matmul(const weight_view& w, matmul_input& in, float* y, thread_pool& pool);
+// Bytes of weight matrices matmul() has read since the program started (over all threads): what
+// a forward pass touches, e.g. only the chosen experts of a MoE layer.
+std::uint64_t weight_bytes_read();
+// Adds weights read by other means (the f32 per-head matrices of MLA attention).
+void count_weight_bytes(std::uint64_t bytes);
 
 // y (n_tokens, n) += b (n).
 void add_bias(float* y, const float* b, std::int64_t n_tokens, std::int64_t n);

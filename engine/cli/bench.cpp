@@ -110,27 +110,35 @@ int run_bench(const bench_options& o) {
     sampler_params greedy;
     greedy.temperature = 0.0f;
     sampler smp(greedy, c.n_vocab);
+    const std::uint64_t read_before = ops::weight_bytes_read();
     const auto tg_t0 = clock_type::now();
     for (int i = 0; i < o.n_gen; ++i) {
         const std::int32_t next = smp.sample(s.logits(), s.tokens());
         s.evaluate(std::span(&next, 1));
     }
     const double tg_s = seconds_since(tg_t0);
+    // What generation really read per token (a MoE model reads only the chosen experts), plus the
+    // embedding row.
+    const std::uint64_t read_per_token =
+        (ops::weight_bytes_read() - read_before) / static_cast<std::uint64_t>(o.n_gen) +
+        embd_bytes / static_cast<std::uint64_t>(c.n_vocab);
     const double pp_tps = o.n_prompt / pp_s;
     const double tg_tps = o.n_gen / tg_s;
     // KV read per generated token at the average position of the run.
     const double kv_read = static_cast<double>(m->impl().kv_bytes_per_token()) * (o.n_prompt + o.n_gen / 2.0);
-    const double achieved = (static_cast<double>(per_token) + kv_read) * tg_tps / 1e9;
+    const double achieved = (static_cast<double>(read_per_token) + kv_read) * tg_tps / 1e9;
     const double rss_mb = static_cast<double>(resident_bytes()) / 1048576.0;
 
     if (o.json) {
         std::printf(
             "{\"model\": \"%s\", \"threads\": %d, \"n_prompt\": %d, \"n_gen\": %d, \"load_s\": %.3f, "
             "\"prompt_tok_s\": %.3f, \"gen_tok_s\": %.3f, \"weight_bytes_per_token\": %llu, "
+            "\"weight_bytes_read_per_token\": %llu, "
             "\"kv_bytes_per_token_read\": %.0f, \"read_bandwidth_gb_s\": %.3f, \"gen_gb_s\": %.3f, "
             "\"memory_limit_fraction\": %.4f, \"rss_mb\": %.1f}\n",
             o.model.c_str(), o.threads, o.n_prompt, o.n_gen, load_s, pp_tps, tg_tps,
-            static_cast<unsigned long long>(per_token), kv_read, bandwidth, achieved, achieved / bandwidth, rss_mb);
+            static_cast<unsigned long long>(per_token), static_cast<unsigned long long>(read_per_token), kv_read,
+            bandwidth, achieved, achieved / bandwidth, rss_mb);
         return 0;
     }
     std::printf("model:              %s (%s, %.2f GB of weights)\n", o.model.c_str(), c.architecture.c_str(),
@@ -139,8 +147,8 @@ int run_bench(const bench_options& o) {
     std::printf("read bandwidth:     %.2f GB/s (measured now, %d threads)\n", bandwidth, o.threads);
     std::printf("prompt (pp%d):     %.2f tok/s\n", o.n_prompt, pp_tps);
     std::printf("generation (tg%d): %.2f tok/s\n", o.n_gen, tg_tps);
-    std::printf("bytes per token:    %.1f MB of weights + %.1f MB of KV cache\n", static_cast<double>(per_token) / 1e6,
-                kv_read / 1e6);
+    std::printf("bytes per token:    %.1f MB of weights read (all weights: %.1f MB) + %.1f MB of KV cache\n",
+                static_cast<double>(read_per_token) / 1e6, static_cast<double>(per_token) / 1e6, kv_read / 1e6);
     std::printf("memory limit:       %.2f GB/s reached = %.1f%% of the measured bandwidth\n", achieved,
                 100.0 * achieved / bandwidth);
     std::printf("resident memory:    %.1f MB\n", rss_mb);

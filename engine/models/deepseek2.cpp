@@ -32,14 +32,17 @@ struct ds2_config {
 
 struct ds2_layer {
     std::vector<float> attn_norm, ffn_norm;
-    weight_view wq;                    // (n_head * (nope + rope), n_embd), or empty with the low rank:
-    weight_view wq_a;                  // (q_lora, n_embd)
-    std::vector<float> q_a_norm;       // (q_lora)
-    weight_view wq_b;                  // (n_head * (nope + rope), q_lora)
-    weight_view wkv_a;                 // (kv_lora + rope, n_embd)
-    std::vector<float> kv_a_norm;      // (kv_lora)
-    std::vector<float> k_absorb;       // (n_head, kv_lora, nope): folds a head's key into its query
-    std::vector<float> v_up;           // (n_head, v_dim, kv_lora)
+    weight_view wq;                // (n_head * (nope + rope), n_embd), or empty with the low rank:
+    weight_view wq_a;              // (q_lora, n_embd)
+    std::vector<float> q_a_norm;   // (q_lora)
+    weight_view wq_b;              // (n_head * (nope + rope), q_lora)
+    weight_view wkv_a;             // (kv_lora + rope, n_embd)
+    std::vector<float> kv_a_norm;  // (kv_lora)
+    // Per head: k_b (kv_lora, nope) folds the head's key into its query; v_b (v_dim, kv_lora)
+    // brings the attended latent back to the head's values. Views into the file (attn_k_b,
+    // attn_v_b), or into `owned` when the file has attn_kv_b, which needs transposing.
+    std::vector<weight_view> k_b, v_b;
+    std::vector<float> owned;
     weight_view wo;                    // (n_embd, n_head * v_dim)
     weight_view w_gate, w_up, w_down;  // dense layers
     weight_view gate_inp;              // (n_expert, n_embd)
@@ -52,7 +55,10 @@ struct ds2_state : run_state {
     std::int64_t n_ctx = 0, n_batch = 0, row = 0;  // row: kv_lora + rope values per cached token
     std::vector<std::uint16_t> cache;              // (n_layer, n_ctx, row) f16: [c_kv | k_pe]
     std::vector<float> x, xn, q, qa, kva, attn, tmp, gate, up, router, gathered, acc;
-    std::vector<float> per_thread;  // (n_threads, n_ctx + 2 * row): scores, query, context
+    std::vector<float> query;              // (n_batch, n_head, row): [absorbed q_nope | q_pe]
+    std::vector<float> context;            // (n_batch, n_head, kv_lora): the attended latent
+    std::vector<float> head_in, head_out;  // (n_batch, max(nope, kv_lora)), (n_batch, max(kv_lora, v_dim))
+    std::vector<float> per_thread;         // (n_threads, n_ctx): scores
     std::vector<float> scratch;
     std::vector<float> rope_cs;
 };
@@ -119,7 +125,11 @@ std::unique_ptr<run_state> deepseek2::make_state(const run_state_params& params)
     s->up.resize(s->gate.size());
     s->router.resize(b * static_cast<std::size_t>(std::max<std::int64_t>(d.n_expert, 1)));
     s->gathered.resize(b * n_embd);
-    s->per_thread.resize(static_cast<std::size_t>(params.n_threads * (params.n_ctx + 2 * s->row)));
+    s->query.resize(b * static_cast<std::size_t>(c.n_head * s->row));
+    s->context.resize(b * static_cast<std::size_t>(c.n_head * d.kv_lora));
+    s->head_in.resize(b * static_cast<std::size_t>(std::max(d.nope, d.kv_lora)));
+    s->head_out.resize(b * static_cast<std::size_t>(std::max(d.kv_lora, d.v_dim)));
+    s->per_thread.resize(static_cast<std::size_t>(params.n_threads * params.n_ctx));
     const std::int64_t widest =
         std::max({c.n_embd, ff, q_width(c, d), c.n_head * d.v_dim, d.q_lora, d.kv_lora + d.rope});
     s->scratch.resize(b * static_cast<std::size_t>(widest));
@@ -278,21 +288,38 @@ bool deepseek2::forward(run_state& rs, std::span<const std::int32_t> tokens, std
                 ops::rope(&s.q[t * qw + h * head + d.nope], 1, static_cast<int>(d.rope), angles, c.rope);
             }
         }
-        // Attention in the latent space, one (token, head) pair per task.
-        const std::int64_t stride = s.n_ctx + 2 * row;
-        pool.parallel_for(n * c.n_head, [&](int thread, std::int64_t begin, std::int64_t end) {
-            float* scores = &s.per_thread[static_cast<std::size_t>(thread * stride)];
-            float* query = scores + s.n_ctx;  // (row): [absorbed q_nope | q_pe]
-            float* context = query + row;     // (kv_lora)
-            for (std::int64_t task = begin; task < end; ++task) {
-                const std::int64_t t = task / c.n_head, h = task % c.n_head;
-                const std::int64_t last = pos + t;
+        // Each head's q_nope, folded into the latent space: one matmul per head over the batch
+        // (f32 matrices made from attn_kv_b are applied per task below instead).
+        const std::int64_t nh = c.n_head;
+        const bool own = !l.owned.empty();
+        for (std::int64_t h = 0; h < nh && !own; ++h) {
+            for (std::int64_t t = 0; t < n; ++t) {
                 const float* q = &s.q[t * qw + h * head];
-                const float* kb = &l.k_absorb[static_cast<std::size_t>(h * d.kv_lora * d.nope)];
-                for (std::int64_t r = 0; r < d.kv_lora; ++r) {
-                    query[r] = dot(kb + r * d.nope, q, static_cast<std::size_t>(d.nope));
+                std::copy(q, q + d.nope, &s.head_in[t * d.nope]);
+                std::copy(q + d.nope, q + head, &s.query[(t * nh + h) * row + d.kv_lora]);
+            }
+            ops::matmul_input hin(s.scratch.data());
+            hin.set(s.head_in.data(), n, d.nope);
+            ops::matmul(l.k_b[static_cast<std::size_t>(h)], hin, s.head_out.data(), pool);
+            for (std::int64_t t = 0; t < n; ++t) {
+                std::copy(&s.head_out[t * d.kv_lora], &s.head_out[(t + 1) * d.kv_lora], &s.query[(t * nh + h) * row]);
+            }
+        }
+        // Attention over the cached latents, one (token, head) pair per task.
+        pool.parallel_for(n * nh, [&](int thread, std::int64_t begin, std::int64_t end) {
+            float* scores = &s.per_thread[static_cast<std::size_t>(thread * s.n_ctx)];
+            for (std::int64_t task = begin; task < end; ++task) {
+                const std::int64_t t = task / nh, h = task % nh;
+                const std::int64_t last = pos + t;
+                float* query = &s.query[task * row];
+                if (own) {
+                    const float* q = &s.q[t * qw + h * head];
+                    const weight_view& kb = l.k_b[static_cast<std::size_t>(h)];
+                    for (std::int64_t r = 0; r < d.kv_lora; ++r) {
+                        query[r] = dot(reinterpret_cast<const float*>(kb.row(r)), q, static_cast<std::size_t>(d.nope));
+                    }
+                    std::copy(q + d.nope, q + head, query + d.kv_lora);
                 }
-                std::copy(q + d.nope, q + head, query + d.kv_lora);
                 // The query meets the f16 cache in f16, as in the reference runtime.
                 for (std::int64_t i = 0; i < row; ++i) {
                     query[i] = kernels::f16_to_f32(kernels::f32_to_f16(query[i]));
@@ -302,18 +329,38 @@ bool deepseek2::forward(run_state& rs, std::span<const std::int32_t> tokens, std
                         vec.dot_f32_f16(query, layer_cache + j * row, static_cast<std::size_t>(row)) * d.score_scale;
                 }
                 ops::softmax(scores, last + 1);
+                float* context = &s.context[task * d.kv_lora];
                 std::fill(context, context + d.kv_lora, 0.0f);
                 for (std::int64_t j = 0; j <= last; ++j) {
                     const float p = kernels::f16_to_f32(kernels::f32_to_f16(scores[j]));
                     vec.axpy_f16(p, layer_cache + j * row, context, static_cast<std::size_t>(d.kv_lora));
                 }
-                const float* vu = &l.v_up[static_cast<std::size_t>(h * d.v_dim * d.kv_lora)];
-                float* out = &s.attn[t * c.n_head * d.v_dim + h * d.v_dim];
-                for (std::int64_t v = 0; v < d.v_dim; ++v) {
-                    out[v] = dot(vu + v * d.kv_lora, context, static_cast<std::size_t>(d.kv_lora));
+                if (own) {
+                    const weight_view& vb = l.v_b[static_cast<std::size_t>(h)];
+                    float* out = &s.attn[task * d.v_dim];
+                    for (std::int64_t v = 0; v < d.v_dim; ++v) {
+                        out[v] = dot(reinterpret_cast<const float*>(vb.row(v)), context,
+                                     static_cast<std::size_t>(d.kv_lora));
+                    }
                 }
             }
         });
+        if (own) {
+            ops::count_weight_bytes(l.owned.size() * sizeof(float));
+        }
+        // Each head's values from its attended latent: one matmul per head over the batch.
+        for (std::int64_t h = 0; h < nh && !own; ++h) {
+            for (std::int64_t t = 0; t < n; ++t) {
+                const float* ctx = &s.context[(t * nh + h) * d.kv_lora];
+                std::copy(ctx, ctx + d.kv_lora, &s.head_in[t * d.kv_lora]);
+            }
+            ops::matmul_input hin(s.scratch.data());
+            hin.set(s.head_in.data(), n, d.kv_lora);
+            ops::matmul(l.v_b[static_cast<std::size_t>(h)], hin, s.head_out.data(), pool);
+            for (std::int64_t t = 0; t < n; ++t) {
+                std::copy(&s.head_out[t * d.v_dim], &s.head_out[(t + 1) * d.v_dim], &s.attn[(t * nh + h) * d.v_dim]);
+            }
+        }
         in.set(s.attn.data(), n, c.n_head * d.v_dim);
         ops::matmul(l.wo, in, s.tmp.data(), pool);
         for (std::int64_t i = 0; i < n * n_embd; ++i) {
@@ -464,32 +511,32 @@ std::unique_ptr<architecture_impl> load_deepseek2(model& m) {
         }
         l.wkv_a = m.matrix(p + "attn_kv_a_mqa.weight", c.n_embd, d.kv_lora + d.rope);
         l.kv_a_norm = m.vector(p + "attn_kv_a_norm.weight", d.kv_lora);
-        l.k_absorb.resize(static_cast<std::size_t>(c.n_head * d.kv_lora * d.nope));
-        l.v_up.resize(static_cast<std::size_t>(c.n_head * d.v_dim * d.kv_lora));
         if (split_kv) {
-            // attn_k_b: per head (kv_lora rows of nope), already the absorbed form; attn_v_b: per
-            // head (v_dim rows of kv_lora).
-            const auto kb = m.matrices(p + "attn_k_b.weight", d.nope, d.kv_lora, c.n_head);
-            const auto vb = m.matrices(p + "attn_v_b.weight", d.kv_lora, d.v_dim, c.n_head);
-            for (std::int64_t h = 0; h < c.n_head; ++h) {
-                const auto k = dequantized(kb[static_cast<std::size_t>(h)]);
-                const auto v = dequantized(vb[static_cast<std::size_t>(h)]);
-                std::copy(k.begin(), k.end(), l.k_absorb.begin() + h * d.kv_lora * d.nope);
-                std::copy(v.begin(), v.end(), l.v_up.begin() + h * d.v_dim * d.kv_lora);
-            }
+            l.k_b = m.matrices(p + "attn_k_b.weight", d.nope, d.kv_lora, c.n_head);
+            l.v_b = m.matrices(p + "attn_v_b.weight", d.kv_lora, d.v_dim, c.n_head);
         } else {
-            // attn_kv_b: per head, nope key rows then v_dim value rows, each of kv_lora values.
+            // attn_kv_b: per head, nope key rows then v_dim value rows, each of kv_lora values. The
+            // key rows are transposed into k_b's layout (f32, owned by the layer).
             const auto kvb = dequantized(m.matrix(p + "attn_kv_b.weight", d.kv_lora, c.n_head * (d.nope + d.v_dim)));
+            const std::size_t kb_size = static_cast<std::size_t>(d.kv_lora * d.nope);
+            const std::size_t vb_size = static_cast<std::size_t>(d.v_dim * d.kv_lora);
+            l.owned.resize(static_cast<std::size_t>(c.n_head) * (kb_size + vb_size));
             for (std::int64_t h = 0; h < c.n_head; ++h) {
                 const float* head_rows = &kvb[static_cast<std::size_t>(h * (d.nope + d.v_dim) * d.kv_lora)];
+                float* kb = &l.owned[static_cast<std::size_t>(h) * (kb_size + vb_size)];
+                float* vb = kb + kb_size;
                 for (std::int64_t k = 0; k < d.nope; ++k) {
                     for (std::int64_t r = 0; r < d.kv_lora; ++r) {
-                        l.k_absorb[static_cast<std::size_t>((h * d.kv_lora + r) * d.nope + k)] =
-                            head_rows[k * d.kv_lora + r];
+                        kb[r * d.nope + k] = head_rows[k * d.kv_lora + r];
                     }
                 }
-                std::copy(head_rows + d.nope * d.kv_lora, head_rows + (d.nope + d.v_dim) * d.kv_lora,
-                          l.v_up.begin() + h * d.v_dim * d.kv_lora);
+                std::copy(head_rows + d.nope * d.kv_lora, head_rows + (d.nope + d.v_dim) * d.kv_lora, vb);
+                const auto* kb_bytes = reinterpret_cast<const std::uint8_t*>(kb);
+                const auto* vb_bytes = reinterpret_cast<const std::uint8_t*>(vb);
+                l.k_b.push_back(weight_view{tensor_type::f32, d.nope, d.kv_lora, kb_bytes,
+                                            static_cast<std::size_t>(d.nope) * sizeof(float)});
+                l.v_b.push_back(weight_view{tensor_type::f32, d.kv_lora, d.v_dim, vb_bytes,
+                                            static_cast<std::size_t>(d.kv_lora) * sizeof(float)});
             }
         }
         l.wo = m.matrix(p + "attn_output.weight", c.n_head * d.v_dim, c.n_embd);

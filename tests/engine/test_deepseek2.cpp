@@ -143,7 +143,9 @@ TEST_F(Deepseek2, BothKeyValueLayoutsOfTheSameWeightsGiveTheSameLogits) {
     sa.evaluate(k_prompt);
     sb.evaluate(k_prompt);
     for (std::size_t i = 0; i < sa.logits().size(); ++i) {
-        ASSERT_NEAR(sa.logits()[i], sb.logits()[i], 1e-5) << "logit " << i;
+        // The same math; the older layout's matrices are transposed into f32, so only the order of
+        // the sums differs.
+        ASSERT_NEAR(sa.logits()[i], sb.logits()[i], 1e-4) << "logit " << i;
     }
 }
 
