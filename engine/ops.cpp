@@ -101,6 +101,55 @@ void matmul(const weight_view& w, matmul_input& in, float* y, thread_pool& pool)
     });
 }
 
+void matmul_heads(const std::vector<weight_view>& w, const float* x, std::int64_t x_token_stride,
+                  std::int64_t x_head_stride, std::int64_t n_tokens, float* y, std::int64_t y_token_stride,
+                  std::int64_t y_head_stride, void* act_buffer, thread_pool& pool) {
+    if (w.empty() || n_tokens == 0) {
+        return;
+    }
+    const weight_view& first = w.front();
+    const auto n_heads = static_cast<std::int64_t>(w.size());
+    const auto cols = static_cast<std::size_t>(first.cols);
+    const std::size_t act_bytes = kernels::activation_row_bytes(first.type, cols);
+    auto* act = static_cast<std::uint8_t*>(act_buffer);
+    // Activations in the weights' input type, (head, token) rows.
+    for (std::int64_t h = 0; h < n_heads; ++h) {
+        g_weight_bytes.fetch_add(static_cast<std::uint64_t>(first.rows) * first.row_bytes, std::memory_order_relaxed);
+        for (std::int64_t t = 0; t < n_tokens; ++t) {
+            kernels::quantize_activation_ref(first.type, x + t * x_token_stride + h * x_head_stride,
+                                             act + static_cast<std::size_t>(h * n_tokens + t) * act_bytes, cols);
+        }
+    }
+    const kernels::dot_fn dot = kernels::dot_kernel(first.type);
+    const kernels::dot4_fn dot4 = n_tokens >= 4 ? kernels::dot4_kernel(first.type) : nullptr;
+    constexpr std::int64_t row_block = 16;
+    const std::int64_t blocks = (first.rows + row_block - 1) / row_block;
+    pool.parallel_for(n_heads * blocks, [&](int, std::int64_t begin, std::int64_t end) {
+        for (std::int64_t task = begin; task < end; ++task) {
+            const std::int64_t h = task / blocks;
+            const std::int64_t r_end = std::min(first.rows, (task % blocks + 1) * row_block);
+            const std::uint8_t* head_act = act + static_cast<std::size_t>(h * n_tokens) * act_bytes;
+            float* head_y = y + h * y_head_stride;
+            for (std::int64_t r = (task % blocks) * row_block; r < r_end; ++r) {
+                const std::uint8_t* row = w[static_cast<std::size_t>(h)].row(r);
+                std::int64_t t = 0;
+                if (dot4 != nullptr) {
+                    float out[4];
+                    for (; t + 4 <= n_tokens; t += 4) {
+                        dot4(row, head_act + static_cast<std::size_t>(t) * act_bytes, act_bytes, cols, out);
+                        for (int k = 0; k < 4; ++k) {
+                            head_y[(t + k) * y_token_stride + r] = out[k];
+                        }
+                    }
+                }
+                for (; t < n_tokens; ++t) {
+                    head_y[t * y_token_stride + r] = dot(row, head_act + static_cast<std::size_t>(t) * act_bytes, cols);
+                }
+            }
+        }
+    });
+}
+
 void add_bias(float* y, const float* b, std::int64_t n_tokens, std::int64_t n) {
     for (std::int64_t t = 0; t < n_tokens; ++t) {
         for (std::int64_t i = 0; i < n; ++i) {

@@ -94,7 +94,7 @@ int run_bench(const bench_options& o) {
         weight_bytes - (tied ? 0 : embd_bytes) + embd_bytes / static_cast<std::uint64_t>(c.n_vocab);
 
     session_params sp;
-    sp.n_ctx = o.n_prompt + o.n_gen + 1;
+    sp.n_ctx = std::max(o.n_ctx, o.n_prompt + o.n_gen + 1);
     sp.n_batch = std::min(o.n_prompt, 512);
     sp.n_threads = o.threads;
     session s(*m, sp);
@@ -151,7 +151,8 @@ int run_bench(const bench_options& o) {
                 static_cast<double>(read_per_token) / 1e6, static_cast<double>(per_token) / 1e6, kv_read / 1e6);
     std::printf("memory limit:       %.2f GB/s reached = %.1f%% of the measured bandwidth\n", achieved,
                 100.0 * achieved / bandwidth);
-    std::printf("resident memory:    %.1f MB\n", rss_mb);
+    std::printf("resident memory:    %.1f MiB at a context of %lld (the file: %.1f MiB)\n", rss_mb,
+                static_cast<long long>(sp.n_ctx), static_cast<double>(m->file().total_bytes()) / 1048576.0);
     return 0;
 }
 

@@ -10,6 +10,7 @@ struct bench_options {
     int n_prompt = 512;
     int n_gen = 128;
     int threads = 2;
+    int n_ctx = 0;  // the context the session allocates; 0: prompt + generation
     bool json = false;
 };
 

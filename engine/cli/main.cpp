@@ -338,6 +338,8 @@ int main(int argc, char** argv) {
     bench->add_option("-p,--n-prompt", bo.n_prompt, "Prompt tokens")->check(CLI::Range(1, 1 << 16));
     bench->add_option("-n,--n-gen", bo.n_gen, "Generated tokens")->check(CLI::Range(1, 1 << 16));
     bench->add_option("-t,--threads", bo.threads, "Threads")->check(CLI::Range(1, 1024));
+    bench->add_option("-c,--ctx", bo.n_ctx, "Context to allocate (resident memory at that context)")
+        ->check(CLI::Range(0, 1 << 20));
     bench->add_flag("--json", bo.json, "Print one JSON object");
 
     CLI::App* tokenize = app.add_subcommand("tokenize", "Print the token ids of a text");

@@ -55,10 +55,10 @@ struct ds2_state : run_state {
     std::int64_t n_ctx = 0, n_batch = 0, row = 0;  // row: kv_lora + rope values per cached token
     std::vector<std::uint16_t> cache;              // (n_layer, n_ctx, row) f16: [c_kv | k_pe]
     std::vector<float> x, xn, q, qa, kva, attn, tmp, gate, up, router, gathered, acc;
-    std::vector<float> query;              // (n_batch, n_head, row): [absorbed q_nope | q_pe]
-    std::vector<float> context;            // (n_batch, n_head, kv_lora): the attended latent
-    std::vector<float> head_in, head_out;  // (n_batch, max(nope, kv_lora)), (n_batch, max(kv_lora, v_dim))
-    std::vector<float> per_thread;         // (n_threads, n_ctx): scores
+    std::vector<float> query;       // (n_batch, n_head, row): [absorbed q_nope | q_pe]
+    std::vector<float> context;     // (n_batch, n_head, kv_lora): the attended latent
+    std::vector<float> head_act;    // (n_batch, n_head, max(nope, kv_lora)): per-head matmul inputs
+    std::vector<float> per_thread;  // (n_threads, n_ctx): scores
     std::vector<float> scratch;
     std::vector<float> rope_cs;
 };
@@ -127,8 +127,7 @@ std::unique_ptr<run_state> deepseek2::make_state(const run_state_params& params)
     s->gathered.resize(b * n_embd);
     s->query.resize(b * static_cast<std::size_t>(c.n_head * s->row));
     s->context.resize(b * static_cast<std::size_t>(c.n_head * d.kv_lora));
-    s->head_in.resize(b * static_cast<std::size_t>(std::max(d.nope, d.kv_lora)));
-    s->head_out.resize(b * static_cast<std::size_t>(std::max(d.kv_lora, d.v_dim)));
+    s->head_act.resize(b * static_cast<std::size_t>(c.n_head * std::max(d.nope, d.kv_lora)));
     s->per_thread.resize(static_cast<std::size_t>(params.n_threads * params.n_ctx));
     const std::int64_t widest =
         std::max({c.n_embd, ff, q_width(c, d), c.n_head * d.v_dim, d.q_lora, d.kv_lora + d.rope});
@@ -292,17 +291,13 @@ bool deepseek2::forward(run_state& rs, std::span<const std::int32_t> tokens, std
         // (f32 matrices made from attn_kv_b are applied per task below instead).
         const std::int64_t nh = c.n_head;
         const bool own = !l.owned.empty();
-        for (std::int64_t h = 0; h < nh && !own; ++h) {
+        if (!own) {
+            ops::matmul_heads(l.k_b, s.q.data(), qw, head, n, s.query.data(), nh * row, row, s.head_act.data(), pool);
             for (std::int64_t t = 0; t < n; ++t) {
-                const float* q = &s.q[t * qw + h * head];
-                std::copy(q, q + d.nope, &s.head_in[t * d.nope]);
-                std::copy(q + d.nope, q + head, &s.query[(t * nh + h) * row + d.kv_lora]);
-            }
-            ops::matmul_input hin(s.scratch.data());
-            hin.set(s.head_in.data(), n, d.nope);
-            ops::matmul(l.k_b[static_cast<std::size_t>(h)], hin, s.head_out.data(), pool);
-            for (std::int64_t t = 0; t < n; ++t) {
-                std::copy(&s.head_out[t * d.kv_lora], &s.head_out[(t + 1) * d.kv_lora], &s.query[(t * nh + h) * row]);
+                for (std::int64_t h = 0; h < nh; ++h) {
+                    const float* q = &s.q[t * qw + h * head];
+                    std::copy(q + d.nope, q + head, &s.query[(t * nh + h) * row + d.kv_lora]);
+                }
             }
         }
         // Attention over the cached latents, one (token, head) pair per task.
@@ -349,17 +344,9 @@ bool deepseek2::forward(run_state& rs, std::span<const std::int32_t> tokens, std
             ops::count_weight_bytes(l.owned.size() * sizeof(float));
         }
         // Each head's values from its attended latent: one matmul per head over the batch.
-        for (std::int64_t h = 0; h < nh && !own; ++h) {
-            for (std::int64_t t = 0; t < n; ++t) {
-                const float* ctx = &s.context[(t * nh + h) * d.kv_lora];
-                std::copy(ctx, ctx + d.kv_lora, &s.head_in[t * d.kv_lora]);
-            }
-            ops::matmul_input hin(s.scratch.data());
-            hin.set(s.head_in.data(), n, d.kv_lora);
-            ops::matmul(l.v_b[static_cast<std::size_t>(h)], hin, s.head_out.data(), pool);
-            for (std::int64_t t = 0; t < n; ++t) {
-                std::copy(&s.head_out[t * d.v_dim], &s.head_out[(t + 1) * d.v_dim], &s.attn[(t * nh + h) * d.v_dim]);
-            }
+        if (!own) {
+            ops::matmul_heads(l.v_b, s.context.data(), nh * d.kv_lora, d.kv_lora, n, s.attn.data(), nh * d.v_dim,
+                              d.v_dim, s.head_act.data(), pool);
         }
         in.set(s.attn.data(), n, c.n_head * d.v_dim);
         ops::matmul(l.wo, in, s.tmp.data(), pool);
