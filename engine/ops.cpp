@@ -150,6 +150,17 @@ void matmul_heads(const std::vector<weight_view>& w, const float* x, std::int64_
     });
 }
 
+void swiglu_ffn(const weight_view& gate, const weight_view& up, const weight_view& down, const float* x,
+                std::int64_t n_tokens, matmul_input& in, float* gate_buf, float* up_buf, float* out,
+                thread_pool& pool) {
+    in.set(x, n_tokens, gate.cols);
+    matmul(gate, in, gate_buf, pool);
+    matmul(up, in, up_buf, pool);
+    swiglu(gate_buf, up_buf, gate_buf, n_tokens * gate.rows);
+    in.set(gate_buf, n_tokens, gate.rows);
+    matmul(down, in, out, pool);
+}
+
 void add_bias(float* y, const float* b, std::int64_t n_tokens, std::int64_t n) {
     for (std::int64_t t = 0; t < n_tokens; ++t) {
         for (std::int64_t i = 0; i < n; ++i) {

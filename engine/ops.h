@@ -93,6 +93,12 @@ void rope_angles(std::int64_t pos, const rope_params& p, float* cos_sin);
 // x (n_heads, head_dim) rotated in place by angles from rope_angles.
 void rope(float* x, int n_heads, int head_dim, const float* cos_sin, const rope_params& p);
 
+// The SwiGLU feed-forward: out (n_tokens, down.rows) = down(silu(gate x) * up x) for x (n_tokens,
+// gate.cols). `in` is the matmul input the call uses (its buffer, not its contents); gate_buf and
+// up_buf hold n_tokens * gate.rows values.
+void swiglu_ffn(const weight_view& gate, const weight_view& up, const weight_view& down, const float* x,
+                std::int64_t n_tokens, matmul_input& in, float* gate_buf, float* up_buf, float* out, thread_pool& pool);
+
 // out (n) = silu(gate) * up.
 void swiglu(const float* gate, const float* up, float* out, std::int64_t n);
 

@@ -207,12 +207,9 @@ void deepseek2::moe(const ds2_layer& l, ds2_state& s, std::int64_t n, thread_poo
             const float* src = &s.xn[static_cast<std::size_t>(users[static_cast<std::size_t>(i)].first * n_embd)];
             std::copy(src, src + n_embd, &s.gathered[static_cast<std::size_t>(i * n_embd)]);
         }
-        in.set(s.gathered.data(), m, n_embd);
-        ops::matmul(l.e_gate[static_cast<std::size_t>(e)], in, s.gate.data(), pool);
-        ops::matmul(l.e_up[static_cast<std::size_t>(e)], in, s.up.data(), pool);
-        ops::swiglu(s.gate.data(), s.up.data(), s.gate.data(), m * d.n_ff_exp);
-        in.set(s.gate.data(), m, d.n_ff_exp);
-        ops::matmul(l.e_down[static_cast<std::size_t>(e)], in, s.tmp.data(), pool);
+        const auto ei = static_cast<std::size_t>(e);
+        ops::swiglu_ffn(l.e_gate[ei], l.e_up[ei], l.e_down[ei], s.gathered.data(), m, in, s.gate.data(), s.up.data(),
+                        s.tmp.data(), pool);
         for (std::int64_t i = 0; i < m; ++i) {
             const auto [t, w] = users[static_cast<std::size_t>(i)];
             float* dst = &s.acc[static_cast<std::size_t>(t * n_embd)];
@@ -223,13 +220,7 @@ void deepseek2::moe(const ds2_layer& l, ds2_state& s, std::int64_t n, thread_poo
         }
     }
     if (!l.s_gate.empty()) {
-        const std::int64_t ff = l.s_gate.rows;
-        in.set(s.xn.data(), n, n_embd);
-        ops::matmul(l.s_gate, in, s.gate.data(), pool);
-        ops::matmul(l.s_up, in, s.up.data(), pool);
-        ops::swiglu(s.gate.data(), s.up.data(), s.gate.data(), n * ff);
-        in.set(s.gate.data(), n, ff);
-        ops::matmul(l.s_down, in, s.tmp.data(), pool);
+        ops::swiglu_ffn(l.s_gate, l.s_up, l.s_down, s.xn.data(), n, in, s.gate.data(), s.up.data(), s.tmp.data(), pool);
         for (std::int64_t i = 0; i < n * n_embd; ++i) {
             s.acc[i] += s.tmp[i];
         }
@@ -357,12 +348,8 @@ bool deepseek2::forward(run_state& rs, std::span<const std::int32_t> tokens, std
             ops::rms_norm(&s.x[t * n_embd], l.ffn_norm.data(), &s.xn[t * n_embd], n_embd, c.norm_eps);
         }
         if (l.gate_inp.empty()) {
-            in.set(s.xn.data(), n, n_embd);
-            ops::matmul(l.w_gate, in, s.gate.data(), pool);
-            ops::matmul(l.w_up, in, s.up.data(), pool);
-            ops::swiglu(s.gate.data(), s.up.data(), s.gate.data(), n * c.n_ff);
-            in.set(s.gate.data(), n, c.n_ff);
-            ops::matmul(l.w_down, in, s.tmp.data(), pool);
+            ops::swiglu_ffn(l.w_gate, l.w_up, l.w_down, s.xn.data(), n, in, s.gate.data(), s.up.data(), s.tmp.data(),
+                            pool);
             for (std::int64_t i = 0; i < n * n_embd; ++i) {
                 s.x[i] += s.tmp[i];
             }

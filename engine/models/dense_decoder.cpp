@@ -237,12 +237,7 @@ bool dense_decoder::forward(run_state& rs, std::span<const std::int32_t> tokens,
         for (std::int64_t t = 0; t < n; ++t) {
             ops::rms_norm(&s.x[t * n_embd], l.ffn_norm.data(), &s.xn[t * n_embd], n_embd, c.norm_eps);
         }
-        in.set(s.xn.data(), n, n_embd);
-        ops::matmul(l.w_gate, in, s.gate.data(), pool);
-        ops::matmul(l.w_up, in, s.up.data(), pool);
-        ops::swiglu(s.gate.data(), s.up.data(), s.gate.data(), n * c.n_ff);
-        in.set(s.gate.data(), n, c.n_ff);
-        ops::matmul(l.w_down, in, s.tmp.data(), pool);
+        ops::swiglu_ffn(l.w_gate, l.w_up, l.w_down, s.xn.data(), n, in, s.gate.data(), s.up.data(), s.tmp.data(), pool);
         for (std::int64_t i = 0; i < n * n_embd; ++i) {
             s.x[i] += s.tmp[i];
         }

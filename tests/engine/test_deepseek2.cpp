@@ -19,6 +19,7 @@ namespace deepdesk {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::cosine;
 using testing::ds2_spec;
 
 class Deepseek2 : public ::testing::Test {
@@ -48,16 +49,6 @@ protected:
 };
 
 const std::vector<std::int32_t> k_prompt{1, 17, 250, 3, 99, 42, 7, 123, 5, 64, 200, 11};
-
-double cosine(std::span<const float> a, const std::vector<double>& b) {
-    double ab = 0, aa = 0, bb = 0;
-    for (std::size_t i = 0; i < b.size(); ++i) {
-        ab += a[i] * b[i];
-        aa += static_cast<double>(a[i]) * a[i];
-        bb += b[i] * b[i];
-    }
-    return ab / std::sqrt(aa * bb);
-}
 
 struct variant {
     const char* name;

@@ -19,6 +19,7 @@ namespace deepdesk {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::cosine;
 using testing::make_tiny_model;
 using testing::tiny_spec;
 
@@ -39,16 +40,6 @@ protected:
     std::string path(const std::string& n) const { return (m_dir / n).string(); }
     fs::path m_dir;
 };
-
-double cosine(std::span<const float> a, const std::vector<double>& b) {
-    double ab = 0, aa = 0, bb = 0;
-    for (std::size_t i = 0; i < b.size(); ++i) {
-        ab += a[i] * b[i];
-        aa += static_cast<double>(a[i]) * a[i];
-        bb += b[i] * b[i];
-    }
-    return ab / std::sqrt(aa * bb);
-}
 
 const std::vector<std::int32_t> k_prompt{1, 17, 250, 3, 99, 42, 7, 123};
 

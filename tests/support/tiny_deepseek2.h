@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "tests/support/gguf_writer.h"
+#include "tests/support/reference_math.h"
 
 namespace deepdesk::testing {
 
@@ -212,17 +213,17 @@ public:
             const std::string p = "blk." + std::to_string(l) + ".";
             std::vector<std::vector<double>> q(n), k(n), v(n);
             for (int t = 0; t < n; ++t) {
-                const auto xn = rms_norm(x[t], vec(p + "attn_norm.weight"));
+                const auto xn = ref_rms_norm(x[t], vec(p + "attn_norm.weight"));
                 if (s.q_lora > 0) {
-                    const auto qa = rms_norm(matvec(p + "attn_q_a.weight", xn, s.n_embd, s.q_lora),
-                                             vec(p + "attn_q_a_norm.weight"));
+                    const auto qa = ref_rms_norm(matvec(p + "attn_q_a.weight", xn, s.n_embd, s.q_lora),
+                                                 vec(p + "attn_q_a_norm.weight"));
                     q[t] = matvec(p + "attn_q_b.weight", qa, s.q_lora, s.n_head * head);
                 } else {
                     q[t] = matvec(p + "attn_q.weight", xn, s.n_embd, s.n_head * head);
                 }
                 const auto kva = matvec(p + "attn_kv_a_mqa.weight", xn, s.n_embd, s.kv_lora + s.rope);
-                const auto c = rms_norm(std::vector<double>(kva.begin(), kva.begin() + s.kv_lora),
-                                        vec(p + "attn_kv_a_norm.weight"));
+                const auto c = ref_rms_norm(std::vector<double>(kva.begin(), kva.begin() + s.kv_lora),
+                                            vec(p + "attn_kv_a_norm.weight"));
                 std::vector<double> kpe(kva.begin() + s.kv_lora, kva.end());
                 rope(kpe, 0, t);
                 const auto kv = matvec(p + "attn_kv_b.weight", c, s.kv_lora, s.n_head * (s.nope + s.v_dim));
@@ -265,17 +266,17 @@ public:
                         }
                     }
                 }
-                add(x[t], matvec(p + "attn_output.weight", att, s.n_head * s.v_dim, s.n_embd));
-                const auto xn = rms_norm(x[t], vec(p + "ffn_norm.weight"));
+                ref_add(x[t], matvec(p + "attn_output.weight", att, s.n_head * s.v_dim, s.n_embd));
+                const auto xn = ref_rms_norm(x[t], vec(p + "ffn_norm.weight"));
                 if (l < s.n_dense) {
-                    add(x[t],
-                        swiglu_ffn(p + "ffn_gate.weight", p + "ffn_up.weight", p + "ffn_down.weight", xn, s.n_ff, 0));
+                    ref_add(x[t], swiglu_ffn(p + "ffn_gate.weight", p + "ffn_up.weight", p + "ffn_down.weight", xn,
+                                             s.n_ff, 0));
                 } else {
-                    add(x[t], moe(p, xn));
+                    ref_add(x[t], moe(p, xn));
                 }
             }
         }
-        const auto xn = rms_norm(x[static_cast<std::size_t>(n - 1)], vec("output_norm.weight"));
+        const auto xn = ref_rms_norm(x[static_cast<std::size_t>(n - 1)], vec("output_norm.weight"));
         return matvec("output.weight", xn, s.n_embd, s.n_vocab);
     }
 
@@ -350,8 +351,8 @@ private:
             }
         }
         if (s.n_shared > 0) {
-            add(out, swiglu_ffn(p + "ffn_gate_shexp.weight", p + "ffn_up_shexp.weight", p + "ffn_down_shexp.weight", xn,
-                                s.n_ff_exp * s.n_shared, 0));
+            ref_add(out, swiglu_ffn(p + "ffn_gate_shexp.weight", p + "ffn_up_shexp.weight", p + "ffn_down_shexp.weight",
+                                    xn, s.n_ff_exp * s.n_shared, 0));
         }
         return out;
     }
@@ -390,23 +391,6 @@ private:
             y[r] = acc;
         }
         return y;
-    }
-    static std::vector<double> rms_norm(const std::vector<double>& xv, const std::vector<double>& w) {
-        double ss = 0;
-        for (double v : xv) {
-            ss += v * v;
-        }
-        const double inv = 1.0 / std::sqrt(ss / static_cast<double>(xv.size()) + 1e-6);
-        std::vector<double> y(xv.size());
-        for (std::size_t i = 0; i < xv.size(); ++i) {
-            y[i] = xv[i] * inv * w[i];
-        }
-        return y;
-    }
-    static void add(std::vector<double>& a, const std::vector<double>& b) {
-        for (std::size_t i = 0; i < a.size(); ++i) {
-            a[i] += b[i];
-        }
     }
     // Rotates adjacent pairs of v[at .. at + rope) for position pos; YaRN when the spec says so.
     void rope(std::vector<double>& v, int at, int pos) const {

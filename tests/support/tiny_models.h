@@ -15,6 +15,7 @@
 #include "engine/kernels/convert.h"
 #include "tests/support/gguf_writer.h"
 #include "tests/support/reference_layouts.h"
+#include "tests/support/reference_math.h"
 
 namespace deepdesk::testing {
 
@@ -190,14 +191,14 @@ public:
             const std::string p = "blk." + std::to_string(l) + ".";
             std::vector<std::vector<double>> q(n), k(n), v(n);
             for (int t = 0; t < n; ++t) {
-                const auto xn = rms_norm(x[t], vec(p + "attn_norm.weight"));
+                const auto xn = ref_rms_norm(x[t], vec(p + "attn_norm.weight"));
                 q[t] = matvec(p + "attn_q.weight", xn, s.n_embd, s.n_embd);
                 k[t] = matvec(p + "attn_k.weight", xn, s.n_embd, kv);
                 v[t] = matvec(p + "attn_v.weight", xn, s.n_embd, kv);
                 if (s.arch == "qwen2") {
-                    add(q[t], vec(p + "attn_q.bias"));
-                    add(k[t], vec(p + "attn_k.bias"));
-                    add(v[t], vec(p + "attn_v.bias"));
+                    ref_add(q[t], vec(p + "attn_q.bias"));
+                    ref_add(k[t], vec(p + "attn_k.bias"));
+                    ref_add(v[t], vec(p + "attn_v.bias"));
                 }
                 rope(q[t], s.n_head, hd, t);
                 rope(k[t], s.n_head_kv, hd, t);
@@ -227,18 +228,18 @@ public:
                         }
                     }
                 }
-                add(x[t], matvec(p + "attn_output.weight", att, s.n_embd, s.n_embd));
-                const auto xn = rms_norm(x[t], vec(p + "ffn_norm.weight"));
+                ref_add(x[t], matvec(p + "attn_output.weight", att, s.n_embd, s.n_embd));
+                const auto xn = ref_rms_norm(x[t], vec(p + "ffn_norm.weight"));
                 const auto gate = matvec(p + "ffn_gate.weight", xn, s.n_embd, s.n_ff);
                 const auto up = matvec(p + "ffn_up.weight", xn, s.n_embd, s.n_ff);
                 std::vector<double> hmid(static_cast<std::size_t>(s.n_ff));
                 for (int i = 0; i < s.n_ff; ++i) {
                     hmid[i] = gate[i] / (1.0 + std::exp(-gate[i])) * up[i];
                 }
-                add(x[t], matvec(p + "ffn_down.weight", hmid, s.n_ff, s.n_embd));
+                ref_add(x[t], matvec(p + "ffn_down.weight", hmid, s.n_ff, s.n_embd));
             }
         }
-        const auto xn = rms_norm(x[static_cast<std::size_t>(n - 1)], vec("output_norm.weight"));
+        const auto xn = ref_rms_norm(x[static_cast<std::size_t>(n - 1)], vec("output_norm.weight"));
         return matvec(s.tied_output ? "token_embd.weight" : "output.weight", xn, s.n_embd, s.n_vocab);
     }
 
@@ -274,23 +275,6 @@ private:
             y[r] = acc;
         }
         return y;
-    }
-    static std::vector<double> rms_norm(const std::vector<double>& xv, const std::vector<double>& w) {
-        double ss = 0;
-        for (double v : xv) {
-            ss += v * v;
-        }
-        const double inv = 1.0 / std::sqrt(ss / static_cast<double>(xv.size()) + 1e-6);
-        std::vector<double> y(xv.size());
-        for (std::size_t i = 0; i < xv.size(); ++i) {
-            y[i] = xv[i] * inv * w[i];
-        }
-        return y;
-    }
-    static void add(std::vector<double>& a, const std::vector<double>& b) {
-        for (std::size_t i = 0; i < a.size(); ++i) {
-            a[i] += b[i];
-        }
     }
     void rope(std::vector<double>& v, int heads, int hd, int pos) const {
         const int half = s.rope_dims / 2;
