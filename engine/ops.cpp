@@ -161,6 +161,68 @@ void swiglu_ffn(const weight_view& gate, const weight_view& up, const weight_vie
     matmul(down, in, out, pool);
 }
 
+void matmul_batch(std::span<const matmul_job> jobs, std::vector<std::uint8_t>& act, thread_pool& pool) {
+    constexpr std::int64_t row_block = 16;
+    std::vector<std::size_t> act_at(jobs.size());
+    std::vector<std::int64_t> first_task(jobs.size() + 1, 0);
+    std::size_t total = 0;
+    for (std::size_t j = 0; j < jobs.size(); ++j) {
+        const weight_view& w = *jobs[j].w;
+        act_at[j] = total;
+        total += static_cast<std::size_t>(jobs[j].n_tokens) *
+                 kernels::activation_row_bytes(w.type, static_cast<std::size_t>(w.cols));
+        first_task[j + 1] = first_task[j] + (w.rows + row_block - 1) / row_block;
+        g_weight_bytes.fetch_add(static_cast<std::uint64_t>(w.rows) * w.row_bytes, std::memory_order_relaxed);
+    }
+    if (act.size() < total) {
+        act.resize(total);
+    }
+    for (std::size_t j = 0; j < jobs.size(); ++j) {
+        const weight_view& w = *jobs[j].w;
+        const std::size_t ab = kernels::activation_row_bytes(w.type, static_cast<std::size_t>(w.cols));
+        for (std::int64_t t = 0; t < jobs[j].n_tokens; ++t) {
+            kernels::quantize_activation_ref(w.type, jobs[j].x + t * w.cols,
+                                             act.data() + act_at[j] + static_cast<std::size_t>(t) * ab,
+                                             static_cast<std::size_t>(w.cols));
+        }
+    }
+    pool.parallel_for(first_task.back(), [&](int, std::int64_t begin, std::int64_t end) {
+        std::size_t j = static_cast<std::size_t>(std::upper_bound(first_task.begin(), first_task.end(), begin) -
+                                                 first_task.begin()) -
+                        1;
+        for (std::int64_t task = begin; task < end; ++task) {
+            while (task >= first_task[j + 1]) {
+                ++j;
+            }
+            const matmul_job& job = jobs[j];
+            const weight_view& w = *job.w;
+            const auto cols = static_cast<std::size_t>(w.cols);
+            const std::size_t ab = kernels::activation_row_bytes(w.type, cols);
+            const std::uint8_t* a = act.data() + act_at[j];
+            const kernels::dot_fn dot = kernels::dot_kernel(w.type);
+            const kernels::dot4_fn dot4 = job.n_tokens >= 4 ? kernels::dot4_kernel(w.type) : nullptr;
+            const std::int64_t r0 = (task - first_task[j]) * row_block;
+            const std::int64_t r1 = std::min(w.rows, r0 + row_block);
+            for (std::int64_t r = r0; r < r1; ++r) {
+                const std::uint8_t* row = w.row(r);
+                std::int64_t t = 0;
+                if (dot4 != nullptr) {
+                    float out[4];
+                    for (; t + 4 <= job.n_tokens; t += 4) {
+                        dot4(row, a + static_cast<std::size_t>(t) * ab, ab, cols, out);
+                        for (int k = 0; k < 4; ++k) {
+                            job.y[(t + k) * w.rows + r] = out[k];
+                        }
+                    }
+                }
+                for (; t < job.n_tokens; ++t) {
+                    job.y[t * w.rows + r] = dot(row, a + static_cast<std::size_t>(t) * ab, cols);
+                }
+            }
+        }
+    });
+}
+
 void add_bias(float* y, const float* b, std::int64_t n_tokens, std::int64_t n) {
     for (std::int64_t t = 0; t < n_tokens; ++t) {
         for (std::int64_t i = 0; i < n; ++i) {

@@ -52,6 +52,17 @@ void matmul_heads(const std::vector<weight_view>& w, const float* x, std::int64_
                   std::int64_t x_head_stride, std::int64_t n_tokens, float* y, std::int64_t y_token_stride,
                   std::int64_t y_head_stride, void* act_buffer, thread_pool& pool);
 
+// Several matmuls with different weights and inputs in one parallel pass (the experts of a MoE
+// layer): for each job, y (n_tokens, w->rows) = x (n_tokens, w->cols) * W^T. `act` holds the
+// quantized inputs (grown as needed).
+struct matmul_job {
+    const weight_view* w;
+    const float* x;
+    std::int64_t n_tokens;
+    float* y;
+};
+void matmul_batch(std::span<const matmul_job> jobs, std::vector<std::uint8_t>& act, thread_pool& pool);
+
 // Bytes of weight matrices matmul() has read since the program started (over all threads): what
 // a forward pass touches, e.g. only the chosen experts of a MoE layer.
 std::uint64_t weight_bytes_read();

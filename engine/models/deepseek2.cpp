@@ -54,7 +54,8 @@ struct ds2_layer {
 struct ds2_state : run_state {
     std::int64_t n_ctx = 0, n_batch = 0, row = 0;  // row: kv_lora + rope values per cached token
     std::vector<std::uint16_t> cache;              // (n_layer, n_ctx, row) f16: [c_kv | k_pe]
-    std::vector<float> x, xn, q, qa, kva, attn, tmp, gate, up, router, gathered, acc;
+    std::vector<float> x, xn, q, qa, kva, attn, tmp, gate, up, router, gathered, down;
+    std::vector<std::uint8_t> act;  // quantized expert inputs
     std::vector<float> query;       // (n_batch, n_head, row): [absorbed q_nope | q_pe]
     std::vector<float> context;     // (n_batch, n_head, kv_lora): the attended latent
     std::vector<float> head_act;    // (n_batch, n_head, max(nope, kv_lora)): per-head matmul inputs
@@ -115,16 +116,17 @@ std::unique_ptr<run_state> deepseek2::make_state(const run_state_params& params)
     s->x.resize(b * n_embd);
     s->xn.resize(b * n_embd);
     s->tmp.resize(b * n_embd);
-    s->acc.resize(b * n_embd);
     s->q.resize(b * static_cast<std::size_t>(q_width(c, d)));
     s->qa.resize(b * static_cast<std::size_t>(std::max<std::int64_t>(d.q_lora, 1)));
     s->kva.resize(b * static_cast<std::size_t>(s->row));
     s->attn.resize(b * static_cast<std::size_t>(c.n_head * d.v_dim));
-    const std::int64_t ff = std::max({c.n_ff, d.n_ff_exp * std::max<std::int64_t>(d.n_shared, 1), d.n_ff_exp});
+    // Dense layers: n_ff per token; MoE layers: the chosen experts' rows, then the shared experts'.
+    const std::int64_t ff = std::max(c.n_ff, d.n_ff_exp * (d.n_used + d.n_shared));
     s->gate.resize(b * static_cast<std::size_t>(ff));
     s->up.resize(s->gate.size());
     s->router.resize(b * static_cast<std::size_t>(std::max<std::int64_t>(d.n_expert, 1)));
-    s->gathered.resize(b * n_embd);
+    s->gathered.resize(b * n_embd * static_cast<std::size_t>(std::max<std::int64_t>(d.n_used, 1)));
+    s->down.resize(b * n_embd * static_cast<std::size_t>(d.n_used + 1));
     s->query.resize(b * static_cast<std::size_t>(c.n_head * s->row));
     s->context.resize(b * static_cast<std::size_t>(c.n_head * d.kv_lora));
     s->head_act.resize(b * static_cast<std::size_t>(c.n_head * std::max(d.nope, d.kv_lora)));
@@ -191,42 +193,103 @@ void deepseek2::moe(const ds2_layer& l, ds2_state& s, std::int64_t n, thread_poo
             if (d.normalise && sum > 0.0f) {
                 w /= sum;
             }
-            chosen_by_expert[static_cast<std::size_t>(order[k])].emplace_back(t, w * d.weights_scale);
+            chosen_by_expert[static_cast<std::size_t>(order[k])].emplace_back(t * d.n_used + k, w * d.weights_scale);
         }
     }
 
     // Each chosen expert runs on the tokens that chose it: only those experts' weights are read.
-    std::fill(s.acc.begin(), s.acc.begin() + n * n_embd, 0.0f);
+    // The chosen experts and the shared experts run together: gate and up of all of them in one
+    // parallel pass, then down in another. Each expert sees only the tokens that chose it.
+    struct active {
+        std::int64_t expert, first, count;  // rows [first, first + count) of the gathered input
+    };
+    std::vector<active> act;
+    std::int64_t rows = 0;
     for (std::int64_t e = 0; e < ne; ++e) {
         const auto& users = chosen_by_expert[static_cast<std::size_t>(e)];
         if (users.empty()) {
             continue;
         }
-        const auto m = static_cast<std::int64_t>(users.size());
-        for (std::int64_t i = 0; i < m; ++i) {
-            const float* src = &s.xn[static_cast<std::size_t>(users[static_cast<std::size_t>(i)].first * n_embd)];
-            std::copy(src, src + n_embd, &s.gathered[static_cast<std::size_t>(i * n_embd)]);
+        act.push_back({e, rows, static_cast<std::int64_t>(users.size())});
+        for (const auto& [slot, w] : users) {
+            const float* src = &s.xn[static_cast<std::size_t>(slot / d.n_used * n_embd)];
+            std::copy(src, src + n_embd, &s.gathered[static_cast<std::size_t>(rows * n_embd)]);
+            ++rows;
         }
-        const auto ei = static_cast<std::size_t>(e);
-        ops::swiglu_ffn(l.e_gate[ei], l.e_up[ei], l.e_down[ei], s.gathered.data(), m, in, s.gate.data(), s.up.data(),
-                        s.tmp.data(), pool);
-        for (std::int64_t i = 0; i < m; ++i) {
-            const auto [t, w] = users[static_cast<std::size_t>(i)];
-            float* dst = &s.acc[static_cast<std::size_t>(t * n_embd)];
-            const float* src = &s.tmp[static_cast<std::size_t>(i * n_embd)];
+    }
+    const std::int64_t ff = d.n_ff_exp, shared_ff = l.s_gate.empty() ? 0 : l.s_gate.rows;
+    float* shared_gate = s.gate.data() + rows * ff;  // after the experts' rows
+    float* shared_up = s.up.data() + rows * ff;
+    float* shared_out = s.down.data() + rows * n_embd;
+    if (n > 1) {
+        // A prompt batch: expert by expert, each matmul over the expert's tokens.
+        for (const auto& a : act) {
+            const auto e = static_cast<std::size_t>(a.expert);
+            ops::swiglu_ffn(
+                l.e_gate[e], l.e_up[e], l.e_down[e], &s.gathered[static_cast<std::size_t>(a.first * n_embd)], a.count,
+                in, &s.gate[static_cast<std::size_t>(a.first * ff)], &s.up[static_cast<std::size_t>(a.first * ff)],
+                &s.down[static_cast<std::size_t>(a.first * n_embd)], pool);
+        }
+        if (shared_ff > 0) {
+            ops::swiglu_ffn(l.s_gate, l.s_up, l.s_down, s.xn.data(), n, in, shared_gate, shared_up, shared_out, pool);
+        }
+    } else {
+        // One token: gate and up of every chosen and shared expert in one parallel pass, then
+        // their down projections in another, instead of a pass per matrix.
+        std::vector<ops::matmul_job> jobs;
+        for (const auto& a : act) {
+            const auto e = static_cast<std::size_t>(a.expert);
+            jobs.push_back({&l.e_gate[e], &s.gathered[static_cast<std::size_t>(a.first * n_embd)], a.count,
+                            &s.gate[static_cast<std::size_t>(a.first * ff)]});
+            jobs.push_back({&l.e_up[e], &s.gathered[static_cast<std::size_t>(a.first * n_embd)], a.count,
+                            &s.up[static_cast<std::size_t>(a.first * ff)]});
+        }
+        if (shared_ff > 0) {
+            jobs.push_back({&l.s_gate, s.xn.data(), n, shared_gate});
+            jobs.push_back({&l.s_up, s.xn.data(), n, shared_up});
+        }
+        ops::matmul_batch(jobs, s.act, pool);
+        ops::swiglu(s.gate.data(), s.up.data(), s.gate.data(), rows * ff + n * shared_ff);
+        jobs.clear();
+        for (const auto& a : act) {
+            jobs.push_back({&l.e_down[static_cast<std::size_t>(a.expert)],
+                            &s.gate[static_cast<std::size_t>(a.first * ff)], a.count,
+                            &s.down[static_cast<std::size_t>(a.first * n_embd)]});
+        }
+        if (shared_ff > 0) {
+            jobs.push_back({&l.s_down, shared_gate, n, shared_out});
+        }
+        ops::matmul_batch(jobs, s.act, pool);
+    }
+    // Each token's experts are summed in the order they were chosen, then the shared experts,
+    // then the residual (the reference runtime's order).
+    std::vector<std::pair<std::int64_t, float>> slots(static_cast<std::size_t>(n * d.n_used));  // down row, weight
+    for (const auto& a : act) {
+        const auto& users = chosen_by_expert[static_cast<std::size_t>(a.expert)];
+        for (std::int64_t i = 0; i < a.count; ++i) {
+            slots[static_cast<std::size_t>(users[static_cast<std::size_t>(i)].first)] = {
+                a.first + i, users[static_cast<std::size_t>(i)].second};
+        }
+    }
+    for (std::int64_t t = 0; t < n; ++t) {
+        float* sum = &s.tmp[static_cast<std::size_t>(t * n_embd)];
+        std::fill(sum, sum + n_embd, 0.0f);
+        for (std::int64_t k = 0; k < d.n_used; ++k) {
+            const auto [row, w] = slots[static_cast<std::size_t>(t * d.n_used + k)];
+            const float* src = &s.down[static_cast<std::size_t>(row * n_embd)];
             for (std::int64_t j = 0; j < n_embd; ++j) {
-                dst[j] += w * src[j];
+                sum[j] += w * src[j];
             }
         }
-    }
-    if (!l.s_gate.empty()) {
-        ops::swiglu_ffn(l.s_gate, l.s_up, l.s_down, s.xn.data(), n, in, s.gate.data(), s.up.data(), s.tmp.data(), pool);
-        for (std::int64_t i = 0; i < n * n_embd; ++i) {
-            s.acc[i] += s.tmp[i];
+        if (shared_ff > 0) {
+            for (std::int64_t j = 0; j < n_embd; ++j) {
+                sum[j] += shared_out[t * n_embd + j];
+            }
         }
-    }
-    for (std::int64_t i = 0; i < n * n_embd; ++i) {
-        s.x[i] += s.acc[i];
+        float* x = &s.x[static_cast<std::size_t>(t * n_embd)];
+        for (std::int64_t j = 0; j < n_embd; ++j) {
+            x[j] += sum[j];
+        }
     }
 }
 
