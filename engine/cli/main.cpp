@@ -26,6 +26,7 @@
 #include "engine/session.h"
 #include "engine/tokenizer.h"
 #include "engine/version.h"
+#include "server/openai_server.h"
 
 namespace {
 
@@ -355,6 +356,20 @@ int main(int argc, char** argv) {
     auto* tok_t = tokenize->add_option("text", tok_text, "The text");
     tok_f->excludes(tok_t);
 
+    CLI::App* serve = app.add_subcommand("serve", "Serve a model through an OpenAI-compatible API");
+    std::string sv_model, sv_format;
+    deepdesk::server::server_options so;
+    std::int64_t sv_ctx = 4096;
+    int sv_threads = 0;
+    serve->add_option("-m,--model", sv_model, "GGUF model file")->required();
+    serve->add_option("--host", so.host, "Address to listen on (default 127.0.0.1: this computer only)");
+    serve->add_option("--port", so.port, "Port (0: any free one)")->check(CLI::Range(0, 65535));
+    serve->add_option("--api-key", so.api_key, "Key clients must send as 'Authorization: Bearer KEY'");
+    serve->add_option("--model-id", so.model_id, "Model name clients use (default: the file's name)");
+    serve->add_option("--chat-format", sv_format, "deepseek-llm, deepseek-coder, deepseek-v3 or deepseek-r1");
+    serve->add_option("-c,--ctx", sv_ctx, "Context length")->check(CLI::Range(64, 1 << 20));
+    serve->add_option("-t,--threads", sv_threads, "Threads (default: all)");
+
     CLI::App* chat = app.add_subcommand("chat", "Chat with a model in the terminal");
     deepdesk::cli::chat_options co;
     chat->add_option("-m,--model", co.model, "GGUF model file")->required();
@@ -395,6 +410,22 @@ int main(int argc, char** argv) {
         }
         if (bench->parsed()) {
             return deepdesk::cli::run_bench(bo);
+        }
+        if (serve->parsed()) {
+            deepdesk::chat_engine_params ep;
+            ep.model_path = sv_model;
+            ep.n_ctx = sv_ctx;
+            ep.n_threads = sv_threads;
+            ep.chat_format = sv_format;
+            deepdesk::chat_engine engine(ep);
+            deepdesk::server::openai_server server(engine, so);
+            const int port = server.bind();
+            std::printf("deepdesk-cli: serving %s as '%s' on http://%s:%d/v1%s\n", sv_model.c_str(),
+                        server.model_id().c_str(), so.host.c_str(), port,
+                        so.api_key.empty() ? "" : " (an API key is required)");
+            std::fflush(stdout);
+            server.run();
+            return 0;
         }
         if (run->parsed()) {
             if (ro.prompt.empty() && ro.prompt_ids.empty()) {

@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "server/openai_server.h"
+
+#include <httplib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <stdexcept>
+#include <vector>
+
+namespace deepdesk::server {
+namespace {
+
+using json = nlohmann::json;
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// OpenAI's error object; `code` is null when empty.
+json error_body(const std::string& message, const std::string& type, const std::string& code) {
+    return {{"error",
+             {{"message", message},
+              {"type", type},
+              {"param", nullptr},
+              {"code", code.empty() ? json(nullptr) : json(code)}}}};
+}
+
+void send_error(httplib::Response& res, int status, const std::string& message,
+                const std::string& type = "invalid_request_error", const std::string& code = "") {
+    res.status = status;
+    res.set_content(dump(error_body(message, type, code)), "application/json");
+}
+
+// A request the server refuses, with the HTTP status and the OpenAI error fields.
+struct request_error : std::runtime_error {
+    request_error(int s, const std::string& message, std::string c = {})
+        : std::runtime_error(message), status(s), code(std::move(c)) {}
+    int status;
+    std::string code;
+};
+
+struct chat_request {
+    std::vector<chat_message> messages;
+    generation_options gen;
+    bool stream = false;
+    std::vector<std::string> stop;
+};
+
+// The text of a message's content: a string, or an array of {type: "text", text} parts.
+std::string content_text(const json& content) {
+    if (content.is_string()) {
+        return content.get<std::string>();
+    }
+    if (content.is_null()) {
+        return {};
+    }
+    if (!content.is_array()) {
+        throw request_error(400, "'content' must be a string or an array of text parts");
+    }
+    std::string out;
+    for (const auto& part : content) {
+        if (!part.is_object() || part.value("type", "") != "text" || !part.contains("text") ||
+            !part["text"].is_string()) {
+            throw request_error(400, "only text content parts are supported");
+        }
+        out += part["text"].get<std::string>();
+    }
+    return out;
+}
+
+template <typename T>
+T number(const json& body, const char* key, T fallback, T low, T high) {
+    if (!body.contains(key) || body[key].is_null()) {
+        return fallback;
+    }
+    if (!body[key].is_number()) {
+        throw request_error(400, std::string("'") + key + "' must be a number");
+    }
+    const auto v = body[key].get<double>();
+    if (!(v >= static_cast<double>(low) && v <= static_cast<double>(high))) {
+        throw request_error(400, std::string("'") + key + "' is out of range");
+    }
+    return static_cast<T>(v);
+}
+
+chat_request parse_chat(const std::string& text, const std::string& model_id) {
+    const json body = json::parse(text, nullptr, false);
+    if (body.is_discarded()) {
+        throw request_error(400, "the request body is not valid JSON");
+    }
+    if (!body.is_object()) {
+        throw request_error(400, "the request body must be a JSON object");
+    }
+    if (body.contains("model") && (!body["model"].is_string() || body["model"].get<std::string>() != model_id)) {
+        throw request_error(404, "The model '" + (body["model"].is_string() ? body["model"].get<std::string>() : "") +
+                                     "' does not exist; this server has '" + model_id + "'",
+                            "model_not_found");
+    }
+    if (!body.contains("messages") || !body["messages"].is_array() || body["messages"].empty()) {
+        throw request_error(400, "'messages' must be a non-empty array");
+    }
+    chat_request r;
+    for (const auto& m : body["messages"]) {
+        if (!m.is_object() || !m.contains("role") || !m["role"].is_string()) {
+            throw request_error(400, "every message needs a 'role'");
+        }
+        const std::string role = m["role"].get<std::string>();
+        chat_message cm{chat_message::role::user, content_text(m.value("content", json()))};
+        if (role == "system" || role == "developer") {
+            cm.who = chat_message::role::system;
+        } else if (role == "assistant") {
+            cm.who = chat_message::role::assistant;  // reasoning_content, if sent back, is ignored
+        } else if (role != "user") {
+            throw request_error(400, "unsupported role '" + role + "'");
+        }
+        r.messages.push_back(std::move(cm));
+    }
+    if (r.messages.back().who != chat_message::role::user) {
+        throw request_error(400, "the last message must be from the user");
+    }
+    r.stream = body.value("stream", false);
+    r.gen.sampling = default_sampler_params();
+    r.gen.sampling.temperature = number<float>(body, "temperature", 1.0f, 0.0f, 2.0f);
+    r.gen.sampling.top_p = number<float>(body, "top_p", 1.0f, 0.0f, 1.0f);
+    r.gen.sampling.top_k = 0;
+    r.gen.sampling.min_p = 0.0f;
+    r.gen.sampling.presence_penalty = number<float>(body, "presence_penalty", 0.0f, -2.0f, 2.0f);
+    r.gen.sampling.frequency_penalty = number<float>(body, "frequency_penalty", 0.0f, -2.0f, 2.0f);
+    const auto seed = number<double>(body, "seed", -1.0, -9.2e18, 9.2e18);
+    r.gen.sampling.seed = seed >= 0 ? static_cast<std::uint64_t>(seed) : std::random_device{}();
+    const int max_tokens = number<int>(body, "max_tokens", 0, 1, 1 << 20);
+    r.gen.max_tokens = number<int>(body, "max_completion_tokens", max_tokens > 0 ? max_tokens : 4096, 1, 1 << 20);
+    if (body.contains("stop") && !body["stop"].is_null()) {
+        const json& s = body["stop"];
+        if (s.is_string()) {
+            r.stop.push_back(s.get<std::string>());
+        } else if (s.is_array() && s.size() <= 16) {
+            for (const auto& x : s) {
+                if (!x.is_string()) {
+                    throw request_error(400, "'stop' must be a string or an array of strings");
+                }
+                r.stop.push_back(x.get<std::string>());
+            }
+        } else {
+            throw request_error(400, "'stop' must be a string or an array of at most 16 strings");
+        }
+        std::erase(r.stop, std::string());
+    }
+    return r;
+}
+
+// Stop strings over streamed answer text: passes on what cannot be the start of a stop string,
+// holds back the rest, and cuts the text where a stop string appears.
+class stop_filter {
+public:
+    explicit stop_filter(std::vector<std::string> stops) : m_stops(std::move(stops)) {}
+
+    std::string push(const std::string& text) {
+        if (m_hit) {
+            return {};
+        }
+        m_pending += text;
+        std::size_t cut = std::string::npos;
+        for (const auto& s : m_stops) {
+            cut = std::min(cut, m_pending.find(s));
+        }
+        if (cut != std::string::npos) {
+            m_hit = true;
+            std::string out = m_pending.substr(0, cut);
+            m_pending.clear();
+            return out;
+        }
+        std::size_t hold = 0;  // the longest end of the text that begins a stop string
+        for (const auto& s : m_stops) {
+            for (std::size_t l = std::min(s.size() - 1, m_pending.size()); l > hold; --l) {
+                if (m_pending.compare(m_pending.size() - l, l, s, 0, l) == 0) {
+                    hold = l;
+                    break;
+                }
+            }
+        }
+        std::string out = m_pending.substr(0, m_pending.size() - hold);
+        m_pending.erase(0, m_pending.size() - hold);
+        return out;
+    }
+    std::string flush() {
+        std::string out = m_hit ? std::string() : m_pending;
+        m_pending.clear();
+        return out;
+    }
+    bool hit() const { return m_hit; }
+
+private:
+    std::vector<std::string> m_stops;
+    std::string m_pending;
+    bool m_hit = false;
+};
+
+std::string completion_id() {
+    static std::atomic<std::uint64_t> counter{0};
+    std::mt19937_64 rng(std::random_device{}());
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "chatcmpl-%016llx%04llx", static_cast<unsigned long long>(rng()),
+                  static_cast<unsigned long long>(counter++ & 0xffff));
+    return buf;
+}
+
+std::int64_t now_seconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string finish_reason(const turn_result& r, const stop_filter& f) {
+    if (f.hit()) {
+        return "stop";
+    }
+    return (r.finish_reason == "length" || r.finish_reason == "context_full") ? "length" : "stop";
+}
+
+json usage(const turn_result& r) {
+    return {{"prompt_tokens", r.prompt_tokens},
+            {"completion_tokens", r.generated_tokens},
+            {"total_tokens", r.prompt_tokens + r.generated_tokens}};
+}
+
+}  // namespace
+
+openai_server::openai_server(chat_engine& engine, server_options options)
+    : m_engine(engine), m_options(std::move(options)), m_http(std::make_unique<httplib::Server>()) {
+    if (m_options.model_id.empty()) {
+        m_options.model_id = std::filesystem::path(engine.loaded_model().path()).stem().string();
+    }
+    routes();
+}
+
+openai_server::~openai_server() { stop(); }
+
+int openai_server::bind() {
+    const int port = m_options.port == 0 ? m_http->bind_to_any_port(m_options.host)
+                                         : (m_http->bind_to_port(m_options.host, m_options.port) ? m_options.port : -1);
+    if (port < 0) {
+        throw std::runtime_error("cannot listen on " + m_options.host + ":" + std::to_string(m_options.port) +
+                                 " (is the port in use?)");
+    }
+    return port;
+}
+
+void openai_server::run() { m_http->listen_after_bind(); }
+
+void openai_server::stop() {
+    if (m_http) {
+        m_http->stop();
+    }
+}
+
+void openai_server::routes() {
+    httplib::Server& http = *m_http;
+    http.set_payload_max_length(m_options.max_body_bytes);
+    // Enough workers that many streaming clients wait for the model, not for a connection.
+    http.new_task_queue = [] { return new httplib::ThreadPool(64); };
+    http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+        if (m_options.api_key.empty()) {
+            return httplib::Server::HandlerResponse::Unhandled;
+        }
+        if (req.get_header_value("Authorization") != "Bearer " + m_options.api_key) {
+            send_error(res, 401, "Incorrect or missing API key: send 'Authorization: Bearer <key>'.",
+                       "invalid_request_error", "invalid_api_key");
+            return httplib::Server::HandlerResponse::Handled;
+        }
+        return httplib::Server::HandlerResponse::Unhandled;
+    });
+    http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) {
+            return;
+        }
+        if (res.status == 404) {
+            send_error(res, 404, "Unknown request URL: " + req.method + " " + req.path, "invalid_request_error",
+                       "unknown_url");
+        } else if (res.status == 413) {
+            send_error(res, 413, "The request body is too large.");
+        } else {
+            send_error(res, res.status, "The request could not be handled (HTTP " + std::to_string(res.status) + ").");
+        }
+    });
+
+    http.Get("/v1/models", [this](const httplib::Request&, httplib::Response& res) {
+        const json body = {{"object", "list"},
+                           {"data", json::array({{{"id", m_options.model_id},
+                                                   {"object", "model"},
+                                                   {"created", now_seconds()},
+                                                   {"owned_by", "deepdesk"}}})}};
+        res.set_content(dump(body), "application/json");
+    });
+
+    http.Post("/v1/chat/completions", [this](const httplib::Request& req, httplib::Response& res) {
+        chat_request parsed;
+        try {
+            parsed = parse_chat(req.body, m_options.model_id);
+        } catch (const request_error& e) {
+            send_error(res, e.status, e.what(), "invalid_request_error", e.code);
+            return;
+        }
+        const std::string id = completion_id();
+        const std::int64_t created = now_seconds();
+        if (!parsed.stream) {
+            std::string reasoning, answer;
+            stop_filter filter(parsed.stop);
+            std::atomic<bool> cancel{false};
+            turn_result r;
+            try {
+                std::lock_guard lock(m_generation);
+                r = m_engine.generate(
+                    parsed.messages, parsed.gen,
+                    [&](const reasoning_delta& d) {
+                        reasoning += d.reasoning;
+                        answer += filter.push(d.answer);
+                        if (filter.hit()) {
+                            cancel = true;
+                        }
+                    },
+                    &cancel);
+            } catch (const std::exception& e) {
+                send_error(res, 400, e.what(), "invalid_request_error", "context_length_exceeded");
+                return;
+            }
+            answer += filter.flush();
+            json message = {{"role", "assistant"}, {"content", answer}};
+            if (!reasoning.empty()) {
+                message["reasoning_content"] = reasoning;
+            }
+            const json body = {
+                {"id", id},
+                {"object", "chat.completion"},
+                {"created", created},
+                {"model", m_options.model_id},
+                {"choices", json::array({{{"index", 0}, {"message", message}, {"finish_reason", finish_reason(r, filter)}}})},
+                {"usage", usage(r)}};
+            res.set_content(dump(body), "application/json");
+            return;
+        }
+        auto request = std::make_shared<chat_request>(std::move(parsed));
+        res.set_header("Cache-Control", "no-cache");
+        res.set_chunked_content_provider(
+            "text/event-stream", [this, request, id, created](std::size_t, httplib::DataSink& sink) {
+                std::atomic<bool> cancel{false};  // the client went away, or a stop string appeared
+                bool gone = false;
+                const auto chunk = [&](const json& delta, const json& finish, const json& use) {
+                    json body = {{"id", id},
+                                 {"object", "chat.completion.chunk"},
+                                 {"created", created},
+                                 {"model", m_options.model_id},
+                                 {"choices", json::array({{{"index", 0}, {"delta", delta}, {"finish_reason", finish}}})}};
+                    if (!use.is_null()) {
+                        body["usage"] = use;
+                    }
+                    const std::string line = "data: " + dump(body) + "\n\n";
+                    if (!gone && !sink.write(line.data(), line.size())) {
+                        gone = true;  // the client went away: stop generating for it
+                        cancel = true;
+                    }
+                };
+                std::lock_guard lock(m_generation);
+                chunk({{"role", "assistant"}, {"content", ""}}, nullptr, nullptr);
+                stop_filter filter(request->stop);
+                turn_result r;
+                try {
+                    r = m_engine.generate(
+                        request->messages, request->gen,
+                        [&](const reasoning_delta& d) {
+                            if (!d.reasoning.empty()) {
+                                chunk({{"content", nullptr}, {"reasoning_content", d.reasoning}}, nullptr, nullptr);
+                            }
+                            const std::string text = filter.push(d.answer);
+                            if (!text.empty()) {
+                                chunk({{"content", text}}, nullptr, nullptr);
+                            }
+                            if (filter.hit()) {
+                                cancel = true;
+                            }
+                        },
+                        &cancel);
+                } catch (const std::exception& e) {
+                    const std::string line = "data: " + dump(error_body(e.what(), "invalid_request_error", "")) + "\n\n";
+                    sink.write(line.data(), line.size());
+                    sink.done();
+                    return true;
+                }
+                const std::string rest = filter.flush();
+                if (!rest.empty()) {
+                    chunk({{"content", rest}}, nullptr, nullptr);
+                }
+                chunk(json::object(), finish_reason(r, filter), usage(r));
+                if (gone || !sink.write("data: [DONE]\n\n", 14)) {
+                    return false;
+                }
+                sink.done();
+                return true;
+            });
+    });
+}
+
+}  // namespace deepdesk::server

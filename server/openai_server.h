@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The local OpenAI-compatible server: GET /v1/models and POST /v1/chat/completions (streamed as
+// server-sent events or not), with DeepSeek's `reasoning_content` kept apart from `content` as the
+// DeepSeek API does. One loaded model; requests wait their turn for it; a streaming client that
+// goes away cancels its generation. Bound to 127.0.0.1 unless told otherwise; an optional key.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "engine/chat_engine.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace deepdesk::server {
+
+struct server_options {
+    std::string host = "127.0.0.1";
+    int port = 8080;      // 0: any free port (bind() says which)
+    std::string api_key;  // empty: no key asked for
+    std::string model_id;  // the name clients use; empty: the model file's name
+    std::size_t max_body_bytes = std::size_t{4} << 20;
+};
+
+class openai_server {
+public:
+    openai_server(chat_engine& engine, server_options options);
+    ~openai_server();
+    openai_server(const openai_server&) = delete;
+    openai_server& operator=(const openai_server&) = delete;
+
+    // Binds the address; returns the port. Throws std::runtime_error when it cannot.
+    int bind();
+    // Serves until stop() (from another thread or a signal handler's thread).
+    void run();
+    void stop();
+    const std::string& model_id() const { return m_options.model_id; }
+
+private:
+    void routes();
+
+    chat_engine& m_engine;
+    server_options m_options;
+    std::unique_ptr<httplib::Server> m_http;
+    std::mutex m_generation;  // one generation at a time: the others wait here
+};
+
+}  // namespace deepdesk::server

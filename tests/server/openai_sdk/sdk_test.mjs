@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// node sdk_test.mjs BASE_URL KEY: the official OpenAI SDK against `deepdesk-cli serve` running the
+// scripted R1-style model (reasoning "Okay", answer "Hi 4U!"). Exits non-zero on the first failure.
+import OpenAI from "openai";
+import assert from "node:assert/strict";
+
+const [baseURL, apiKey] = process.argv.slice(2);
+const client = new OpenAI({ baseURL, apiKey, maxRetries: 0 });
+const messages = [{ role: "user", content: "What do you say?" }];
+
+const models = await client.models.list();
+const model = models.data[0].id;
+assert.equal(models.data.length, 1);
+
+// Not streamed: the reasoning in reasoning_content, the answer in content, usage.
+const done = await client.chat.completions.create({ model, messages, temperature: 0, max_tokens: 64 });
+assert.equal(done.choices[0].message.content, "Hi 4U!");
+assert.equal(done.choices[0].message.reasoning_content, "Okay");
+assert.equal(done.choices[0].finish_reason, "stop");
+assert.equal(done.usage.total_tokens, done.usage.prompt_tokens + done.usage.completion_tokens);
+
+// Streamed: reasoning deltas first, then content deltas, then the finish reason.
+const stream = await client.chat.completions.create({ model, messages, stream: true, seed: 7 });
+let reasoning = "", content = "", finish = null, reasoningAfterContent = false;
+for await (const chunk of stream) {
+  const delta = chunk.choices[0]?.delta ?? {};
+  if (delta.reasoning_content) {
+    reasoning += delta.reasoning_content;
+    reasoningAfterContent ||= content.length > 0;
+  }
+  if (delta.content) content += delta.content;
+  if (chunk.choices[0]?.finish_reason) finish = chunk.choices[0].finish_reason;
+}
+assert.equal(reasoning, "Okay");
+assert.equal(content, "Hi 4U!");
+assert.equal(finish, "stop");
+assert.equal(reasoningAfterContent, false);
+
+// stop and max_tokens.
+const stopped = await client.chat.completions.create({ model, messages, stop: ["4U"] });
+assert.equal(stopped.choices[0].message.content, "Hi ");
+const short = await client.chat.completions.create({ model, messages, max_tokens: 2 });
+assert.equal(short.choices[0].finish_reason, "length");
+
+// Errors arrive as the SDK's typed errors.
+await assert.rejects(
+  new OpenAI({ baseURL, apiKey: "sk-wrong", maxRetries: 0 }).models.list(),
+  (e) => e instanceof OpenAI.AuthenticationError && e.status === 401,
+);
+await assert.rejects(
+  client.chat.completions.create({ model: "gpt-4o", messages }),
+  (e) => e instanceof OpenAI.NotFoundError && e.code === "model_not_found",
+);
+await assert.rejects(
+  client.chat.completions.create({ model, messages: [] }),
+  (e) => e instanceof OpenAI.BadRequestError,
+);
+console.log("openai SDK: models, chat (streamed and not, with reasoning_content), stop, length and errors behave");

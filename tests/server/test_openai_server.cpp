@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The OpenAI-compatible server over HTTP on 127.0.0.1 with a scripted R1-style model (it reasons
+// "Okay" and answers "Hi 4U!"): the model list, answers with reasoning_content apart, streamed as
+// server-sent events or not, stop strings, the key, a client that goes away, and bad requests.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "server/openai_server.h"
+#include "tests/support/scripted_chat_model.h"
+
+namespace deepdesk::server {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+// A server on a free port for the test's lifetime.
+class Running {
+public:
+    explicit Running(const testing::scripted_chat_spec& spec, server_options o = {}) {
+        m_path = (fs::temp_directory_path() /
+                  ("deepdesk-server-" + std::to_string(::getpid()) + "-" + std::to_string(s_count++) + ".gguf"))
+                     .string();
+        testing::write_scripted_chat_model(m_path, spec);
+        chat_engine_params p;
+        p.model_path = m_path;
+        p.n_ctx = 512;
+        p.n_threads = 1;
+        m_engine = std::make_unique<chat_engine>(p);
+        o.port = 0;
+        m_server = std::make_unique<openai_server>(*m_engine, o);
+        m_port = m_server->bind();
+        m_thread = std::thread([this] { m_server->run(); });
+    }
+    ~Running() {
+        m_server->stop();
+        m_thread.join();
+        fs::remove(m_path);
+    }
+    httplib::Client client(const std::string& key = "") const {
+        httplib::Client c("127.0.0.1", m_port);
+        c.set_read_timeout(60, 0);
+        if (!key.empty()) {
+            c.set_bearer_token_auth(key);
+        }
+        return c;
+    }
+    const std::string& model_id() const { return m_server->model_id(); }
+
+private:
+    static inline int s_count = 0;
+    std::string m_path;
+    std::unique_ptr<chat_engine> m_engine;
+    std::unique_ptr<openai_server> m_server;
+    int m_port = 0;
+    std::thread m_thread;
+};
+
+json chat_body(bool stream, int max_tokens = 64) {
+    return {{"messages", {{{"role", "user"}, {"content", "What do you say?"}}}},
+            {"stream", stream},
+            {"temperature", 0},
+            {"max_tokens", max_tokens}};
+}
+
+// The data lines of an SSE response, in order.
+std::vector<std::string> events(const std::string& body) {
+    std::vector<std::string> out;
+    std::istringstream in(body);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("data: ", 0) == 0) {
+            out.push_back(line.substr(6));
+        }
+    }
+    return out;
+}
+
+TEST(OpenAIServer, ListsTheModelAndAnswersWithTheReasoningApart) {
+    Running s({});
+    auto c = s.client();
+    const auto models = c.Get("/v1/models");
+    ASSERT_TRUE(models);
+    ASSERT_EQ(models->status, 200);
+    const json list = json::parse(models->body);
+    EXPECT_EQ(list["data"][0]["id"], s.model_id());
+
+    const auto r = c.Post("/v1/chat/completions", chat_body(false).dump(), "application/json");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    const json j = json::parse(r->body);
+    EXPECT_EQ(j["object"], "chat.completion");
+    EXPECT_EQ(j["choices"][0]["message"]["reasoning_content"], "Okay");
+    EXPECT_EQ(j["choices"][0]["message"]["content"], "Hi 4U!");
+    EXPECT_EQ(j["choices"][0]["finish_reason"], "stop");
+    EXPECT_GT(j["usage"]["prompt_tokens"].get<int>(), 0);
+    EXPECT_EQ(j["usage"]["total_tokens"].get<int>(),
+              j["usage"]["prompt_tokens"].get<int>() + j["usage"]["completion_tokens"].get<int>());
+}
+
+TEST(OpenAIServer, StreamsReasoningDeltasThenContentDeltas) {
+    Running s({});
+    auto c = s.client();
+    const auto r = c.Post("/v1/chat/completions", chat_body(true).dump(), "application/json");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200);
+    EXPECT_NE(r->get_header_value("Content-Type").find("text/event-stream"), std::string::npos);
+    const auto ev = events(r->body);
+    ASSERT_GE(ev.size(), 4U);
+    EXPECT_EQ(ev.back(), "[DONE]");
+    std::string reasoning, content, finish;
+    bool content_before_reasoning_ended = false;
+    json usage;
+    for (std::size_t i = 0; i + 1 < ev.size(); ++i) {
+        const json j = json::parse(ev[i]);
+        EXPECT_EQ(j["object"], "chat.completion.chunk");
+        const json& d = j["choices"][0]["delta"];
+        if (d.contains("reasoning_content")) {
+            reasoning += d["reasoning_content"].get<std::string>();
+            content_before_reasoning_ended |= !content.empty();
+        }
+        if (d.contains("content") && d["content"].is_string()) {
+            content += d["content"].get<std::string>();
+        }
+        if (j["choices"][0]["finish_reason"].is_string()) {
+            finish = j["choices"][0]["finish_reason"];
+            usage = j["usage"];
+        }
+    }
+    EXPECT_EQ(reasoning, "Okay");
+    EXPECT_EQ(content, "Hi 4U!");
+    EXPECT_FALSE(content_before_reasoning_ended);
+    EXPECT_EQ(finish, "stop");
+    EXPECT_GT(usage["completion_tokens"].get<int>(), 0);
+}
+
+TEST(OpenAIServer, StopStringsCutTheAnswerStreamedOrNot) {
+    Running s({});
+    auto c = s.client();
+    json body = chat_body(false);
+    body["stop"] = {"4U"};
+    const json j = json::parse(c.Post("/v1/chat/completions", body.dump(), "application/json")->body);
+    EXPECT_EQ(j["choices"][0]["message"]["content"], "Hi ");
+    EXPECT_EQ(j["choices"][0]["finish_reason"], "stop");
+    body["stream"] = true;
+    std::string content, finish;
+    for (const auto& e : events(c.Post("/v1/chat/completions", body.dump(), "application/json")->body)) {
+        if (e != "[DONE]") {
+            const json choice = json::parse(e)["choices"][0];
+            if (choice["delta"].contains("content") && choice["delta"]["content"].is_string()) {
+                content += choice["delta"]["content"].get<std::string>();
+            }
+            if (choice["finish_reason"].is_string()) {
+                finish = choice["finish_reason"];
+            }
+        }
+    }
+    EXPECT_EQ(content, "Hi ");
+    EXPECT_EQ(finish, "stop");
+}
+
+TEST(OpenAIServer, MaxTokensEndsWithLength) {
+    testing::scripted_chat_spec spec;
+    spec.loop = true;  // never ends by itself
+    Running s(spec);
+    const json j =
+        json::parse(s.client().Post("/v1/chat/completions", chat_body(false, 20).dump(), "application/json")->body);
+    EXPECT_EQ(j["choices"][0]["finish_reason"], "length");
+    EXPECT_EQ(j["usage"]["completion_tokens"], 20);
+}
+
+// A streaming client that goes away stops its generation: the next request is answered,
+// although the first asked for a million tokens of a model that never stops.
+TEST(OpenAIServer, AClientThatGoesAwayCancelsItsGeneration) {
+    testing::scripted_chat_spec spec;
+    spec.loop = true;
+    Running s(spec);
+    {
+        auto c = s.client();
+        int chunks = 0;
+        httplib::Request req;
+        req.method = "POST";
+        req.path = "/v1/chat/completions";
+        req.body = chat_body(true, 1000000).dump();
+        req.set_header("Content-Type", "application/json");
+        req.content_receiver = [&](const char*, std::size_t, std::uint64_t, std::uint64_t) {
+            return ++chunks < 5;  // then the client hangs up
+        };
+        const auto r = c.send(req);
+        EXPECT_FALSE(r);
+        EXPECT_GE(chunks, 5);
+    }
+    const auto r = s.client().Post("/v1/chat/completions", chat_body(false, 8).dump(), "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+}
+
+TEST(OpenAIServer, BadRequestsGetOpenAIErrors) {
+    server_options o;
+    o.api_key = "sk-local";
+    o.max_body_bytes = 1 << 16;
+    Running s({}, o);
+    const auto code_of = [](const httplib::Result& r) { return r ? r->status : -1; };
+    const auto error_of = [](const httplib::Result& r) { return json::parse(r->body)["error"]; };
+
+    auto anonymous = s.client();
+    auto wrong = s.client("sk-wrong");
+    auto c = s.client("sk-local");
+    EXPECT_EQ(code_of(anonymous.Get("/v1/models")), 401);
+    EXPECT_EQ(error_of(wrong.Get("/v1/models"))["code"], "invalid_api_key");
+    EXPECT_EQ(code_of(c.Get("/v1/models")), 200);
+
+    const auto post = [&](const std::string& body) { return c.Post("/v1/chat/completions", body, "application/json"); };
+    EXPECT_EQ(code_of(post("{not json")), 400);
+    EXPECT_EQ(error_of(post("{not json"))["type"], "invalid_request_error");
+    EXPECT_EQ(code_of(post(R"({"messages": []})")), 400);
+    EXPECT_EQ(code_of(post(R"({"messages": [{"role": "user", "content": "x"}], "temperature": "hot"})")), 400);
+    EXPECT_EQ(code_of(post(R"({"messages": [{"role": "wizard", "content": "x"}]})")), 400);
+    const auto unknown = post(R"({"model": "gpt-4o", "messages": [{"role": "user", "content": "x"}]})");
+    EXPECT_EQ(code_of(unknown), 404);
+    EXPECT_EQ(error_of(unknown)["code"], "model_not_found");
+    EXPECT_EQ(code_of(post(std::string(1 << 17, 'x'))), 413);
+    EXPECT_EQ(code_of(c.Get("/v1/elsewhere")), 404);
+    // Many malformed requests in a row: each answered, the server still serves.
+    for (int i = 0; i < 200; ++i) {
+        std::string junk = R"({"messages": [{"role": "user", "content": )" + std::to_string(i);
+        junk.resize(static_cast<std::size_t>(i % 40));
+        ASSERT_EQ(code_of(post(junk)), 400) << junk;
+    }
+    EXPECT_EQ(code_of(post(chat_body(false, 4).dump())), 200);
+}
+
+}  // namespace
+}  // namespace deepdesk::server
