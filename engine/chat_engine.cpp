@@ -98,14 +98,50 @@ turn_result chat_engine::generate(const std::vector<chat_message>& messages, con
             in_reasoning = false;
         }
     }
+    return run(text_prompt, true, in_reasoning, options, on_delta, cancel);
+}
+
+turn_result chat_engine::complete(const std::string& prompt, const generation_options& options,
+                                  const std::function<void(const std::string&)>& on_text,
+                                  const std::atomic<bool>* cancel) {
+    return run(
+        prompt, false, false, options,
+        [&](const reasoning_delta& d) {
+            if (on_text) {
+                on_text(d.answer);
+            }
+        },
+        cancel);
+}
+
+bool chat_engine::supports_fim() const {
+    const std::string begin = "<\uff5cfim\u2581begin\uff5c>";
+    const auto ids = m_tok->encode(begin, false, true);
+    return ids.size() == 1 && m_tok->token_bytes(ids[0]) == begin;
+}
+
+turn_result chat_engine::run(const std::string& text_prompt, bool split_reasoning, bool in_reasoning,
+                             const generation_options& options,
+                             const std::function<void(const reasoning_delta&)>& on_delta,
+                             const std::atomic<bool>* cancel) {
+    turn_result r;
     const auto prompt = m_tok->encode(text_prompt, m_tok->adds_bos(), true);
     r.prompt_tokens = static_cast<std::int64_t>(prompt.size());
     m_session->set_cancel_flag(cancel);
     const auto cancelled = [&] { return cancel != nullptr && cancel->load(std::memory_order_relaxed); };
     reasoning_splitter splitter(in_reasoning);
+    std::string raw;  // without the split: all of it is the answer
     const auto emit = [&](const reasoning_delta& d) {
         if (on_delta && (!d.reasoning.empty() || !d.answer.empty())) {
             on_delta(d);
+        }
+    };
+    const auto feed = [&](const std::string& piece) {
+        if (split_reasoning) {
+            emit(splitter.feed(piece));
+        } else {
+            raw += piece;
+            emit({{}, piece});
         }
     };
     r.reused_tokens = m_session->evaluate_prompt(prompt);
@@ -123,7 +159,7 @@ turn_result chat_engine::generate(const std::vector<chat_message>& messages, con
             break;
         }
         ++r.generated_tokens;
-        emit(splitter.feed(text.push(next)));
+        feed(text.push(next));
         try {
             if (!m_session->evaluate(std::span(&next, 1)) || cancelled()) {
                 r.finish_reason = "cancelled";
@@ -133,13 +169,15 @@ turn_result chat_engine::generate(const std::vector<chat_message>& messages, con
             break;
         }
     }
-    emit(splitter.feed(text.finish()));
-    emit(splitter.finish());
+    feed(text.finish());
+    if (split_reasoning) {
+        emit(splitter.finish());
+    }
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     r.tokens_per_second = r.seconds > 0 ? static_cast<double>(r.generated_tokens) / r.seconds : 0.0;
-    r.reasoning = splitter.reasoning();
-    r.answer = splitter.answer();
-    r.reasoning_ms = splitter.reasoning_duration().count();
+    r.reasoning = split_reasoning ? splitter.reasoning() : std::string();
+    r.answer = split_reasoning ? splitter.answer() : raw;
+    r.reasoning_ms = split_reasoning ? splitter.reasoning_duration().count() : 0;
     m_session->set_cancel_flag(nullptr);
     return r;
 }

@@ -78,7 +78,19 @@ public:
                          const std::function<void(const reasoning_delta&)>& on_delta,
                          const std::atomic<bool>* cancel = nullptr);
 
+    // Continues `prompt` as raw text: no chat format, no reasoning split (the local server's
+    // /v1/completions). The prompt may hold special tokens (fim_prompt's, for Coder models).
+    turn_result complete(const std::string& prompt, const generation_options& options,
+                         const std::function<void(const std::string&)>& on_text,
+                         const std::atomic<bool>* cancel = nullptr);
+    // The vocabulary has DeepSeek-Coder's fill-in-the-middle tokens.
+    bool supports_fim() const;
+
 private:
+    turn_result run(const std::string& text_prompt, bool split_reasoning, bool in_reasoning,
+                    const generation_options& options, const std::function<void(const reasoning_delta&)>& on_delta,
+                    const std::atomic<bool>* cancel);
+
     std::unique_ptr<model> m_model;
     std::unique_ptr<tokenizer> m_tok;
     chat_format m_format;

@@ -2,6 +2,7 @@
 #include "server/openai_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <filesystem>
@@ -40,8 +41,9 @@ struct request_error : std::runtime_error {
     std::string code;
 };
 
-struct chat_request {
-    std::vector<chat_message> messages;
+struct gen_request {
+    std::vector<chat_message> messages;  // /v1/chat/completions
+    std::string prompt;                  // /v1/completions (with the suffix folded in)
     generation_options gen;
     bool stream = false;
     std::vector<std::string> stop;
@@ -84,8 +86,8 @@ T number(const json& body, const char* key, T fallback, T low, T high) {
     return static_cast<T>(v);
 }
 
-chat_request parse_chat(const std::string& text, const std::string& model_id) {
-    const json body = json::parse(text, nullptr, false);
+json parse_body(const std::string& text, const std::string& model_id) {
+    json body = json::parse(text, nullptr, false);
     if (body.is_discarded()) {
         throw request_error(400, "the request body is not valid JSON");
     }
@@ -97,10 +99,48 @@ chat_request parse_chat(const std::string& text, const std::string& model_id) {
                                      "' does not exist; this server has '" + model_id + "'",
                             "model_not_found");
     }
+    return body;
+}
+
+// Sampling, length, streaming and stop strings, as both endpoints take them.
+void parse_common(const json& body, int default_max_tokens, gen_request& r) {
+    r.stream = body.value("stream", false);
+    r.gen.sampling = default_sampler_params();
+    r.gen.sampling.temperature = number<float>(body, "temperature", 1.0f, 0.0f, 2.0f);
+    r.gen.sampling.top_p = number<float>(body, "top_p", 1.0f, 0.0f, 1.0f);
+    r.gen.sampling.top_k = 0;
+    r.gen.sampling.min_p = 0.0f;
+    r.gen.sampling.presence_penalty = number<float>(body, "presence_penalty", 0.0f, -2.0f, 2.0f);
+    r.gen.sampling.frequency_penalty = number<float>(body, "frequency_penalty", 0.0f, -2.0f, 2.0f);
+    const auto seed = number<double>(body, "seed", -1.0, -9.2e18, 9.2e18);
+    r.gen.sampling.seed = seed >= 0 ? static_cast<std::uint64_t>(seed) : std::random_device{}();
+    const int max_tokens = number<int>(body, "max_tokens", 0, 1, 1 << 20);
+    r.gen.max_tokens =
+        number<int>(body, "max_completion_tokens", max_tokens > 0 ? max_tokens : default_max_tokens, 1, 1 << 20);
+    if (body.contains("stop") && !body["stop"].is_null()) {
+        const json& st = body["stop"];
+        if (st.is_string()) {
+            r.stop.push_back(st.get<std::string>());
+        } else if (st.is_array() && st.size() <= 16) {
+            for (const auto& x : st) {
+                if (!x.is_string()) {
+                    throw request_error(400, "'stop' must be a string or an array of strings");
+                }
+                r.stop.push_back(x.get<std::string>());
+            }
+        } else {
+            throw request_error(400, "'stop' must be a string or an array of at most 16 strings");
+        }
+        std::erase(r.stop, std::string());
+    }
+}
+
+gen_request parse_chat(const std::string& text, const std::string& model_id) {
+    const json body = parse_body(text, model_id);
     if (!body.contains("messages") || !body["messages"].is_array() || body["messages"].empty()) {
         throw request_error(400, "'messages' must be a non-empty array");
     }
-    chat_request r;
+    gen_request r;
     for (const auto& m : body["messages"]) {
         if (!m.is_object() || !m.contains("role") || !m["role"].is_string()) {
             throw request_error(400, "every message needs a 'role'");
@@ -119,34 +159,32 @@ chat_request parse_chat(const std::string& text, const std::string& model_id) {
     if (r.messages.back().who != chat_message::role::user) {
         throw request_error(400, "the last message must be from the user");
     }
-    r.stream = body.value("stream", false);
-    r.gen.sampling = default_sampler_params();
-    r.gen.sampling.temperature = number<float>(body, "temperature", 1.0f, 0.0f, 2.0f);
-    r.gen.sampling.top_p = number<float>(body, "top_p", 1.0f, 0.0f, 1.0f);
-    r.gen.sampling.top_k = 0;
-    r.gen.sampling.min_p = 0.0f;
-    r.gen.sampling.presence_penalty = number<float>(body, "presence_penalty", 0.0f, -2.0f, 2.0f);
-    r.gen.sampling.frequency_penalty = number<float>(body, "frequency_penalty", 0.0f, -2.0f, 2.0f);
-    const auto seed = number<double>(body, "seed", -1.0, -9.2e18, 9.2e18);
-    r.gen.sampling.seed = seed >= 0 ? static_cast<std::uint64_t>(seed) : std::random_device{}();
-    const int max_tokens = number<int>(body, "max_tokens", 0, 1, 1 << 20);
-    r.gen.max_tokens = number<int>(body, "max_completion_tokens", max_tokens > 0 ? max_tokens : 4096, 1, 1 << 20);
-    if (body.contains("stop") && !body["stop"].is_null()) {
-        const json& s = body["stop"];
-        if (s.is_string()) {
-            r.stop.push_back(s.get<std::string>());
-        } else if (s.is_array() && s.size() <= 16) {
-            for (const auto& x : s) {
-                if (!x.is_string()) {
-                    throw request_error(400, "'stop' must be a string or an array of strings");
-                }
-                r.stop.push_back(x.get<std::string>());
-            }
-        } else {
-            throw request_error(400, "'stop' must be a string or an array of at most 16 strings");
-        }
-        std::erase(r.stop, std::string());
+    parse_common(body, 4096, r);
+    return r;
+}
+
+gen_request parse_completion(const std::string& text, const std::string& model_id, bool fim) {
+    const json body = parse_body(text, model_id);
+    gen_request r;
+    if (body.contains("prompt") && body["prompt"].is_array() && body["prompt"].size() == 1 &&
+        body["prompt"][0].is_string()) {
+        r.prompt = body["prompt"][0].get<std::string>();
+    } else if (body.contains("prompt") && body["prompt"].is_string()) {
+        r.prompt = body["prompt"].get<std::string>();
+    } else {
+        throw request_error(400, "'prompt' must be a string (one prompt per request)");
     }
+    if (body.contains("suffix") && !body["suffix"].is_null()) {
+        if (!body["suffix"].is_string()) {
+            throw request_error(400, "'suffix' must be a string");
+        }
+        if (!fim) {
+            throw request_error(400, "this model has no fill-in-the-middle tokens, so 'suffix' cannot be used "
+                                     "(DeepSeek-Coder models have them)");
+        }
+        r.prompt = fim_prompt(r.prompt, body["suffix"].get<std::string>());
+    }
+    parse_common(body, 16, r);  // OpenAI's default for completions
     return r;
 }
 
@@ -201,7 +239,7 @@ std::string completion_id() {
     static std::atomic<std::uint64_t> counter{0};
     std::mt19937_64 rng(std::random_device{}());
     char buf[40];
-    std::snprintf(buf, sizeof buf, "chatcmpl-%016llx%04llx", static_cast<unsigned long long>(rng()),
+    std::snprintf(buf, sizeof buf, "%016llx%04llx", static_cast<unsigned long long>(rng()),
                   static_cast<unsigned long long>(counter++ & 0xffff));
     return buf;
 }
@@ -224,6 +262,128 @@ json usage(const turn_result& r) {
             {"total_tokens", r.prompt_tokens + r.generated_tokens}};
 }
 
+// One generation for a request, written as the endpoint's JSON or streamed as server-sent events:
+// chat completions (reasoning_content apart from content) or text completions.
+void answer(chat_engine& engine, std::mutex& turn, const std::string& model_id, gen_request parsed, bool chat,
+            httplib::Response& res) {
+    const std::string id = (chat ? "chatcmpl-" : "cmpl-") + completion_id();
+    const std::int64_t created = now_seconds();
+    const std::string object = chat ? "chat.completion" : "text_completion";
+    const auto run = [&engine, chat](const gen_request& r, const std::function<void(const reasoning_delta&)>& on_delta,
+                                     std::atomic<bool>* cancel) {
+        if (chat) {
+            return engine.generate(r.messages, r.gen, on_delta, cancel);
+        }
+        return engine.complete(
+            r.prompt, r.gen, [&](const std::string& text) { on_delta({{}, text}); }, cancel);
+    };
+    const auto choice = [chat](const std::string& reasoning, const std::string& text, bool delta) {
+        if (!chat) {
+            return json{{"index", 0}, {"text", text}, {"logprobs", nullptr}};
+        }
+        json m = delta ? json::object() : json{{"role", "assistant"}};
+        if (!reasoning.empty()) {
+            m["content"] = nullptr;
+            m["reasoning_content"] = reasoning;
+        }
+        if (!text.empty() || !delta) {
+            m["content"] = text;
+        }
+        return json{{"index", 0}, {delta ? "delta" : "message", m}};
+    };
+    if (!parsed.stream) {
+        std::string reasoning, text;
+        stop_filter filter(parsed.stop);
+        std::atomic<bool> cancel{false};
+        turn_result r;
+        try {
+            std::lock_guard lock(turn);
+            r = run(
+                parsed,
+                [&](const reasoning_delta& d) {
+                    reasoning += d.reasoning;
+                    text += filter.push(d.answer);
+                    if (filter.hit()) {
+                        cancel = true;
+                    }
+                },
+                &cancel);
+        } catch (const std::exception& e) {
+            send_error(res, 400, e.what(), "invalid_request_error", "context_length_exceeded");
+            return;
+        }
+        text += filter.flush();
+        json c = choice(reasoning, text, false);
+        c["finish_reason"] = finish_reason(r, filter);
+        const json body = {{"id", id},         {"object", object},
+                           {"created", created}, {"model", model_id},
+                           {"choices", json::array({c})}, {"usage", usage(r)}};
+        res.set_content(dump(body), "application/json");
+        return;
+    }
+    auto request = std::make_shared<gen_request>(std::move(parsed));
+    res.set_header("Cache-Control", "no-cache");
+    res.set_chunked_content_provider("text/event-stream", [&engine, &turn, model_id, request, id, created, object,
+                                                           run, choice](std::size_t, httplib::DataSink& sink) {
+        std::atomic<bool> cancel{false};  // the client went away, or a stop string appeared
+        bool gone = false;
+        const auto send = [&](json c, const json& finish, const json& use) {
+            c["finish_reason"] = finish;
+            json body = {{"id", id},
+                         {"object", object + (object == "chat.completion" ? ".chunk" : "")},
+                         {"created", created},
+                         {"model", model_id},
+                         {"choices", json::array({c})}};
+            if (!use.is_null()) {
+                body["usage"] = use;
+            }
+            const std::string line = "data: " + dump(body) + "\n\n";
+            if (!gone && !sink.write(line.data(), line.size())) {
+                gone = true;  // the client went away: stop generating for it
+                cancel = true;
+            }
+        };
+        std::lock_guard lock(turn);
+        if (object == "chat.completion") {
+            send(json{{"index", 0}, {"delta", {{"role", "assistant"}, {"content", ""}}}}, nullptr, nullptr);
+        }
+        stop_filter filter(request->stop);
+        turn_result r;
+        try {
+            r = run(
+                *request,
+                [&](const reasoning_delta& d) {
+                    if (!d.reasoning.empty()) {
+                        send(choice(d.reasoning, "", true), nullptr, nullptr);
+                    }
+                    const std::string text = filter.push(d.answer);
+                    if (!text.empty()) {
+                        send(choice("", text, true), nullptr, nullptr);
+                    }
+                    if (filter.hit()) {
+                        cancel = true;
+                    }
+                },
+                &cancel);
+        } catch (const std::exception& e) {
+            const std::string line = "data: " + dump(error_body(e.what(), "invalid_request_error", "")) + "\n\n";
+            sink.write(line.data(), line.size());
+            sink.done();
+            return true;
+        }
+        const std::string rest = filter.flush();
+        if (!rest.empty()) {
+            send(choice("", rest, true), nullptr, nullptr);
+        }
+        send(choice("", "", true), finish_reason(r, filter), usage(r));
+        if (gone || !sink.write("data: [DONE]\n\n", 14)) {
+            return false;
+        }
+        sink.done();
+        return true;
+    });
+}
+
 }  // namespace
 
 openai_server::openai_server(chat_engine& engine, server_options options)
@@ -237,11 +397,23 @@ openai_server::openai_server(chat_engine& engine, server_options options)
 openai_server::~openai_server() { stop(); }
 
 int openai_server::bind() {
+    // cpp-httplib listens with a backlog of 5, so a burst of clients (an editor opening several
+    // requests, the load test's fifty) finds connections refused or reset. The listening socket is
+    // kept when it is made and given the system's backlog once bound.
+    int listening = -1;
+    m_http->set_socket_options([&listening](int sock) {
+        int yes = 1;
+        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+        listening = sock;
+    });
     const int port = m_options.port == 0 ? m_http->bind_to_any_port(m_options.host)
                                          : (m_http->bind_to_port(m_options.host, m_options.port) ? m_options.port : -1);
     if (port < 0) {
         throw std::runtime_error("cannot listen on " + m_options.host + ":" + std::to_string(m_options.port) +
                                  " (is the port in use?)");
+    }
+    if (listening >= 0) {
+        ::listen(listening, SOMAXCONN);
     }
     return port;
 }
@@ -294,109 +466,19 @@ void openai_server::routes() {
     });
 
     http.Post("/v1/chat/completions", [this](const httplib::Request& req, httplib::Response& res) {
-        chat_request parsed;
         try {
-            parsed = parse_chat(req.body, m_options.model_id);
+            answer(m_engine, m_generation, m_options.model_id, parse_chat(req.body, m_options.model_id), true, res);
         } catch (const request_error& e) {
             send_error(res, e.status, e.what(), "invalid_request_error", e.code);
-            return;
         }
-        const std::string id = completion_id();
-        const std::int64_t created = now_seconds();
-        if (!parsed.stream) {
-            std::string reasoning, answer;
-            stop_filter filter(parsed.stop);
-            std::atomic<bool> cancel{false};
-            turn_result r;
-            try {
-                std::lock_guard lock(m_generation);
-                r = m_engine.generate(
-                    parsed.messages, parsed.gen,
-                    [&](const reasoning_delta& d) {
-                        reasoning += d.reasoning;
-                        answer += filter.push(d.answer);
-                        if (filter.hit()) {
-                            cancel = true;
-                        }
-                    },
-                    &cancel);
-            } catch (const std::exception& e) {
-                send_error(res, 400, e.what(), "invalid_request_error", "context_length_exceeded");
-                return;
-            }
-            answer += filter.flush();
-            json message = {{"role", "assistant"}, {"content", answer}};
-            if (!reasoning.empty()) {
-                message["reasoning_content"] = reasoning;
-            }
-            const json body = {
-                {"id", id},
-                {"object", "chat.completion"},
-                {"created", created},
-                {"model", m_options.model_id},
-                {"choices", json::array({{{"index", 0}, {"message", message}, {"finish_reason", finish_reason(r, filter)}}})},
-                {"usage", usage(r)}};
-            res.set_content(dump(body), "application/json");
-            return;
+    });
+    http.Post("/v1/completions", [this](const httplib::Request& req, httplib::Response& res) {
+        try {
+            answer(m_engine, m_generation, m_options.model_id,
+                   parse_completion(req.body, m_options.model_id, m_engine.supports_fim()), false, res);
+        } catch (const request_error& e) {
+            send_error(res, e.status, e.what(), "invalid_request_error", e.code);
         }
-        auto request = std::make_shared<chat_request>(std::move(parsed));
-        res.set_header("Cache-Control", "no-cache");
-        res.set_chunked_content_provider(
-            "text/event-stream", [this, request, id, created](std::size_t, httplib::DataSink& sink) {
-                std::atomic<bool> cancel{false};  // the client went away, or a stop string appeared
-                bool gone = false;
-                const auto chunk = [&](const json& delta, const json& finish, const json& use) {
-                    json body = {{"id", id},
-                                 {"object", "chat.completion.chunk"},
-                                 {"created", created},
-                                 {"model", m_options.model_id},
-                                 {"choices", json::array({{{"index", 0}, {"delta", delta}, {"finish_reason", finish}}})}};
-                    if (!use.is_null()) {
-                        body["usage"] = use;
-                    }
-                    const std::string line = "data: " + dump(body) + "\n\n";
-                    if (!gone && !sink.write(line.data(), line.size())) {
-                        gone = true;  // the client went away: stop generating for it
-                        cancel = true;
-                    }
-                };
-                std::lock_guard lock(m_generation);
-                chunk({{"role", "assistant"}, {"content", ""}}, nullptr, nullptr);
-                stop_filter filter(request->stop);
-                turn_result r;
-                try {
-                    r = m_engine.generate(
-                        request->messages, request->gen,
-                        [&](const reasoning_delta& d) {
-                            if (!d.reasoning.empty()) {
-                                chunk({{"content", nullptr}, {"reasoning_content", d.reasoning}}, nullptr, nullptr);
-                            }
-                            const std::string text = filter.push(d.answer);
-                            if (!text.empty()) {
-                                chunk({{"content", text}}, nullptr, nullptr);
-                            }
-                            if (filter.hit()) {
-                                cancel = true;
-                            }
-                        },
-                        &cancel);
-                } catch (const std::exception& e) {
-                    const std::string line = "data: " + dump(error_body(e.what(), "invalid_request_error", "")) + "\n\n";
-                    sink.write(line.data(), line.size());
-                    sink.done();
-                    return true;
-                }
-                const std::string rest = filter.flush();
-                if (!rest.empty()) {
-                    chunk({{"content", rest}}, nullptr, nullptr);
-                }
-                chunk(json::object(), finish_reason(r, filter), usage(r));
-                if (gone || !sink.write("data: [DONE]\n\n", 14)) {
-                    return false;
-                }
-                sink.done();
-                return true;
-            });
     });
 }
 

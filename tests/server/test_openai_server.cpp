@@ -6,8 +6,11 @@
 #include <httplib.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <sstream>
 #include <thread>
 
@@ -199,6 +202,124 @@ TEST(OpenAIServer, AClientThatGoesAwayCancelsItsGeneration) {
     const auto r = s.client().Post("/v1/chat/completions", chat_body(false, 8).dump(), "application/json");
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 200);
+}
+
+// /v1/completions continues raw text: no chat format, no reasoning split.
+TEST(OpenAIServer, CompletionsContinueRawText) {
+    Running s({});
+    auto c = s.client();
+    // The scripted model's own generation prompt: it goes on with its reasoning, the end of it and
+    // the answer, all as plain text.
+    const json body = {{"prompt", "<\uff5cUser\uff5c>What do you say?<\uff5cAssistant\uff5c><think>\n"},
+                       {"max_tokens", 40},
+                       {"temperature", 0}};
+    const auto r = c.Post("/v1/completions", body.dump(), "application/json");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    const json j = json::parse(r->body);
+    EXPECT_EQ(j["object"], "text_completion");
+    const std::string text = j["choices"][0]["text"];
+    EXPECT_EQ(text.rfind("Okay", 0), 0U) << text;
+    EXPECT_NE(text.find("Hi 4U!"), std::string::npos) << text;
+    EXPECT_EQ(j["choices"][0]["finish_reason"], "stop");
+    // A suffix needs fill-in-the-middle tokens, which this vocabulary does not have.
+    json fim = body;
+    fim["suffix"] = "end";
+    const auto refused = c.Post("/v1/completions", fim.dump(), "application/json");
+    EXPECT_EQ(refused->status, 400);
+    EXPECT_NE(refused->body.find("fill-in-the-middle"), std::string::npos);
+}
+
+// With a DeepSeek-Coder vocabulary the suffix becomes a fill-in-the-middle prompt whose markers
+// are single tokens.
+TEST(OpenAIServer, CompletionsWithASuffixFillTheMiddle) {
+    const std::string model = DEEPDESK_SHARED_DIR "/testdata/models/tiny-llama.f16.gguf";
+    if (!fs::exists(model)) {
+        GTEST_SKIP() << "reference model not found: " << model << " (../shared is absent)";
+    }
+    chat_engine_params p;
+    p.model_path = model;
+    p.n_ctx = 256;
+    p.n_threads = 1;
+    chat_engine engine(p);
+    ASSERT_TRUE(engine.supports_fim());
+    server_options o;
+    o.port = 0;
+    openai_server server(engine, o);
+    const int port = server.bind();
+    std::thread t([&] { server.run(); });
+    httplib::Client c("127.0.0.1", port);
+    const json body = {{"prompt", "def add(a, b):\n    "}, {"suffix", "\n    return c\n"}, {"max_tokens", 4}};
+    const auto r = c.Post("/v1/completions", body.dump(), "application/json");
+    server.stop();
+    t.join();
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    const auto want = engine.tok().encode(fim_prompt("def add(a, b):\n    ", "\n    return c\n"), true, true);
+    EXPECT_EQ(json::parse(r->body)["usage"]["prompt_tokens"], want.size());
+    EXPECT_EQ(json::parse(r->body)["usage"]["completion_tokens"], 4);
+}
+
+long resident_kb() {
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("VmRSS:", 0) == 0) {
+            return std::stol(line.substr(6));
+        }
+    }
+    return 0;
+}
+
+// Fifty streaming clients at once: every one gets the whole answer (they take turns for the
+// model); then a thousand malformed requests; the server's memory stays bounded throughout.
+TEST(OpenAIServer, FiftyConcurrentStreamsAndAThousandMalformedRequests) {
+    Running s({});
+    const long before = resident_kb();
+    std::vector<std::string> answers(50);
+    std::vector<std::thread> clients;
+    for (std::size_t i = 0; i < answers.size(); ++i) {
+        clients.emplace_back([&, i] {
+            auto c = s.client();
+            const auto r = c.Post("/v1/chat/completions", chat_body(true).dump(), "application/json");
+            if (!r || r->status != 200) {
+                answers[i] =
+                    "(failed: " + (r ? std::to_string(r->status) + " " + r->body : httplib::to_string(r.error())) + ")";
+                return;
+            }
+            const auto ev = events(r->body);
+            for (const auto& e : ev) {
+                if (e == "[DONE]") {
+                    answers[i] += "|done";
+                    continue;
+                }
+                const json d = json::parse(e)["choices"][0]["delta"];
+                if (d.contains("content") && d["content"].is_string()) {
+                    answers[i] += d["content"].get<std::string>();
+                }
+            }
+        });
+    }
+    for (auto& t : clients) {
+        t.join();
+    }
+    for (const auto& a : answers) {
+        EXPECT_EQ(a, "Hi 4U!|done");
+    }
+    auto c = s.client();
+    std::mt19937 rng(5);
+    for (int i = 0; i < 1000; ++i) {
+        std::string junk = chat_body(i % 2 == 0).dump();
+        junk.resize(rng() % junk.size());  // cut anywhere, and end in a raw control character
+        junk += static_cast<char>(1 + rng() % 31);
+        const auto r = c.Post("/v1/chat/completions", junk, "application/json");
+        ASSERT_TRUE(r) << "request " << i;
+        ASSERT_EQ(r->status, 400) << junk;
+    }
+    EXPECT_EQ(c.Post("/v1/chat/completions", chat_body(false).dump(), "application/json")->status, 200);
+    const long grown = resident_kb() - before;
+    std::printf("50 streams and 1,000 malformed requests: resident memory grew by %ld kB\n", grown);
+    EXPECT_LT(grown, 64 * 1024);
 }
 
 TEST(OpenAIServer, BadRequestsGetOpenAIErrors) {

@@ -42,6 +42,21 @@ assert.equal(stopped.choices[0].message.content, "Hi ");
 const short = await client.chat.completions.create({ model, messages, max_tokens: 2 });
 assert.equal(short.choices[0].finish_reason, "length");
 
+// Text completions continue raw text; a suffix needs fill-in-the-middle tokens this model lacks.
+const prompt = "<\uff5cUser\uff5c>What do you say?<\uff5cAssistant\uff5c><think>\n";
+const completion = await client.completions.create({ model, prompt, max_tokens: 40, temperature: 0 });
+assert.ok(completion.choices[0].text.startsWith("Okay"), completion.choices[0].text);
+assert.ok(completion.choices[0].text.includes("Hi 4U!"), completion.choices[0].text);
+let streamed = "";
+for await (const chunk of await client.completions.create({ model, prompt, max_tokens: 40, stream: true })) {
+  streamed += chunk.choices[0]?.text ?? "";
+}
+assert.equal(streamed, completion.choices[0].text);
+await assert.rejects(
+  client.completions.create({ model, prompt: "x", suffix: "y" }),
+  (e) => e instanceof OpenAI.BadRequestError && /fill-in-the-middle/.test(e.message),
+);
+
 // Errors arrive as the SDK's typed errors.
 await assert.rejects(
   new OpenAI({ baseURL, apiKey: "sk-wrong", maxRetries: 0 }).models.list(),
@@ -55,4 +70,4 @@ await assert.rejects(
   client.chat.completions.create({ model, messages: [] }),
   (e) => e instanceof OpenAI.BadRequestError,
 );
-console.log("openai SDK: models, chat (streamed and not, with reasoning_content), stop, length and errors behave");
+console.log("openai SDK: models, chat (streamed and not, with reasoning_content), completions, stop, length and errors behave");
