@@ -62,90 +62,101 @@ std::uint64_t weight_bytes_read() { return g_weight_bytes.load(std::memory_order
 
 void count_weight_bytes(std::uint64_t bytes) { g_weight_bytes.fetch_add(bytes, std::memory_order_relaxed); }
 
-void matmul(const weight_view& w, matmul_input& in, float* y, thread_pool& pool) {
-    g_weight_bytes.fetch_add(static_cast<std::uint64_t>(w.rows) * w.row_bytes, std::memory_order_relaxed);
-    const std::int64_t n_tokens = in.n_tokens();
-    const std::size_t act_bytes = kernels::activation_row_bytes(w.type, static_cast<std::size_t>(w.cols));
-    const std::uint8_t* act = in.quantized_for(w.type);
+namespace {
+
+// Rows [r_begin, r_end) of w against n_tokens activation rows (act_bytes apart), into
+// y[t * y_stride + r]. Prompt batches go a block of tokens at a time, so that the rows' weights
+// and the block's activations both stay in the core's L2 cache instead of streaming every
+// activation from memory once per weight row.
+void rows_against_tokens(const weight_view& w, std::int64_t r_begin, std::int64_t r_end, const std::uint8_t* act,
+                         std::size_t act_bytes, std::int64_t n_tokens, float* y, std::int64_t y_stride) {
+    constexpr std::int64_t token_block = 32;
     const kernels::dot_fn dot = kernels::dot_kernel(w.type);
     const kernels::dot4_fn dot4 = n_tokens >= 4 ? kernels::dot4_kernel(w.type) : nullptr;
     const auto cols = static_cast<std::size_t>(w.cols);
-    // Prompt batches: a task is a block of rows, run against the tokens a block at a time, so
-    // that the rows' weights and the block's activations both stay in the core's L2 cache
-    // instead of streaming every activation from memory once per weight row.
-    constexpr std::int64_t row_block = 16;
-    constexpr std::int64_t token_block = 32;
-    const std::int64_t n_tasks = (w.rows + row_block - 1) / row_block;
-    pool.parallel_for(n_tasks, [&](int, std::int64_t task_begin, std::int64_t task_end) {
-        const std::int64_t r_begin = task_begin * row_block;
-        const std::int64_t r_end = std::min(w.rows, task_end * row_block);
-        for (std::int64_t tb = 0; tb < n_tokens; tb += token_block) {
-            const std::int64_t t_end = std::min(n_tokens, tb + token_block);
-            for (std::int64_t r = r_begin; r < r_end; ++r) {
-                const std::uint8_t* row = w.row(r);
-                std::int64_t t = tb;
-                if (dot4 != nullptr) {
-                    float out[4];
-                    for (; t + 4 <= t_end; t += 4) {
-                        dot4(row, act + static_cast<std::size_t>(t) * act_bytes, act_bytes, cols, out);
-                        for (int k = 0; k < 4; ++k) {
-                            y[(t + k) * w.rows + r] = out[k];
-                        }
+    for (std::int64_t tb = 0; tb < n_tokens; tb += token_block) {
+        const std::int64_t t_end = std::min(n_tokens, tb + token_block);
+        for (std::int64_t r = r_begin; r < r_end; ++r) {
+            const std::uint8_t* row = w.row(r);
+            std::int64_t t = tb;
+            if (dot4 != nullptr) {
+                float out[4];
+                for (; t + 4 <= t_end; t += 4) {
+                    dot4(row, act + static_cast<std::size_t>(t) * act_bytes, act_bytes, cols, out);
+                    for (int k = 0; k < 4; ++k) {
+                        y[(t + k) * y_stride + r] = out[k];
                     }
                 }
-                for (; t < t_end; ++t) {
-                    y[t * w.rows + r] = dot(row, act + static_cast<std::size_t>(t) * act_bytes, cols);
-                }
+            }
+            for (; t < t_end; ++t) {
+                y[t * y_stride + r] = dot(row, act + static_cast<std::size_t>(t) * act_bytes, cols);
             }
         }
+    }
+}
+
+constexpr std::int64_t k_row_block = 16;  // rows per parallel task
+
+}  // namespace
+
+void matmul(const weight_view& w, matmul_input& in, float* y, thread_pool& pool) {
+    g_weight_bytes.fetch_add(static_cast<std::uint64_t>(w.rows) * w.row_bytes, std::memory_order_relaxed);
+    const std::size_t act_bytes = kernels::activation_row_bytes(w.type, static_cast<std::size_t>(w.cols));
+    const std::uint8_t* act = in.quantized_for(w.type);
+    const std::int64_t n_tasks = (w.rows + k_row_block - 1) / k_row_block;
+    pool.parallel_for(n_tasks, [&](int, std::int64_t task_begin, std::int64_t task_end) {
+        rows_against_tokens(w, task_begin * k_row_block, std::min(w.rows, task_end * k_row_block), act, act_bytes,
+                            in.n_tokens(), y, w.rows);
     });
 }
 
 void matmul_heads(const std::vector<weight_view>& w, const float* x, std::int64_t x_token_stride,
                   std::int64_t x_head_stride, std::int64_t n_tokens, float* y, std::int64_t y_token_stride,
-                  std::int64_t y_head_stride, void* act_buffer, thread_pool& pool) {
-    if (w.empty() || n_tokens == 0) {
-        return;
+                  std::int64_t y_head_stride, std::vector<std::uint8_t>& act, thread_pool& pool) {
+    std::vector<matmul_job> jobs;
+    for (std::size_t h = 0; h < w.size(); ++h) {
+        const auto off = static_cast<std::int64_t>(h);
+        jobs.push_back(
+            {&w[h], x + off * x_head_stride, n_tokens, y + off * y_head_stride, x_token_stride, y_token_stride});
     }
-    const weight_view& first = w.front();
-    const auto n_heads = static_cast<std::int64_t>(w.size());
-    const auto cols = static_cast<std::size_t>(first.cols);
-    const std::size_t act_bytes = kernels::activation_row_bytes(first.type, cols);
-    auto* act = static_cast<std::uint8_t*>(act_buffer);
-    // Activations in the weights' input type, (head, token) rows.
-    for (std::int64_t h = 0; h < n_heads; ++h) {
-        g_weight_bytes.fetch_add(static_cast<std::uint64_t>(first.rows) * first.row_bytes, std::memory_order_relaxed);
-        for (std::int64_t t = 0; t < n_tokens; ++t) {
-            kernels::quantize_activation_ref(first.type, x + t * x_token_stride + h * x_head_stride,
-                                             act + static_cast<std::size_t>(h * n_tokens + t) * act_bytes, cols);
+    matmul_batch(jobs, act, pool);
+}
+
+void matmul_batch(std::span<const matmul_job> jobs, std::vector<std::uint8_t>& act, thread_pool& pool) {
+    std::vector<std::size_t> act_at(jobs.size());
+    std::vector<std::int64_t> first_task(jobs.size() + 1, 0);
+    std::size_t total = 0;
+    for (std::size_t j = 0; j < jobs.size(); ++j) {
+        const weight_view& w = *jobs[j].w;
+        act_at[j] = total;
+        total += static_cast<std::size_t>(jobs[j].n_tokens) *
+                 kernels::activation_row_bytes(w.type, static_cast<std::size_t>(w.cols));
+        first_task[j + 1] = first_task[j] + (w.rows + k_row_block - 1) / k_row_block;
+        g_weight_bytes.fetch_add(static_cast<std::uint64_t>(w.rows) * w.row_bytes, std::memory_order_relaxed);
+    }
+    if (act.size() < total) {
+        act.resize(total);
+    }
+    for (std::size_t j = 0; j < jobs.size(); ++j) {
+        const weight_view& w = *jobs[j].w;
+        const std::size_t ab = kernels::activation_row_bytes(w.type, static_cast<std::size_t>(w.cols));
+        const std::int64_t x_stride = jobs[j].x_stride > 0 ? jobs[j].x_stride : w.cols;
+        for (std::int64_t t = 0; t < jobs[j].n_tokens; ++t) {
+            kernels::quantize_activation_ref(w.type, jobs[j].x + t * x_stride,
+                                             act.data() + act_at[j] + static_cast<std::size_t>(t) * ab,
+                                             static_cast<std::size_t>(w.cols));
         }
     }
-    const kernels::dot_fn dot = kernels::dot_kernel(first.type);
-    const kernels::dot4_fn dot4 = n_tokens >= 4 ? kernels::dot4_kernel(first.type) : nullptr;
-    constexpr std::int64_t row_block = 16;
-    const std::int64_t blocks = (first.rows + row_block - 1) / row_block;
-    pool.parallel_for(n_heads * blocks, [&](int, std::int64_t begin, std::int64_t end) {
+    pool.parallel_for(first_task.back(), [&](int, std::int64_t begin, std::int64_t end) {
         for (std::int64_t task = begin; task < end; ++task) {
-            const std::int64_t h = task / blocks;
-            const std::int64_t r_end = std::min(first.rows, (task % blocks + 1) * row_block);
-            const std::uint8_t* head_act = act + static_cast<std::size_t>(h * n_tokens) * act_bytes;
-            float* head_y = y + h * y_head_stride;
-            for (std::int64_t r = (task % blocks) * row_block; r < r_end; ++r) {
-                const std::uint8_t* row = w[static_cast<std::size_t>(h)].row(r);
-                std::int64_t t = 0;
-                if (dot4 != nullptr) {
-                    float out[4];
-                    for (; t + 4 <= n_tokens; t += 4) {
-                        dot4(row, head_act + static_cast<std::size_t>(t) * act_bytes, act_bytes, cols, out);
-                        for (int k = 0; k < 4; ++k) {
-                            head_y[(t + k) * y_token_stride + r] = out[k];
-                        }
-                    }
-                }
-                for (; t < n_tokens; ++t) {
-                    head_y[t * y_token_stride + r] = dot(row, head_act + static_cast<std::size_t>(t) * act_bytes, cols);
-                }
-            }
+            const auto j = static_cast<std::size_t>(std::upper_bound(first_task.begin(), first_task.end(), task) -
+                                                    first_task.begin() - 1);
+            const matmul_job& job = jobs[j];
+            const weight_view& w = *job.w;
+            const std::int64_t r0 = (task - first_task[j]) * k_row_block;
+            rows_against_tokens(w, r0, std::min(w.rows, r0 + k_row_block), act.data() + act_at[j],
+                                kernels::activation_row_bytes(w.type, static_cast<std::size_t>(w.cols)), job.n_tokens,
+                                job.y, job.y_stride > 0 ? job.y_stride : w.rows);
         }
     });
 }
@@ -159,68 +170,6 @@ void swiglu_ffn(const weight_view& gate, const weight_view& up, const weight_vie
     swiglu(gate_buf, up_buf, gate_buf, n_tokens * gate.rows);
     in.set(gate_buf, n_tokens, gate.rows);
     matmul(down, in, out, pool);
-}
-
-void matmul_batch(std::span<const matmul_job> jobs, std::vector<std::uint8_t>& act, thread_pool& pool) {
-    constexpr std::int64_t row_block = 16;
-    std::vector<std::size_t> act_at(jobs.size());
-    std::vector<std::int64_t> first_task(jobs.size() + 1, 0);
-    std::size_t total = 0;
-    for (std::size_t j = 0; j < jobs.size(); ++j) {
-        const weight_view& w = *jobs[j].w;
-        act_at[j] = total;
-        total += static_cast<std::size_t>(jobs[j].n_tokens) *
-                 kernels::activation_row_bytes(w.type, static_cast<std::size_t>(w.cols));
-        first_task[j + 1] = first_task[j] + (w.rows + row_block - 1) / row_block;
-        g_weight_bytes.fetch_add(static_cast<std::uint64_t>(w.rows) * w.row_bytes, std::memory_order_relaxed);
-    }
-    if (act.size() < total) {
-        act.resize(total);
-    }
-    for (std::size_t j = 0; j < jobs.size(); ++j) {
-        const weight_view& w = *jobs[j].w;
-        const std::size_t ab = kernels::activation_row_bytes(w.type, static_cast<std::size_t>(w.cols));
-        for (std::int64_t t = 0; t < jobs[j].n_tokens; ++t) {
-            kernels::quantize_activation_ref(w.type, jobs[j].x + t * w.cols,
-                                             act.data() + act_at[j] + static_cast<std::size_t>(t) * ab,
-                                             static_cast<std::size_t>(w.cols));
-        }
-    }
-    pool.parallel_for(first_task.back(), [&](int, std::int64_t begin, std::int64_t end) {
-        std::size_t j = static_cast<std::size_t>(std::upper_bound(first_task.begin(), first_task.end(), begin) -
-                                                 first_task.begin()) -
-                        1;
-        for (std::int64_t task = begin; task < end; ++task) {
-            while (task >= first_task[j + 1]) {
-                ++j;
-            }
-            const matmul_job& job = jobs[j];
-            const weight_view& w = *job.w;
-            const auto cols = static_cast<std::size_t>(w.cols);
-            const std::size_t ab = kernels::activation_row_bytes(w.type, cols);
-            const std::uint8_t* a = act.data() + act_at[j];
-            const kernels::dot_fn dot = kernels::dot_kernel(w.type);
-            const kernels::dot4_fn dot4 = job.n_tokens >= 4 ? kernels::dot4_kernel(w.type) : nullptr;
-            const std::int64_t r0 = (task - first_task[j]) * row_block;
-            const std::int64_t r1 = std::min(w.rows, r0 + row_block);
-            for (std::int64_t r = r0; r < r1; ++r) {
-                const std::uint8_t* row = w.row(r);
-                std::int64_t t = 0;
-                if (dot4 != nullptr) {
-                    float out[4];
-                    for (; t + 4 <= job.n_tokens; t += 4) {
-                        dot4(row, a + static_cast<std::size_t>(t) * ab, ab, cols, out);
-                        for (int k = 0; k < 4; ++k) {
-                            job.y[(t + k) * w.rows + r] = out[k];
-                        }
-                    }
-                }
-                for (; t < job.n_tokens; ++t) {
-                    job.y[t * w.rows + r] = dot(row, a + static_cast<std::size_t>(t) * ab, cols);
-                }
-            }
-        }
-    });
 }
 
 void add_bias(float* y, const float* b, std::int64_t n_tokens, std::int64_t n) {

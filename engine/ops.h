@@ -44,24 +44,25 @@ private:
 
 // y (in.n_tokens(), w.rows) = in (n_tokens, w.cols) * W^T.
 void matmul(const weight_view& w, matmul_input& in, float* y, thread_pool& pool);
-// One matmul per head in a single parallel pass (MLA's per-head projections): for every head h
-// and token t, y(t, h) (w[h].rows) = w[h] * x(t, h) (w[h].cols), where x(t, h) = x + t *
-// x_token_stride + h * x_head_stride, and likewise y. Every w[h] has the same type and shape.
-// act_buffer: at least n_tokens * w.size() * w[0].cols * 4 bytes.
-void matmul_heads(const std::vector<weight_view>& w, const float* x, std::int64_t x_token_stride,
-                  std::int64_t x_head_stride, std::int64_t n_tokens, float* y, std::int64_t y_token_stride,
-                  std::int64_t y_head_stride, void* act_buffer, thread_pool& pool);
-
 // Several matmuls with different weights and inputs in one parallel pass (the experts of a MoE
-// layer): for each job, y (n_tokens, w->rows) = x (n_tokens, w->cols) * W^T. `act` holds the
-// quantized inputs (grown as needed).
+// layer): for each job, y(t) (w->rows) = W * x(t) (w->cols) for t < n_tokens, where x(t) = x + t *
+// x_stride and y(t) = y + t * y_stride (0: the rows are contiguous). `act` holds the quantized
+// inputs (grown as needed).
 struct matmul_job {
     const weight_view* w;
     const float* x;
     std::int64_t n_tokens;
     float* y;
+    std::int64_t x_stride = 0, y_stride = 0;
 };
 void matmul_batch(std::span<const matmul_job> jobs, std::vector<std::uint8_t>& act, thread_pool& pool);
+
+// One matmul per head in a single parallel pass (MLA's per-head projections): for every head h
+// and token t, y(t, h) (w[h].rows) = w[h] * x(t, h) (w[h].cols), where x(t, h) = x + t *
+// x_token_stride + h * x_head_stride, and likewise y.
+void matmul_heads(const std::vector<weight_view>& w, const float* x, std::int64_t x_token_stride,
+                  std::int64_t x_head_stride, std::int64_t n_tokens, float* y, std::int64_t y_token_stride,
+                  std::int64_t y_head_stride, std::vector<std::uint8_t>& act, thread_pool& pool);
 
 // Bytes of weight matrices matmul() has read since the program started (over all threads): what
 // a forward pass touches, e.g. only the chosen experts of a MoE layer.

@@ -55,10 +55,15 @@ struct ds2_state : run_state {
     std::int64_t n_ctx = 0, n_batch = 0, row = 0;  // row: kv_lora + rope values per cached token
     std::vector<std::uint16_t> cache;              // (n_layer, n_ctx, row) f16: [c_kv | k_pe]
     std::vector<float> x, xn, q, qa, kva, attn, tmp, gate, up, router, gathered, down;
-    std::vector<std::uint8_t> act;  // quantized expert inputs
+    std::vector<std::uint8_t> act;  // quantized inputs of matmul_batch / matmul_heads
+    // MoE routing, reused from layer to layer: per expert, the (token * n_used + rank, weight) of
+    // the tokens that chose it; per (token, rank), the row of its expert's output and the weight.
+    std::vector<std::vector<std::pair<std::int64_t, float>>> chosen;
+    std::vector<std::pair<std::int64_t, float>> slots;
+    std::vector<float> probs, select;
+    std::vector<std::int64_t> order;
     std::vector<float> query;       // (n_batch, n_head, row): [absorbed q_nope | q_pe]
     std::vector<float> context;     // (n_batch, n_head, kv_lora): the attended latent
-    std::vector<float> head_act;    // (n_batch, n_head, max(nope, kv_lora)): per-head matmul inputs
     std::vector<float> per_thread;  // (n_threads, n_ctx): scores
     std::vector<float> scratch;
     std::vector<float> rope_cs;
@@ -80,6 +85,9 @@ public:
     std::vector<ds2_layer> layers;
 
 private:
+    // Fills s.chosen: the experts each of n tokens of s.xn goes to, with their weights.
+    void route(const ds2_layer& l, ds2_state& s, std::int64_t n, thread_pool& pool) const;
+    // Routed and shared experts for n tokens of s.xn, added to s.x.
     void moe(const ds2_layer& l, ds2_state& s, std::int64_t n, thread_pool& pool) const;
 
     const model_config& m_config;
@@ -127,9 +135,13 @@ std::unique_ptr<run_state> deepseek2::make_state(const run_state_params& params)
     s->router.resize(b * static_cast<std::size_t>(std::max<std::int64_t>(d.n_expert, 1)));
     s->gathered.resize(b * n_embd * static_cast<std::size_t>(std::max<std::int64_t>(d.n_used, 1)));
     s->down.resize(b * n_embd * static_cast<std::size_t>(d.n_used + 1));
+    s->chosen.resize(static_cast<std::size_t>(d.n_expert));
+    s->slots.resize(b * static_cast<std::size_t>(d.n_used));
+    s->probs.resize(static_cast<std::size_t>(d.n_expert));
+    s->select.resize(s->probs.size());
+    s->order.resize(s->probs.size());
     s->query.resize(b * static_cast<std::size_t>(c.n_head * s->row));
     s->context.resize(b * static_cast<std::size_t>(c.n_head * d.kv_lora));
-    s->head_act.resize(b * static_cast<std::size_t>(c.n_head * std::max(d.nope, d.kv_lora)));
     s->per_thread.resize(static_cast<std::size_t>(params.n_threads * params.n_ctx));
     const std::int64_t widest =
         std::max({c.n_embd, ff, q_width(c, d), c.n_head * d.v_dim, d.q_lora, d.kv_lora + d.rope});
@@ -138,19 +150,18 @@ std::unique_ptr<run_state> deepseek2::make_state(const run_state_params& params)
     return s;
 }
 
-// Routed experts for n tokens of s.xn, added to s.x with the shared experts.
-void deepseek2::moe(const ds2_layer& l, ds2_state& s, std::int64_t n, thread_pool& pool) const {
-    const model_config& c = m_config;
+void deepseek2::route(const ds2_layer& l, ds2_state& s, std::int64_t n, thread_pool& pool) const {
     const ds2_config& d = m_dc;
-    const std::int64_t n_embd = c.n_embd, ne = d.n_expert;
+    const std::int64_t ne = d.n_expert;
     ops::matmul_input in(s.scratch.data());
-    in.set(s.xn.data(), n, n_embd);
+    in.set(s.xn.data(), n, m_config.n_embd);
     ops::matmul(l.gate_inp, in, s.router.data(), pool);
-
-    // Per token: the chosen experts and their weights.
-    std::vector<std::vector<std::pair<std::int64_t, float>>> chosen_by_expert(static_cast<std::size_t>(ne));
-    std::vector<float> probs(static_cast<std::size_t>(ne)), select(static_cast<std::size_t>(ne));
-    std::vector<std::int64_t> order(static_cast<std::size_t>(ne));
+    for (auto& users : s.chosen) {
+        users.clear();
+    }
+    std::vector<float>& probs = s.probs;
+    std::vector<float>& select = s.select;
+    std::vector<std::int64_t>& order = s.order;
     for (std::int64_t t = 0; t < n; ++t) {
         const float* logit = &s.router[static_cast<std::size_t>(t * ne)];
         if (d.sigmoid) {
@@ -193,13 +204,18 @@ void deepseek2::moe(const ds2_layer& l, ds2_state& s, std::int64_t n, thread_poo
             if (d.normalise && sum > 0.0f) {
                 w /= sum;
             }
-            chosen_by_expert[static_cast<std::size_t>(order[k])].emplace_back(t * d.n_used + k, w * d.weights_scale);
+            s.chosen[static_cast<std::size_t>(order[k])].emplace_back(t * d.n_used + k, w * d.weights_scale);
         }
     }
+}
 
+void deepseek2::moe(const ds2_layer& l, ds2_state& s, std::int64_t n, thread_pool& pool) const {
+    const ds2_config& d = m_dc;
+    const std::int64_t n_embd = m_config.n_embd, ne = d.n_expert;
+    route(l, s, n, pool);
+    const auto& chosen_by_expert = s.chosen;
+    ops::matmul_input in(s.scratch.data());
     // Each chosen expert runs on the tokens that chose it: only those experts' weights are read.
-    // The chosen experts and the shared experts run together: gate and up of all of them in one
-    // parallel pass, then down in another. Each expert sees only the tokens that chose it.
     struct active {
         std::int64_t expert, first, count;  // rows [first, first + count) of the gathered input
     };
@@ -263,7 +279,7 @@ void deepseek2::moe(const ds2_layer& l, ds2_state& s, std::int64_t n, thread_poo
     }
     // Each token's experts are summed in the order they were chosen, then the shared experts,
     // then the residual (the reference runtime's order).
-    std::vector<std::pair<std::int64_t, float>> slots(static_cast<std::size_t>(n * d.n_used));  // down row, weight
+    auto& slots = s.slots;
     for (const auto& a : act) {
         const auto& users = chosen_by_expert[static_cast<std::size_t>(a.expert)];
         for (std::int64_t i = 0; i < a.count; ++i) {
@@ -346,7 +362,7 @@ bool deepseek2::forward(run_state& rs, std::span<const std::int32_t> tokens, std
         const std::int64_t nh = c.n_head;
         const bool own = !l.owned.empty();
         if (!own) {
-            ops::matmul_heads(l.k_b, s.q.data(), qw, head, n, s.query.data(), nh * row, row, s.head_act.data(), pool);
+            ops::matmul_heads(l.k_b, s.q.data(), qw, head, n, s.query.data(), nh * row, row, s.act, pool);
             for (std::int64_t t = 0; t < n; ++t) {
                 for (std::int64_t h = 0; h < nh; ++h) {
                     const float* q = &s.q[t * qw + h * head];
@@ -400,7 +416,7 @@ bool deepseek2::forward(run_state& rs, std::span<const std::int32_t> tokens, std
         // Each head's values from its attended latent: one matmul per head over the batch.
         if (!own) {
             ops::matmul_heads(l.v_b, s.context.data(), nh * d.kv_lora, d.kv_lora, n, s.attn.data(), nh * d.v_dim,
-                              d.v_dim, s.head_act.data(), pool);
+                              d.v_dim, s.act, pool);
         }
         in.set(s.attn.data(), n, c.n_head * d.v_dim);
         ops::matmul(l.wo, in, s.tmp.data(), pool);
