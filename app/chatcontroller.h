@@ -13,6 +13,7 @@
 #include <QVariantList>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -200,7 +201,9 @@ private:
     void setError(const QString& text);
     bool storageUsable();  // sets errorText when not
     void reloadConversations();
-    void refreshConversation(qint64 id);  // one row of the list, not all of them
+    // Applies `change` (may be empty) on the storage thread, then updates that one row of the
+    // list, not all of them.
+    void changeConversation(qint64 id, std::function<void(deepdesk::storage::conversation_store&)> change);
     // Starts a turn the storage thread prepares with `prepare`.
     template <class Prepare>
     void prepareTurn(Prepare prepare);

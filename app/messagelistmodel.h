@@ -46,6 +46,11 @@ public:
     QVariant data(const QModelIndex& index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
 
+    // The active branch of a conversation as rows with their sibling positions. Siblings come from
+    // one read of the whole tree (in creation order, as the switcher counts them), not one query
+    // per message. Reads the database: call it on the storage thread.
+    static std::vector<Row> branchRows(deepdesk::storage::database& db, std::int64_t conversationId);
+
     void reset(std::vector<Row> rows);
     void append(Row row);
     // Another branch of the same conversation: the rows both share stay, the others are removed

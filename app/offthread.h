@@ -13,19 +13,37 @@
 
 namespace deepdesk::app {
 
+// Calls done(*result), or done() without a result, on the application's thread unless `guard`
+// is gone by then. The guard is read there, not on the calling thread.
+template <class Done, class R>
+void deliver(QPointer<QObject> guard, Done done, std::shared_ptr<R> result) {
+    QMetaObject::invokeMethod(
+        qApp,
+        [guard, done, result]() mutable {
+            if (guard) {
+                done(std::move(*result));
+            }
+        },
+        Qt::QueuedConnection);
+}
+
+template <class Done>
+void deliver(QPointer<QObject> guard, Done done) {
+    QMetaObject::invokeMethod(
+        qApp,
+        [guard, done]() mutable {
+            if (guard) {
+                done();
+            }
+        },
+        Qt::QueuedConnection);
+}
+
 template <class Work, class Done>
 void runOffThread(QObject* receiver, Work work, Done done) {
     QPointer<QObject> guard(receiver);
     QThreadPool::globalInstance()->start([guard, work = std::move(work), done = std::move(done)]() mutable {
-        auto result = std::make_shared<decltype(work())>(work());
-        QMetaObject::invokeMethod(
-            qApp,
-            [guard, done, result]() mutable {
-                if (guard) {
-                    done(std::move(*result));
-                }
-            },
-            Qt::QueuedConnection);
+        deliver(guard, done, std::make_shared<decltype(work())>(work()));
     });
 }
 

@@ -4,7 +4,6 @@
 // through its event loop.
 #pragma once
 
-#include <QCoreApplication>
 #include <QObject>
 #include <QPointer>
 #include <QThread>
@@ -14,6 +13,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "app/offthread.h"
 #include "storage/database.h"
 
 namespace deepdesk::app {
@@ -28,8 +28,9 @@ public:
     ~StorageThread() override;
 
     // Runs `work(db)` on the storage thread, then `done(result)` on the application's thread
-    // (where `receiver` lives), unless `receiver` is gone by then. `work` does not run when the database could not be
-    // opened. If it throws, `done` is not called and failed() carries the message.
+    // (where `receiver` lives), unless `receiver` is gone by then. `work` does not run when the
+    // database could not be opened. If it throws, `done` is not called and failed() carries the
+    // message.
     template <class Work, class Done>
     void post(QObject* receiver, Work work, Done done) {
         QPointer<QObject> guard(receiver);
@@ -39,27 +40,11 @@ public:
                 return;
             }
             try {
-                // The receiver is checked on its own thread (the application's), not on this one.
                 if constexpr (std::is_void_v<Result>) {
                     work(*m_db);
-                    QMetaObject::invokeMethod(
-                        qApp,
-                        [guard, done]() mutable {
-                            if (guard) {
-                                done();
-                            }
-                        },
-                        Qt::QueuedConnection);
+                    deliver(guard, done);
                 } else {
-                    auto result = std::make_shared<Result>(work(*m_db));
-                    QMetaObject::invokeMethod(
-                        qApp,
-                        [guard, done, result]() mutable {
-                            if (guard) {
-                                done(std::move(*result));
-                            }
-                        },
-                        Qt::QueuedConnection);
+                    deliver(guard, done, std::make_shared<Result>(work(*m_db)));
                 }
             } catch (const std::exception& e) {
                 Q_EMIT failed(QString::fromUtf8(e.what()));

@@ -324,13 +324,13 @@ void answer(chat_engine& engine, std::mutex& turn, const std::string& model_id, 
     auto request = std::make_shared<gen_request>(std::move(parsed));
     res.set_header("Cache-Control", "no-cache");
     res.set_chunked_content_provider("text/event-stream", [&engine, &turn, model_id, request, id, created, object,
-                                                           run, choice](std::size_t, httplib::DataSink& sink) {
+                                                           chat, run, choice](std::size_t, httplib::DataSink& sink) {
         std::atomic<bool> cancel{false};  // the client went away, or a stop string appeared
         bool gone = false;
         const auto send = [&](json c, const json& finish, const json& use) {
             c["finish_reason"] = finish;
             json body = {{"id", id},
-                         {"object", object + (object == "chat.completion" ? ".chunk" : "")},
+                         {"object", chat ? object + ".chunk" : object},
                          {"created", created},
                          {"model", model_id},
                          {"choices", json::array({c})}};
@@ -344,7 +344,7 @@ void answer(chat_engine& engine, std::mutex& turn, const std::string& model_id, 
             }
         };
         std::lock_guard lock(turn);
-        if (object == "chat.completion") {
+        if (chat) {
             send(json{{"index", 0}, {"delta", {{"role", "assistant"}, {"content", ""}}}}, nullptr, nullptr);
         }
         stop_filter filter(request->stop);

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// ChatController: turns. The storage thread prepares each turn (the new messages, the branch to
+// show), the inference thread runs it, and its text reaches the last row at most once per frame.
+#include <QFileInfo>
+
+#include <random>
+
+#include "app/chatcontroller.h"
+
+namespace deepdesk::app {
+namespace {
+
+namespace st = deepdesk::storage;
+
+deepdesk::chat_message::role roleOf(const std::string& r) {
+    if (r == "system") {
+        return deepdesk::chat_message::role::system;
+    }
+    return r == "user" ? deepdesk::chat_message::role::user : deepdesk::chat_message::role::assistant;
+}
+
+}  // namespace
+
+template <class Prepare>
+void ChatController::prepareTurn(Prepare prepare) {
+    m_starting = true;
+    m_stopWhenStarted = false;
+    Q_EMIT generatingChanged();
+    m_storage->post(
+        this,
+        [prepare = std::move(prepare)](st::database& db) mutable {
+            st::conversation_store store(db);
+            TurnPlan plan = prepare(store);
+            if (plan.assistant.id != 0) {
+                if (const auto c = store.find_conversation(plan.conversationId)) {
+                    plan.systemPrompt = c->system_prompt;
+                }
+                if (!plan.user && !plan.rows) {
+                    plan.rows = MessageListModel::branchRows(db, plan.conversationId);
+                }
+            }
+            return plan;
+        },
+        [this](TurnPlan plan) { beginTurn(std::move(plan)); });
+}
+
+void ChatController::send(const QString& text) {
+    const QString trimmed = text.trimmed();
+    if (trimmed.isEmpty() || generating()) {
+        return;
+    }
+    if (!storageUsable()) {
+        return;
+    }
+    if (!modelLoaded()) {
+        setError(tr("Load a model to start chatting."));
+        return;
+    }
+    std::optional<st::conversation> fresh;
+    if (m_conversationId == 0) {
+        st::conversation c;
+        c.title = st::title_from_exchange(trimmed.toStdString(), "");
+        c.model_source = "local";
+        c.model_name = QFileInfo(m_modelPath).fileName().toStdString();
+        c.system_prompt = m_systemPrompt.toStdString();
+        fresh = c;
+    }
+    std::optional<std::int64_t> parent;
+    if (!m_messages.rows().empty()) {
+        parent = m_messages.rows().back().message.id;
+    }
+    // The two new messages go at the end of the list (a leaf's first child has no siblings),
+    // without reading the whole conversation again.
+    prepareTurn([conversationId = m_conversationId, fresh, parent,
+                 content = trimmed.toStdString()](st::conversation_store& store) {
+        TurnPlan plan;
+        plan.conversationId = conversationId;
+        if (fresh) {
+            plan.conversationId = store.create_conversation(*fresh);
+            plan.created = store.find_conversation(plan.conversationId);
+        }
+        const auto userId = store.add_message(plan.conversationId, parent, "user", content);
+        plan.user = store.find_message(userId);
+        plan.assistant = *store.find_message(store.begin_assistant(plan.conversationId, userId));
+        return plan;
+    });
+}
+
+void ChatController::beginTurn(TurnPlan plan) {
+    m_starting = false;
+    if (plan.assistant.id == 0) {
+        Q_EMIT generatingChanged();
+        return;
+    }
+    if (plan.created) {
+        ++m_openSerial;
+        m_conversationId = plan.conversationId;
+        m_conversations.upsert(*plan.created);
+        Q_EMIT conversationChanged();
+    }
+    if (plan.rows) {
+        m_messages.replaceBranch(std::move(*plan.rows));  // a new branch (regenerate, edit) or a resumed answer
+    } else {
+        if (plan.user) {
+            m_messages.append({*plan.user, false, 0, 1});
+        }
+        m_messages.append({plan.assistant, false, 0, 1});
+    }
+    const qint64 assistantId = plan.assistant.id;
+    if (!modelLoaded()) {  // unloaded while the turn was being prepared
+        const std::string why = tr("No model is loaded.").toStdString();
+        m_storage->post(
+            [assistantId, why](st::database& db) { st::conversation_store(db).fail_message(assistantId, why); });
+        setError(tr("Load a model to start chatting."));
+        Q_EMIT generatingChanged();
+        openConversation(m_conversationId);  // shows the answer as failed once it is saved
+        return;
+    }
+    TurnRequest req;
+    if (plan.continuing) {
+        req.options.continue_answer = plan.assistant.content;
+        req.options.continue_reasoning = plan.assistant.reasoning;
+        req.continuing = true;
+    }
+    if (!plan.systemPrompt.empty() && !m_reasoningModel) {
+        req.messages.push_back({deepdesk::chat_message::role::system, plan.systemPrompt});
+    }
+    for (const auto& row : m_messages.rows()) {
+        if (row.message.id != assistantId) {
+            req.messages.push_back({roleOf(row.message.role), row.message.content});
+        }
+    }
+    req.options.sampling.temperature = static_cast<float>(m_temperature);
+    req.options.sampling.top_p = static_cast<float>(m_topP);
+    req.options.sampling.top_k = m_topK;
+    req.options.sampling.min_p = static_cast<float>(m_minP);
+    req.options.sampling.repeat_penalty = static_cast<float>(m_repeatPenalty);
+    req.options.sampling.seed = m_seed > 0 ? static_cast<std::uint64_t>(m_seed) : std::random_device{}();
+    req.options.max_tokens = m_maxTokens;
+    req.assistantMessageId = assistantId;
+    req.databasePath = m_databasePath;
+    m_cancel.store(m_stopWhenStarted);
+    m_stopWhenStarted = false;
+    m_buffer.take();
+    m_generatingId = assistantId;
+    m_frameTimer.start();
+    Q_EMIT generatingChanged();
+    Q_EMIT requestGenerate(req);
+}
+
+void ChatController::drainStream() {
+    const StreamBuffer::Chunk c = m_buffer.take();
+    m_messages.appendToLast(c.reasoning, c.answer, c.thinking);
+}
+
+void ChatController::endTurn(const std::optional<st::message>& m, const std::optional<st::conversation>& c,
+                             const QString& finishReason) {
+    if (m && !m_messages.rows().empty() && m_messages.rows().back().message.id == m->id) {
+        m_messages.updateLast(*m);
+    }
+    if (c) {
+        m_conversations.upsert(*c);
+    }
+    m_generatingId = 0;
+    Q_EMIT statsChanged();
+    Q_EMIT conversationChanged();
+    Q_EMIT generatingChanged();
+    Q_EMIT turnFinished(finishReason);
+}
+
+void ChatController::onFinished(qint64 messageId, const QVariantMap& stats) {
+    drainStream();
+    m_frameTimer.stop();
+    m_tokensPerSecond = stats.value(QStringLiteral("tokensPerSecond")).toDouble();
+    m_contextUsed = stats.value(QStringLiteral("contextUsed")).toLongLong();
+    // The first exchange names the conversation (the answer, never the reasoning); what is on
+    // screen is the active branch.
+    std::string title;
+    const auto& rows = m_messages.rows();
+    if (rows.size() == 2 && rows[0].message.role == "user" && rows[1].message.id == messageId) {
+        title = st::title_from_exchange(rows[0].message.content, rows[1].message.content);
+    }
+    using Result = std::pair<std::optional<st::message>, std::optional<st::conversation>>;
+    m_storage->post(
+        this,
+        [messageId, conversationId = m_conversationId, title](st::database& db) -> Result {
+            st::conversation_store store(db);
+            if (!title.empty()) {
+                store.rename(conversationId, title);
+            }
+            return {store.find_message(messageId), store.find_conversation(conversationId)};
+        },
+        [this, reason = stats.value(QStringLiteral("finishReason")).toString()](const Result& r) {
+            endTurn(r.first, r.second, reason);
+        });
+}
+
+void ChatController::onFailed(qint64 messageId, const QString& error) {
+    drainStream();
+    m_frameTimer.stop();
+    setError(error);
+    m_storage->post(
+        this, [messageId](st::database& db) { return st::conversation_store(db).find_message(messageId); },
+        [this](const std::optional<st::message>& m) { endTurn(m, std::nullopt, QStringLiteral("error")); });
+}
+
+void ChatController::stop() {
+    m_cancel.store(true);
+    m_stopWhenStarted = m_starting;  // a turn still being prepared starts stopped
+}
+
+void ChatController::regenerate() {
+    if (generating() || m_messages.rows().empty() || !storageUsable()) {
+        return;
+    }
+    const auto& last = m_messages.rows().back().message;
+    if (last.role != "assistant" || !last.parent_id) {
+        return;
+    }
+    prepareTurn([conversationId = m_conversationId, parentId = *last.parent_id](st::conversation_store& store) {
+        TurnPlan plan;
+        plan.conversationId = conversationId;
+        plan.assistant = *store.find_message(store.begin_assistant(conversationId, parentId));
+        return plan;
+    });
+}
+
+void ChatController::continueAnswer() {
+    if (generating() || m_messages.rows().empty() || !storageUsable()) {
+        return;
+    }
+    const auto& last = m_messages.rows().back().message;
+    if (last.role != "assistant" || !last.parent_id || last.status == st::message_status::complete) {
+        return;
+    }
+    prepareTurn([conversationId = m_conversationId, resumeId = last.id](st::conversation_store& store) {
+        TurnPlan plan;
+        plan.conversationId = conversationId;
+        if (const auto m = store.find_message(resumeId)) {
+            plan.assistant = *m;  // the text so far, before it is marked as streaming again
+            plan.continuing = true;
+            store.resume_message(resumeId);
+        }
+        return plan;
+    });
+}
+
+void ChatController::editAndResend(qint64 messageId, const QString& text) {
+    if (generating() || !storageUsable() || text.trimmed().isEmpty()) {
+        return;
+    }
+    prepareTurn([messageId, content = text.trimmed().toStdString()](st::conversation_store& store) {
+        TurnPlan plan;
+        const auto m = store.find_message(messageId);
+        if (!m || m->role != "user") {
+            return plan;
+        }
+        plan.conversationId = m->conversation_id;
+        const auto id = store.add_message(m->conversation_id, m->parent_id, "user", content);
+        plan.assistant = *store.find_message(store.begin_assistant(m->conversation_id, id));
+        return plan;
+    });
+}
+
+}  // namespace deepdesk::app
