@@ -40,13 +40,20 @@ void matmul_input::set(const float* x, std::int64_t n_tokens, std::int64_t cols)
     m_valid = false;
 }
 
-const std::uint8_t* matmul_input::quantized_for(tensor_type weight) {
+const std::uint8_t* matmul_input::quantized_for(tensor_type weight, thread_pool& pool) {
     const tensor_type act = kernels::activation_type(weight);
     if (!m_valid || act != m_type) {
         const std::size_t row = kernels::activation_row_bytes(weight, static_cast<std::size_t>(m_cols));
-        for (std::int64_t t = 0; t < m_n_tokens; ++t) {
-            kernels::quantize_activation_ref(weight, m_x + t * m_cols, m_buffer + static_cast<std::size_t>(t) * row,
-                                             static_cast<std::size_t>(m_cols));
+        auto quantize = [&](int, std::int64_t begin, std::int64_t end) {
+            for (std::int64_t t = begin; t < end; ++t) {
+                kernels::quantize_activation_ref(weight, m_x + t * m_cols, m_buffer + static_cast<std::size_t>(t) * row,
+                                                 static_cast<std::size_t>(m_cols));
+            }
+        };
+        if (m_n_tokens > 1) {
+            pool.parallel_for(m_n_tokens, quantize);
+        } else {
+            quantize(0, 0, m_n_tokens);
         }
         m_type = act;
         m_valid = true;
@@ -102,7 +109,7 @@ constexpr std::int64_t k_row_block = 16;  // rows per parallel task
 void matmul(const weight_view& w, matmul_input& in, float* y, thread_pool& pool) {
     g_weight_bytes.fetch_add(static_cast<std::uint64_t>(w.rows) * w.row_bytes, std::memory_order_relaxed);
     const std::size_t act_bytes = kernels::activation_row_bytes(w.type, static_cast<std::size_t>(w.cols));
-    const std::uint8_t* act = in.quantized_for(w.type);
+    const std::uint8_t* act = in.quantized_for(w.type, pool);
     const std::int64_t n_tasks = (w.rows + k_row_block - 1) / k_row_block;
     pool.parallel_for(n_tasks, [&](int, std::int64_t task_begin, std::int64_t task_end) {
         rows_against_tokens(w, task_begin * k_row_block, std::min(w.rows, task_end * k_row_block), act, act_bytes,
@@ -137,16 +144,18 @@ void matmul_batch(std::span<const matmul_job> jobs, std::vector<std::uint8_t>& a
     if (act.size() < total) {
         act.resize(total);
     }
-    for (std::size_t j = 0; j < jobs.size(); ++j) {
-        const weight_view& w = *jobs[j].w;
-        const std::size_t ab = kernels::activation_row_bytes(w.type, static_cast<std::size_t>(w.cols));
-        const std::int64_t x_stride = jobs[j].x_stride > 0 ? jobs[j].x_stride : w.cols;
-        for (std::int64_t t = 0; t < jobs[j].n_tokens; ++t) {
-            kernels::quantize_activation_ref(w.type, jobs[j].x + t * x_stride,
-                                             act.data() + act_at[j] + static_cast<std::size_t>(t) * ab,
-                                             static_cast<std::size_t>(w.cols));
+    pool.parallel_for(static_cast<std::int64_t>(jobs.size()), [&](int, std::int64_t begin, std::int64_t end) {
+        for (auto j = static_cast<std::size_t>(begin); j < static_cast<std::size_t>(end); ++j) {
+            const weight_view& w = *jobs[j].w;
+            const std::size_t ab = kernels::activation_row_bytes(w.type, static_cast<std::size_t>(w.cols));
+            const std::int64_t x_stride = jobs[j].x_stride > 0 ? jobs[j].x_stride : w.cols;
+            for (std::int64_t t = 0; t < jobs[j].n_tokens; ++t) {
+                kernels::quantize_activation_ref(w.type, jobs[j].x + t * x_stride,
+                                                 act.data() + act_at[j] + static_cast<std::size_t>(t) * ab,
+                                                 static_cast<std::size_t>(w.cols));
+            }
         }
-    }
+    });
     pool.parallel_for(first_task.back(), [&](int, std::int64_t begin, std::int64_t end) {
         for (std::int64_t task = begin; task < end; ++task) {
             const auto j = static_cast<std::size_t>(std::upper_bound(first_task.begin(), first_task.end(), task) -

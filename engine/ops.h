@@ -28,7 +28,8 @@ public:
     // x (n_tokens, cols) is the input of the matmuls that follow, until the next set().
     void set(const float* x, std::int64_t n_tokens, std::int64_t cols);
     // x quantized for `weight` (quantized on first use for each activation type).
-    const std::uint8_t* quantized_for(tensor_type weight);
+    // Quantized on the pool's threads, a share of the tokens each.
+    const std::uint8_t* quantized_for(tensor_type weight, thread_pool& pool);
 
     std::int64_t n_tokens() const { return m_n_tokens; }
     std::int64_t cols() const { return m_cols; }

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The quantized dot-product kernels on one core with data in cache: multiply-adds per second for
+// the single-token kernel and the four-token prompt kernel of each weight type, so that a change
+// to a kernel can be judged apart from memory and threading. Alongside, the core's own ceiling for
+// AVX2 int8 dot products (independent vpmaddubsw + vpmaddwd + vpaddd, 32 multiply-adds each, with
+// nothing loaded) is measured in the same run, and each rate is printed as a fraction of it.
+#include <algorithm>
+#include <chrono>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+#include <cstdio>
+#include <random>
+#include <vector>
+
+#include "engine/cpu_features.h"
+#include "engine/kernels/quant_dot.h"
+#include "engine/tensor_types.h"
+
+namespace {
+
+using namespace deepdesk;
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+#if defined(__x86_64__)
+// Multiply-adds per second of eight independent maddubs/madd/add chains on one core.
+__attribute__((target("avx2"))) double int8_peak_gmacs() {
+    __m256i acc[8], w[8];
+    for (int i = 0; i < 8; ++i) {
+        acc[i] = _mm256_setzero_si256();
+        w[i] = _mm256_set1_epi8(static_cast<char>(i + 1));
+    }
+    const __m256i a = _mm256_set1_epi8(3), scale = _mm256_set1_epi16(2);
+    double best = 0.0;
+    for (int pass = 0; pass < 6; ++pass) {
+        const auto t0 = std::chrono::steady_clock::now();
+        constexpr long iterations = 2'000'000;
+        for (long k = 0; k < iterations; ++k) {
+            for (int i = 0; i < 8; ++i) {
+                acc[i] = _mm256_add_epi32(acc[i], _mm256_madd_epi16(_mm256_maddubs_epi16(w[i], a), scale));
+            }
+            // The weights are opaque to the compiler each round, so nothing is hoisted.
+            __asm__ volatile("" : "+x"(w[0]), "+x"(w[1]), "+x"(w[2]), "+x"(w[3]));
+            __asm__ volatile("" : "+x"(w[4]), "+x"(w[5]), "+x"(w[6]), "+x"(w[7]));
+        }
+        best = std::max(best, iterations * 8.0 * 32.0 / seconds_since(t0) / 1e9);
+    }
+    volatile int sink = 0;
+    for (const __m256i& v : acc) {
+        sink = sink + _mm256_extract_epi32(v, 0);
+    }
+    return best;
+}
+#endif
+
+}  // namespace
+
+int main() {
+    double peak = 0.0;
+#if defined(__x86_64__)
+    if (host_cpu().avx2) {
+        peak = int8_peak_gmacs();
+        std::printf("core's AVX2 int8 peak: %.1f GMAC/s (maddubs + madd + add, nothing loaded)\n", peak);
+    }
+#endif
+    constexpr std::size_t cols = 1536;
+    constexpr std::size_t rows = 64;  // weights ~ 60-120 KB: in L2, as in a prompt batch
+    constexpr std::size_t tokens = 32;
+    std::mt19937 rng(7);
+    std::uniform_int_distribution<int> byte(0, 255);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    std::vector<float> x(cols * tokens);
+    for (float& v : x) {
+        v = normal(rng);
+    }
+    std::printf("%-8s %12s %12s %10s\n", "type", "dot GMAC/s", "dot4 GMAC/s", "of peak");
+    for (const tensor_type type : {tensor_type::q4_k, tensor_type::q6_k, tensor_type::q5_k, tensor_type::q8_0,
+                                   tensor_type::q4_0, tensor_type::q5_0, tensor_type::iq4_nl}) {
+        const auto& traits = traits_of(type);
+        const std::size_t row = row_bytes(traits, cols);
+        std::vector<std::uint8_t> w(row * rows);
+        for (auto& b : w) {
+            b = static_cast<std::uint8_t>(byte(rng));
+        }
+        const std::size_t act_row = kernels::activation_row_bytes(type, cols);
+        std::vector<std::uint8_t> act(act_row * tokens);
+        for (std::size_t t = 0; t < tokens; ++t) {
+            kernels::quantize_activation_ref(type, x.data() + t * cols, act.data() + t * act_row, cols);
+        }
+        const kernels::dot_fn dot = kernels::dot_kernel(type);
+        const kernels::dot4_fn dot4 = kernels::dot4_kernel(type);
+        volatile float sink = 0.0f;
+        double rate1 = 0.0, rate4 = 0.0;
+        for (int pass = 0; pass < 6; ++pass) {
+            const auto t0 = std::chrono::steady_clock::now();
+            std::size_t macs = 0;
+            while (seconds_since(t0) < 0.1) {
+                for (std::size_t t = 0; t < tokens; ++t) {
+                    for (std::size_t r = 0; r < rows; ++r) {
+                        sink = sink + dot(w.data() + r * row, act.data() + t * act_row, cols);
+                    }
+                }
+                macs += cols * rows * tokens;
+            }
+            rate1 = std::max(rate1, static_cast<double>(macs) / seconds_since(t0) / 1e9);
+        }
+        if (dot4 != nullptr) {
+            for (int pass = 0; pass < 6; ++pass) {
+                const auto t0 = std::chrono::steady_clock::now();
+                std::size_t macs = 0;
+                float out[4];
+                while (seconds_since(t0) < 0.1) {
+                    for (std::size_t t = 0; t + 4 <= tokens; t += 4) {
+                        for (std::size_t r = 0; r < rows; ++r) {
+                            dot4(w.data() + r * row, act.data() + t * act_row, act_row, cols, out);
+                            sink = sink + out[0];
+                        }
+                    }
+                    macs += cols * rows * tokens;
+                }
+                rate4 = std::max(rate4, static_cast<double>(macs) / seconds_since(t0) / 1e9);
+            }
+        }
+        const double best = std::max(rate1, rate4);
+        if (peak > 0.0) {
+            std::printf("%-8s %12.1f %12.1f %9.0f%%\n", std::string(traits.name).c_str(), rate1, rate4,
+                        100.0 * best / peak);
+        } else {
+            std::printf("%-8s %12.1f %12.1f %10s\n", std::string(traits.name).c_str(), rate1, rate4, "-");
+        }
+    }
+    return 0;
+}
