@@ -13,6 +13,7 @@
 #include "app/chatcontroller.h"
 #include "app/localization.h"
 #include "app/modelscontroller.h"
+#include "app/providers.h"
 #include "app/screenshotter.h"
 #include "app/startupoptions.h"
 #include "engine/version.h"
@@ -86,7 +87,10 @@ int run(int argc, char** argv) {
     const QString dataDir = qEnvironmentVariableIsEmpty("DEEPDESK_DATA_DIR")
                                 ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
                                 : qEnvironmentVariable("DEEPDESK_DATA_DIR");
+    ProvidersController providers;
+    qmlRegisterSingletonInstance("DeepDesk.App", 1, 0, "Providers", &providers);
     ChatController chat(dataDir);
+    chat.setProviders(&providers);
     qmlRegisterSingletonInstance("DeepDesk.App", 1, 0, "Chat", &chat);
     ModelsController models(&chat, dataDir);
     qmlRegisterSingletonInstance("DeepDesk.App", 1, 0, "Models", &models);

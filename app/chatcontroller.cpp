@@ -59,6 +59,7 @@ QVariantMap estimateFor(const QString& path, qint64 contextLength) {
 
 ChatController::ChatController(const QString& dataDir, QObject* parent) : QObject(parent), m_dataDir(dataDir) {
     qRegisterMetaType<deepdesk::app::TurnRequest>();
+    qRegisterMetaType<deepdesk::app::RemoteEndpoint>();
     QDir().mkpath(dataDir);
     m_databasePath = QDir(dataDir).filePath(QStringLiteral("conversations.db"));
     m_storage = std::make_unique<StorageThread>(m_databasePath);
@@ -95,6 +96,10 @@ ChatController::ChatController(const QString& dataDir, QObject* parent) : QObjec
     m_seed = settings.value(QStringLiteral("chat/seed"), 0).toInt();
     m_threads = settings.value(QStringLiteral("chat/threads"), 0).toInt();
     m_theme = settings.value(QStringLiteral("ui/theme"), QStringLiteral("system")).toString();
+    m_serverEnabled = settings.value(QStringLiteral("server/enabled"), false).toBool();
+    m_serverHost = settings.value(QStringLiteral("server/host"), QStringLiteral("127.0.0.1")).toString();
+    m_serverPort = settings.value(QStringLiteral("server/port"), 8080).toInt();
+    m_serverApiKey = settings.value(QStringLiteral("server/apiKey")).toString();
     QDir().mkpath(m_modelsFolder);
 
     m_worker = new InferenceWorker(&m_buffer, &m_cancel, &m_loadTicket);
@@ -119,6 +124,7 @@ ChatController::ChatController(const QString& dataDir, QObject* parent) : QObjec
                     Q_EMIT settingsChanged();
                 }
                 QSettings().setValue(QStringLiteral("models/last"), m_modelPath);
+                QSettings().setValue(QStringLiteral("models/source"), QStringLiteral("local"));
                 Q_EMIT loadingChanged();
                 Q_EMIT modelChanged();
                 Q_EMIT statsChanged();
@@ -143,8 +149,25 @@ ChatController::ChatController(const QString& dataDir, QObject* parent) : QObjec
     });
     connect(m_worker, &InferenceWorker::finished, this, &ChatController::onFinished);
     connect(m_worker, &InferenceWorker::failed, this, &ChatController::onFailed);
+    connect(this, &ChatController::requestServer, m_worker, &InferenceWorker::configureServer);
+    connect(m_worker, &InferenceWorker::serverStateChanged, this,
+            [this](bool running, const QString& url, const QString& error) {
+                m_serverUrl = running ? url : QString();
+                m_serverError = error;
+                Q_EMIT serverChanged();
+            });
     m_thread.setObjectName(QStringLiteral("inference"));
     m_thread.start();
+    applyServerSettings();
+
+    m_remoteWorker = new RemoteWorker(&m_buffer, &m_cancel);
+    m_remoteWorker->moveToThread(&m_remoteThread);
+    connect(&m_remoteThread, &QThread::finished, m_remoteWorker, &QObject::deleteLater);
+    connect(this, &ChatController::requestRemoteGenerate, m_remoteWorker, &RemoteWorker::generate);
+    connect(m_remoteWorker, &RemoteWorker::finished, this, &ChatController::onFinished);
+    connect(m_remoteWorker, &RemoteWorker::failed, this, &ChatController::onFailed);
+    m_remoteThread.setObjectName(QStringLiteral("remote"));
+    m_remoteThread.start();
 
     m_frameTimer.setInterval(16);
     connect(&m_frameTimer, &QTimer::timeout, this, &ChatController::drainStream);
@@ -155,14 +178,20 @@ ChatController::ChatController(const QString& dataDir, QObject* parent) : QObjec
 
 ChatController::~ChatController() {
     m_cancel.store(true);
+    m_remoteThread.quit();
+    m_remoteThread.wait();
     m_thread.quit();
     m_thread.wait();
     m_storage.reset();  // runs what is still queued (the last writes) and closes the database
 }
 
 void ChatController::start(const QString& modelPath, bool openLatest) {
-    const QString path = modelPath.isEmpty() ? QSettings().value(QStringLiteral("models/last")).toString() : modelPath;
-    if (!path.isEmpty() && (QFileInfo::exists(path) || !modelPath.isEmpty())) {
+    const QSettings settings;
+    const QString path = modelPath.isEmpty() ? settings.value(QStringLiteral("models/last")).toString() : modelPath;
+    if (modelPath.isEmpty() && settings.value(QStringLiteral("models/source")).toString() == QLatin1String("remote")) {
+        useRemoteModel(settings.value(QStringLiteral("models/remoteProvider")).toString(),
+                       settings.value(QStringLiteral("models/remoteModel")).toString());
+    } else if (!path.isEmpty() && (QFileInfo::exists(path) || !modelPath.isEmpty())) {
         loadModel(path);
     }
     if (openLatest) {
@@ -314,6 +343,7 @@ void ChatController::loadModel(const QString& path) {
     if (generating()) {
         stop();
     }
+    m_remote = false;
     m_loadTicket = m_nextTicket++;
     m_pendingPath = path;
     m_loadProgress = 0.0;
@@ -388,6 +418,114 @@ void ChatController::copyToClipboard(const QString& text) const {
     if (auto* cb = QGuiApplication::clipboard()) {
         cb->setText(text);
     }
+}
+
+}  // namespace deepdesk::app
+
+namespace deepdesk::app {
+
+void ChatController::useRemoteModel(const QString& providerId, const QString& model) {
+    if (m_providers == nullptr || model.isEmpty() || !m_providers->endpoint(providerId, model)) {
+        return;
+    }
+    if (generating()) {
+        stop();
+    }
+    if (!m_remote && (!m_modelPath.isEmpty() || m_loadTicket != 0)) {
+        m_loadTicket = 0;  // a load under way is given up
+        QMetaObject::invokeMethod(m_worker, &InferenceWorker::unload, Qt::QueuedConnection);
+        Q_EMIT loadingChanged();
+    }
+    m_remote = true;
+    m_remoteProviderId = providerId;
+    m_modelName = model;
+    m_modelPath.clear();
+    m_contextSize = 0;
+    m_contextUsed = 0;
+    const QString lower = model.toLower();
+    m_reasoningModel = lower.contains(QStringLiteral("reasoner")) || lower.contains(QStringLiteral("r1"));
+    QSettings settings;
+    settings.setValue(QStringLiteral("models/source"), QStringLiteral("remote"));
+    settings.setValue(QStringLiteral("models/remoteProvider"), providerId);
+    settings.setValue(QStringLiteral("models/remoteModel"), model);
+    Q_EMIT modelChanged();
+    Q_EMIT statsChanged();
+}
+
+QString ChatController::remoteProviderName() const {
+    if (!m_remote || m_providers == nullptr) {
+        return {};
+    }
+    const auto e = m_providers->endpoint(m_remoteProviderId, m_modelName);
+    return e ? e->providerName : QString();
+}
+
+void ChatController::applyServerSettings() {
+    Q_EMIT requestServer(m_serverEnabled, m_serverHost, m_serverPort, m_serverApiKey);
+}
+
+void ChatController::setServerEnabled(bool on) {
+    if (on == m_serverEnabled) {
+        return;
+    }
+    m_serverEnabled = on;
+    QSettings().setValue(QStringLiteral("server/enabled"), on);
+    Q_EMIT serverChanged();
+    applyServerSettings();
+}
+
+void ChatController::setServerHost(const QString& host) {
+    if (host.trimmed() == m_serverHost || host.trimmed().isEmpty()) {
+        return;
+    }
+    m_serverHost = host.trimmed();
+    QSettings().setValue(QStringLiteral("server/host"), m_serverHost);
+    Q_EMIT serverChanged();
+    if (m_serverEnabled) {
+        applyServerSettings();
+    }
+}
+
+void ChatController::setServerPort(int port) {
+    if (port == m_serverPort || port < 0 || port > 65535) {
+        return;
+    }
+    m_serverPort = port;
+    QSettings().setValue(QStringLiteral("server/port"), port);
+    Q_EMIT serverChanged();
+    if (m_serverEnabled) {
+        applyServerSettings();
+    }
+}
+
+void ChatController::setServerApiKey(const QString& key) {
+    if (key == m_serverApiKey) {
+        return;
+    }
+    m_serverApiKey = key;
+    QSettings settings;
+    settings.setValue(QStringLiteral("server/apiKey"), key);
+    settings.sync();
+    QFile::setPermissions(settings.fileName(), QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    Q_EMIT serverChanged();
+    if (m_serverEnabled) {
+        applyServerSettings();
+    }
+}
+
+QString ChatController::serverExample() const {
+    const QString url =
+        m_serverUrl.isEmpty() ? QStringLiteral("http://%1:%2/v1").arg(m_serverHost).arg(m_serverPort) : m_serverUrl;
+    QString example = QStringLiteral("curl %1/chat/completions \\\n").arg(url);
+    if (!m_serverApiKey.isEmpty()) {
+        example += QStringLiteral("  -H \"Authorization: Bearer %1\" \\\n").arg(m_serverApiKey);
+    }
+    example += QStringLiteral(
+                   "  -H \"Content-Type: application/json\" \\\n"
+                   "  -d '{\"model\": \"%1\", \"stream\": true, "
+                   "\"messages\": [{\"role\": \"user\", \"content\": \"Hello\"}]}'")
+                   .arg(m_modelName.isEmpty() || m_remote ? QStringLiteral("local") : m_modelName);
+    return example;
 }
 
 }  // namespace deepdesk::app

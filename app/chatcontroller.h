@@ -20,6 +20,8 @@
 #include "app/conversationlistmodel.h"
 #include "app/inferenceworker.h"
 #include "app/messagelistmodel.h"
+#include "app/providers.h"
+#include "app/remoteworker.h"
 #include "app/storagethread.h"
 #include "storage/conversation_store.h"
 
@@ -59,6 +61,18 @@ class ChatController : public QObject {
     Q_PROPERTY(QString theme READ theme WRITE setTheme NOTIFY settingsChanged)
     // The loaded model reasons (R1 family): DeepSeek advises temperature 0.6 and no system prompt.
     Q_PROPERTY(bool reasoningModel READ reasoningModel NOTIFY modelChanged)
+    // "local" (a GGUF file on this machine) or "remote" (a provider's model).
+    Q_PROPERTY(QString modelSource READ modelSource NOTIFY modelChanged)
+    Q_PROPERTY(QString remoteProviderId READ remoteProviderId NOTIFY modelChanged)
+    Q_PROPERTY(QString remoteProviderName READ remoteProviderName NOTIFY modelChanged)
+    // The local OpenAI-compatible server (off by default, 127.0.0.1 unless the user says otherwise).
+    Q_PROPERTY(bool serverEnabled READ serverEnabled WRITE setServerEnabled NOTIFY serverChanged)
+    Q_PROPERTY(QString serverHost READ serverHost WRITE setServerHost NOTIFY serverChanged)
+    Q_PROPERTY(int serverPort READ serverPort WRITE setServerPort NOTIFY serverChanged)
+    Q_PROPERTY(QString serverApiKey READ serverApiKey WRITE setServerApiKey NOTIFY serverChanged)
+    Q_PROPERTY(QString serverUrl READ serverUrl NOTIFY serverChanged)  // empty unless serving
+    Q_PROPERTY(QString serverError READ serverError NOTIFY serverChanged)
+    Q_PROPERTY(QString serverExample READ serverExample NOTIFY serverChanged)
 
 public:
     // dataDir holds conversations.db and, unless the settings say otherwise, models/.
@@ -106,6 +120,24 @@ public:
     QString theme() const { return m_theme; }  // system, light, dark
     void setTheme(const QString& v);
     bool reasoningModel() const { return m_reasoningModel; }
+    QString modelSource() const { return m_remote ? QStringLiteral("remote") : QStringLiteral("local"); }
+    QString remoteProviderId() const { return m_remote ? m_remoteProviderId : QString(); }
+    QString remoteProviderName() const;
+    bool serverEnabled() const { return m_serverEnabled; }
+    void setServerEnabled(bool on);
+    QString serverHost() const { return m_serverHost; }
+    void setServerHost(const QString& host);
+    int serverPort() const { return m_serverPort; }
+    void setServerPort(int port);
+    QString serverApiKey() const { return m_serverApiKey; }
+    void setServerApiKey(const QString& key);
+    QString serverUrl() const { return m_serverUrl; }
+    QString serverError() const { return m_serverError; }
+    // A curl command that asks the running server for a streamed answer.
+    QString serverExample() const;
+
+    // The providers a remote model is chosen from (set by the application before start()).
+    void setProviders(ProvidersController* providers) { m_providers = providers; }
 
     // At start: loads `modelPath`, or the last model used when it is still there; opens the most
     // recent conversation when asked.
@@ -120,6 +152,8 @@ public:
     // fit (the user may still call loadModel).
     Q_INVOKABLE void loadChecked(const QString& path);
     Q_INVOKABLE void loadModel(const QString& path);
+    // Chats with `model` of a remote provider from now on (the local model is unloaded).
+    Q_INVOKABLE void useRemoteModel(const QString& providerId, const QString& model);
     Q_INVOKABLE void cancelLoad();
     // Links a GGUF file (checked with the engine's reader first, off the GUI thread) into the
     // models folder; modelImported follows, errorText says why not.
@@ -185,6 +219,10 @@ Q_SIGNALS:
     // To the worker.
     void requestLoad(const QString& path, qint64 nCtx, int threads, int ticket);
     void requestGenerate(const deepdesk::app::TurnRequest& request);
+    void requestRemoteGenerate(const deepdesk::app::TurnRequest& request,
+                               const deepdesk::app::RemoteEndpoint& endpoint);
+    void requestServer(bool enabled, const QString& host, int port, const QString& apiKey);
+    void serverChanged();
 
 private:
     // What the storage thread prepares for a turn: the rows to show and the answer to fill.
@@ -213,6 +251,7 @@ private:
     void drainStream();
     void onFinished(qint64 messageId, const QVariantMap& stats);
     void onFailed(qint64 messageId, const QString& error);
+    void applyServerSettings();
 
     QString m_dataDir, m_databasePath, m_modelsFolder, m_storageError, m_errorText;
     std::unique_ptr<StorageThread> m_storage;
@@ -242,6 +281,14 @@ private:
     std::atomic<bool> m_cancel{false};
     QThread m_thread;
     InferenceWorker* m_worker = nullptr;  // lives on m_thread
+    QThread m_remoteThread;
+    RemoteWorker* m_remoteWorker = nullptr;  // lives on m_remoteThread
+    ProvidersController* m_providers = nullptr;
+    bool m_remote = false;
+    QString m_remoteProviderId;
+    bool m_serverEnabled = false;
+    QString m_serverHost = QStringLiteral("127.0.0.1"), m_serverApiKey, m_serverUrl, m_serverError;
+    int m_serverPort = 8080;
     QTimer m_frameTimer;
 };
 

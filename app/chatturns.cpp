@@ -60,8 +60,14 @@ void ChatController::send(const QString& text) {
     if (m_conversationId == 0) {
         st::conversation c;
         c.title = st::title_from_exchange(trimmed.toStdString(), "");
-        c.model_source = "local";
-        c.model_name = QFileInfo(m_modelPath).fileName().toStdString();
+        if (m_remote) {
+            // Which server and model; never the key.
+            c.model_source = "remote";
+            c.model_name = (remoteProviderName() + QLatin1Char('/') + m_modelName).toStdString();
+        } else {
+            c.model_source = "local";
+            c.model_name = QFileInfo(m_modelPath).fileName().toStdString();
+        }
         c.system_prompt = m_systemPrompt.toStdString();
         fresh = c;
     }
@@ -145,6 +151,16 @@ void ChatController::beginTurn(TurnPlan plan) {
     m_generatingId = assistantId;
     m_frameTimer.start();
     Q_EMIT generatingChanged();
+    if (m_remote) {
+        const auto endpoint =
+            m_providers != nullptr ? m_providers->endpoint(m_remoteProviderId, m_modelName) : std::nullopt;
+        if (!endpoint) {
+            onFailed(assistantId, tr("The provider of this model was removed."));
+            return;
+        }
+        Q_EMIT requestRemoteGenerate(req, *endpoint);
+        return;
+    }
     Q_EMIT requestGenerate(req);
 }
 
@@ -231,6 +247,12 @@ void ChatController::continueAnswer() {
     }
     const auto& last = m_messages.rows().back().message;
     if (last.role != "assistant" || !last.parent_id || last.status == st::message_status::complete) {
+        return;
+    }
+    if (m_remote) {
+        // An OpenAI-compatible server has no common way to go on from a given answer prefix:
+        // a remote answer is asked for again, as a new branch (the cut-off one stays).
+        regenerate();
         return;
     }
     prepareTurn([conversationId = m_conversationId, resumeId = last.id](st::conversation_store& store) {

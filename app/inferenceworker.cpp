@@ -10,11 +10,58 @@
 #include <unistd.h>
 #endif
 
+#include "server/openai_server.h"
 #include "storage/conversation_store.h"
 
 namespace deepdesk::app {
 
-InferenceWorker::~InferenceWorker() = default;
+InferenceWorker::InferenceWorker(StreamBuffer* buffer, std::atomic<bool>* cancel, const std::atomic<int>* wantedLoad)
+    : m_buffer(buffer), m_cancel(cancel), m_wantedLoad(wantedLoad) {}
+
+InferenceWorker::~InferenceWorker() { stopServer(); }
+
+void InferenceWorker::configureServer(bool enabled, const QString& host, int port, const QString& apiKey) {
+    m_serverEnabled = enabled;
+    m_serverHost = host.trimmed().isEmpty() ? QStringLiteral("127.0.0.1") : host.trimmed();
+    m_serverPort = port;
+    m_serverKey = apiKey;
+    stopServer();
+    if (m_serverEnabled && m_engine) {
+        startServer();
+    } else {
+        Q_EMIT serverStateChanged(false, {}, {});
+    }
+}
+
+void InferenceWorker::startServer() {
+    deepdesk::server::server_options o;
+    o.host = m_serverHost.toStdString();
+    o.port = m_serverPort;
+    o.api_key = m_serverKey.toStdString();
+    o.model_id = m_modelName.toStdString();
+    o.generation_lock = &m_generationLock;
+    try {
+        m_server = std::make_unique<deepdesk::server::openai_server>(*m_engine, o);
+        const int port = m_server->bind();
+        m_serverThread = std::thread([server = m_server.get()] { server->run(); });
+        const QString host =
+            m_serverHost.contains(QLatin1Char(':')) ? QLatin1Char('[') + m_serverHost + QLatin1Char(']') : m_serverHost;
+        Q_EMIT serverStateChanged(true, QStringLiteral("http://%1:%2/v1").arg(host).arg(port), {});
+    } catch (const std::exception& e) {
+        m_server.reset();
+        Q_EMIT serverStateChanged(false, {}, QString::fromStdString(e.what()));
+    }
+}
+
+void InferenceWorker::stopServer() {
+    if (m_server) {
+        m_server->stop();
+        if (m_serverThread.joinable()) {
+            m_serverThread.join();
+        }
+        m_server.reset();
+    }
+}
 
 void InferenceWorker::load(const QString& path, qint64 nCtx, int threads, int ticket) {
 #ifdef __linux__
@@ -25,6 +72,10 @@ void InferenceWorker::load(const QString& path, qint64 nCtx, int threads, int ti
     }();
     Q_UNUSED(lowered);
 #endif
+    if (m_server) {
+        stopServer();  // it serves the old model
+        Q_EMIT serverStateChanged(false, {}, {});
+    }
     m_engine.reset();  // the old model's memory goes first
     try {
         deepdesk::chat_engine_params p;
@@ -47,7 +98,11 @@ void InferenceWorker::load(const QString& path, qint64 nCtx, int threads, int ti
         const auto& c = m_engine->loaded_model().config();
         const QString name = c.name.empty() ? QFileInfo(path).completeBaseName() : QString::fromStdString(c.name);
         const bool reasoning = m_engine->format().think_prefix || name.contains(QStringLiteral("R1"));
+        m_modelName = name;
         Q_EMIT loaded(ticket, name, QString::fromStdString(c.architecture), m_engine->n_ctx(), reasoning);
+        if (m_serverEnabled) {
+            startServer();
+        }
     } catch (const deepdesk::load_cancelled&) {
         m_engine.reset();  // the controller already moved on
     } catch (const std::exception& e) {
@@ -56,7 +111,13 @@ void InferenceWorker::load(const QString& path, qint64 nCtx, int threads, int ti
     }
 }
 
-void InferenceWorker::unload() { m_engine.reset(); }
+void InferenceWorker::unload() {
+    stopServer();
+    if (m_serverEnabled) {
+        Q_EMIT serverStateChanged(false, {}, {});
+    }
+    m_engine.reset();
+}
 
 void InferenceWorker::generate(const TurnRequest& request) {
     if (!m_engine) {
@@ -68,6 +129,8 @@ void InferenceWorker::generate(const TurnRequest& request) {
         deepdesk::storage::conversation_store store(db);
         deepdesk::storage::stream_writer writer(store, request.assistantMessageId, std::chrono::milliseconds(250),
                                                 request.options.continue_answer, request.options.continue_reasoning);
+        // An API client's request may be answering; this turn waits for it.
+        std::lock_guard turn(m_generationLock);
         bool thinking = m_engine->format().think_prefix;
         m_buffer->push({}, {}, thinking);
         const auto r = m_engine->generate(

@@ -12,9 +12,14 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/chat_engine.h"
+
+namespace deepdesk::server {
+class openai_server;
+}
 
 namespace deepdesk::app {
 
@@ -58,8 +63,7 @@ class InferenceWorker : public QObject {
 public:
     // wantedLoad: the ticket of the load the controller still wants (0: none); a load whose ticket
     // it no longer is stops while the weights are read in.
-    InferenceWorker(StreamBuffer* buffer, std::atomic<bool>* cancel, const std::atomic<int>* wantedLoad)
-        : m_buffer(buffer), m_cancel(cancel), m_wantedLoad(wantedLoad) {}
+    InferenceWorker(StreamBuffer* buffer, std::atomic<bool>* cancel, const std::atomic<int>* wantedLoad);
     ~InferenceWorker() override;
 
 public Q_SLOTS:
@@ -68,6 +72,9 @@ public Q_SLOTS:
     void load(const QString& path, qint64 nCtx, int threads, int ticket);
     void unload();
     void generate(const deepdesk::app::TurnRequest& request);
+    // The local OpenAI-compatible server over the loaded model: runs while `enabled` and a model
+    // is loaded (stopped while another loads, started again after). serverStateChanged follows.
+    void configureServer(bool enabled, const QString& host, int port, const QString& apiKey);
 
 Q_SIGNALS:
     // reasoning: an R1-style model (its output starts with or contains <think> reasoning).
@@ -78,12 +85,25 @@ Q_SIGNALS:
     // stats: reasoningMs, promptTokens, generatedTokens, tokensPerSecond, finishReason, contextUsed
     void finished(qint64 messageId, const QVariantMap& stats);
     void failed(qint64 messageId, const QString& error);
+    // url: http://host:port/v1 while serving; error: why it could not start.
+    void serverStateChanged(bool running, const QString& url, const QString& error);
 
 private:
+    void startServer();
+    void stopServer();
+
     StreamBuffer* m_buffer;
     std::atomic<bool>* m_cancel;
     const std::atomic<int>* m_wantedLoad;
     std::unique_ptr<deepdesk::chat_engine> m_engine;
+    QString m_modelName;
+    // The window's turns and the server's requests take turns on the model.
+    std::mutex m_generationLock;
+    bool m_serverEnabled = false;
+    QString m_serverHost = QStringLiteral("127.0.0.1"), m_serverKey;
+    int m_serverPort = 8080;
+    std::unique_ptr<deepdesk::server::openai_server> m_server;
+    std::thread m_serverThread;
 };
 
 }  // namespace deepdesk::app

@@ -117,7 +117,10 @@ int main(int argc, char** argv) {
     QQmlApplicationEngine engine;
     engine.addImportPath(QStringLiteral("qrc:/"));
     deepdesk::app::Localization localization(&engine, QStringLiteral("en"));
+    deepdesk::app::ProvidersController providers;
+    qmlRegisterSingletonInstance("DeepDesk.App", 1, 0, "Providers", &providers);
     deepdesk::app::ChatController chat(dir.path());
+    chat.setProviders(&providers);
     chat.setContextLength(32768);
     chat.setMaxTokens(n_tokens);
     chat.setThreads(argument(argc, argv, "--threads", 0));

@@ -387,7 +387,10 @@ void answer(chat_engine& engine, std::mutex& turn, const std::string& model_id, 
 }  // namespace
 
 openai_server::openai_server(chat_engine& engine, server_options options)
-    : m_engine(engine), m_options(std::move(options)), m_http(std::make_unique<httplib::Server>()) {
+    : m_engine(engine),
+      m_options(std::move(options)),
+      m_http(std::make_unique<httplib::Server>()),
+      m_generation(m_options.generation_lock != nullptr ? m_options.generation_lock : &m_own_lock) {
     if (m_options.model_id.empty()) {
         m_options.model_id = std::filesystem::path(engine.loaded_model().path()).stem().string();
     }
@@ -467,14 +470,14 @@ void openai_server::routes() {
 
     http.Post("/v1/chat/completions", [this](const httplib::Request& req, httplib::Response& res) {
         try {
-            answer(m_engine, m_generation, m_options.model_id, parse_chat(req.body, m_options.model_id), true, res);
+            answer(m_engine, *m_generation, m_options.model_id, parse_chat(req.body, m_options.model_id), true, res);
         } catch (const request_error& e) {
             send_error(res, e.status, e.what(), "invalid_request_error", e.code);
         }
     });
     http.Post("/v1/completions", [this](const httplib::Request& req, httplib::Response& res) {
         try {
-            answer(m_engine, m_generation, m_options.model_id,
+            answer(m_engine, *m_generation, m_options.model_id,
                    parse_completion(req.body, m_options.model_id, m_engine.supports_fim()), false, res);
         } catch (const request_error& e) {
             send_error(res, e.status, e.what(), "invalid_request_error", e.code);

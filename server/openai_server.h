@@ -25,6 +25,9 @@ struct server_options {
     std::string api_key;  // empty: no key asked for
     std::string model_id;  // the name clients use; empty: the model file's name
     std::size_t max_body_bytes = std::size_t{4} << 20;
+    // Held while a request generates. The desktop app passes the lock its own chat turns take,
+    // so the window and the API clients take turns on the one model; null: the server's own.
+    std::mutex* generation_lock = nullptr;
 };
 
 class openai_server {
@@ -47,7 +50,8 @@ private:
     chat_engine& m_engine;
     server_options m_options;
     std::unique_ptr<httplib::Server> m_http;
-    std::mutex m_generation;  // one generation at a time: the others wait here
+    std::mutex m_own_lock;
+    std::mutex* m_generation;  // one generation at a time: the others wait here
 };
 
 }  // namespace deepdesk::server

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Both directions of "beyond one machine", through the app's real classes: one ChatController
+// serves its local model with the built-in OpenAI-compatible server (the switch in Settings), and
+// another ChatController chats with that server as a remote provider, streaming reasoning_content
+// into the reasoning block. A fake server on 127.0.0.1 answers 401, 429 with Retry-After, 503,
+// and drops the connection mid-answer: each is shown in the message and nothing received is lost.
+// API keys never reach the database or an export.
+#include <QCoreApplication>
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <functional>
+
+#include "app/chatcontroller.h"
+#include "app/providers.h"
+#include "app/remoteworker.h"
+#include "tests/support/scripted_chat_model.h"
+
+using deepdesk::app::ChatController;
+using deepdesk::app::ChatStreamDecoder;
+using deepdesk::app::ProvidersController;
+using deepdesk::app::SseDecoder;
+namespace st = deepdesk::storage;
+
+namespace {
+
+// Answers every request with `response` (raw HTTP), written in pieces, then closes.
+class FakeServer : public QObject {
+public:
+    explicit FakeServer(QByteArray response) : m_response(std::move(response)) {
+        QVERIFY(m_server.listen(QHostAddress::LocalHost));
+        QObject::connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            QTcpSocket* s = m_server.nextPendingConnection();
+            QObject::connect(s, &QTcpSocket::readyRead, s, [this, s] {
+                QByteArray request = s->property("request").toByteArray() + s->readAll();
+                s->setProperty("request", request);
+                // Answered once the whole request is in, as a server would.
+                const qsizetype headerEnd = request.indexOf("\r\n\r\n");
+                if (headerEnd < 0 || s->property("answered").toBool()) {
+                    return;
+                }
+                const QByteArray lengthHeader = "Content-Length: ";
+                const qsizetype at = request.indexOf(lengthHeader);
+                const qsizetype length =
+                    at < 0
+                        ? 0
+                        : request.mid(at + lengthHeader.size(), request.indexOf("\r\n", at) - at - lengthHeader.size())
+                              .trimmed()
+                              .toLongLong();
+                if (request.size() < headerEnd + 4 + length) {
+                    return;
+                }
+                s->setProperty("answered", true);
+                if (request.contains("/chat/completions")) {
+                    m_request = request;
+                }
+                for (qsizetype i = 0; i < m_response.size(); i += 7) {
+                    s->write(m_response.mid(i, 7));
+                    s->flush();
+                }
+                s->disconnectFromHost();
+            });
+            QObject::connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
+        });
+    }
+    QString baseUrl() const { return QStringLiteral("http://127.0.0.1:%1/v1").arg(m_server.serverPort()); }
+    const QByteArray& request() const { return m_request; }
+
+private:
+    QTcpServer m_server;
+    QByteArray m_response, m_request;
+};
+
+QByteArray sse(const QByteArrayList& events) {
+    QByteArray out = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n";
+    for (const QByteArray& e : events) {
+        out += "data: " + e + "\n\n";
+    }
+    return out;
+}
+
+QByteArray plain(const QByteArray& status, const QByteArray& body) {
+    return "HTTP/1.1 " + status +
+           "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" +
+           body;
+}
+
+const st::message& lastMessage(ChatController& c) { return c.messages()->rows().back().message; }
+
+// Runs one turn of `c` and waits for its end; returns the finish reason.
+QString turn(ChatController& c, const QString& text) {
+    QSignalSpy finished(&c, &ChatController::turnFinished);
+    c.send(text);
+    if (!finished.wait(30000)) {
+        return QStringLiteral("(timed out)");
+    }
+    c.flushStorage();
+    return finished.first().first().toString();
+}
+
+QByteArray fileBytes(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+}  // namespace
+
+class TestRemote : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("DeepDeskTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_remote"));
+        QSettings().clear();
+    }
+
+    void serverSentEventsAreReassembledFromAnyPieces() {
+        const std::string stream =
+            ": keep-alive\r\n\r\ndata: {\"a\":1}\r\n\r\nevent: x\ndata: line1\ndata: line2\n\ndata:[DONE]\n\n";
+        for (std::size_t piece : {std::size_t{1}, std::size_t{3}, std::size_t{1000}}) {
+            SseDecoder d;
+            std::vector<std::string> events;
+            for (std::size_t i = 0; i < stream.size(); i += piece) {
+                for (auto& e : d.feed(std::string_view(stream).substr(i, piece))) {
+                    events.push_back(e);
+                }
+            }
+            QCOMPARE(events.size(), std::size_t{3});
+            QCOMPARE(events[0], std::string("{\"a\":1}"));
+            QCOMPARE(events[1], std::string("line1\nline2"));
+            QCOMPARE(events[2], std::string("[DONE]"));
+        }
+    }
+
+    void reasoningContentAndInlineThinkTagsBothReachTheReasoning() {
+        ChatStreamDecoder fields;
+        std::string reasoning, answer;
+        for (const char* e :
+             {R"({"choices":[{"delta":{"role":"assistant","content":null,"reasoning_content":"Let"}}]})",
+              R"({"choices":[{"delta":{"reasoning_content":" me see"}}]})",
+              R"({"choices":[{"delta":{"content":"42","reasoning_content":null}}]})",
+              R"({"choices":[{"delta":{},"finish_reason":"stop"}]})",
+              R"({"choices":[],"usage":{"prompt_tokens":9,"completion_tokens":5}})", "[DONE]"}) {
+            const auto step = fields.feed(e);
+            QVERIFY(step.error.isEmpty());
+            reasoning += step.delta.reasoning;
+            answer += step.delta.answer;
+        }
+        QCOMPARE(reasoning, std::string("Let me see"));
+        QCOMPARE(answer, std::string("42"));
+        QVERIFY(fields.done());
+        QCOMPARE(fields.finishReason(), QStringLiteral("stop"));
+        QCOMPARE(fields.promptTokens().value_or(-1), 9);
+        QCOMPARE(fields.completionTokens().value_or(-1), 5);
+
+        // Servers without a reasoning parser send the tags inside content, split anywhere.
+        ChatStreamDecoder inlined;
+        reasoning.clear();
+        answer.clear();
+        for (const char* piece : {"<thi", "nk>\nHmm", ", yes.</th", "ink>\n\nThe answer", " is 42."}) {
+            const auto step = inlined.feed(
+                QJsonDocument(QJsonObject{{QStringLiteral("choices"),
+                                           QJsonArray{QJsonObject{
+                                               {QStringLiteral("delta"),
+                                                QJsonObject{{QStringLiteral("content"), QString::fromUtf8(piece)}}}}}}})
+                    .toJson(QJsonDocument::Compact)
+                    .toStdString());
+            reasoning += step.delta.reasoning;
+            answer += step.delta.answer;
+        }
+        const auto last = inlined.finish();
+        reasoning += last.reasoning;
+        answer += last.answer;
+        QCOMPARE(reasoning, std::string("Hmm, yes."));
+        QCOMPARE(answer, std::string("The answer is 42."));
+    }
+
+    // The app's own server (Settings → Local API server) and the app's remote client, end to end.
+    void theAppServesItsModelAndAnotherAppChatsWithIt() {
+        QTemporaryDir dir;
+        const QString model = dir.filePath(QStringLiteral("r1.gguf"));
+        deepdesk::testing::write_scripted_chat_model(model.toStdString());
+        const QString key = QStringLiteral("sk-test-0123456789abcdef");
+
+        QDir().mkpath(dir.filePath(QStringLiteral("serving")));
+        ChatController serving(dir.filePath(QStringLiteral("serving")));
+        QSignalSpy modelChanged(&serving, &ChatController::modelChanged);
+        serving.loadModel(model);
+        QTRY_VERIFY_WITH_TIMEOUT(serving.modelLoaded(), 20000);
+        QSignalSpy serverChanged(&serving, &ChatController::serverChanged);
+        serving.setServerPort(0);  // any free port
+        serving.setServerApiKey(key);
+        serving.setServerEnabled(true);
+        QTRY_VERIFY_WITH_TIMEOUT(!serving.serverUrl().isEmpty(), 10000);
+        QVERIFY2(serving.serverError().isEmpty(), qPrintable(serving.serverError()));
+        QVERIFY(serving.serverUrl().startsWith(QStringLiteral("http://127.0.0.1:")));
+        QVERIFY(serving.serverExample().contains(serving.serverUrl() + QStringLiteral("/chat/completions")));
+        QVERIFY(serving.serverExample().contains(key));
+
+        ProvidersController providers;
+        QSignalSpy fetched(&providers, &ProvidersController::modelsFetched);
+        const QString id =
+            providers.addProvider(QStringLiteral("deepdesk"), QStringLiteral("Desk"), serving.serverUrl(), key);
+        QVERIFY(fetched.wait(10000));
+        QVERIFY2(fetched.first().at(1).toBool(), qPrintable(fetched.first().at(2).toString()));
+        const QStringList models = providers.providers().first().toMap().value(QStringLiteral("models")).toStringList();
+        QCOMPARE(models, QStringList{serving.modelName()});
+
+        QDir().mkpath(dir.filePath(QStringLiteral("client")));
+        ChatController client(dir.filePath(QStringLiteral("client")));
+        client.setProviders(&providers);
+        client.useRemoteModel(id, models.first());
+        QVERIFY(client.modelLoaded());
+        QCOMPARE(client.modelSource(), QStringLiteral("remote"));
+        QVERIFY(client.reasoningModel());  // an R1 name
+
+        QCOMPARE(turn(client, QStringLiteral("hello")), QStringLiteral("stop"));
+        const st::message& answer = lastMessage(client);
+        QCOMPARE(answer.reasoning, std::string("Okay"));  // reasoning_content, apart from the answer
+        QCOMPARE(answer.content, std::string("Hi 4U!"));
+        QCOMPARE(answer.status, st::message_status::complete);
+        QVERIFY(answer.generated_tokens > 0);  // from the server's usage
+        QVERIFY(answer.prompt_tokens > 0);
+
+        // A second turn: the history goes back without the reasoning.
+        QCOMPARE(turn(client, QStringLiteral("again")), QStringLiteral("stop"));
+        QCOMPARE(lastMessage(client).content, std::string("Hi 4U!"));
+        QCOMPARE(client.messages()->rowCount(), 4);
+
+        // The window's own turns still work while it serves (they take turns for the model).
+        QCOMPARE(turn(serving, QStringLiteral("local")), QStringLiteral("stop"));
+        QCOMPARE(lastMessage(serving).content, std::string("Hi 4U!"));
+
+        // The key is nowhere in the client's database or in an export.
+        const QString exported = dir.filePath(QStringLiteral("all.json"));
+        QSignalSpy exportedSpy(&client, &ChatController::exportFinished);
+        client.exportConversations({}, QUrl::fromLocalFile(exported));
+        QVERIFY(exportedSpy.wait(10000));
+        QVERIFY(exportedSpy.first().first().toBool());
+        QVERIFY(fileBytes(exported).contains("Hi 4U!"));
+        QVERIFY(!fileBytes(exported).contains(key.toUtf8()));
+        client.flushStorage();
+        for (const QString& f : QDir(dir.filePath(QStringLiteral("client")))
+                                    .entryList({QStringLiteral("conversations.db*")}, QDir::Files)) {
+            QVERIFY2(!fileBytes(dir.filePath(QStringLiteral("client/") + f)).contains(key.toUtf8()), qPrintable(f));
+        }
+        // The settings file keeps it, readable by its owner only.
+        const QSettings settings;
+        QCOMPARE(QFile::permissions(settings.fileName()) & (QFileDevice::ReadGroup | QFileDevice::ReadOther),
+                 QFileDevice::Permissions());
+
+        // A wrong key is refused, and the message says so.
+        providers.updateProvider(id, QStringLiteral("Desk"), serving.serverUrl(), QStringLiteral("wrong"));
+        QCOMPARE(turn(client, QStringLiteral("third")), QStringLiteral("error"));
+        QCOMPARE(lastMessage(client).status, st::message_status::error);
+        QVERIFY2(QString::fromStdString(lastMessage(client).error_text).contains(QStringLiteral("401")),
+                 lastMessage(client).error_text.c_str());
+
+        // Switched off, the port is closed.
+        serving.setServerEnabled(false);
+        QTRY_VERIFY_WITH_TIMEOUT(serving.serverUrl().isEmpty(), 10000);
+    }
+
+    void stoppingARemoteAnswerKeepsWhatArrived() {
+        QTemporaryDir dir;
+        const QString model = dir.filePath(QStringLiteral("loop.gguf"));
+        deepdesk::testing::scripted_chat_spec spec;
+        spec.loop = true;
+        deepdesk::testing::write_scripted_chat_model(model.toStdString(), spec);
+        ChatController serving(dir.path());
+        serving.setMaxTokens(100000);
+        serving.loadModel(model);
+        QTRY_VERIFY_WITH_TIMEOUT(serving.modelLoaded(), 20000);
+        serving.setServerPort(0);
+        serving.setServerApiKey({});
+        serving.setServerEnabled(true);
+        QTRY_VERIFY_WITH_TIMEOUT(!serving.serverUrl().isEmpty(), 10000);
+
+        ProvidersController providers;
+        const QString id = providers.addProvider(QStringLiteral("vllm"), {}, serving.serverUrl(), {});
+        QDir().mkpath(dir.filePath(QStringLiteral("client")));
+        ChatController client(dir.filePath(QStringLiteral("client")));
+        client.setProviders(&providers);
+        client.setMaxTokens(100000);
+        client.useRemoteModel(id, serving.modelName());
+        QSignalSpy finished(&client, &ChatController::turnFinished);
+        client.send(QStringLiteral("go on forever"));
+        QTRY_VERIFY_WITH_TIMEOUT(client.messages()->rowCount() == 2 && lastMessage(client).content.size() > 20, 20000);
+        client.stop();
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(finished.first().first().toString(), QStringLiteral("cancelled"));
+        client.flushStorage();
+        QCOMPARE(lastMessage(client).status, st::message_status::interrupted);
+        QVERIFY(lastMessage(client).content.size() > 20);
+        QVERIFY(lastMessage(client).content.find("Hi 4U!") != std::string::npos);
+    }
+
+    void httpErrorsAndDroppedConnectionsAreShownWithoutLosingText() {
+        struct Case {
+            const char* name;
+            QByteArray response;
+            QString expect;                  // in the message's error
+            std::string reasoning, content;  // kept
+        };
+        const QByteArray partial = sse({R"({"choices":[{"delta":{"reasoning_content":"Thinking hard"}}]})",
+                                        R"({"choices":[{"delta":{"content":"The first half"}}]})"});
+        QByteArray chunkedDrop =
+            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n";
+        const QByteArray event = "data: {\"choices\":[{\"delta\":{\"content\":\"Half\"}}]}\n\n";
+        chunkedDrop += QByteArray::number(event.size(), 16) + "\r\n" + event + "\r\n" + "400\r\ndata: {\"cho";
+        const QList<Case> cases = {
+            {"401", plain("401 Unauthorized", R"({"error":{"message":"Invalid API key","type":"auth_err"}})"),
+             QStringLiteral("Invalid API key"), "", ""},
+            {"429", "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nContent-Length: 0\r\n\r\n",
+             QStringLiteral("7 seconds"), "", ""},
+            {"503", plain("503 Service Unavailable", "overloaded."), QStringLiteral("HTTP 503"), "", ""},
+            {"ended early", partial, QStringLiteral("ended before the answer was complete"), "Thinking hard",
+             "The first half"},
+            // Qt reports a cut-off chunked body as an error or as an early end, depending on timing.
+            {"dropped", chunkedDrop, QStringLiteral("What arrived before is kept"), "", "Half"},
+            {"error event", sse({R"({"choices":[{"delta":{"content":"Some"}}]})", R"({"error":{"message":"boom"}})"}),
+             QStringLiteral("boom"), "", "Some"},
+        };
+        for (const Case& k : cases) {
+            QTemporaryDir dir;
+            FakeServer fake(k.response);
+            ProvidersController providers;
+            const QString id = providers.addProvider(QStringLiteral("custom"), QStringLiteral("Fake"), fake.baseUrl(),
+                                                     QStringLiteral("sk-fake"));
+            ChatController c(dir.path());
+            c.setProviders(&providers);
+            c.useRemoteModel(id, QStringLiteral("deepseek-chat"));
+            QCOMPARE(turn(c, QStringLiteral("hi")), QStringLiteral("error"));
+            const st::message& m = lastMessage(c);
+            QCOMPARE(m.status, st::message_status::error);
+            QVERIFY2(QString::fromStdString(m.error_text).contains(k.expect), (k.name + (": " + m.error_text)).c_str());
+            QCOMPARE(m.reasoning, k.reasoning);
+            QCOMPARE(m.content, k.content);
+            QVERIFY(c.errorText().contains(k.expect));
+            QVERIFY(fake.request().contains("Authorization: Bearer sk-fake"));
+            QVERIFY(fake.request().contains("\"stream\":true"));
+        }
+    }
+};
+
+QTEST_MAIN(TestRemote)
+#include "tst_remote.moc"
