@@ -121,8 +121,8 @@ QString describeHttpError(int status, const QByteArray& body, const QByteArray& 
     }
     QString text;
     if (status == 401 || status == 403) {
-        text =
-            QObject::tr("The server refused the API key (HTTP %1). Check the key in Settings → Providers.").arg(status);
+        text = QObject::tr("The server refused the API key (HTTP %1). Check the key in Settings → Remote providers.")
+                   .arg(status);
     } else if (status == 429) {
         bool isNumber = false;
         const int seconds = retryAfter.trimmed().toInt(&isNumber);

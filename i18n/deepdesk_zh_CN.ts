@@ -121,6 +121,10 @@
         <source>No model is loaded.</source>
         <translation>尚未加载模型。</translation>
     </message>
+    <message>
+        <source>The provider of this model was removed.</source>
+        <translation>提供此模型的服务已被移除。</translation>
+    </message>
 </context>
 <context>
     <name>ChatPage</name>
@@ -199,6 +203,18 @@
     <message>
         <source>The model could not be loaded</source>
         <translation>无法加载该模型</translation>
+    </message>
+    <message>
+        <source>Remote providers…</source>
+        <translation>远程服务…</translation>
+    </message>
+    <message>
+        <source>%1 tokens</source>
+        <translation>%1 词元</translation>
+    </message>
+    <message>
+        <source>Your messages go to %1 for this model. Conversations are kept on this computer.</source>
+        <translation>使用此模型时，你的消息会发送到 %1。对话保存在这台电脑上。</translation>
     </message>
 </context>
 <context>
@@ -748,6 +764,143 @@
     </message>
 </context>
 <context>
+    <name>ProvidersController</name>
+    <message>
+        <source>Could not reach the server: %1</source>
+        <translation>无法连接服务器：%1</translation>
+    </message>
+    <message>
+        <source>The server's answer to GET /models is not a model list.</source>
+        <translation>服务器对 GET /models 的回复不是模型列表。</translation>
+    </message>
+</context>
+<context>
+    <name>ProvidersDialog</name>
+    <message>
+        <source>Remote providers</source>
+        <translation>远程服务</translation>
+    </message>
+    <message>
+        <source>For models too large for this computer (DeepSeek-V3, R1, 67B): chat with a server that speaks the OpenAI API. API keys stay in this computer's settings file, readable only by you; they are never stored with conversations or exported.</source>
+        <translation>对于这台电脑放不下的模型（DeepSeek-V3、R1、67B）：与支持 OpenAI API 的服务器对话。API 密钥保存在本机的设置文件中，只有你能读取；它们不会与对话一起保存，也不会被导出。</translation>
+    </message>
+    <message>
+        <source>Refresh models</source>
+        <translation>刷新模型</translation>
+    </message>
+    <message>
+        <source>Refresh the models of %1</source>
+        <translation>刷新 %1 的模型</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Edit %1</source>
+        <translation>编辑 %1</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Remove %1</source>
+        <translation>移除 %1</translation>
+    </message>
+    <message>
+        <source>Chat with %1</source>
+        <translation>与 %1 对话</translation>
+    </message>
+    <message>
+        <source>No models listed yet.</source>
+        <translation>尚未列出模型。</translation>
+    </message>
+    <message>
+        <source>Add a provider</source>
+        <translation>添加服务</translation>
+    </message>
+    <message>
+        <source>Edit the provider</source>
+        <translation>编辑服务</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Kind of server</source>
+        <translation>服务器类型</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Provider name</source>
+        <translation>服务名称</translation>
+    </message>
+    <message>
+        <source>Base URL</source>
+        <translation>基础 URL</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>Required by this service</source>
+        <translation>此服务需要密钥</translation>
+    </message>
+    <message>
+        <source>Optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <source>Add and list models</source>
+        <translation>添加并列出模型</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <source>The server sent something that is not JSON: %1</source>
+        <translation>服务器发送的内容不是 JSON：%1</translation>
+    </message>
+    <message>
+        <source>The server reported an error.</source>
+        <translation>服务器报告了一个错误。</translation>
+    </message>
+    <message>
+        <source>Too many requests (HTTP 429): the server asks to wait %1 seconds.</source>
+        <translation>请求过多（HTTP 429）：服务器要求等待 %1 秒。</translation>
+    </message>
+    <message>
+        <source>Too many requests (HTTP 429): try again later.</source>
+        <translation>请求过多（HTTP 429）：请稍后再试。</translation>
+    </message>
+    <message>
+        <source>The server failed (HTTP %1).</source>
+        <translation>服务器出错（HTTP %1）。</translation>
+    </message>
+    <message>
+        <source>The server answered HTTP %1.</source>
+        <translation>服务器返回 HTTP %1。</translation>
+    </message>
+    <message>
+        <source>The server refused the API key (HTTP %1). Check the key in Settings → Remote providers.</source>
+        <translation>服务器拒绝了 API 密钥（HTTP %1）。请在 设置 → 远程服务 中检查密钥。</translation>
+    </message>
+</context>
+<context>
     <name>ReasoningBlock</name>
     <message>
         <source>Thinking… %1 s</source>
@@ -760,6 +913,21 @@
     <message>
         <source>Copy</source>
         <translation>复制</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteWorker</name>
+    <message>
+        <source>The connection to %1 was lost: %2. What arrived before is kept.</source>
+        <translation>与 %1 的连接中断：%2。已收到的内容已保留。</translation>
+    </message>
+    <message>
+        <source>Could not reach %1: %2</source>
+        <translation>无法连接 %1：%2</translation>
+    </message>
+    <message>
+        <source>The connection to %1 ended before the answer was complete. What arrived before is kept.</source>
+        <translation>与 %1 的连接在回答完成前结束。已收到的内容已保留。</translation>
     </message>
 </context>
 <context>
@@ -907,6 +1075,86 @@
     <message>
         <source>Conversations imported: %1</source>
         <translation>已导入对话：%1</translation>
+    </message>
+    <message>
+        <source>Remote providers</source>
+        <translation>远程服务</translation>
+    </message>
+    <message>
+        <source>Manage…</source>
+        <translation>管理…</translation>
+    </message>
+    <message>
+        <source>DeepSeek platform, vLLM, SGLang, Ollama or any OpenAI-compatible server, for models too large for this computer.</source>
+        <translation>DeepSeek 开放平台、vLLM、SGLang、Ollama 或任何兼容 OpenAI 的服务器，用于这台电脑放不下的模型。</translation>
+    </message>
+    <message>
+        <source>Local API server</source>
+        <translation>本地 API 服务</translation>
+    </message>
+    <message>
+        <source>Serve the loaded model</source>
+        <translation>提供已加载的模型</translation>
+    </message>
+    <message>
+        <source>Serve the loaded model as an OpenAI-compatible API</source>
+        <translation>以兼容 OpenAI 的 API 提供已加载的模型</translation>
+    </message>
+    <message>
+        <source>Editors, scripts and other apps can use the loaded model through the OpenAI API (chat and completions, streaming, reasoning_content).</source>
+        <translation>编辑器、脚本和其他应用可以通过 OpenAI API 使用已加载的模型（对话与补全、流式输出、reasoning_content）。</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>服务地址</translation>
+    </message>
+    <message>
+        <source>127.0.0.1: this computer only. 0.0.0.0: other devices on your network too (set a key).</source>
+        <translation>127.0.0.1：仅限本机。0.0.0.0：局域网中的其他设备也可访问（请设置密钥）。</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <source>Server port</source>
+        <translation>服务端口</translation>
+    </message>
+    <message>
+        <source>API key (optional)</source>
+        <translation>API 密钥（可选）</translation>
+    </message>
+    <message>
+        <source>Server API key</source>
+        <translation>服务 API 密钥</translation>
+    </message>
+    <message>
+        <source>No key asked for</source>
+        <translation>不要求密钥</translation>
+    </message>
+    <message>
+        <source>The server could not start: %1</source>
+        <translation>服务无法启动：%1</translation>
+    </message>
+    <message>
+        <source>Serving %1 at %2</source>
+        <translation>正在 %2 提供 %1</translation>
+    </message>
+    <message>
+        <source>It starts when a model is loaded on this computer.</source>
+        <translation>在本机加载模型后启动。</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy the example request</source>
+        <translation>复制示例请求</translation>
     </message>
 </context>
 <context>

@@ -82,6 +82,7 @@ ApplicationWindow {
                 id: chatPage
                 language: window.localization ? window.localization.effectiveLanguage : "en"
                 onModelsRequested: pages.currentIndex = 1
+                onProvidersRequested: providersDialog.open()
             }
             ModelsPage {
                 id: modelsPage
@@ -103,6 +104,13 @@ ApplicationWindow {
         objectName: "settingsDialog"
         anchors.centerIn: parent
         localization: window.localization
+        onProvidersRequested: { close(); providersDialog.open() }
+    }
+
+    ProvidersDialog {
+        id: providersDialog
+        objectName: "providersDialog"
+        anchors.centerIn: parent
     }
 
     Shortcut {

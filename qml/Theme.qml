@@ -23,6 +23,7 @@ QtObject {
     readonly property color accentHover: "#3d5ae8"
     readonly property color accentText: "#ffffff"
     readonly property color accentSoft: dark ? "#232b4d" : "#eef1ff"
+    readonly property color danger: dark ? "#f97066" : "#d92d20"
 
     readonly property string fontFamily: "Noto Sans CJK SC"
     readonly property int fontSmall: 12

@@ -12,6 +12,7 @@ Dialog {
     id: dialog
 
     required property Localization localization
+    signal providersRequested()
 
     title: qsTr("Settings")
     modal: true
@@ -64,6 +65,7 @@ Dialog {
     }
 
     ScrollView {
+        objectName: "settingsScroll"
         anchors.fill: parent
         contentWidth: availableWidth
         clip: true
@@ -154,6 +156,86 @@ Dialog {
                     onEditingFinished: Chat.modelsFolder = text
                 }
                 Button { text: qsTr("Choose\u2026"); onClicked: folderDialog.open() }
+            }
+
+            SettingLabel { text: qsTr("Remote providers") }
+            Button {
+                Accessible.name: qsTr("Remote providers")
+                text: qsTr("Manage\u2026")
+                onClicked: dialog.providersRequested()
+            }
+            Hint { text: qsTr("DeepSeek platform, vLLM, SGLang, Ollama or any OpenAI-compatible server, for models too large for this computer.") }
+
+            Label { text: qsTr("Local API server"); font.bold: true; color: Theme.text; Layout.columnSpan: 2; Layout.topMargin: 8 }
+            SettingLabel { text: qsTr("Serve the loaded model") }
+            Switch {
+                objectName: "serverSwitch"
+                Accessible.name: qsTr("Serve the loaded model as an OpenAI-compatible API")
+                checked: Chat.serverEnabled
+                onToggled: Chat.serverEnabled = checked
+            }
+            Hint { text: qsTr("Editors, scripts and other apps can use the loaded model through the OpenAI API (chat and completions, streaming, reasoning_content).") }
+            SettingLabel { text: qsTr("Address") }
+            TextField {
+                Accessible.name: qsTr("Server address")
+                Layout.fillWidth: true
+                text: Chat.serverHost
+                onEditingFinished: Chat.serverHost = text
+            }
+            Hint { text: qsTr("127.0.0.1: this computer only. 0.0.0.0: other devices on your network too (set a key).") }
+            SettingLabel { text: qsTr("Port") }
+            SpinBox { Accessible.name: qsTr("Server port"); from: 1; to: 65535; value: Chat.serverPort; editable: true; onValueModified: Chat.serverPort = value
+                      textFromValue: (v) => String(v); valueFromText: (t) => parseInt(t) }
+            SettingLabel { text: qsTr("API key (optional)") }
+            TextField {
+                Accessible.name: qsTr("Server API key")
+                Layout.fillWidth: true
+                echoMode: TextInput.PasswordEchoOnEdit
+                text: Chat.serverApiKey
+                placeholderText: qsTr("No key asked for")
+                onEditingFinished: Chat.serverApiKey = text
+            }
+            Label {
+                objectName: "serverStatus"
+                Layout.columnSpan: 2
+                Layout.fillWidth: true
+                wrapMode: Text.Wrap
+                visible: Chat.serverEnabled
+                color: Chat.serverError.length > 0 ? Theme.danger : Theme.text
+                text: Chat.serverError.length > 0 ? qsTr("The server could not start: %1").arg(Chat.serverError)
+                    : Chat.serverUrl.length > 0 ? qsTr("Serving %1 at %2").arg(Chat.modelName).arg(Chat.serverUrl)
+                    : qsTr("It starts when a model is loaded on this computer.")
+            }
+            Rectangle {
+                Layout.columnSpan: 2
+                Layout.fillWidth: true
+                visible: Chat.serverEnabled && Chat.serverUrl.length > 0
+                implicitHeight: exampleText.implicitHeight + 16
+                radius: Theme.radius
+                color: Theme.surface
+                border.color: Theme.border
+                Text {
+                    id: exampleText
+                    anchors.left: parent.left
+                    anchors.right: copyExample.left
+                    anchors.verticalCenter: parent.verticalCenter
+                    anchors.margins: 8
+                    text: Chat.serverExample
+                    font.family: "monospace"
+                    font.pixelSize: Theme.fontSmall
+                    color: Theme.text
+                    wrapMode: Text.WrapAnywhere
+                    textFormat: Text.PlainText
+                }
+                Button {
+                    id: copyExample
+                    anchors.right: parent.right
+                    anchors.top: parent.top
+                    anchors.margins: 6
+                    text: qsTr("Copy")
+                    Accessible.name: qsTr("Copy the example request")
+                    onClicked: Chat.copyToClipboard(Chat.serverExample)
+                }
             }
 
             Label { text: qsTr("Appearance"); font.bold: true; color: Theme.text; Layout.columnSpan: 2; Layout.topMargin: 8 }

@@ -15,6 +15,18 @@ Item {
 
     property string language: "en"
     signal modelsRequested()
+    signal providersRequested()
+
+    // The picker's entries: local files, then every remote provider's models, then actions.
+    function pickerEntries() {
+        let entries = Chat.modelFiles.map((m) => ({ name: m.name, path: m.path, kind: "local" }))
+        for (const p of Providers.providers)
+            for (const m of p.models)
+                entries.push({ name: m + "  \u00b7  " + p.name, path: "", kind: "remote", provider: p.id, model: m })
+        entries.push({ name: qsTr("Import GGUF\u2026"), path: "", kind: "import" })
+        entries.push({ name: qsTr("Remote providers\u2026"), path: "", kind: "providers" })
+        return entries
+    }
 
     function startNewChat() {
         Chat.newConversation()
@@ -82,16 +94,21 @@ Item {
                     objectName: "modelPicker"
                     Accessible.name: qsTr("Model")
                     Layout.preferredWidth: 300
-                    model: Chat.modelFiles.concat([{ name: qsTr("Import GGUF\u2026"), path: "" }])
+                    model: page.pickerEntries()
                     textRole: "name"
                     displayText: Chat.loading ? qsTr("Loading\u2026")
-                               : page.modelName.length > 0 ? page.modelName
+                               : page.modelName.length > 0
+                                 ? (Chat.modelSource === "remote" ? page.modelName + "  \u00b7  " + Chat.remoteProviderName : page.modelName)
                                : Chat.modelFiles.length > 0 ? qsTr("Choose a model")
                                : qsTr("No model loaded")
                     onActivated: (i) => {
                         const entry = model[i]
-                        if (entry.path === "")
+                        if (entry.kind === "import")
                             importDialog.open()
+                        else if (entry.kind === "providers")
+                            page.providersRequested()
+                        else if (entry.kind === "remote")
+                            Chat.useRemoteModel(entry.provider, entry.model)
                         else
                             page.requestLoad(entry.path)
                     }
@@ -128,7 +145,8 @@ Item {
                     objectName: "statusLabel"
                     visible: Chat.modelLoaded
                     text: (Chat.tokensPerSecond > 0 ? qsTr("%1 tok/s").arg(Chat.tokensPerSecond.toFixed(1)) + " \u00b7 " : "")
-                          + qsTr("%1 / %2 tokens").arg(Chat.contextUsed).arg(Chat.contextSize)
+                          + (Chat.modelSource === "remote" ? qsTr("%1 tokens").arg(Chat.contextUsed)
+                                                           : qsTr("%1 / %2 tokens").arg(Chat.contextUsed).arg(Chat.contextSize))
                     color: Theme.textMuted
                     font.pixelSize: Theme.fontSmall
                 }
@@ -239,8 +257,12 @@ Item {
 
             Label {
                 Layout.alignment: Qt.AlignHCenter
-                text: qsTr("Models run on this computer. Your conversations never leave it.")
-                color: Theme.textFaint
+                objectName: "privacyNote"
+                // Honest about where the messages go: a remote model's server receives them.
+                text: Chat.modelSource === "remote"
+                      ? qsTr("Your messages go to %1 for this model. Conversations are kept on this computer.").arg(Chat.remoteProviderName)
+                      : qsTr("Models run on this computer. Your conversations never leave it.")
+                color: Chat.modelSource === "remote" ? Theme.textMuted : Theme.textFaint
                 font.pixelSize: Theme.fontSmall
             }
         }

@@ -9,6 +9,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QQmlApplicationEngine>
 #include <QQmlContext>
 #include <QQmlProperty>
@@ -19,11 +21,15 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <cstdio>
+#include <thread>
 
 #include "app/chatcontroller.h"
 #include "app/localization.h"
 #include "app/modelscontroller.h"
+#include "app/providers.h"
+#include "server/openai_server.h"
 #include "storage/conversation_store.h"
 #include "storage/database.h"
 #include "tests/support/hub_server.h"
@@ -108,11 +114,19 @@ QStringList unnamedControls(QQuickItem* root) {
 // instance registered once would outlive the first test's controller).
 ChatController* g_chat = nullptr;
 std::unique_ptr<deepdesk::app::ModelsController> g_models;
+deepdesk::app::ProvidersController* g_providers = nullptr;
 
-void registerChat(ChatController* chat, const QString& dataDir) {
+void registerChat(ChatController* chat, const QString& dataDir, deepdesk::app::ProvidersController* providers) {
     g_chat = chat;
+    g_providers = providers;
+    chat->setProviders(providers);
     g_models = std::make_unique<deepdesk::app::ModelsController>(chat, dataDir);
     static const bool registered = [] {
+        qmlRegisterSingletonType<deepdesk::app::ProvidersController>(
+            "DeepDesk.App", 1, 0, "Providers", [](QQmlEngine*, QJSEngine*) -> QObject* {
+                QJSEngine::setObjectOwnership(g_providers, QJSEngine::CppOwnership);
+                return g_providers;
+            });
         qmlRegisterSingletonType<ChatController>("DeepDesk.App", 1, 0, "Chat", [](QQmlEngine*, QJSEngine*) -> QObject* {
             QJSEngine::setObjectOwnership(g_chat, QJSEngine::CppOwnership);
             return g_chat;
@@ -141,10 +155,11 @@ struct MainWindow {
     QQmlApplicationEngine engine;
     const bool paths = (engine.addImportPath(QStringLiteral("qrc:/")), true);
     deepdesk::app::Localization localization{&engine, QStringLiteral("en")};
+    deepdesk::app::ProvidersController providers;
     ChatController chat;
     QQuickWindow* window = nullptr;
 
-    explicit MainWindow(const QString& dataDir) : chat(dataDir) { registerChat(&chat, dataDir); }
+    explicit MainWindow(const QString& dataDir) : chat(dataDir) { registerChat(&chat, dataDir, &providers); }
     // Loads Main.qml and waits until the window is on screen; false when it did not come up.
     bool show() {
         engine.setInitialProperties({{QStringLiteral("localization"), QVariant::fromValue(&localization)}});
@@ -472,6 +487,139 @@ private Q_SLOTS:
         QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(QStringLiteral(", "))));
     }
     // A file that is not a usable model: a dialog names the problem; the window stays usable.
+    // Beyond one machine, from the window: the local server's switch in Settings (the address and
+    // a copyable example appear, and a client is answered), then a remote provider whose model is
+    // chosen in the picker and answers a message typed in the composer, its reasoning_content in
+    // the reasoning block. Screenshots: server-settings.png, providers.png, remote-chat-zh_CN.png.
+    void localServerAndRemoteProviderFromTheWindow() {
+        freshSettings();
+        QTemporaryDir dir;
+        const QString model = dir.filePath(QStringLiteral("DeepSeek-R1-Scripted.gguf"));
+        deepdesk::testing::write_scripted_chat_model(model.toStdString());
+        // The remote end: the OpenAI-compatible server on 127.0.0.1 over another scripted model.
+        const QString remoteModel = dir.filePath(QStringLiteral("remote.gguf"));
+        deepdesk::testing::scripted_chat_spec spec;
+        spec.reasoning = "Sure";
+        spec.answer = "OK, 42.";
+        deepdesk::testing::write_scripted_chat_model(remoteModel.toStdString(), spec);
+        deepdesk::chat_engine_params params;
+        params.model_path = remoteModel.toStdString();
+        params.n_ctx = 1024;
+        deepdesk::chat_engine engine(params);
+        deepdesk::server::server_options options;
+        options.port = 0;
+        options.api_key = "sk-window-test";
+        options.model_id = "deepseek-reasoner";
+        deepdesk::server::openai_server remote(engine, options);
+        const int port = remote.bind();
+        std::thread remoteThread([&remote] { remote.run(); });
+        const auto stopRemote = qScopeGuard([&] {
+            remote.stop();
+            remoteThread.join();
+        });
+
+        MainWindow w(dir.path());
+        ChatController& chat = w.chat;
+        QVERIFY(w.show());
+        QQuickWindow* window = w.window;
+        chat.start(model, false);
+        QTRY_VERIFY_WITH_TIMEOUT(chat.modelLoaded(), 20000);
+        QTRY_VERIFY(window->property("ready").toBool());
+
+        // Settings → Local API server: a click on the switch starts it.
+        chat.setServerPort(18000 + static_cast<int>(QCoreApplication::applicationPid() % 2000));
+        auto* settings = window->findChild<QObject*>(QStringLiteral("settingsDialog"));
+        QMetaObject::invokeMethod(settings, "open");
+        QTRY_VERIFY(settings->property("visible").toBool());
+        auto* serverSwitch = window->findChild<QQuickItem*>(QStringLiteral("serverSwitch"));
+        auto* scroll = window->findChild<QQuickItem*>(QStringLiteral("settingsScroll"));
+        QVERIFY(serverSwitch && scroll);
+        auto* flick = scroll->property("contentItem").value<QQuickItem*>();
+        QVERIFY(flick);
+        flick->setProperty("contentY", std::max(0.0, serverSwitch->y() - 60.0));
+        QTest::qWait(100);
+        QTest::mouseClick(
+            window, Qt::LeftButton, {},
+            serverSwitch->mapToScene(QPointF(serverSwitch->width() / 2, serverSwitch->height() / 2)).toPoint());
+        QTRY_VERIFY_WITH_TIMEOUT(!chat.serverUrl().isEmpty(), 10000);
+        QVERIFY(chat.serverEnabled());
+        auto* status = window->findChild<QQuickItem*>(QStringLiteral("serverStatus"));
+        QVERIFY(status);
+        QTRY_VERIFY(status->property("text").toString().contains(chat.serverUrl()));
+        QNetworkAccessManager network;
+        QNetworkReply* models = network.get(QNetworkRequest(QUrl(chat.serverUrl() + QStringLiteral("/models"))));
+        QSignalSpy modelsDone(models, &QNetworkReply::finished);
+        QVERIFY(modelsDone.wait(10000));
+        QCOMPARE(models->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        QVERIFY(models->readAll().contains(chat.modelName().toUtf8()));
+        models->deleteLater();
+        QTest::qWait(100);
+        QDir().mkpath(QStringLiteral(DEEPDESK_SCREENSHOT_DIR));
+        QVERIFY(window->grabWindow().save(QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/server-settings.png")));
+        QMetaObject::invokeMethod(settings, "close");
+
+        // A provider (as the dialog adds it) lists the server's models.
+        QSignalSpy fetched(&w.providers, &deepdesk::app::ProvidersController::modelsFetched);
+        w.providers.addProvider(QStringLiteral("deepseek"), QStringLiteral("DeepSeek (test)"),
+                                QStringLiteral("http://127.0.0.1:%1/v1").arg(port), QStringLiteral("sk-window-test"));
+        QVERIFY(fetched.wait(10000));
+        QVERIFY2(fetched.first().at(1).toBool(), qPrintable(fetched.first().at(2).toString()));
+        auto* providersDialog = window->findChild<QObject*>(QStringLiteral("providersDialog"));
+        QVERIFY(providersDialog);
+        QMetaObject::invokeMethod(providersDialog, "open");
+        QTRY_VERIFY(providersDialog->property("visible").toBool());
+        QTest::qWait(150);
+        QVERIFY(window->grabWindow().save(QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/providers.png")));
+        QMetaObject::invokeMethod(providersDialog, "close");
+        QTRY_VERIFY(!providersDialog->property("visible").toBool());
+
+        // The model picker offers the remote model; choosing it makes the chat remote.
+        auto* picker = window->findChild<QQuickItem*>(QStringLiteral("modelPicker"));
+        QVERIFY(picker);
+        const QVariantList entries = picker->property("model").toList();
+        int remoteIndex = -1;
+        for (int i = 0; i < entries.size(); ++i) {
+            const QVariantMap e = entries[i].toMap();
+            if (e.value(QStringLiteral("kind")) == QStringLiteral("remote") &&
+                e.value(QStringLiteral("model")) == QStringLiteral("deepseek-reasoner")) {
+                remoteIndex = i;
+            }
+        }
+        QVERIFY(remoteIndex >= 0);
+        QMetaObject::invokeMethod(picker, "activated", Q_ARG(int, remoteIndex));
+        QTRY_COMPARE(chat.modelSource(), QStringLiteral("remote"));
+        QVERIFY(chat.reasoningModel());
+        QTRY_VERIFY(picker->property("displayText").toString().contains(QStringLiteral("DeepSeek (test)")));
+        QTRY_VERIFY_WITH_TIMEOUT(chat.serverUrl().isEmpty(), 10000);  // the local model and its server stopped
+
+        auto* input = window->findChild<QQuickItem*>(QStringLiteral("composerInput"));
+        QVERIFY(input);
+        input->forceActiveFocus();
+        QTRY_VERIFY(input->hasActiveFocus());
+        QSignalSpy finished(&chat, &ChatController::turnFinished);
+        typeText(window, QStringLiteral("What is 6 x 7?"));
+        QTest::keyClick(window, Qt::Key_Return);
+        QVERIFY(!finished.isEmpty() || finished.wait(30000));
+        QCOMPARE(finished.first().first().toString(), QStringLiteral("stop"));
+        chat.flushStorage();
+        const auto& rows = chat.messages()->rows();
+        QCOMPARE(rows.size(), std::size_t{2});
+        QCOMPARE(rows.back().message.reasoning, std::string("Sure"));
+        QCOMPARE(rows.back().message.content, std::string("OK, 42."));
+        bool reasoningShown = false;
+        for (auto* t : itemsNamed(window->contentItem(), QStringLiteral("reasoningText"))) {
+            reasoningShown = reasoningShown || t->property("text").toString() == QStringLiteral("Sure");
+        }
+        QVERIFY(reasoningShown);
+        // The window does not claim the conversation stays on this computer.
+        auto* privacy = window->findChild<QQuickItem*>(QStringLiteral("privacyNote"));
+        QVERIFY(privacy);
+        QVERIFY(privacy->property("text").toString().contains(QStringLiteral("DeepSeek (test)")));
+        w.localization.setLanguage(QStringLiteral("zh_CN"));
+        QTest::qWait(300);
+        QVERIFY(window->grabWindow().save(QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/remote-chat-zh_CN.png")));
+    }
+
     void aBadModelFileOpensAnErrorDialog() {
         freshSettings();
         QTemporaryDir dir;
