@@ -87,13 +87,19 @@ ChatStreamDecoder::Step ChatStreamDecoder::feed(const std::string& eventData) {
     const QJsonObject delta = choice.contains(QStringLiteral("delta"))
                                   ? choice.value(QStringLiteral("delta")).toObject()
                                   : choice.value(QStringLiteral("message")).toObject();
-    const QString reasoning = delta.value(QStringLiteral("reasoning_content")).toString();
+    // DeepSeek, SGLang and vLLM's reasoning parsers send `reasoning_content`; some servers and
+    // newer vLLM versions call the same field `reasoning`.
+    QString reasoning = delta.value(QStringLiteral("reasoning_content")).toString();
+    if (reasoning.isEmpty()) {
+        reasoning = delta.value(QStringLiteral("reasoning")).toString();
+    }
     const QString content = delta.value(QStringLiteral("content")).toString();
     if (!reasoning.isEmpty()) {
         step.delta.reasoning = reasoning.toStdString();
+        m_sawReasoningField = true;
     }
     if (!content.isEmpty()) {
-        const deepdesk::reasoning_delta d = m_inline.feed(content.toStdString());
+        const deepdesk::reasoning_delta d = feedContent(content.toStdString(), false);
         step.delta.reasoning += d.reasoning;
         step.delta.answer += d.answer;
     }
@@ -105,7 +111,38 @@ ChatStreamDecoder::Step ChatStreamDecoder::feed(const std::string& eventData) {
     return step;
 }
 
-deepdesk::reasoning_delta ChatStreamDecoder::finish() { return m_inline.finish(); }
+deepdesk::reasoning_delta ChatStreamDecoder::feedContent(const std::string& text, bool final) {
+    if (!m_inline) {
+        m_start += text;
+        const auto first = m_start.find_first_not_of(" \t\r\n");
+        const std::string_view open = "<think>";
+        const std::string_view rest =
+            first == std::string::npos ? std::string_view() : std::string_view(m_start).substr(first);
+        const bool couldOpen = rest.size() < open.size() && open.substr(0, rest.size()) == rest;
+        if (couldOpen && !final) {
+            return {};  // not yet known whether it opens with <think>
+        }
+        const bool opensItself = rest.substr(0, open.size()) == open;
+        m_inline.emplace(m_reasoningModel && !m_sawReasoningField && !opensItself);
+        std::string held;
+        held.swap(m_start);
+        return m_inline->feed(held);
+    }
+    return m_inline->feed(text);
+}
+
+deepdesk::reasoning_delta ChatStreamDecoder::finish() {
+    deepdesk::reasoning_delta out;
+    if (!m_inline && !m_start.empty()) {
+        out = feedContent({}, true);
+    }
+    if (m_inline) {
+        const deepdesk::reasoning_delta last = m_inline->finish();
+        out.reasoning += last.reasoning;
+        out.answer += last.answer;
+    }
+    return out;
+}
 
 QString describeHttpError(int status, const QByteArray& body, const QByteArray& retryAfter) {
     QString message;
@@ -193,7 +230,9 @@ void RemoteWorker::generate(const TurnRequest& request, const RemoteEndpoint& en
         bool thinking = false, cancelled = false;
         m_buffer->push({}, {}, false);
         SseDecoder sse;
-        ChatStreamDecoder decoder;
+        const QString lowerModel = endpoint.model.toLower();
+        ChatStreamDecoder decoder(lowerModel.contains(QStringLiteral("r1")) ||
+                                  lowerModel.contains(QStringLiteral("reasoner")));
         QByteArray errorBody;
         int status = 0;
         const auto deliver = [&](const deepdesk::reasoning_delta& d) {

@@ -45,6 +45,10 @@ private:
 // One streamed chat completion: the JSON of each event in, reasoning and answer text out.
 class ChatStreamDecoder {
 public:
+    // reasoningModel: an R1-style model. When its server sends neither reasoning_content nor an
+    // opening <think> (vLLM without a reasoning parser: the template already opened it), the
+    // content up to </think> is its reasoning.
+    explicit ChatStreamDecoder(bool reasoningModel = false) : m_reasoningModel(reasoningModel) {}
     struct Step {
         deepdesk::reasoning_delta delta;
         QString error;  // an error object sent inside the stream
@@ -59,7 +63,11 @@ public:
     bool anyText() const { return m_anyText; }
 
 private:
-    deepdesk::reasoning_splitter m_inline;  // <think> tags inside content
+    deepdesk::reasoning_delta feedContent(const std::string& text, bool final);
+
+    bool m_reasoningModel = false, m_sawReasoningField = false;
+    std::string m_start;                                   // content held until it shows whether it opens with <think>
+    std::optional<deepdesk::reasoning_splitter> m_inline;  // <think> tags inside content
     bool m_done = false, m_anyText = false;
     QString m_finishReason;
     std::optional<qint64> m_promptTokens, m_completionTokens;

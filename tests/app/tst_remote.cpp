@@ -147,7 +147,7 @@ private Q_SLOTS:
         std::string reasoning, answer;
         for (const char* e :
              {R"({"choices":[{"delta":{"role":"assistant","content":null,"reasoning_content":"Let"}}]})",
-              R"({"choices":[{"delta":{"reasoning_content":" me see"}}]})",
+              R"({"choices":[{"delta":{"reasoning":" me see"}}]})",
               R"({"choices":[{"delta":{"content":"42","reasoning_content":null}}]})",
               R"({"choices":[{"delta":{},"finish_reason":"stop"}]})",
               R"({"choices":[],"usage":{"prompt_tokens":9,"completion_tokens":5}})", "[DONE]"}) {
@@ -183,6 +183,39 @@ private Q_SLOTS:
         answer += last.answer;
         QCOMPARE(reasoning, std::string("Hmm, yes."));
         QCOMPARE(answer, std::string("The answer is 42."));
+
+        // R1 behind a server without a reasoning parser: the template opened <think>, so the
+        // content begins inside the reasoning. A model that is not R1-style is left alone.
+        const auto run = [](bool r1, std::initializer_list<const char*> pieces) {
+            ChatStreamDecoder d(r1);
+            deepdesk::reasoning_delta all;
+            for (const char* piece : pieces) {
+                const auto step = d.feed(
+                    QJsonDocument(QJsonObject{{QStringLiteral("choices"),
+                                               QJsonArray{QJsonObject{{QStringLiteral("delta"),
+                                                                       QJsonObject{{QStringLiteral("content"),
+                                                                                    QString::fromUtf8(piece)}}}}}}})
+                        .toJson(QJsonDocument::Compact)
+                        .toStdString());
+                all.reasoning += step.delta.reasoning;
+                all.answer += step.delta.answer;
+            }
+            const auto tail = d.finish();
+            all.reasoning += tail.reasoning;
+            all.answer += tail.answer;
+            return all;
+        };
+        auto r = run(true, {"Let me", " think.</thi", "nk>\n\nDone."});
+        QCOMPARE(r.reasoning, std::string("Let me think."));
+        QCOMPARE(r.answer, std::string("Done."));
+        r = run(true, {"<", "think>Quick.</think>Yes."});
+        QCOMPARE(r.reasoning, std::string("Quick."));
+        QCOMPARE(r.answer, std::string("Yes."));
+        r = run(false, {"Plain", " answer."});
+        QCOMPARE(r.reasoning, std::string());
+        QCOMPARE(r.answer, std::string("Plain answer."));
+        r = run(true, {"<t"});  // a stream that ends while the opening is still unknown
+        QCOMPARE(r.reasoning + r.answer, std::string("<t"));
     }
 
     // The app's own server (Settings → Local API server) and the app's remote client, end to end.
