@@ -337,6 +337,7 @@ float dot_q4_0(const void*, const void*, std::size_t);
 float dot_q4_k(const void*, const void*, std::size_t);
 float dot_q6_k(const void*, const void*, std::size_t);
 float dot_f16(const void*, const void*, std::size_t);
+float dot_f32(const void*, const void*, std::size_t);
 float dot_q5_0(const void*, const void*, std::size_t);
 float dot_q5_k(const void*, const void*, std::size_t);
 float dot_iq4_nl(const void*, const void*, std::size_t);
@@ -390,6 +391,7 @@ dot_fn dot_kernel(tensor_type weight, isa_level isa) {
         case tensor_type::q4_k: return avx2::dot_q4_k;
         case tensor_type::q6_k: return avx2::dot_q6_k;
         case tensor_type::f16: return avx2::dot_f16;
+        case tensor_type::f32: return avx2::dot_f32;
         case tensor_type::q5_0: return avx2::dot_q5_0;
         case tensor_type::q5_k: return avx2::dot_q5_k;
         case tensor_type::iq4_nl: return avx2::dot_iq4_nl;

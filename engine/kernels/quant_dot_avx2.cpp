@@ -467,5 +467,22 @@ DD_AVX2 float dot_f16(const void* vx, const void* vy, std::size_t n) {
     return sum;
 }
 
+// F32 weights (routers, norms kept in f32 by some converters) against an f32 activation.
+DD_AVX2 float dot_f32(const void* vx, const void* vy, std::size_t n) {
+    const auto* x = static_cast<const float*>(vx);
+    const auto* y = static_cast<const float*>(vy);
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i), acc0);
+        acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i + 8), _mm256_loadu_ps(y + i + 8), acc1);
+    }
+    float sum = hsum_ps(_mm256_add_ps(acc0, acc1));
+    for (; i < n; ++i) {
+        sum += x[i] * y[i];
+    }
+    return sum;
+}
+
 }  // namespace deepdesk::kernels::avx2
 #endif

@@ -163,40 +163,17 @@ private Q_SLOTS:
         QCOMPARE(fields.promptTokens().value_or(-1), 9);
         QCOMPARE(fields.completionTokens().value_or(-1), 5);
 
-        // Servers without a reasoning parser send the tags inside content, split anywhere.
-        ChatStreamDecoder inlined;
-        reasoning.clear();
-        answer.clear();
-        for (const char* piece : {"<thi", "nk>\nHmm", ", yes.</th", "ink>\n\nThe answer", " is 42."}) {
-            const auto step = inlined.feed(
-                QJsonDocument(QJsonObject{{QStringLiteral("choices"),
-                                           QJsonArray{QJsonObject{
-                                               {QStringLiteral("delta"),
-                                                QJsonObject{{QStringLiteral("content"), QString::fromUtf8(piece)}}}}}}})
-                    .toJson(QJsonDocument::Compact)
-                    .toStdString());
-            reasoning += step.delta.reasoning;
-            answer += step.delta.answer;
-        }
-        const auto last = inlined.finish();
-        reasoning += last.reasoning;
-        answer += last.answer;
-        QCOMPARE(reasoning, std::string("Hmm, yes."));
-        QCOMPARE(answer, std::string("The answer is 42."));
-
-        // R1 behind a server without a reasoning parser: the template opened <think>, so the
+        // Servers without a reasoning parser send the tags inside content, split anywhere. With
+        // r1 set, an R1-style model behind such a server: the template opened <think>, so the
         // content begins inside the reasoning. A model that is not R1-style is left alone.
         const auto run = [](bool r1, std::initializer_list<const char*> pieces) {
             ChatStreamDecoder d(r1);
             deepdesk::reasoning_delta all;
             for (const char* piece : pieces) {
-                const auto step = d.feed(
-                    QJsonDocument(QJsonObject{{QStringLiteral("choices"),
-                                               QJsonArray{QJsonObject{{QStringLiteral("delta"),
-                                                                       QJsonObject{{QStringLiteral("content"),
-                                                                                    QString::fromUtf8(piece)}}}}}}})
-                        .toJson(QJsonDocument::Compact)
-                        .toStdString());
+                const QJsonObject delta{{QStringLiteral("content"), QString::fromUtf8(piece)}};
+                const QJsonObject chunk{
+                    {QStringLiteral("choices"), QJsonArray{QJsonObject{{QStringLiteral("delta"), delta}}}}};
+                const auto step = d.feed(QJsonDocument(chunk).toJson(QJsonDocument::Compact).toStdString());
                 all.reasoning += step.delta.reasoning;
                 all.answer += step.delta.answer;
             }
@@ -205,7 +182,10 @@ private Q_SLOTS:
             all.answer += tail.answer;
             return all;
         };
-        auto r = run(true, {"Let me", " think.</thi", "nk>\n\nDone."});
+        auto r = run(false, {"<thi", "nk>\nHmm", ", yes.</th", "ink>\n\nThe answer", " is 42."});
+        QCOMPARE(r.reasoning, std::string("Hmm, yes."));
+        QCOMPARE(r.answer, std::string("The answer is 42."));
+        r = run(true, {"Let me", " think.</thi", "nk>\n\nDone."});
         QCOMPARE(r.reasoning, std::string("Let me think."));
         QCOMPARE(r.answer, std::string("Done."));
         r = run(true, {"<", "think>Quick.</think>Yes."});
