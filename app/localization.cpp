@@ -6,11 +6,29 @@
 #include <QLocale>
 #include <QSettings>
 
+#include <cstring>
+
 namespace deepdesk::app {
 namespace {
 
 const QString k_settingsKey = QStringLiteral("ui/language");
 const QString k_system = QStringLiteral("system");
+
+// Our C++ classes live in namespaces, so their tr() asks with a context such as
+// "deepdesk::app::ChatController", while lupdate files the strings under "ChatController". The
+// namespace is dropped before looking up.
+class UnqualifiedTranslator : public QTranslator {
+public:
+    QString translate(const char* context, const char* sourceText, const char* disambiguation, int n) const override {
+        QString out = QTranslator::translate(context, sourceText, disambiguation, n);
+        if (out.isEmpty() && context != nullptr) {
+            if (const char* last = std::strrchr(context, ':'); last != nullptr) {
+                out = QTranslator::translate(last + 1, sourceText, disambiguation, n);
+            }
+        }
+        return out;
+    }
+};
 
 }  // namespace
 
@@ -74,7 +92,7 @@ void Localization::apply() {
         m_qtTranslator.reset();
     }
     if (m_effective != QLatin1String("en")) {
-        auto app = std::make_unique<QTranslator>();
+        auto app = std::make_unique<UnqualifiedTranslator>();
         if (app->load(QStringLiteral(":/i18n/deepdesk_%1.qm").arg(m_effective))) {
             QCoreApplication::installTranslator(app.get());
             m_appTranslator = std::move(app);

@@ -26,18 +26,24 @@ struct Preset {
 const QList<Preset>& presetList() {
     static const QList<Preset> list = {
         {"deepseek",
-         "DeepSeek platform",
+         QT_TRANSLATE_NOOP("ProvidersController", "DeepSeek platform"),
          "https://api.deepseek.com/v1",
          true,
          {QStringLiteral("deepseek-chat"), QStringLiteral("deepseek-reasoner")}},
         {"vllm", "vLLM", "http://127.0.0.1:8000/v1", false, {}},
         {"sglang", "SGLang", "http://127.0.0.1:30000/v1", false, {}},
         {"ollama", "Ollama", "http://127.0.0.1:11434/v1", false, {}},
-        {"deepdesk", "DeepDesk server", "http://127.0.0.1:8080/v1", false, {}},
-        {"custom", "OpenAI-compatible", "", false, {}},
+        {"deepdesk",
+         QT_TRANSLATE_NOOP("ProvidersController", "DeepDesk server"),
+         "http://127.0.0.1:8080/v1",
+         false,
+         {}},
+        {"custom", QT_TRANSLATE_NOOP("ProvidersController", "OpenAI-compatible"), "", false, {}},
     };
     return list;
 }
+
+QString presetName(const Preset& p) { return ProvidersController::tr(p.name); }
 
 QString trimmedBase(QString url) {
     url = url.trimmed();
@@ -72,7 +78,7 @@ QVariantList ProvidersController::presets() {
     QVariantList out;
     for (const Preset& p : presetList()) {
         out.append(QVariantMap{{QStringLiteral("id"), QString::fromLatin1(p.id)},
-                               {QStringLiteral("name"), QString::fromLatin1(p.name)},
+                               {QStringLiteral("name"), presetName(p)},
                                {QStringLiteral("baseUrl"), QString::fromLatin1(p.baseUrl)},
                                {QStringLiteral("needsKey"), p.needsKey},
                                {QStringLiteral("models"), p.models}});
@@ -136,7 +142,7 @@ QString ProvidersController::addProvider(const QString& preset, const QString& n
         if (preset == QLatin1String(known.id)) {
             p.models = known.models;
             if (p.name.isEmpty()) {
-                p.name = QString::fromLatin1(known.name);
+                p.name = presetName(known);
             }
         }
     }

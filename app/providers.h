@@ -25,7 +25,7 @@ class ProvidersController : public QObject {
     QML_UNCREATABLE("ProvidersController is created by the application")
     // [{id, name, preset, baseUrl, hasKey, models, error}]
     Q_PROPERTY(QVariantList providers READ providers NOTIFY providersChanged)
-    // [{id, name, baseUrl, needsKey, models}]
+    // [{id, name, baseUrl, needsKey, models}]; names in the language of the moment of reading
     Q_PROPERTY(QVariantList presets READ presets CONSTANT)
 
 public:

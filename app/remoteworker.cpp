@@ -337,7 +337,8 @@ void RemoteWorker::generate(const TurnRequest& request, const RemoteEndpoint& en
         st.reasoning_ms = reasoningMs;
         st.prompt_tokens = decoder.promptTokens().value_or(0);
         st.generated_tokens = completion;
-        st.tokens_per_second = streamSeconds > 0.0 ? static_cast<double>(completion) / streamSeconds : 0.0;
+        // A rate over less than 50 ms says more about buffering on the way than about the server.
+        st.tokens_per_second = streamSeconds >= 0.05 ? static_cast<double>(completion) / streamSeconds : 0.0;
         st.finish_reason = finishReason.toStdString();
         store.finish_message(
             request.assistantMessageId, st,

@@ -773,6 +773,18 @@
         <source>The server's answer to GET /models is not a model list.</source>
         <translation>服务器对 GET /models 的回复不是模型列表。</translation>
     </message>
+    <message>
+        <source>DeepSeek platform</source>
+        <translation>DeepSeek 开放平台</translation>
+    </message>
+    <message>
+        <source>DeepDesk server</source>
+        <translation>DeepDesk 服务</translation>
+    </message>
+    <message>
+        <source>OpenAI-compatible</source>
+        <translation>兼容 OpenAI</translation>
+    </message>
 </context>
 <context>
     <name>ProvidersDialog</name>
@@ -867,6 +879,10 @@
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
 </context>
 <context>
@@ -1155,6 +1171,10 @@
     <message>
         <source>Copy the example request</source>
         <translation>复制示例请求</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
 </context>
 <context>

@@ -285,6 +285,10 @@ ZH = {
     "Serving %1 at %2": "正在 %2 提供 %1",
     "It starts when a model is loaded on this computer.": "在本机加载模型后启动。",
     "Copy the example request": "复制示例请求",
+    "DeepSeek platform": "DeepSeek 开放平台",
+    "DeepDesk server": "DeepDesk 服务",
+    "OpenAI-compatible": "兼容 OpenAI",
+    "Close": "关闭",
 }
 
 

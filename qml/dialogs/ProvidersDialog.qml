@@ -42,24 +42,32 @@ Dialog {
         bottomPadding: 4
     }
     footer: DialogButtonBox {
-        standardButtons: DialogButtonBox.Close
+        // Our own button: Qt's standard ones are labelled by Qt's translations, which may be absent.
+        Button {
+            text: qsTr("Close")
+            DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
+        }
         background: Rectangle { color: "transparent" }
     }
+
+    // The presets with names in the current language: the engine's retranslate() re-evaluates
+    // bindings that call qsTr, and the names are translated when read.
+    readonly property var presets: qsTr("Kind").length >= 0 ? Providers.presets : []
 
     // The provider being edited ("" while adding one).
     property string editingId: ""
 
     function presetById(id) {
-        for (const p of Providers.presets)
+        for (const p of dialog.presets)
             if (p.id === id)
                 return p
-        return Providers.presets[Providers.presets.length - 1]
+        return dialog.presets[dialog.presets.length - 1]
     }
     function resetForm() {
         editingId = ""
         presetBox.currentIndex = 0
         nameField.text = ""
-        urlField.text = Providers.presets[0].baseUrl
+        urlField.text = dialog.presets[0].baseUrl
         keyField.text = ""
     }
     onOpened: if (editingId === "") resetForm()
@@ -179,16 +187,16 @@ Dialog {
                     visible: dialog.editingId === ""
                     Accessible.name: qsTr("Kind of server")
                     Layout.fillWidth: true
-                    model: Providers.presets
+                    model: dialog.presets
                     textRole: "name"
-                    onActivated: (i) => urlField.text = Providers.presets[i].baseUrl
+                    onActivated: (i) => urlField.text = dialog.presets[i].baseUrl
                 }
                 Label { text: qsTr("Name"); color: Theme.text }
                 TextField {
                     id: nameField
                     Accessible.name: qsTr("Provider name")
                     Layout.fillWidth: true
-                    placeholderText: dialog.editingId === "" ? Providers.presets[presetBox.currentIndex].name : ""
+                    placeholderText: dialog.editingId === "" ? dialog.presets[presetBox.currentIndex].name : ""
                 }
                 Label { text: qsTr("Base URL"); color: Theme.text }
                 TextField {
@@ -204,7 +212,7 @@ Dialog {
                     Accessible.name: qsTr("API key")
                     Layout.fillWidth: true
                     echoMode: TextInput.Password
-                    placeholderText: dialog.editingId === "" && Providers.presets[presetBox.currentIndex].needsKey
+                    placeholderText: dialog.editingId === "" && dialog.presets[presetBox.currentIndex].needsKey
                                      ? qsTr("Required by this service") : qsTr("Optional")
                 }
             }
@@ -215,7 +223,7 @@ Dialog {
                     highlighted: true
                     onClicked: {
                         if (dialog.editingId === "")
-                            Providers.addProvider(Providers.presets[presetBox.currentIndex].id, nameField.text,
+                            Providers.addProvider(dialog.presets[presetBox.currentIndex].id, nameField.text,
                                                   urlField.text, keyField.text)
                         else
                             Providers.updateProvider(dialog.editingId, nameField.text, urlField.text, keyField.text)

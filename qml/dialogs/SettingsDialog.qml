@@ -39,7 +39,11 @@ Dialog {
         border.color: Theme.border
     }
     footer: DialogButtonBox {
-        standardButtons: DialogButtonBox.Close
+        // Our own button: Qt's standard ones are labelled by Qt's translations, which may be absent.
+        Button {
+            text: qsTr("Close")
+            DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
+        }
         background: Rectangle { color: "transparent" }
     }
     header: Label {

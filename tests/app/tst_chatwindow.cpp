@@ -618,6 +618,11 @@ private Q_SLOTS:
         w.localization.setLanguage(QStringLiteral("zh_CN"));
         QTest::qWait(300);
         QVERIFY(window->grabWindow().save(QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/remote-chat-zh_CN.png")));
+        QMetaObject::invokeMethod(providersDialog, "open");
+        QTRY_VERIFY(providersDialog->property("visible").toBool());
+        QTest::qWait(150);
+        QVERIFY(window->grabWindow().save(QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/providers-zh_CN.png")));
+        QMetaObject::invokeMethod(providersDialog, "close");
     }
 
     void aBadModelFileOpensAnErrorDialog() {

@@ -5,7 +5,9 @@
 #include <QStandardPaths>
 #include <QTest>
 
+#include "app/chatcontroller.h"
 #include "app/localization.h"
+#include "app/providers.h"
 
 using deepdesk::app::Localization;
 
@@ -30,6 +32,17 @@ private Q_SLOTS:
         QCOMPARE(translated("Composer", "Send"), QStringLiteral("发送"));
         QCOMPARE(translated("Sidebar", "New chat"), QStringLiteral("新对话"));
         QVERIFY(!QSettings().contains(QStringLiteral("ui/language")));
+    }
+
+    // Messages written in C++ (errors, preset names) are translated too: the classes live in a
+    // namespace, which their tr() context carries.
+    void stringsFromCppClassesAreTranslated() {
+        Localization loc(nullptr, QStringLiteral("zh_CN"));
+        QCOMPARE(deepdesk::app::ChatController::tr("Load a model to start chatting."),
+                 translated("ChatPage", "Load a model to start chatting."));
+        QVERIFY(deepdesk::app::ChatController::tr("Load a model to start chatting.") !=
+                QStringLiteral("Load a model to start chatting."));
+        QCOMPARE(deepdesk::app::ProvidersController::tr("DeepSeek platform"), QStringLiteral("DeepSeek 开放平台"));
     }
 
     void switchingLanguageRetranslatesAndIsRemembered() {
