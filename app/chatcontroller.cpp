@@ -420,10 +420,6 @@ void ChatController::copyToClipboard(const QString& text) const {
     }
 }
 
-}  // namespace deepdesk::app
-
-namespace deepdesk::app {
-
 void ChatController::useRemoteModel(const QString& providerId, const QString& model) {
     if (m_providers == nullptr || model.isEmpty() || !m_providers->endpoint(providerId, model)) {
         return;
@@ -474,16 +470,22 @@ void ChatController::setServerEnabled(bool on) {
     applyServerSettings();
 }
 
+void ChatController::serverSettingChanged(const QString& key, const QVariant& value) {
+    QSettings settings;
+    settings.setValue(key, value);
+    keepSettingsPrivate(settings);  // the server's key is among them
+    Q_EMIT serverChanged();
+    if (m_serverEnabled) {
+        applyServerSettings();  // a running server restarts with it
+    }
+}
+
 void ChatController::setServerHost(const QString& host) {
     if (host.trimmed() == m_serverHost || host.trimmed().isEmpty()) {
         return;
     }
     m_serverHost = host.trimmed();
-    QSettings().setValue(QStringLiteral("server/host"), m_serverHost);
-    Q_EMIT serverChanged();
-    if (m_serverEnabled) {
-        applyServerSettings();
-    }
+    serverSettingChanged(QStringLiteral("server/host"), m_serverHost);
 }
 
 void ChatController::setServerPort(int port) {
@@ -491,11 +493,7 @@ void ChatController::setServerPort(int port) {
         return;
     }
     m_serverPort = port;
-    QSettings().setValue(QStringLiteral("server/port"), port);
-    Q_EMIT serverChanged();
-    if (m_serverEnabled) {
-        applyServerSettings();
-    }
+    serverSettingChanged(QStringLiteral("server/port"), port);
 }
 
 void ChatController::setServerApiKey(const QString& key) {
@@ -503,14 +501,7 @@ void ChatController::setServerApiKey(const QString& key) {
         return;
     }
     m_serverApiKey = key;
-    QSettings settings;
-    settings.setValue(QStringLiteral("server/apiKey"), key);
-    settings.sync();
-    QFile::setPermissions(settings.fileName(), QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    Q_EMIT serverChanged();
-    if (m_serverEnabled) {
-        applyServerSettings();
-    }
+    serverSettingChanged(QStringLiteral("server/apiKey"), key);
 }
 
 QString ChatController::serverExample() const {

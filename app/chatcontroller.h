@@ -252,6 +252,8 @@ private:
     void onFinished(qint64 messageId, const QVariantMap& stats);
     void onFailed(qint64 messageId, const QString& error);
     void applyServerSettings();
+    // Saves one of the server's settings; a running server takes it at once.
+    void serverSettingChanged(const QString& key, const QVariant& value);
 
     QString m_dataDir, m_databasePath, m_modelsFolder, m_storageError, m_errorText;
     std::unique_ptr<StorageThread> m_storage;

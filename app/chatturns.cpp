@@ -152,12 +152,12 @@ void ChatController::beginTurn(TurnPlan plan) {
     m_frameTimer.start();
     Q_EMIT generatingChanged();
     if (m_remote) {
-        const auto endpoint =
-            m_providers != nullptr ? m_providers->endpoint(m_remoteProviderId, m_modelName) : std::nullopt;
+        auto endpoint = m_providers != nullptr ? m_providers->endpoint(m_remoteProviderId, m_modelName) : std::nullopt;
         if (!endpoint) {
             onFailed(assistantId, tr("The provider of this model was removed."));
             return;
         }
+        endpoint->reasoningModel = m_reasoningModel;
         Q_EMIT requestRemoteGenerate(req, *endpoint);
         return;
     }

@@ -55,6 +55,11 @@ QString trimmedBase(QString url) {
 
 }  // namespace
 
+void keepSettingsPrivate(QSettings& settings) {
+    settings.sync();
+    QFile::setPermissions(settings.fileName(), QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+}
+
 ProvidersController::ProvidersController(QObject* parent) : QObject(parent) {
     QSettings s;
     const QStringList ids = s.value(QStringLiteral("providers/ids")).toStringList();
@@ -124,9 +129,7 @@ void ProvidersController::save() {
         s.endGroup();
     }
     s.setValue(QStringLiteral("providers/ids"), ids);
-    s.sync();
-    // The file holds API keys: only its owner may read it.
-    QFile::setPermissions(s.fileName(), QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    keepSettingsPrivate(s);
     Q_EMIT providersChanged();
 }
 

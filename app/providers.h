@@ -16,8 +16,12 @@
 #include "app/remoteworker.h"
 
 class QNetworkAccessManager;
+class QSettings;
 
 namespace deepdesk::app {
+
+// Writes `settings` out and makes its file readable by its owner only: it holds API keys.
+void keepSettingsPrivate(QSettings& settings);
 
 class ProvidersController : public QObject {
     Q_OBJECT

@@ -192,9 +192,8 @@ void RemoteWorker::generate(const TurnRequest& request, const RemoteEndpoint& en
     if (m_network == nullptr) {
         m_network = new QNetworkAccessManager(this);
     }
-    QString error;
-    QVariantMap stats;
     try {
+        QString error;
         deepdesk::storage::database db(request.databasePath.toStdString());
         deepdesk::storage::conversation_store store(db);
         deepdesk::storage::stream_writer writer(store, request.assistantMessageId, std::chrono::milliseconds(250), {},
@@ -212,11 +211,7 @@ void RemoteWorker::generate(const TurnRequest& request, const RemoteEndpoint& en
                          {QStringLiteral("temperature"), request.options.sampling.temperature},
                          {QStringLiteral("top_p"), request.options.sampling.top_p},
                          {QStringLiteral("max_tokens"), request.options.max_tokens}};
-        QString base = endpoint.baseUrl.trimmed();
-        while (base.endsWith(QLatin1Char('/'))) {
-            base.chop(1);
-        }
-        QNetworkRequest req(QUrl(base + QStringLiteral("/chat/completions")));
+        QNetworkRequest req(QUrl(endpoint.baseUrl + QStringLiteral("/chat/completions")));
         req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
         req.setRawHeader("Accept", "text/event-stream");
         if (!endpoint.apiKey.isEmpty()) {
@@ -230,9 +225,7 @@ void RemoteWorker::generate(const TurnRequest& request, const RemoteEndpoint& en
         bool thinking = false, cancelled = false;
         m_buffer->push({}, {}, false);
         SseDecoder sse;
-        const QString lowerModel = endpoint.model.toLower();
-        ChatStreamDecoder decoder(lowerModel.contains(QStringLiteral("r1")) ||
-                                  lowerModel.contains(QStringLiteral("reasoner")));
+        ChatStreamDecoder decoder(endpoint.reasoningModel);
         QByteArray errorBody;
         int status = 0;
         const auto deliver = [&](const deepdesk::reasoning_delta& d) {
@@ -343,6 +336,7 @@ void RemoteWorker::generate(const TurnRequest& request, const RemoteEndpoint& en
         store.finish_message(
             request.assistantMessageId, st,
             cancelled ? deepdesk::storage::message_status::interrupted : deepdesk::storage::message_status::complete);
+        QVariantMap stats;
         stats[QStringLiteral("reasoningMs")] = reasoningMs;
         stats[QStringLiteral("promptTokens")] = static_cast<qint64>(st.prompt_tokens);
         stats[QStringLiteral("generatedTokens")] = completion;

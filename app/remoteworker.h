@@ -27,9 +27,10 @@ namespace deepdesk::app {
 // Where a remote turn goes. The key lives in the settings file, never in the database.
 struct RemoteEndpoint {
     QString providerName;
-    QString baseUrl;  // up to and including /v1
+    QString baseUrl;  // up to and including /v1, no trailing slash (as ProvidersController keeps it)
     QString apiKey;
     QString model;
+    bool reasoningModel = false;  // R1-style (ChatController::reasoningModel)
 };
 
 // Server-sent events: bytes in, the `data` of each complete event out ("[DONE]" included).

@@ -93,37 +93,36 @@ int main() {
         const kernels::dot_fn dot = kernels::dot_kernel(type);
         const kernels::dot4_fn dot4 = kernels::dot4_kernel(type);
         volatile float sink = 0.0f;
-        double rate1 = 0.0, rate4 = 0.0;
-        for (int pass = 0; pass < 6; ++pass) {
-            const auto t0 = std::chrono::steady_clock::now();
-            std::size_t macs = 0;
-            while (seconds_since(t0) < 0.1) {
-                for (std::size_t t = 0; t < tokens; ++t) {
-                    for (std::size_t r = 0; r < rows; ++r) {
-                        sink = sink + dot(w.data() + r * row, act.data() + t * act_row, cols);
-                    }
-                }
-                macs += cols * rows * tokens;
-            }
-            rate1 = std::max(rate1, static_cast<double>(macs) / seconds_since(t0) / 1e9);
-        }
-        if (dot4 != nullptr) {
+        // Multiply-adds per second of `pass_over_all` (every row against every token), best of 6.
+        const auto rate = [&](const auto& pass_over_all) {
+            double best = 0.0;
             for (int pass = 0; pass < 6; ++pass) {
                 const auto t0 = std::chrono::steady_clock::now();
                 std::size_t macs = 0;
-                float out[4];
                 while (seconds_since(t0) < 0.1) {
-                    for (std::size_t t = 0; t + 4 <= tokens; t += 4) {
-                        for (std::size_t r = 0; r < rows; ++r) {
-                            dot4(w.data() + r * row, act.data() + t * act_row, act_row, cols, out);
-                            sink = sink + out[0];
-                        }
-                    }
+                    pass_over_all();
                     macs += cols * rows * tokens;
                 }
-                rate4 = std::max(rate4, static_cast<double>(macs) / seconds_since(t0) / 1e9);
+                best = std::max(best, static_cast<double>(macs) / seconds_since(t0) / 1e9);
             }
-        }
+            return best;
+        };
+        const double rate1 = rate([&] {
+            for (std::size_t t = 0; t < tokens; ++t) {
+                for (std::size_t r = 0; r < rows; ++r) {
+                    sink = sink + dot(w.data() + r * row, act.data() + t * act_row, cols);
+                }
+            }
+        });
+        const double rate4 = dot4 == nullptr ? 0.0 : rate([&] {
+            float out[4];
+            for (std::size_t t = 0; t + 4 <= tokens; t += 4) {
+                for (std::size_t r = 0; r < rows; ++r) {
+                    dot4(w.data() + r * row, act.data() + t * act_row, act_row, cols, out);
+                    sink = sink + out[0];
+                }
+            }
+        });
         const double best = std::max(rate1, rate4);
         if (peak > 0.0) {
             std::printf("%-8s %12.1f %12.1f %9.0f%%\n", std::string(traits.name).c_str(), rate1, rate4,

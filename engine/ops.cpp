@@ -40,20 +40,30 @@ void matmul_input::set(const float* x, std::int64_t n_tokens, std::int64_t cols)
     m_valid = false;
 }
 
+namespace {
+
+// Tokens [begin, end) of x (a row of `cols` every x_stride floats) quantized for `weight`, one
+// activation row of `row_bytes` each into dst.
+void quantize_tokens(tensor_type weight, const float* x, std::int64_t x_stride, std::int64_t cols, std::int64_t begin,
+                     std::int64_t end, std::uint8_t* dst, std::size_t row_bytes) {
+    for (std::int64_t t = begin; t < end; ++t) {
+        kernels::quantize_activation_ref(weight, x + t * x_stride, dst + static_cast<std::size_t>(t) * row_bytes,
+                                         static_cast<std::size_t>(cols));
+    }
+}
+
+}  // namespace
+
 const std::uint8_t* matmul_input::quantized_for(tensor_type weight, thread_pool& pool) {
     const tensor_type act = kernels::activation_type(weight);
     if (!m_valid || act != m_type) {
         const std::size_t row = kernels::activation_row_bytes(weight, static_cast<std::size_t>(m_cols));
-        auto quantize = [&](int, std::int64_t begin, std::int64_t end) {
-            for (std::int64_t t = begin; t < end; ++t) {
-                kernels::quantize_activation_ref(weight, m_x + t * m_cols, m_buffer + static_cast<std::size_t>(t) * row,
-                                                 static_cast<std::size_t>(m_cols));
-            }
-        };
         if (m_n_tokens > 1) {
-            pool.parallel_for(m_n_tokens, quantize);
+            pool.parallel_for(m_n_tokens, [&](int, std::int64_t begin, std::int64_t end) {
+                quantize_tokens(weight, m_x, m_cols, m_cols, begin, end, m_buffer, row);
+            });
         } else {
-            quantize(0, 0, m_n_tokens);
+            quantize_tokens(weight, m_x, m_cols, m_cols, 0, m_n_tokens, m_buffer, row);
         }
         m_type = act;
         m_valid = true;
@@ -130,14 +140,16 @@ void matmul_heads(const std::vector<weight_view>& w, const float* x, std::int64_
 }
 
 void matmul_batch(std::span<const matmul_job> jobs, std::vector<std::uint8_t>& act, thread_pool& pool) {
-    std::vector<std::size_t> act_at(jobs.size());
+    // Per job: where its quantized input starts in `act`, the bytes of one of its rows, and its
+    // first task (a task is k_row_block rows of one job).
+    std::vector<std::size_t> act_at(jobs.size()), act_bytes(jobs.size());
     std::vector<std::int64_t> first_task(jobs.size() + 1, 0);
     std::size_t total = 0;
     for (std::size_t j = 0; j < jobs.size(); ++j) {
         const weight_view& w = *jobs[j].w;
         act_at[j] = total;
-        total += static_cast<std::size_t>(jobs[j].n_tokens) *
-                 kernels::activation_row_bytes(w.type, static_cast<std::size_t>(w.cols));
+        act_bytes[j] = kernels::activation_row_bytes(w.type, static_cast<std::size_t>(w.cols));
+        total += static_cast<std::size_t>(jobs[j].n_tokens) * act_bytes[j];
         first_task[j + 1] = first_task[j] + (w.rows + k_row_block - 1) / k_row_block;
         g_weight_bytes.fetch_add(static_cast<std::uint64_t>(w.rows) * w.row_bytes, std::memory_order_relaxed);
     }
@@ -147,13 +159,8 @@ void matmul_batch(std::span<const matmul_job> jobs, std::vector<std::uint8_t>& a
     pool.parallel_for(static_cast<std::int64_t>(jobs.size()), [&](int, std::int64_t begin, std::int64_t end) {
         for (auto j = static_cast<std::size_t>(begin); j < static_cast<std::size_t>(end); ++j) {
             const weight_view& w = *jobs[j].w;
-            const std::size_t ab = kernels::activation_row_bytes(w.type, static_cast<std::size_t>(w.cols));
-            const std::int64_t x_stride = jobs[j].x_stride > 0 ? jobs[j].x_stride : w.cols;
-            for (std::int64_t t = 0; t < jobs[j].n_tokens; ++t) {
-                kernels::quantize_activation_ref(w.type, jobs[j].x + t * x_stride,
-                                                 act.data() + act_at[j] + static_cast<std::size_t>(t) * ab,
-                                                 static_cast<std::size_t>(w.cols));
-            }
+            quantize_tokens(w.type, jobs[j].x, jobs[j].x_stride > 0 ? jobs[j].x_stride : w.cols, w.cols, 0,
+                            jobs[j].n_tokens, act.data() + act_at[j], act_bytes[j]);
         }
     });
     pool.parallel_for(first_task.back(), [&](int, std::int64_t begin, std::int64_t end) {
@@ -163,9 +170,8 @@ void matmul_batch(std::span<const matmul_job> jobs, std::vector<std::uint8_t>& a
             const matmul_job& job = jobs[j];
             const weight_view& w = *job.w;
             const std::int64_t r0 = (task - first_task[j]) * k_row_block;
-            rows_against_tokens(w, r0, std::min(w.rows, r0 + k_row_block), act.data() + act_at[j],
-                                kernels::activation_row_bytes(w.type, static_cast<std::size_t>(w.cols)), job.n_tokens,
-                                job.y, job.y_stride > 0 ? job.y_stride : w.rows);
+            rows_against_tokens(w, r0, std::min(w.rows, r0 + k_row_block), act.data() + act_at[j], act_bytes[j],
+                                job.n_tokens, job.y, job.y_stride > 0 ? job.y_stride : w.rows);
         }
     });
 }

@@ -159,33 +159,25 @@ DD_AVX2 inline void tile_32(const void* vx, const void* vy, std::size_t stride, 
         const __m256i qx = V::get(x[i]);
         const __m256i ax = _mm256_sign_epi8(qx, qx);
         const float dx = half(x[i].d);
+        // Lane t: the weight's block scale times token t's; the tokens' scales are converted
+        // together (the same products as one at a time).
+        __m256 scales;
         if constexpr (T == 1) {
-            const __m256i qy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y.r[0][i].qs));
+            scales = _mm256_set1_ps(dx * half(y.r[0][i].d));
+        } else {
+            static_assert(T == 4);
+            __m128i hd = _mm_cvtsi32_si128(y.r[0][i].d);
+            hd = _mm_insert_epi16(hd, y.r[1][i].d, 1);
+            hd = _mm_insert_epi16(hd, y.r[2][i].d, 2);
+            hd = _mm_insert_epi16(hd, y.r[3][i].d, 3);
+            scales = _mm256_mul_ps(_mm256_cvtph_ps(hd), _mm256_set1_ps(dx));
+        }
+        for (int t = 0; t < T; ++t) {
+            const __m256i qy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y.r[t][i].qs));
             const __m256i p =
                 _mm256_madd_epi16(_mm256_maddubs_epi16(ax, _mm256_sign_epi8(qy, qx)), _mm256_set1_epi16(1));
-            acc[0] = _mm256_fmadd_ps(_mm256_set1_ps(dx * half(y.r[0][i].d)), _mm256_cvtepi32_ps(p), acc[0]);
-        } else {
-            // The tokens' block scales converted together (the same products as one at a time).
-            static_assert(T <= 8);
-            __m128i hd = _mm_cvtsi32_si128(y.r[0][i].d);
-            if constexpr (T > 1) {
-                hd = _mm_insert_epi16(hd, y.r[1][i].d, 1);
-            }
-            if constexpr (T > 2) {
-                hd = _mm_insert_epi16(hd, y.r[2][i].d, 2);
-            }
-            if constexpr (T > 3) {
-                hd = _mm_insert_epi16(hd, y.r[3][i].d, 3);
-            }
-            static_assert(T <= 4, "more tokens: insert their scales too");
-            const __m256 scales = _mm256_mul_ps(_mm256_cvtph_ps(hd), _mm256_set1_ps(dx));
-            for (int t = 0; t < T; ++t) {
-                const __m256i qy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y.r[t][i].qs));
-                const __m256i p =
-                    _mm256_madd_epi16(_mm256_maddubs_epi16(ax, _mm256_sign_epi8(qy, qx)), _mm256_set1_epi16(1));
-                const __m256 d = _mm256_permutevar8x32_ps(scales, _mm256_set1_epi32(t));
-                acc[t] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(p), acc[t]);
-            }
+            const __m256 d = T == 1 ? scales : _mm256_permutevar8x32_ps(scales, _mm256_set1_epi32(t));
+            acc[t] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(p), acc[t]);
         }
     }
     for (int t = 0; t < T; ++t) {
