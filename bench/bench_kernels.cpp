@@ -3,7 +3,9 @@
 // the single-token kernel and the four-token prompt kernel of each weight type, so that a change
 // to a kernel can be judged apart from memory and threading. Alongside, the core's own ceiling for
 // AVX2 int8 dot products (independent vpmaddubsw + vpmaddwd + vpaddd, 32 multiply-adds each, with
-// nothing loaded) is measured in the same run, and each rate is printed as a fraction of it.
+// nothing loaded) is measured in the same run, and each rate is printed as a fraction of it; where
+// the AVX-512 VNNI kernels are in use, the ceiling is that of independent 512-bit vpdpbusd (64
+// multiply-adds each) instead.
 #include <algorithm>
 #include <chrono>
 #if defined(__x86_64__)
@@ -54,6 +56,36 @@ __attribute__((target("avx2"))) double int8_peak_gmacs() {
     }
     return best;
 }
+
+// The same for eight independent 512-bit vpdpbusd chains.
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) double vnni_peak_gmacs() {
+    __m512i acc[8], w[8];
+    for (int i = 0; i < 8; ++i) {
+        acc[i] = _mm512_setzero_si512();
+        w[i] = _mm512_set1_epi8(static_cast<char>(i + 1));
+    }
+    const __m512i a = _mm512_set1_epi8(3);
+    double best = 0.0;
+    for (int pass = 0; pass < 6; ++pass) {
+        const auto t0 = std::chrono::steady_clock::now();
+        constexpr long iterations = 2'000'000;
+        for (long k = 0; k < iterations; ++k) {
+            for (int i = 0; i < 8; ++i) {
+                acc[i] = _mm512_dpbusd_epi32(acc[i], w[i], a);
+            }
+            __asm__ volatile("" : "+v"(w[0]), "+v"(w[1]), "+v"(w[2]), "+v"(w[3]));
+            __asm__ volatile("" : "+v"(w[4]), "+v"(w[5]), "+v"(w[6]), "+v"(w[7]));
+        }
+        best = std::max(best, iterations * 8.0 * 64.0 / seconds_since(t0) / 1e9);
+    }
+    volatile int sink = 0;
+    for (const __m512i& v : acc) {
+        int lanes[16];
+        _mm512_storeu_si512(lanes, v);
+        sink = sink + lanes[0];
+    }
+    return best;
+}
 #endif
 
 }  // namespace
@@ -61,7 +93,12 @@ __attribute__((target("avx2"))) double int8_peak_gmacs() {
 int main() {
     double peak = 0.0;
 #if defined(__x86_64__)
-    if (host_cpu().avx2) {
+    if (active_isa() >= isa_level::avx512 && kernels::avx512_kernels_usable()) {
+        std::printf("kernels: AVX-512 VNNI (checked against the reference on this CPU)\n");
+        peak = vnni_peak_gmacs();
+        std::printf("core's AVX-512 VNNI int8 peak: %.1f GMAC/s (vpdpbusd zmm, nothing loaded)\n", peak);
+    } else if (active_isa() >= isa_level::avx2) {
+        std::printf("kernels: AVX2\n");
         peak = int8_peak_gmacs();
         std::printf("core's AVX2 int8 peak: %.1f GMAC/s (maddubs + madd + add, nothing loaded)\n", peak);
     }

@@ -20,6 +20,7 @@
 #include "engine/gguf.h"
 #include "engine/hf/hf_tokenizer.h"
 #include "engine/kernels/convert.h"
+#include "engine/kernels/quant_dot.h"
 #include "engine/model.h"
 #include "engine/reasoning.h"
 #include "engine/sampler.h"
@@ -45,6 +46,14 @@ int run_cpu() {
     const std::string best(deepdesk::isa_name(deepdesk::detect_isa(cpu)));
     const std::string active(deepdesk::isa_name(deepdesk::active_isa()));
     std::printf("kernels:      %s (best this CPU runs: %s)\n", active.c_str(), best.c_str());
+    const char* int8 = "scalar reference";
+    if (deepdesk::active_isa() >= deepdesk::isa_level::avx512 && deepdesk::kernels::avx512_kernels_usable()) {
+        int8 = "AVX-512 VNNI (checked against the reference on this CPU)";
+    } else if (deepdesk::active_isa() >= deepdesk::isa_level::avx2) {
+        int8 = cpu.avx512_vnni ? "AVX2 (the AVX-512 VNNI kernels are off: DEEPDESK_ISA, or their self-check failed)"
+                               : "AVX2";
+    }
+    std::printf("int8 dot products: %s\n", int8);
     return 0;
 }
 

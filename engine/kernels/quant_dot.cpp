@@ -3,7 +3,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <cstdio>
 #include <cstring>
+#include <random>
 #include <stdexcept>
 #include <string>
 
@@ -353,6 +356,21 @@ void dot4_q5_0(const void*, const void*, std::size_t, std::size_t, float*);
 void dot4_iq4_nl(const void*, const void*, std::size_t, std::size_t, float*);
 }  // namespace avx2
 
+namespace avx512 {
+float dot_q8_0(const void*, const void*, std::size_t);
+float dot_q4_0(const void*, const void*, std::size_t);
+float dot_q5_0(const void*, const void*, std::size_t);
+float dot_iq4_nl(const void*, const void*, std::size_t);
+float dot_q4_k(const void*, const void*, std::size_t);
+float dot_q6_k(const void*, const void*, std::size_t);
+void dot4_q8_0(const void*, const void*, std::size_t, std::size_t, float*);
+void dot4_q4_0(const void*, const void*, std::size_t, std::size_t, float*);
+void dot4_q5_0(const void*, const void*, std::size_t, std::size_t, float*);
+void dot4_iq4_nl(const void*, const void*, std::size_t, std::size_t, float*);
+void dot4_q4_k(const void*, const void*, std::size_t, std::size_t, float*);
+void dot4_q6_k(const void*, const void*, std::size_t, std::size_t, float*);
+}  // namespace avx512
+
 namespace {
 
 template <tensor_type T>
@@ -384,6 +402,13 @@ dot_fn dot_kernel_ref(tensor_type weight) {
 
 dot_fn dot_kernel(tensor_type weight, isa_level isa) {
 #if defined(__x86_64__)
+    if (isa >= isa_level::avx512 && avx512_kernels_usable()) {
+        for (const kernel_pair& k : avx512_kernels()) {
+            if (k.type == weight) {
+                return k.dot;
+            }
+        }
+    }
     if (isa >= isa_level::avx2) {
         switch (weight) {
         case tensor_type::q8_0: return avx2::dot_q8_0;
@@ -411,6 +436,13 @@ dot_fn dot_kernel(tensor_type weight) { return dot_kernel(weight, active_isa());
 
 dot4_fn dot4_kernel(tensor_type weight, isa_level isa) {
 #if defined(__x86_64__)
+    if (isa >= isa_level::avx512 && avx512_kernels_usable()) {
+        for (const kernel_pair& k : avx512_kernels()) {
+            if (k.type == weight) {
+                return k.dot4;
+            }
+        }
+    }
     if (isa >= isa_level::avx2) {
         switch (weight) {
         case tensor_type::q4_k: return avx2::dot4_q4_k;
@@ -429,6 +461,115 @@ dot4_fn dot4_kernel(tensor_type weight, isa_level isa) {
 }
 
 dot4_fn dot4_kernel(tensor_type weight) { return dot4_kernel(weight, active_isa()); }
+
+namespace {
+
+// Byte offsets of the f16 scale fields in a block of `type` (set to finite values by the check;
+// random bytes there could be NaN or infinity).
+std::vector<std::size_t> scale_offsets(tensor_type type) {
+    switch (type) {
+    case tensor_type::q4_1:  // d, m
+    case tensor_type::q5_1:
+    case tensor_type::q4_k:  // d, dmin
+    case tensor_type::q5_k: return {0, 2};
+    case tensor_type::q6_k: return {offsetof(block_q6_k, d)};
+    default: return {0};  // d first
+    }
+}
+
+// Sum over the blocks of |reference dot product of that block|: the scale of the float rounding
+// a kernel may show when it adds the block contributions in another order.
+double block_magnitude(tensor_type t, const std::uint8_t* w, const std::uint8_t* act, std::size_t n) {
+    const std::size_t bs = traits_of(t).block_size;
+    const std::size_t act_block = activation_row_bytes(t, bs);
+    double sum = 0.0;
+    for (std::size_t b = 0; b < n / bs; ++b) {
+        sum += std::fabs(vec_dot_ref(t, w + b * traits_of(t).type_size, act + b * act_block, bs));
+    }
+    return sum;
+}
+
+}  // namespace
+
+std::string compare_with_reference(std::span<const kernel_pair> kernels, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::uniform_int_distribution<int> byte(0, 255);
+    std::uniform_real_distribution<float> scale(0.001f, 0.05f);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    for (const kernel_pair& k : kernels) {
+        const tensor_type_traits& tr = traits_of(k.type);
+        for (const std::size_t blocks : {1, 2, 3, 7, 16, 33}) {
+            const std::size_t n = tr.block_size * blocks;
+            std::vector<std::uint8_t> w(tr.type_size * blocks);
+            for (auto& b : w) {
+                b = static_cast<std::uint8_t>(byte(rng));
+            }
+            for (std::size_t b = 0; b < blocks; ++b) {
+                for (const std::size_t off : scale_offsets(k.type)) {
+                    const std::uint16_t h = f32_to_f16(byte(rng) < 128 ? scale(rng) : -scale(rng));
+                    std::memcpy(w.data() + b * tr.type_size + off, &h, 2);
+                }
+            }
+            const std::size_t stride = activation_row_bytes(k.type, n);
+            std::vector<std::uint8_t> act(4 * stride);
+            std::vector<float> x(n);
+            for (int t = 0; t < 4; ++t) {
+                for (auto& v : x) {
+                    v = normal(rng);
+                }
+                quantize_activation_ref(k.type, x.data(), act.data() + t * stride, n);
+            }
+            float four[4] = {};
+            if (k.dot4 != nullptr) {
+                k.dot4(w.data(), act.data(), stride, n, four);
+            }
+            for (int t = 0; t < 4; ++t) {
+                const std::uint8_t* a = act.data() + t * stride;
+                const double want = vec_dot_ref(k.type, w.data(), a, n);
+                const double tolerance = 2e-5 * block_magnitude(k.type, w.data(), a, n) + 1e-6;
+                const double one = k.dot(w.data(), a, n);
+                const bool dot4_ok = k.dot4 == nullptr || std::fabs(four[t] - want) <= tolerance;
+                if (!(std::fabs(one - want) <= tolerance) || !dot4_ok) {
+                    return std::string(tr.name) + " n=" + std::to_string(n) + " token " + std::to_string(t) +
+                           ": reference " + std::to_string(want) + ", one-token kernel " + std::to_string(one) +
+                           ", four-token kernel " + (k.dot4 != nullptr ? std::to_string(four[t]) : "none");
+                }
+            }
+        }
+    }
+    return {};
+}
+
+std::vector<kernel_pair> avx512_kernels() {
+#if defined(__x86_64__)
+    return {{tensor_type::q8_0, avx512::dot_q8_0, avx512::dot4_q8_0},
+            {tensor_type::q4_0, avx512::dot_q4_0, avx512::dot4_q4_0},
+            {tensor_type::q5_0, avx512::dot_q5_0, avx512::dot4_q5_0},
+            {tensor_type::iq4_nl, avx512::dot_iq4_nl, avx512::dot4_iq4_nl},
+            {tensor_type::q4_k, avx512::dot_q4_k, avx512::dot4_q4_k},
+            {tensor_type::q6_k, avx512::dot_q6_k, avx512::dot4_q6_k}};
+#else
+    return {};
+#endif
+}
+
+bool avx512_kernels_usable() {
+    static const bool usable = [] {
+        const cpu_features& cpu = host_cpu();
+        if (!(cpu.avx512f && cpu.avx512bw && cpu.avx512vl && cpu.avx512_vnni && cpu.avx2 && cpu.fma && cpu.f16c)) {
+            return false;
+        }
+        const std::vector<kernel_pair> kernels = avx512_kernels();
+        const std::string mismatch = compare_with_reference(kernels, 20261125);
+        if (!mismatch.empty()) {
+            std::fprintf(stderr, "deepdesk: AVX-512 kernels disagree with the reference on this CPU (%s); using AVX2\n",
+                         mismatch.c_str());
+            return false;
+        }
+        return true;
+    }();
+    return usable;
+}
 
 float vec_dot_ref(tensor_type weight, const void* w, const void* a, std::size_t n) {
     const std::size_t nb32 = n / 32, nb256 = n / 256;

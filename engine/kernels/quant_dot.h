@@ -7,6 +7,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
 
 #include "engine/cpu_features.h"
 #include "engine/kernels/dequant.h"
@@ -49,6 +52,26 @@ dot_fn dot_kernel(tensor_type weight, isa_level isa);
 dot_fn dot_kernel(tensor_type weight);
 // The reference kernel for `weight` (a function per type, usable as dot_fn).
 dot_fn dot_kernel_ref(tensor_type weight);
+
+// One type's fast kernels (dot4 may be nullptr), for checking against the reference.
+struct kernel_pair {
+    tensor_type type;
+    dot_fn dot;
+    dot4_fn dot4;
+};
+// Runs each kernel and the reference on weight rows of random bytes (block scales set to finite
+// values, so every quantized value and sub-scale occurs, extremes included) against random
+// quantized activations, over several block counts, one and four tokens. Returns "" when all agree
+// within float-ordering tolerance, else which type and size differed and by how much.
+std::string compare_with_reference(std::span<const kernel_pair> kernels, unsigned seed);
+
+// The AVX-512 VNNI kernels of this build (Q8_0, Q4_0, Q5_0, IQ4_NL, Q4_K, Q6_K); empty off x86-64.
+std::vector<kernel_pair> avx512_kernels();
+// True when this CPU has AVX-512 F/BW/VL/VNNI and the AVX-512 kernels passed
+// compare_with_reference on it. Checked once, at first use: the build machines have no AVX-512,
+// so the kernels prove themselves on the machine that runs them; on a mismatch a line goes to
+// stderr and the AVX2 kernels are used instead.
+bool avx512_kernels_usable();
 
 // Individual quantizers (also used by tests and by writers of test models).
 void quantize_row_q8_0_ref(const float* x, block_q8_0* y, std::size_t n);
