@@ -540,14 +540,15 @@ std::string compare_with_reference(std::span<const kernel_pair> kernels, unsigne
     return {};
 }
 
-std::vector<kernel_pair> avx512_kernels() {
+std::span<const kernel_pair> avx512_kernels() {
 #if defined(__x86_64__)
-    return {{tensor_type::q8_0, avx512::dot_q8_0, avx512::dot4_q8_0},
-            {tensor_type::q4_0, avx512::dot_q4_0, avx512::dot4_q4_0},
-            {tensor_type::q5_0, avx512::dot_q5_0, avx512::dot4_q5_0},
-            {tensor_type::iq4_nl, avx512::dot_iq4_nl, avx512::dot4_iq4_nl},
-            {tensor_type::q4_k, avx512::dot_q4_k, avx512::dot4_q4_k},
-            {tensor_type::q6_k, avx512::dot_q6_k, avx512::dot4_q6_k}};
+    static const kernel_pair kernels[] = {{tensor_type::q8_0, avx512::dot_q8_0, avx512::dot4_q8_0},
+                                          {tensor_type::q4_0, avx512::dot_q4_0, avx512::dot4_q4_0},
+                                          {tensor_type::q5_0, avx512::dot_q5_0, avx512::dot4_q5_0},
+                                          {tensor_type::iq4_nl, avx512::dot_iq4_nl, avx512::dot4_iq4_nl},
+                                          {tensor_type::q4_k, avx512::dot_q4_k, avx512::dot4_q4_k},
+                                          {tensor_type::q6_k, avx512::dot_q6_k, avx512::dot4_q6_k}};
+    return kernels;
 #else
     return {};
 #endif
@@ -559,8 +560,7 @@ bool avx512_kernels_usable() {
         if (!(cpu.avx512f && cpu.avx512bw && cpu.avx512vl && cpu.avx512_vnni && cpu.avx2 && cpu.fma && cpu.f16c)) {
             return false;
         }
-        const std::vector<kernel_pair> kernels = avx512_kernels();
-        const std::string mismatch = compare_with_reference(kernels, 20261125);
+        const std::string mismatch = compare_with_reference(avx512_kernels(), 20261125);
         if (!mismatch.empty()) {
             std::fprintf(stderr, "deepdesk: AVX-512 kernels disagree with the reference on this CPU (%s); using AVX2\n",
                          mismatch.c_str());

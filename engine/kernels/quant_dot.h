@@ -66,7 +66,7 @@ struct kernel_pair {
 std::string compare_with_reference(std::span<const kernel_pair> kernels, unsigned seed);
 
 // The AVX-512 VNNI kernels of this build (Q8_0, Q4_0, Q5_0, IQ4_NL, Q4_K, Q6_K); empty off x86-64.
-std::vector<kernel_pair> avx512_kernels();
+std::span<const kernel_pair> avx512_kernels();
 // True when this CPU has AVX-512 F/BW/VL/VNNI and the AVX-512 kernels passed
 // compare_with_reference on it. Checked once, at first use: the build machines have no AVX-512,
 // so the kernels prove themselves on the machine that runs them; on a mismatch a line goes to
