@@ -96,8 +96,9 @@ TEST(QuantDotAvx512, TheSelfCheckCatchesAWrongKernel) {
     const kernel_pair wrong[] = {{tensor_type::q8_0, emu::dot_q4_0, emu::dot4_q4_0}};
     const std::string report = compare_with_reference(wrong, 7);
     EXPECT_NE(report.find("Q8_0"), std::string::npos) << report;
-    // A kernel right for one token but wrong for four is caught too.
-    const kernel_pair wrong4[] = {{tensor_type::q4_k, emu::dot_q4_k, emu::dot4_q6_k}};
+    // A kernel right for one token but wrong for four is caught too (IQ4_NL and Q4_0 blocks have
+    // the same size, so the wrong kernel reads within the row).
+    const kernel_pair wrong4[] = {{tensor_type::q4_0, emu::dot_q4_0, emu::dot4_iq4_nl}};
     EXPECT_NE(compare_with_reference(wrong4, 7), "");
 }
 
