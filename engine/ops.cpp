@@ -47,8 +47,8 @@ namespace {
 void quantize_tokens(tensor_type weight, const float* x, std::int64_t x_stride, std::int64_t cols, std::int64_t begin,
                      std::int64_t end, std::uint8_t* dst, std::size_t row_bytes) {
     for (std::int64_t t = begin; t < end; ++t) {
-        kernels::quantize_activation_ref(weight, x + t * x_stride, dst + static_cast<std::size_t>(t) * row_bytes,
-                                         static_cast<std::size_t>(cols));
+        kernels::quantize_activation(weight, x + t * x_stride, dst + static_cast<std::size_t>(t) * row_bytes,
+                                     static_cast<std::size_t>(cols));
     }
 }
 

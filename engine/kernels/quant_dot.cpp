@@ -354,6 +354,8 @@ void dot4_q8_0(const void*, const void*, std::size_t, std::size_t, float*);
 void dot4_q4_0(const void*, const void*, std::size_t, std::size_t, float*);
 void dot4_q5_0(const void*, const void*, std::size_t, std::size_t, float*);
 void dot4_iq4_nl(const void*, const void*, std::size_t, std::size_t, float*);
+void quantize_row_q8_0(const float*, void*, std::size_t);
+void quantize_row_q8_k(const float*, void*, std::size_t);
 }  // namespace avx2
 
 namespace avx512 {
@@ -461,6 +463,20 @@ dot4_fn dot4_kernel(tensor_type weight, isa_level isa) {
 }
 
 dot4_fn dot4_kernel(tensor_type weight) { return dot4_kernel(weight, active_isa()); }
+
+void quantize_activation(tensor_type weight, const float* x, void* dst, std::size_t n) {
+#if defined(__x86_64__)
+    if (active_isa() >= isa_level::avx2) {
+        switch (activation_type(weight)) {
+        case tensor_type::q8_0: avx2::quantize_row_q8_0(x, dst, n); return;
+        case tensor_type::q8_k: avx2::quantize_row_q8_k(x, dst, n); return;
+        case tensor_type::f16: convert_kernels().f32_to_f16(x, static_cast<std::uint16_t*>(dst), n); return;
+        default: break;
+        }
+    }
+#endif
+    quantize_activation_ref(weight, x, dst, n);
+}
 
 namespace {
 

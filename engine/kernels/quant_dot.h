@@ -32,6 +32,9 @@ std::size_t activation_row_bytes(tensor_type weight, std::size_t n);
 // x (n) f32 -> dst in activation_type(weight); n a multiple of the block size.
 void quantize_activation_ref(tensor_type weight, const float* x, void* dst, std::size_t n);
 
+// The same bytes as quantize_activation_ref, by the fastest quantizer active_isa() allows.
+void quantize_activation(tensor_type weight, const float* x, void* dst, std::size_t n);
+
 // Dot product of one weight row (n elements, `weight` type) with an activation row from
 // quantize_activation_ref.
 float vec_dot_ref(tensor_type weight, const void* w_row, const void* act, std::size_t n);

@@ -2,6 +2,7 @@
 // AVX2 variants of the quantized dot products (kernels/quant_dot.h). The integer sums are exact
 // and the float sums run in vector lanes, so results differ from the `_ref` functions only by
 // float rounding order (tested with a tolerance scaled to the block contributions).
+#include <cmath>
 #include <cstring>
 
 #include "engine/kernels/convert.h"
@@ -457,6 +458,82 @@ DD_AVX2 float dot_f16(const void* vx, const void* vy, std::size_t n) {
         sum += f16_to_f32(x[i]) * f16_to_f32(y[i]);
     }
     return sum;
+}
+
+// --- activation quantizers: the same bytes as quantize_row_q8_0_ref / quantize_row_q8_k_ref ---
+
+namespace {
+
+// Largest |x| of 8n floats (NaNs are passed over, as the reference's comparisons do).
+DD_AVX2 inline float abs_max(const float* x, int n8) {
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    __m256 m = _mm256_setzero_ps();
+    for (int k = 0; k < n8; ++k) {
+        m = _mm256_max_ps(_mm256_andnot_ps(sign, _mm256_loadu_ps(x + 8 * k)), m);  // NaN lane: keeps m
+    }
+    __m128 h = _mm_max_ps(_mm256_castps256_ps128(m), _mm256_extractf128_ps(m, 1));
+    h = _mm_max_ps(h, _mm_movehl_ps(h, h));
+    h = _mm_max_ss(h, _mm_movehdup_ps(h));
+    return _mm_cvtss_f32(h);
+}
+
+// round(x[k] * scale) for 32 floats (ties to even, as nearbyint), saturated to signed bytes, in order.
+DD_AVX2 inline __m256i round_to_bytes(const float* x, __m256 scale) {
+    __m256i q[4];
+    for (int k = 0; k < 4; ++k) {
+        const __m256 v = _mm256_round_ps(_mm256_mul_ps(_mm256_loadu_ps(x + 8 * k), scale),
+                                         _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        q[k] = _mm256_cvtps_epi32(v);
+    }
+    // packs work within 128-bit halves: restore the element order afterwards.
+    const __m256i b = _mm256_packs_epi16(_mm256_packs_epi32(q[0], q[1]), _mm256_packs_epi32(q[2], q[3]));
+    return _mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+}
+
+}  // namespace
+
+DD_AVX2 void quantize_row_q8_0(const float* x, void* vy, std::size_t n) {
+    auto* y = static_cast<block_q8_0*>(vy);
+    for (std::size_t i = 0; i < n / 32; ++i, x += 32) {
+        const float d = abs_max(x, 4) / 127.0f;
+        const float id = d != 0.0f ? 1.0f / d : 0.0f;
+        y[i].d = f32_to_f16(d);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(y[i].qs), round_to_bytes(x, _mm256_set1_ps(id)));
+    }
+}
+
+DD_AVX2 void quantize_row_q8_k(const float* x, void* vy, std::size_t n) {
+    auto* y = static_cast<block_q8_k*>(vy);
+    for (std::size_t i = 0; i < n / 256; ++i, x += 256) {
+        const float amax = abs_max(x, 32);
+        if (amax == 0.0f) {
+            std::memset(&y[i], 0, sizeof(block_q8_k));
+            continue;
+        }
+        // The first element of largest magnitude, with its sign (as the reference's strict > keeps).
+        float max = amax;
+        for (int j = 0; j < 256; ++j) {
+            if (std::fabs(x[j]) == amax) {
+                max = x[j];
+                break;
+            }
+        }
+        const float iscale = -127.0f / max;
+        const __m256 scale = _mm256_set1_ps(iscale);
+        for (int c = 0; c < 8; ++c) {
+            // Saturation to 127 is the reference's min(127, ...): the values lie within [-127, 128].
+            const __m256i q = round_to_bytes(x + 32 * c, scale);
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(y[i].qs + 32 * c), q);
+            // Sums of 16: |q + 128| summed by vpsadbw in groups of 8, less 8 * 128 each.
+            const __m256i s =
+                _mm256_sad_epu8(_mm256_xor_si256(q, _mm256_set1_epi8(static_cast<char>(0x80))), _mm256_setzero_si256());
+            y[i].bsums[2 * c] =
+                static_cast<std::int16_t>(_mm256_extract_epi64(s, 0) + _mm256_extract_epi64(s, 1) - 2048);
+            y[i].bsums[2 * c + 1] =
+                static_cast<std::int16_t>(_mm256_extract_epi64(s, 2) + _mm256_extract_epi64(s, 3) - 2048);
+        }
+        y[i].d = 1.0f / iscale;
+    }
 }
 
 // F32 weights (routers, norms kept in f32 by some converters) against an f32 activation.

@@ -146,3 +146,63 @@ TEST(QuantDot, FourRowKernelsEqualFourReferenceCalls) {
 
 }  // namespace
 }  // namespace deepdesk::kernels
+
+namespace deepdesk::kernels {
+namespace {
+
+// The fast activation quantizers write the reference's bytes exactly: on random rows, on rows
+// whose largest magnitude occurs twice with both signs, on all-zero blocks, on values that land
+// exactly halfway between two integers, and on rows with NaN.
+TEST(QuantDot, FastActivationQuantizersWriteTheReferenceBytes) {
+    std::mt19937 rng(31);
+    std::normal_distribution<float> normal(0.0f, 3.0f);
+    std::vector<std::vector<float>> rows;
+    for (int k = 0; k < 20; ++k) {
+        std::vector<float> x(1024);
+        for (auto& v : x) {
+            v = normal(rng);
+        }
+        rows.push_back(x);
+    }
+    std::vector<float> ties(1024, 0.0f);
+    for (std::size_t j = 0; j < ties.size(); ++j) {
+        ties[j] = static_cast<float>(static_cast<int>(j % 255) - 127) * 0.5f;  // many x.5 products
+    }
+    rows.push_back(ties);
+    std::vector<float> twice = rows[0];
+    twice[3] = 40.0f;
+    twice[200] = -40.0f;  // same block of 256: the first one decides the sign
+    twice[600] = -40.0f;
+    twice[700] = 40.0f;
+    rows.push_back(twice);
+    std::vector<float> zeros = rows[1];
+    std::fill(zeros.begin(), zeros.begin() + 256, 0.0f);
+    rows.push_back(zeros);
+    std::vector<float> nan = rows[2];
+    nan[5] = std::nanf("");
+    rows.push_back(nan);
+    int compared = 0;
+    for (tensor_type t : {tensor_type::q8_0, tensor_type::q4_k, tensor_type::f16}) {
+        for (std::size_t r = 0; r < rows.size(); ++r) {
+            const std::size_t n = rows[r].size();
+            std::vector<std::uint8_t> want(activation_row_bytes(t, n)), got(want.size(), 0xAB);
+            quantize_activation_ref(t, rows[r].data(), want.data(), n);
+            quantize_activation(t, rows[r].data(), got.data(), n);
+            if (r + 1 == rows.size()) {
+                // With a NaN the block holding it may differ (its value is undefined); the rest may not.
+                const std::size_t block = activation_row_bytes(t, traits_of(t).block_size > 1 ? 256 : 1);
+                const std::size_t skip = t == tensor_type::f16 ? 2 * 6 : block;
+                EXPECT_TRUE(std::equal(want.begin() + static_cast<long>(skip), want.end(),
+                                       got.begin() + static_cast<long>(skip)))
+                    << traits_of(t).name << " row " << r;
+                continue;
+            }
+            EXPECT_EQ(want, got) << traits_of(t).name << " row " << r;
+            ++compared;
+        }
+    }
+    EXPECT_GT(compared, 0);
+}
+
+}  // namespace
+}  // namespace deepdesk::kernels
