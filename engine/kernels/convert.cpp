@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/kernels/convert.h"
 
+#include <algorithm>
 #include <bit>
 
 #if defined(__x86_64__)
@@ -200,6 +201,16 @@ std::vector<convert_kernel_set> convert_variants() {
 const convert_kernel_set& convert_kernels() {
     static const convert_kernel_set chosen = pick_for_active_isa(convert_variants());
     return chosen;
+}
+
+void round_through_f16(float* x, std::size_t n) {
+    const convert_kernel_set& k = convert_kernels();
+    std::uint16_t half[256];
+    for (std::size_t i = 0; i < n; i += 256) {
+        const std::size_t m = std::min<std::size_t>(256, n - i);
+        k.f32_to_f16(x + i, half, m);
+        k.f16_to_f32(half, x + i, m);
+    }
 }
 
 }  // namespace deepdesk::kernels

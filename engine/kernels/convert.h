@@ -41,4 +41,8 @@ std::vector<convert_kernel_set> convert_variants();
 // The variant for active_isa().
 const convert_kernel_set& convert_kernels();
 
+// x[i] = f16_to_f32(f32_to_f16(x[i])) for (n) floats, with the fast converters: values about to
+// meet an f16 cache are rounded to f16 first, as the reference runtime does.
+void round_through_f16(float* x, std::size_t n);
+
 }  // namespace deepdesk::kernels

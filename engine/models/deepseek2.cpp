@@ -386,9 +386,7 @@ bool deepseek2::forward(run_state& rs, std::span<const std::int32_t> tokens, std
                     std::copy(q + d.nope, q + head, query + d.kv_lora);
                 }
                 // The query meets the f16 cache in f16, as in the reference runtime.
-                for (std::int64_t i = 0; i < row; ++i) {
-                    query[i] = kernels::f16_to_f32(kernels::f32_to_f16(query[i]));
-                }
+                kernels::round_through_f16(query, static_cast<std::size_t>(row));
                 for (std::int64_t j = 0; j <= last; ++j) {
                     scores[j] =
                         vec.dot_f32_f16(query, layer_cache + j * row, static_cast<std::size_t>(row)) * d.score_scale;
@@ -396,9 +394,9 @@ bool deepseek2::forward(run_state& rs, std::span<const std::int32_t> tokens, std
                 ops::softmax(scores, last + 1);
                 float* context = &s.context[task * d.kv_lora];
                 std::fill(context, context + d.kv_lora, 0.0f);
+                kernels::round_through_f16(scores, static_cast<std::size_t>(last + 1));
                 for (std::int64_t j = 0; j <= last; ++j) {
-                    const float p = kernels::f16_to_f32(kernels::f32_to_f16(scores[j]));
-                    vec.axpy_f16(p, layer_cache + j * row, context, static_cast<std::size_t>(d.kv_lora));
+                    vec.axpy_f16(scores[j], layer_cache + j * row, context, static_cast<std::size_t>(d.kv_lora));
                 }
                 if (own) {
                     const weight_view& vb = l.v_b[static_cast<std::size_t>(h)];

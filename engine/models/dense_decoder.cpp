@@ -210,18 +210,14 @@ bool dense_decoder::forward(run_state& rs, std::span<const std::int32_t> tokens,
                 const std::int64_t last = pos + t;  // causal: positions 0..last
                 // The query meets the f16 keys in f16, as in the reference runtime.
                 float* q = &s.q[t * q_dim + h * hd];
-                for (std::int64_t d = 0; d < hd; ++d) {
-                    q[d] = kernels::f16_to_f32(kernels::f32_to_f16(q[d]));
-                }
+                kernels::round_through_f16(q, static_cast<std::size_t>(hd));
                 const std::int64_t kv_off = (h / group) * hd;
                 for (std::int64_t j = 0; j <= last; ++j) {
                     scores[j] = vec.dot_f32_f16(q, k_layer + j * kv_dim + kv_off, static_cast<std::size_t>(hd)) * scale;
                 }
                 ops::softmax(scores, last + 1);
                 // The probabilities meet the f16 values in f16, as in the reference runtime.
-                for (std::int64_t j = 0; j <= last; ++j) {
-                    scores[j] = kernels::f16_to_f32(kernels::f32_to_f16(scores[j]));
-                }
+                kernels::round_through_f16(scores, static_cast<std::size_t>(last + 1));
                 float* out = &s.attn[t * q_dim + h * hd];
                 std::fill(out, out + hd, 0.0f);
                 for (std::int64_t j = 0; j <= last; ++j) {

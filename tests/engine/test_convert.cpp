@@ -160,5 +160,24 @@ TEST(Convert, EveryVariantMatchesTheReference) {
 
 TEST(Convert, ChosenKernelsAreTheActiveTier) { EXPECT_EQ(convert_kernels().isa, active_isa()); }
 
+// round_through_f16 gives each value's f16 rounding, over lengths that cross its 256-value chunks.
+TEST(Convert, RoundThroughF16EqualsTheScalarRoundTrip) {
+    std::mt19937 rng(9);
+    for (std::size_t n : {1u, 7u, 255u, 256u, 257u, 1000u}) {
+        const std::vector<float> x = f32_inputs(n, rng);
+        std::vector<float> got = x;
+        round_through_f16(got.data(), n);
+        for (std::size_t i = 0; i < n; ++i) {
+            if (std::isnan(x[i])) {
+                EXPECT_TRUE(std::isnan(got[i])) << i;
+            } else {
+                EXPECT_EQ(std::bit_cast<std::uint32_t>(f16_to_f32(f32_to_f16(x[i]))),
+                          std::bit_cast<std::uint32_t>(got[i]))
+                    << "n=" << n << " at " << i << " value " << x[i];
+            }
+        }
+    }
+}
+
 }  // namespace
 }  // namespace deepdesk::kernels
