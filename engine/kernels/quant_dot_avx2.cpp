@@ -255,15 +255,17 @@ DD_AVX2 inline void tile_q6_k(const void* vx, const void* vy, std::size_t stride
             sumi[t] = _mm256_setzero_si256();
         }
         for (int half_i = 0; half_i < 2; ++half_i) {
-            const __m256i scales = _mm256_broadcastsi128_si256(
-                _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(x[i].scales + 8 * half_i))));
+            // i32 lane j: scale 8 * half_i + j in both of its i16 halves.
+            const __m256i sc32 =
+                _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(x[i].scales + 8 * half_i)));
+            const __m256i scales =
+                _mm256_or_si256(_mm256_and_si256(sc32, _mm256_set1_epi32(0xFFFF)), _mm256_slli_epi32(sc32, 16));
             __m256i q[4];
             unpack_q6k_half(x[i].ql + 64 * half_i, x[i].qh + 32 * half_i, q);
             for (int g = 0; g < 4; ++g) {
                 // Lanes 0..7 hold elements 0..15 (scale 2g), lanes 8..15 elements 16..31 (scale 2g+1).
-                const __m256i lo = _mm256_shuffle_epi8(scales, broadcast_lane_mask(2 * g));
-                const __m256i hi = _mm256_shuffle_epi8(scales, broadcast_lane_mask(2 * g + 1));
-                const __m256i sc = _mm256_permute2x128_si256(lo, hi, 0x30);
+                const __m256i sc = _mm256_permutevar8x32_epi32(
+                    scales, _mm256_setr_epi32(2 * g, 2 * g, 2 * g, 2 * g, 2 * g + 1, 2 * g + 1, 2 * g + 1, 2 * g + 1));
                 for (int t = 0; t < T; ++t) {
                     const __m256i av =
                         _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y.r[t][i].qs + 128 * half_i + 32 * g));
