@@ -104,6 +104,12 @@ DD_AVX2 inline __m256i fifth_bits(const std::uint8_t* qh_bytes) {
     return _mm256_and_si256(_mm256_cmpeq_epi8(bytes, _mm256_set1_epi64x(-1)), _mm256_set1_epi8(0x10));
 }
 
+DD_AVX2 inline float hsum_ps128(__m128 s) {
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
 // T activation rows, `stride` bytes apart, as arrays of blocks.
 template <typename A, int T>
 struct act_rows {
@@ -186,8 +192,10 @@ DD_AVX2 inline void tile_q4_k(const void* vx, const void* vy, std::size_t stride
     const act_rows<block_q8_k, T> y(vy, stride);
     const __m256i low4 = _mm256_set1_epi8(0x0F);
     __m256 acc[T];
+    __m128 acc_min[T];
     for (int t = 0; t < T; ++t) {
         acc[t] = _mm256_setzero_ps();
+        acc_min[t] = _mm_setzero_ps();
     }
     for (std::size_t i = 0; i < n / 256; ++i) {
         _mm_prefetch(reinterpret_cast<const char*>(x + i + 8), _MM_HINT_T0);
@@ -196,9 +204,6 @@ DD_AVX2 inline void tile_q4_k(const void* vx, const void* vy, std::size_t stride
         __m128i scales128, mins128;
         scales_mins_k4(x[i].scales, scales128, mins128);
         const __m256i scales = _mm256_broadcastsi128_si256(scales128);
-        // Min j in i16 lanes 2j and 2j + 1, against the activation's 16 sums of 16 values.
-        const __m256i mins32 = _mm256_cvtepu16_epi32(mins128);
-        const __m256i mins = _mm256_or_si256(mins32, _mm256_slli_epi32(mins32, 16));
         __m256i sumi[T];
         for (int t = 0; t < T; ++t) {
             sumi[t] = _mm256_setzero_si256();
@@ -221,14 +226,15 @@ DD_AVX2 inline void tile_q4_k(const void* vx, const void* vy, std::size_t stride
         for (int t = 0; t < T; ++t) {
             const float dy = y.r[t][i].d;
             acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(d * dy), _mm256_cvtepi32_ps(sumi[t]), acc[t]);
-            // mins[j] * (bsums[2j] + bsums[2j+1]), eight i32 lanes, subtracted from the same sums.
-            const __m256i bsums = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y.r[t][i].bsums));
-            const __m256i m = _mm256_madd_epi16(mins, bsums);
-            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(-dmin * dy), _mm256_cvtepi32_ps(m), acc[t]);
+            // mins[j] * (bsums[2j] + bsums[2j+1]), four i32 partial sums.
+            const __m128i b0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(y.r[t][i].bsums));
+            const __m128i b1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(y.r[t][i].bsums + 8));
+            const __m128i m = _mm_madd_epi16(mins128, _mm_hadd_epi16(b0, b1));
+            acc_min[t] = _mm_fmadd_ps(_mm_set1_ps(dmin * dy), _mm_cvtepi32_ps(m), acc_min[t]);
         }
     }
     for (int t = 0; t < T; ++t) {
-        out[t] = hsum_ps(acc[t]);
+        out[t] = hsum_ps(acc[t]) - hsum_ps128(acc_min[t]);
     }
 }
 
