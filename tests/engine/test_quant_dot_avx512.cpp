@@ -7,6 +7,7 @@
 // self-check below).
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
@@ -91,6 +92,27 @@ TEST(QuantDotAvx512, ExtremeValuesGiveExactIntegerSums) {
     }
 }
 
+// The AVX-512 kernels give the AVX2 kernels' floats bit for bit (the same integer lanes and the
+// same float order), so a model gives the same numbers on either machine.
+TEST(QuantDotAvx512, EmulatedKernelsGiveTheAvx2ResultsBitForBit) {
+    if (detect_isa(host_cpu()) < isa_level::avx2) {
+        GTEST_SKIP() << "this CPU has no AVX2";
+    }
+    std::vector<tensor_type> types;
+    for (const kernel_pair& k : emulated_kernels()) {
+        types.push_back(k.type);
+    }
+    const std::vector<kernel_pair> avx2 = kernels_at(isa_level::avx2, types);
+    for (const kernel_pair& k : avx2) {
+        ASSERT_NE(k.dot4, nullptr) << traits_of(k.type).name;  // the four-token paths are compared too
+    }
+    for (unsigned seed : {4u, 5u, 6u}) {
+        EXPECT_EQ(compare_bit_for_bit(emulated_kernels(), avx2, seed), "") << "seed " << seed;
+    }
+    // The check sees a difference in the last bit: AVX2 against the (equally valid) reference.
+    EXPECT_NE(compare_bit_for_bit(avx2, kernels_at(isa_level::scalar, types), 4), "");
+}
+
 TEST(QuantDotAvx512, TheSelfCheckCatchesAWrongKernel) {
     // Q4_0 kernels run on Q8_0 data: same block size and layout of the scale, different values.
     const kernel_pair wrong[] = {{tensor_type::q8_0, emu::dot_q4_0, emu::dot4_q4_0}};
@@ -108,6 +130,11 @@ TEST(QuantDotAvx512, RealKernelsPassTheSelfCheckOnThisCpu) {
         GTEST_SKIP() << "this CPU has no AVX-512 VNNI: the AVX-512 kernels were tested through the emulation only";
     }
     EXPECT_EQ(compare_with_reference(avx512_kernels(), 11), "");
+    std::vector<tensor_type> types;
+    for (const kernel_pair& k : avx512_kernels()) {
+        types.push_back(k.type);
+    }
+    EXPECT_EQ(compare_bit_for_bit(avx512_kernels(), kernels_at(isa_level::avx2, types), 12), "");
     EXPECT_TRUE(avx512_kernels_usable());
 }
 
@@ -169,17 +196,26 @@ DD_AVX2_TEST void compare_models_with_avx2() {
         __m128i rw16 = _mm_cvtepu8_epi16(rq), rs8 = _mm_srli_si128(rq, 8);
         EXPECT_EQ(0, std::memcmp(w16.b.data(), &rw16, 16)) << "cvtepu8_epi16";
         EXPECT_EQ(0, std::memcmp(s8.b.data(), &rs8, 16)) << "srli_si128";
-        // Finite halves only (f16 exponent below 31).
-        m::vi128 h = q;
+        const m::vi128 q2 = m::_mm_loadu_si128(reinterpret_cast<const m::vi128*>(c.b.data()));
+        const __m128i rq2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(c.b.data()));
+        const m::vi128 hadd = m::_mm_hadd_epi16(q, q2), madd = m::_mm_madd_epi16(q, q2);
+        const __m128i rhadd = _mm_hadd_epi16(rq, rq2), rmadd = _mm_madd_epi16(rq, rq2);
+        EXPECT_EQ(0, std::memcmp(hadd.b.data(), &rhadd, 16)) << "hadd_epi16";
+        EXPECT_EQ(0, std::memcmp(madd.b.data(), &rmadd, 16)) << "madd_epi16 (128)";
+        EXPECT_EQ(m::_mm256_add_epi32(a2, c2).b, model(_mm256_add_epi32(real(a2), real(c2))).b) << "add_epi32";
+        EXPECT_EQ(m::_mm256_sub_epi32(a2, c2).b, model(_mm256_sub_epi32(real(a2), real(c2))).b) << "sub_epi32";
+        // int -> float and the fused multiply-add, on integers of any size and random floats.
+        const m::vf256 fi = m::_mm256_cvtepi32_ps(a2);
+        float rfi[8];
+        _mm256_storeu_ps(rfi, _mm256_cvtepi32_ps(real(a2)));
+        std::uniform_real_distribution<float> u(-1e3f, 1e3f);
+        const m::vf256 fa = m::_mm256_set1_ps(u(rng)), fc = m::_mm256_set1_ps(u(rng));
+        const m::vf256 fm = m::_mm256_fmadd_ps(fa, fi, fc);
+        float rfm[8];
+        _mm256_storeu_ps(rfm, _mm256_fmadd_ps(_mm256_set1_ps(fa.f[0]), _mm256_loadu_ps(rfi), _mm256_set1_ps(fc.f[0])));
         for (int j = 0; j < 8; ++j) {
-            h.b[2 * j + 1] &= 0xBB;
-        }
-        const __m128i rh = _mm_loadu_si128(reinterpret_cast<const __m128i*>(h.b.data()));
-        const m::vf256 f = m::_mm256_cvtph_ps(h);
-        float rf[8];
-        _mm256_storeu_ps(rf, _mm256_cvtph_ps(rh));
-        for (int j = 0; j < 8; ++j) {
-            EXPECT_EQ(f.f[j], rf[j]) << "cvtph_ps";
+            EXPECT_EQ(fi.f[j], rfi[j]) << "cvtepi32_ps";
+            EXPECT_EQ(fm.f[j], rfm[j]) << "fmadd_ps";
         }
         // vpdpbusd with sums that vpmaddubsw cannot saturate: the same as maddubs + madd(1) + add.
         m::vi512 small = a;

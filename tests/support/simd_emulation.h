@@ -26,8 +26,8 @@ struct fvec {
 using vi128 = ivec<16>;
 using vi256 = ivec<32>;
 using vi512 = ivec<64>;
+using vf128 = fvec<4>;
 using vf256 = fvec<8>;
-using vf512 = fvec<16>;
 using mask32 = std::uint32_t;
 using mask64 = std::uint64_t;
 
@@ -74,7 +74,8 @@ inline vi256 _mm256_loadu_si256(const vi256* p) { return load<32>(p); }
 inline vi512 _mm512_loadu_si512(const void* p) { return load<64>(p); }
 inline vi256 _mm256_setzero_si256() { return {}; }
 inline vi512 _mm512_setzero_si512() { return {}; }
-inline vf512 _mm512_setzero_ps() { return {}; }
+inline vf128 _mm_setzero_ps() { return {}; }
+inline vf256 _mm256_setzero_ps() { return {}; }
 inline vi256 _mm256_set1_epi8(char c) {
     vi256 r;
     r.b.fill(static_cast<std::uint8_t>(c));
@@ -85,8 +86,13 @@ inline vi512 _mm512_set1_epi8(char c) {
     r.b.fill(static_cast<std::uint8_t>(c));
     return r;
 }
-inline vf512 _mm512_set1_ps(float x) {
-    vf512 r;
+inline vf128 _mm_set1_ps(float x) {
+    vf128 r;
+    r.f.fill(x);
+    return r;
+}
+inline vf256 _mm256_set1_ps(float x) {
+    vf256 r;
     r.f.fill(x);
     return r;
 }
@@ -115,27 +121,8 @@ inline vi512 _mm512_set_epi64(long long e7, long long e6, long long e5, long lon
     }
     return r;
 }
-inline vi512 _mm512_set_epi32(int e15, int e14, int e13, int e12, int e11, int e10, int e9, int e8, int e7, int e6,
-                              int e5, int e4, int e3, int e2, int e1, int e0) {
-    vi512 r;
-    const int e[16] = {e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12, e13, e14, e15};
-    for (int j = 0; j < 16; ++j) {
-        set_lane<std::int32_t>(r, j, e[j]);
-    }
-    return r;
-}
-inline vf256 _mm256_set_ps(float e7, float e6, float e5, float e4, float e3, float e2, float e1, float e0) {
-    return {{e0, e1, e2, e3, e4, e5, e6, e7}};
-}
 inline vi512 _mm512_zextsi128_si512(const vi128& a) { return zero_extend<64>(a); }
 inline vi512 _mm512_zextsi256_si512(const vi256& a) { return zero_extend<64>(a); }
-inline vf512 _mm512_zextps256_ps512(const vf256& a) {
-    vf512 r;
-    for (int j = 0; j < 8; ++j) {
-        r.f[j] = a.f[j];
-    }
-    return r;
-}
 inline vi256 _mm256_broadcastsi128_si256(const vi128& a) {
     vi256 r;
     std::memcpy(r.b.data(), a.b.data(), 16);
@@ -146,6 +133,17 @@ inline vi512 _mm512_broadcast_i64x4(const vi256& a) {
     vi512 r;
     std::memcpy(r.b.data(), a.b.data(), 32);
     std::memcpy(r.b.data() + 32, a.b.data(), 32);
+    return r;
+}
+inline vi256 _mm512_castsi512_si256(const vi512& a) {  // the low half
+    vi256 r;
+    std::memcpy(r.b.data(), a.b.data(), 32);
+    return r;
+}
+// imm bit 0 selects the 256-bit half of a.
+inline vi256 _mm512_extracti64x4_epi64(const vi512& a, int imm) {
+    vi256 r;
+    std::memcpy(r.b.data(), a.b.data() + 32 * (imm & 1), 32);
     return r;
 }
 // imm bit 0 selects which 256-bit half of a is replaced by b.
@@ -177,21 +175,17 @@ inline vi256 _mm256_cvtepi8_epi16(const vi128& a) {  // 16 bytes, sign-extended
     }
     return r;
 }
-inline vf256 _mm256_cvtph_ps(const vi128& a) {
-    vf256 r;
-    for (int j = 0; j < 8; ++j) {
-        r.f[j] = kernels::f16_to_f32(lane<std::uint16_t>(a, j));
-    }
-    return r;
-}
 inline float _cvtsh_ss(unsigned short h) { return kernels::f16_to_f32(h); }
-inline vf512 _mm512_cvtepi32_ps(const vi512& a) {
-    vf512 r;
-    for (int j = 0; j < 16; ++j) {
+template <int Lanes, int B>
+fvec<Lanes> to_floats(const ivec<B>& a) {
+    fvec<Lanes> r;
+    for (int j = 0; j < Lanes; ++j) {
         r.f[j] = static_cast<float>(lane<std::int32_t>(a, j));  // round to nearest even (MXCSR default)
     }
     return r;
 }
+inline vf128 _mm_cvtepi32_ps(const vi128& a) { return to_floats<4>(a); }
+inline vf256 _mm256_cvtepi32_ps(const vi256& a) { return to_floats<8>(a); }
 
 // --- bitwise, shifts, byte arithmetic ---
 inline vi256 _mm256_and_si256(const vi256& a, const vi256& c) {
@@ -280,25 +274,46 @@ inline vi512 _mm512_mask_sub_epi8(const vi512& src, mask64 k, const vi512& a, co
     }
     return r;
 }
-inline vi512 _mm512_sub_epi32(const vi512& a, const vi512& c) {
-    vi512 r;
-    for (int j = 0; j < 16; ++j) {
-        set_lane<std::int32_t>(r, j, wrap32(std::int64_t{lane<std::int32_t>(a, j)} - lane<std::int32_t>(c, j)));
+template <int B, typename Op>
+ivec<B> i32_lanes(const ivec<B>& a, const ivec<B>& c, Op op) {
+    ivec<B> r;
+    for (int j = 0; j < B / 4; ++j) {
+        set_lane<std::int32_t>(r, j, wrap32(op(std::int64_t{lane<std::int32_t>(a, j)}, lane<std::int32_t>(c, j))));
+    }
+    return r;
+}
+inline vi256 _mm256_add_epi32(const vi256& a, const vi256& c) {
+    return i32_lanes(a, c, [](std::int64_t x, std::int64_t y) { return x + y; });
+}
+inline vi256 _mm256_sub_epi32(const vi256& a, const vi256& c) {
+    return i32_lanes(a, c, [](std::int64_t x, std::int64_t y) { return x - y; });
+}
+// i16 lanes: the pairwise sums of a (lanes 0..3), then of c (lanes 4..7), wrapping.
+inline vi128 _mm_hadd_epi16(const vi128& a, const vi128& c) {
+    vi128 r;
+    for (int j = 0; j < 4; ++j) {
+        set_lane<std::int16_t>(
+            r, j, static_cast<std::int16_t>(lane<std::int16_t>(a, 2 * j) + lane<std::int16_t>(a, 2 * j + 1)));
+        set_lane<std::int16_t>(
+            r, 4 + j, static_cast<std::int16_t>(lane<std::int16_t>(c, 2 * j) + lane<std::int16_t>(c, 2 * j + 1)));
     }
     return r;
 }
 
 // --- multiply-adds ---
 // i32 lane j = a16[2j] * c16[2j] + a16[2j + 1] * c16[2j + 1].
-inline vi256 _mm256_madd_epi16(const vi256& a, const vi256& c) {
-    vi256 r;
-    for (int j = 0; j < 8; ++j) {
+template <int B>
+ivec<B> madd16(const ivec<B>& a, const ivec<B>& c) {
+    ivec<B> r;
+    for (int j = 0; j < B / 4; ++j) {
         const std::int64_t s = std::int64_t{lane<std::int16_t>(a, 2 * j)} * lane<std::int16_t>(c, 2 * j) +
                                std::int64_t{lane<std::int16_t>(a, 2 * j + 1)} * lane<std::int16_t>(c, 2 * j + 1);
         set_lane<std::int32_t>(r, j, wrap32(s));
     }
     return r;
 }
+inline vi128 _mm_madd_epi16(const vi128& a, const vi128& c) { return madd16(a, c); }
+inline vi256 _mm256_madd_epi16(const vi256& a, const vi256& c) { return madd16(a, c); }
 // i16 lane j = saturate(u8 a[2j] * s8 c[2j] + u8 a[2j + 1] * s8 c[2j + 1]).
 inline vi512 _mm512_maddubs_epi16(const vi512& a, const vi512& c) {
     vi512 r;
@@ -341,40 +356,18 @@ inline vi512 _mm512_permutexvar_epi16(const vi512& idx, const vi512& a) {  // no
     }
     return r;
 }
-inline vf512 _mm512_permutexvar_ps(const vi512& idx, const vf512& a) {  // note: index first
-    vf512 r;
-    for (int j = 0; j < 16; ++j) {
-        r.f[j] = a.f[lane<std::uint32_t>(idx, j) & 15];
-    }
-    return r;
-}
-
 // --- float ---
-inline vf256 _mm256_mul_ps(const vf256& a, const vf256& c) {
-    vf256 r;
-    for (int j = 0; j < 8; ++j) {
-        r.f[j] = a.f[j] * c.f[j];
-    }
-    return r;
-}
-inline vf512 _mm512_fmadd_ps(const vf512& a, const vf512& c, const vf512& acc) {  // one rounding
-    vf512 r;
-    for (int j = 0; j < 16; ++j) {
+template <int Lanes>
+fvec<Lanes> fused(const fvec<Lanes>& a, const fvec<Lanes>& c, const fvec<Lanes>& acc) {  // one rounding
+    fvec<Lanes> r;
+    for (int j = 0; j < Lanes; ++j) {
         r.f[j] = std::fma(a.f[j], c.f[j], acc.f[j]);
     }
     return r;
 }
-// GCC's sequence: the two 256-bit halves added, then the two 128-bit halves, then lanes 2 apart,
-// then the last two.
-inline float _mm512_reduce_add_ps(const vf512& a) {
-    float h[8], q[4];
-    for (int j = 0; j < 8; ++j) {
-        h[j] = a.f[j + 8] + a.f[j];
-    }
-    for (int j = 0; j < 4; ++j) {
-        q[j] = h[j + 4] + h[j];
-    }
-    return (q[0] + q[2]) + (q[1] + q[3]);
-}
+inline vf128 _mm_fmadd_ps(const vf128& a, const vf128& c, const vf128& acc) { return fused(a, c, acc); }
+inline vf256 _mm256_fmadd_ps(const vf256& a, const vf256& c, const vf256& acc) { return fused(a, c, acc); }
+inline void _mm_storeu_ps(float* p, const vf128& a) { std::memcpy(p, a.f.data(), sizeof(a.f)); }
+inline void _mm256_storeu_ps(float* p, const vf256& a) { std::memcpy(p, a.f.data(), sizeof(a.f)); }
 
 }  // namespace deepdesk::simd_emulation
