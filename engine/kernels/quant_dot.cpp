@@ -493,22 +493,6 @@ std::vector<std::size_t> scale_offsets(tensor_type type) {
     }
 }
 
-// Sum over the blocks of |reference dot product of that block|: the scale of the float rounding
-// a kernel may show when it adds the block contributions in another order.
-double block_magnitude(tensor_type t, const std::uint8_t* w, const std::uint8_t* act, std::size_t n) {
-    const std::size_t bs = traits_of(t).block_size;
-    const std::size_t act_block = activation_row_bytes(t, bs);
-    double sum = 0.0;
-    for (std::size_t b = 0; b < n / bs; ++b) {
-        sum += std::fabs(vec_dot_ref(t, w + b * traits_of(t).type_size, act + b * act_block, bs));
-    }
-    return sum;
-}
-
-}  // namespace
-
-namespace {
-
 // A weight row of `blocks` blocks of random bytes (finite random f16 scales) and four activation
 // rows of random normal values, quantized by the reference.
 struct random_case {
@@ -559,6 +543,16 @@ void four_tokens(const kernel_pair& k, const random_case& c, float* out) {
 }
 
 }  // namespace
+
+double block_magnitude(tensor_type t, const std::uint8_t* w, const std::uint8_t* act, std::size_t n) {
+    const std::size_t bs = traits_of(t).block_size;
+    const std::size_t act_block = activation_row_bytes(t, bs);
+    double sum = 0.0;
+    for (std::size_t b = 0; b < n / bs; ++b) {
+        sum += std::fabs(vec_dot_ref(t, w + b * traits_of(t).type_size, act + b * act_block, bs));
+    }
+    return sum;
+}
 
 std::string compare_with_reference(std::span<const kernel_pair> kernels, unsigned seed) {
     std::mt19937 rng(seed);

@@ -56,6 +56,11 @@ dot_fn dot_kernel(tensor_type weight);
 // The reference kernel for `weight` (a function per type, usable as dot_fn).
 dot_fn dot_kernel_ref(tensor_type weight);
 
+// Sum over the blocks of |reference dot product of that block| for a weight row and an
+// activation row of n values: the scale of the float rounding a kernel may show when it adds the
+// block contributions in another order (tolerances are multiples of it).
+double block_magnitude(tensor_type weight, const std::uint8_t* w, const std::uint8_t* act, std::size_t n);
+
 // One type's fast kernels (dot4 may be nullptr), for checking against the reference.
 struct kernel_pair {
     tensor_type type;

@@ -41,18 +41,6 @@ row_pair make_pair(tensor_type t, std::size_t n, std::mt19937& rng) {
     return p;
 }
 
-// Sum over the blocks of |reference dot product of that block|: the scale of the float rounding
-// a variant may show when it adds the block contributions in another order.
-double block_magnitude(tensor_type t, const std::uint8_t* w, const std::uint8_t* act, std::size_t n) {
-    const std::size_t bs = traits_of(t).block_size;
-    const std::size_t act_block = activation_row_bytes(t, bs);
-    double sum = 0.0;
-    for (std::size_t b = 0; b < n / bs; ++b) {
-        sum += std::fabs(vec_dot_ref(t, w + b * traits_of(t).type_size, act + b * act_block, bs));
-    }
-    return sum;
-}
-
 TEST(QuantDot, ReferenceIsCloseToTheFloatDotProduct) {
     std::mt19937 rng(11);
     for (tensor_type t : k_types) {
