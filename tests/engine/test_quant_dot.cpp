@@ -194,3 +194,28 @@ TEST(QuantDot, FastActivationQuantizersWriteTheReferenceBytes) {
 
 }  // namespace
 }  // namespace deepdesk::kernels
+
+namespace deepdesk::kernels {
+namespace {
+
+// A token's result does not depend on whether it was computed alone or with three others, so a
+// prompt evaluated in a batch gives the numbers it gives token by token.
+TEST(QuantDot, FourTokenKernelsGiveTheOneTokenResultsBitForBit) {
+    const std::vector<tensor_type> types = {tensor_type::q4_k, tensor_type::q6_k, tensor_type::q8_0,
+                                            tensor_type::q4_0, tensor_type::q5_0, tensor_type::iq4_nl};
+    for (isa_level isa : {isa_level::avx2, isa_level::avx512}) {
+        if (isa > detect_isa(host_cpu())) {
+            continue;
+        }
+        const std::vector<kernel_pair> both = kernels_at(isa, types);
+        std::vector<kernel_pair> one_only = both;
+        for (kernel_pair& k : one_only) {
+            ASSERT_NE(k.dot4, nullptr) << traits_of(k.type).name << " " << isa_name(isa);
+            k.dot4 = nullptr;
+        }
+        EXPECT_EQ(compare_bit_for_bit(both, one_only, 8), "") << isa_name(isa);
+    }
+}
+
+}  // namespace
+}  // namespace deepdesk::kernels
