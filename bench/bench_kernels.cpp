@@ -97,11 +97,11 @@ double peak_gmacs(double (*pass)(), double macs_per_step) {
 int main() {
     double peak = 0.0;
 #if defined(__x86_64__)
-    if (active_isa() >= isa_level::avx512 && kernels::avx512_kernels_usable()) {
+    if (kernels::quant_dot_isa() >= isa_level::avx512) {
         std::printf("kernels: AVX-512 VNNI (checked against the reference on this CPU)\n");
         peak = peak_gmacs(vnni_chains_pass, 64.0);
         std::printf("core's AVX-512 VNNI int8 peak: %.1f GMAC/s (vpdpbusd zmm, nothing loaded)\n", peak);
-    } else if (active_isa() >= isa_level::avx2) {
+    } else if (kernels::quant_dot_isa() >= isa_level::avx2) {
         std::printf("kernels: AVX2\n");
         peak = peak_gmacs(avx2_chains_pass, 32.0);
         std::printf("core's AVX2 int8 peak: %.1f GMAC/s (maddubs + madd + add, nothing loaded)\n", peak);

@@ -58,13 +58,9 @@ const std::uint8_t* matmul_input::quantized_for(tensor_type weight, thread_pool&
     const tensor_type act = kernels::activation_type(weight);
     if (!m_valid || act != m_type) {
         const std::size_t row = kernels::activation_row_bytes(weight, static_cast<std::size_t>(m_cols));
-        if (m_n_tokens > 1) {
-            pool.parallel_for(m_n_tokens, [&](int, std::int64_t begin, std::int64_t end) {
-                quantize_tokens(weight, m_x, m_cols, m_cols, begin, end, m_buffer, row);
-            });
-        } else {
-            quantize_tokens(weight, m_x, m_cols, m_cols, 0, m_n_tokens, m_buffer, row);
-        }
+        pool.parallel_for(m_n_tokens, [&](int, std::int64_t begin, std::int64_t end) {
+            quantize_tokens(weight, m_x, m_cols, m_cols, begin, end, m_buffer, row);
+        });
         m_type = act;
         m_valid = true;
     }

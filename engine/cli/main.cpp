@@ -47,9 +47,9 @@ int run_cpu() {
     const std::string active(deepdesk::isa_name(deepdesk::active_isa()));
     std::printf("kernels:      %s (best this CPU runs: %s)\n", active.c_str(), best.c_str());
     const char* int8 = "scalar reference";
-    if (deepdesk::active_isa() >= deepdesk::isa_level::avx512 && deepdesk::kernels::avx512_kernels_usable()) {
+    if (deepdesk::kernels::quant_dot_isa() >= deepdesk::isa_level::avx512) {
         int8 = "AVX-512 VNNI (checked against the reference on this CPU)";
-    } else if (deepdesk::active_isa() >= deepdesk::isa_level::avx2) {
+    } else if (deepdesk::kernels::quant_dot_isa() >= deepdesk::isa_level::avx2) {
         int8 = cpu.avx512_vnni ? "AVX2 (the AVX-512 VNNI kernels are off: DEEPDESK_ISA, or their self-check failed)"
                                : "AVX2";
     }

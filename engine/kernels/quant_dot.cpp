@@ -9,6 +9,7 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "engine/kernels/convert.h"
 
@@ -402,14 +403,32 @@ dot_fn dot_kernel_ref(tensor_type weight) {
     throw std::invalid_argument("no dot product for " + std::string(traits_of(weight).name));
 }
 
+namespace {
+
+// The AVX-512 kernels for `weight` when `isa` allows them and they passed their check here.
+const kernel_pair* avx512_pair(tensor_type weight, isa_level isa) {
+    if (isa < isa_level::avx512 || !avx512_kernels_usable()) {
+        return nullptr;
+    }
+    for (const kernel_pair& k : avx512_kernels()) {
+        if (k.type == weight) {
+            return &k;
+        }
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+isa_level quant_dot_isa() {
+    const isa_level isa = active_isa();
+    return isa >= isa_level::avx512 && !avx512_kernels_usable() ? isa_level::avx2 : isa;
+}
+
 dot_fn dot_kernel(tensor_type weight, isa_level isa) {
 #if defined(__x86_64__)
-    if (isa >= isa_level::avx512 && avx512_kernels_usable()) {
-        for (const kernel_pair& k : avx512_kernels()) {
-            if (k.type == weight) {
-                return k.dot;
-            }
-        }
+    if (const kernel_pair* k = avx512_pair(weight, isa)) {
+        return k->dot;
     }
     if (isa >= isa_level::avx2) {
         switch (weight) {
@@ -438,12 +457,8 @@ dot_fn dot_kernel(tensor_type weight) { return dot_kernel(weight, active_isa());
 
 dot4_fn dot4_kernel(tensor_type weight, isa_level isa) {
 #if defined(__x86_64__)
-    if (isa >= isa_level::avx512 && avx512_kernels_usable()) {
-        for (const kernel_pair& k : avx512_kernels()) {
-            if (k.type == weight) {
-                return k.dot4;
-            }
-        }
+    if (const kernel_pair* k = avx512_pair(weight, isa)) {
+        return k->dot4;
     }
     if (isa >= isa_level::avx2) {
         switch (weight) {
@@ -577,23 +592,18 @@ std::string compare_with_reference(std::span<const kernel_pair> kernels, unsigne
     return {};
 }
 
-std::string compare_bit_for_bit(std::span<const kernel_pair> kernels, std::span<const kernel_pair> twins,
-                                unsigned seed) {
+std::string compare_bit_for_bit(std::span<const kernel_pair> kernels, isa_level twin_isa, unsigned seed) {
     std::mt19937 rng(seed);
     for (const kernel_pair& k : kernels) {
-        const auto twin =
-            std::find_if(twins.begin(), twins.end(), [&](const kernel_pair& o) { return o.type == k.type; });
-        if (twin == twins.end()) {
-            return std::string(traits_of(k.type).name) + ": no kernel to compare with";
-        }
+        const kernel_pair twin{k.type, dot_kernel(k.type, twin_isa), dot4_kernel(k.type, twin_isa)};
         for (const std::size_t blocks : k_check_block_counts) {
             const random_case c = make_random_case(k.type, blocks, rng);
             float four[4], twin_four[4];
             four_tokens(k, c, four);
-            four_tokens(*twin, c, twin_four);
+            four_tokens(twin, c, twin_four);
             for (int t = 0; t < 4; ++t) {
                 const std::uint8_t* a = c.act.data() + t * c.stride;
-                const float one = k.dot(c.w.data(), a, c.n), twin_one = twin->dot(c.w.data(), a, c.n);
+                const float one = k.dot(c.w.data(), a, c.n), twin_one = twin.dot(c.w.data(), a, c.n);
                 if (std::memcmp(&one, &twin_one, sizeof(float)) != 0 ||
                     std::memcmp(&four[t], &twin_four[t], sizeof(float)) != 0) {
                     return std::string(traits_of(k.type).name) + " n=" + std::to_string(c.n) + " token " +
@@ -605,14 +615,6 @@ std::string compare_bit_for_bit(std::span<const kernel_pair> kernels, std::span<
         }
     }
     return {};
-}
-
-std::vector<kernel_pair> kernels_at(isa_level isa, std::span<const tensor_type> types) {
-    std::vector<kernel_pair> out;
-    for (const tensor_type t : types) {
-        out.push_back({t, dot_kernel(t, isa), dot4_kernel(t, isa)});
-    }
-    return out;
 }
 
 std::span<const kernel_pair> avx512_kernels() {
@@ -638,11 +640,7 @@ bool avx512_kernels_usable() {
         std::string mismatch = compare_with_reference(avx512_kernels(), 20261125);
         if (mismatch.empty()) {
             // The same floats as the AVX2 kernels, which the reference models are checked with.
-            std::vector<tensor_type> types;
-            for (const kernel_pair& k : avx512_kernels()) {
-                types.push_back(k.type);
-            }
-            mismatch = compare_bit_for_bit(avx512_kernels(), kernels_at(isa_level::avx2, types), 20261126);
+            mismatch = compare_bit_for_bit(avx512_kernels(), isa_level::avx2, 20261126);
         }
         if (!mismatch.empty()) {
             std::fprintf(stderr, "deepdesk: the AVX-512 kernels fail their check on this CPU (%s); using AVX2\n",

@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <span>
 #include <string>
-#include <vector>
 
 #include "engine/cpu_features.h"
 #include "engine/kernels/dequant.h"
@@ -73,20 +72,22 @@ struct kernel_pair {
 // within float-ordering tolerance, else which type and size differed and by how much.
 std::string compare_with_reference(std::span<const kernel_pair> kernels, unsigned seed);
 
-// Runs each kernel and its twin of the same type on the same random rows; "" when every result
-// is the same float, bit for bit, else the first difference.
-std::string compare_bit_for_bit(std::span<const kernel_pair> kernels, std::span<const kernel_pair> twins,
-                                unsigned seed);
-// The kernels dot_kernel / dot4_kernel give for `types` at `isa`.
-std::vector<kernel_pair> kernels_at(isa_level isa, std::span<const tensor_type> types);
+// Runs each kernel and its twin, the kernel dot_kernel / dot4_kernel give for the same type at
+// `twin_isa`, on the same random rows; "" when every result is the same float, bit for bit, else
+// the first difference.
+std::string compare_bit_for_bit(std::span<const kernel_pair> kernels, isa_level twin_isa, unsigned seed);
 
 // The AVX-512 VNNI kernels of this build (Q8_0, Q4_0, Q5_0, IQ4_NL, Q4_K, Q6_K); empty off x86-64.
 std::span<const kernel_pair> avx512_kernels();
-// True when this CPU has AVX-512 F/BW/VL/VNNI and the AVX-512 kernels passed
-// compare_with_reference and gave the AVX2 kernels' floats bit for bit (compare_bit_for_bit) on it. Checked once, at
-// first use: the build machines have no AVX-512, so the kernels prove themselves on the machine that runs them; on a
-// mismatch a line goes to stderr and the AVX2 kernels are used instead.
+// True when this CPU has AVX-512 F/BW/VL/VNNI and, on it, the AVX-512 kernels passed
+// compare_with_reference and gave the AVX2 kernels' floats bit for bit (compare_bit_for_bit).
+// Checked once, at first use: the build machines have no AVX-512, so the kernels prove
+// themselves on the machine that runs them; on a mismatch a line goes to stderr and the AVX2
+// kernels are used instead.
 bool avx512_kernels_usable();
+// The tier the quantized dot products run at: active_isa(), but avx2 where that is avx512 and the
+// AVX-512 kernels are not usable.
+isa_level quant_dot_isa();
 
 // Individual quantizers (also used by tests and by writers of test models).
 void quantize_row_q8_0_ref(const float* x, block_q8_0* y, std::size_t n);

@@ -7,6 +7,7 @@
 
 #include "engine/kernels/convert.h"
 #include "engine/kernels/quant_dot.h"
+#include "engine/kernels/quant_dot_parts.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -56,18 +57,11 @@ inline void unpack_scales_k4(const std::uint8_t* q, std::uint8_t* sc, std::uint8
     }
 }
 
-// The packed 6-bit scales and mins of a Q4_K/Q5_K block as 8 x i16 each, from four 32-bit words:
-// bytes 0-3 hold scales 0-3 (low 6 bits) and the top bits of scales 4-7; bytes 4-7 the same for
-// the mins; bytes 8-11 the low 4 bits of scales 4-7 (low nibble) and mins 4-7 (high nibble).
+// The 6-bit scales and mins of a Q4_K/Q5_K block as 8 x i16 each.
 DD_AVX2 inline void scales_mins_k4(const std::uint8_t* q, __m128i& scales, __m128i& mins) {
-    std::uint32_t w[3];
-    std::memcpy(w, q, 12);
-    const std::uint32_t sc_lo = w[0] & 0x3f3f3f3fu;
-    const std::uint32_t sc_hi = (w[2] & 0x0f0f0f0fu) | (((w[0] >> 6) & 0x03030303u) << 4);
-    const std::uint32_t mn_lo = w[1] & 0x3f3f3f3fu;
-    const std::uint32_t mn_hi = ((w[2] >> 4) & 0x0f0f0f0fu) | (((w[1] >> 6) & 0x03030303u) << 4);
-    const __m128i packed = _mm_set_epi32(static_cast<int>(mn_hi), static_cast<int>(mn_lo), static_cast<int>(sc_hi),
-                                         static_cast<int>(sc_lo));
+    const k4_scale_words w = unpack_k4_scale_words(q);
+    const __m128i packed = _mm_set_epi32(static_cast<int>(w.mins_hi), static_cast<int>(w.mins_lo),
+                                         static_cast<int>(w.scales_hi), static_cast<int>(w.scales_lo));
     scales = _mm_cvtepu8_epi16(packed);
     mins = _mm_cvtepu8_epi16(_mm_srli_si128(packed, 8));
 }
@@ -109,18 +103,6 @@ DD_AVX2 inline float hsum_ps128(__m128 s) {
     s = _mm_add_ss(s, _mm_movehdup_ps(s));
     return _mm_cvtss_f32(s);
 }
-
-// T activation rows, `stride` bytes apart, as arrays of blocks.
-template <typename A, int T>
-struct act_rows {
-    const A* r[T];
-    act_rows(const void* vy, std::size_t stride) {
-        for (int t = 0; t < T; ++t) {
-            r[t] =
-                reinterpret_cast<const A*>(static_cast<const std::uint8_t*>(vy) + stride * static_cast<std::size_t>(t));
-        }
-    }
-};
 
 // 32-element weight blocks whose values are signed bytes, met by Q8_0 activations.
 struct values_q8_0 {

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "engine/kernels/quant_dot.h"
+#include "engine/kernels/quant_dot_parts.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>

@@ -90,12 +90,6 @@ TEST(QuantDot, EveryVariantMatchesTheReference) {
     }
 }
 
-}  // namespace
-}  // namespace deepdesk::kernels
-
-namespace deepdesk::kernels {
-namespace {
-
 TEST(QuantDot, FourRowKernelsEqualFourReferenceCalls) {
     std::mt19937 rng(21);
     int checked = 0;
@@ -131,12 +125,6 @@ TEST(QuantDot, FourRowKernelsEqualFourReferenceCalls) {
         EXPECT_GT(checked, 0);
     }
 }
-
-}  // namespace
-}  // namespace deepdesk::kernels
-
-namespace deepdesk::kernels {
-namespace {
 
 // The fast activation quantizers write the reference's bytes exactly: on random rows, on rows
 // whose largest magnitude occurs twice with both signs, on all-zero blocks, on values that land
@@ -192,12 +180,6 @@ TEST(QuantDot, FastActivationQuantizersWriteTheReferenceBytes) {
     EXPECT_GT(compared, 0);
 }
 
-}  // namespace
-}  // namespace deepdesk::kernels
-
-namespace deepdesk::kernels {
-namespace {
-
 // A token's result does not depend on whether it was computed alone or with three others, so a
 // prompt evaluated in a batch gives the numbers it gives token by token.
 TEST(QuantDot, FourTokenKernelsGiveTheOneTokenResultsBitForBit) {
@@ -207,13 +189,13 @@ TEST(QuantDot, FourTokenKernelsGiveTheOneTokenResultsBitForBit) {
         if (isa > detect_isa(host_cpu())) {
             continue;
         }
-        const std::vector<kernel_pair> both = kernels_at(isa, types);
-        std::vector<kernel_pair> one_only = both;
-        for (kernel_pair& k : one_only) {
-            ASSERT_NE(k.dot4, nullptr) << traits_of(k.type).name << " " << isa_name(isa);
-            k.dot4 = nullptr;
+        // The one-token kernels alone, against the same tier's four-token kernels.
+        std::vector<kernel_pair> one_only;
+        for (tensor_type t : types) {
+            ASSERT_NE(dot4_kernel(t, isa), nullptr) << traits_of(t).name << " " << isa_name(isa);
+            one_only.push_back({t, dot_kernel(t, isa), nullptr});
         }
-        EXPECT_EQ(compare_bit_for_bit(both, one_only, 8), "") << isa_name(isa);
+        EXPECT_EQ(compare_bit_for_bit(one_only, isa, 8), "") << isa_name(isa);
     }
 }
 
