@@ -9,6 +9,7 @@
 #include <QSettings>
 #include <QUrl>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -101,6 +102,13 @@ ChatController::ChatController(const QString& dataDir, QObject* parent) : QObjec
     m_serverPort = settings.value(QStringLiteral("server/port"), 8080).toInt();
     m_serverApiKey = settings.value(QStringLiteral("server/apiKey")).toString();
     QDir().mkpath(m_modelsFolder);
+    // A GGUF file copied into (or removed from) the models folder shows in the list at once; a
+    // burst of changes (a copy in progress) is read once it settles.
+    m_modelsRescan.setSingleShot(true);
+    m_modelsRescan.setInterval(300);
+    connect(&m_modelsRescan, &QTimer::timeout, this, &ChatController::refreshModels);
+    connect(&m_modelsWatcher, &QFileSystemWatcher::directoryChanged, this, [this] { m_modelsRescan.start(); });
+    m_modelsWatcher.addPath(m_modelsFolder);
 
     m_worker = new InferenceWorker(&m_buffer, &m_cancel, &m_loadTicket);
     m_worker->moveToThread(&m_thread);
@@ -198,8 +206,12 @@ void ChatController::start(const QString& modelPath, bool openLatest) {
         m_storage->post(
             this,
             [](st::database& db) -> qint64 {
+                // The most recently updated, pinned or not (the list puts pinned ones first).
                 const auto list = st::conversation_store(db).list_conversations();
-                return list.empty() ? 0 : list.front().id;
+                const auto latest = std::max_element(list.begin(), list.end(), [](const auto& a, const auto& b) {
+                    return a.updated_at < b.updated_at;
+                });
+                return latest == list.end() ? qint64{0} : static_cast<qint64>(latest->id);
             },
             [this](qint64 id) {
                 if (id != 0 && m_conversationId == 0 && m_openSerial == 0) {
@@ -218,8 +230,14 @@ void ChatController::setModelsFolder(const QString& folder) {
     if (folder == m_modelsFolder) {
         return;
     }
+    if (!m_modelsWatcher.directories().isEmpty()) {
+        m_modelsWatcher.removePaths(m_modelsWatcher.directories());
+    }
     m_modelsFolder = folder;
     QSettings().setValue(QStringLiteral("models/folder"), folder);
+    if (QFileInfo(folder).isDir()) {
+        m_modelsWatcher.addPath(folder);
+    }
     Q_EMIT modelsFolderChanged();
     refreshModels();
 }
@@ -373,8 +391,9 @@ void ChatController::importModel(const QUrl& file) {
             try {
                 deepdesk::gguf::model_file::open(source.toStdString());  // refuse what the engine cannot read
             } catch (const std::exception& e) {
-                return tr("%1 is not a usable GGUF model: %2")
-                    .arg(QFileInfo(source).fileName(), QString::fromStdString(e.what()));
+                // The sentence in the user's language; the engine's (English) finding as a detail.
+                return tr("%1 is not a usable GGUF model.").arg(QFileInfo(source).fileName()) + QLatin1Char('\n') +
+                       tr("Details: %1").arg(QString::fromStdString(e.what()));
             }
             if (QFileInfo::exists(target)) {
                 return tr("The models folder already has a file named %1.").arg(QFileInfo(source).fileName());
@@ -394,12 +413,11 @@ void ChatController::importModel(const QUrl& file) {
             return {};
         },
         [this, target](const QString& error) {
-            if (!error.isEmpty()) {
-                setError(error);
-            } else {
+            // The page the import was started from shows the error (Models page or chat).
+            if (error.isEmpty()) {
                 refreshModels();
             }
-            Q_EMIT modelImported(error.isEmpty(), target);
+            Q_EMIT modelImported(error.isEmpty(), target, error);
         });
 }
 

@@ -6,6 +6,7 @@
 // and what it reads comes back through the event loop.
 #pragma once
 
+#include <QFileSystemWatcher>
 #include <QObject>
 #include <QQmlEngine>
 #include <QThread>
@@ -156,7 +157,8 @@ public:
     Q_INVOKABLE void useRemoteModel(const QString& providerId, const QString& model);
     Q_INVOKABLE void cancelLoad();
     // Links a GGUF file (checked with the engine's reader first, off the GUI thread) into the
-    // models folder; modelImported follows, errorText says why not.
+    // models folder; modelImported follows, with the reason when it was refused (shown by the page
+    // the import came from).
     Q_INVOKABLE void importModel(const QUrl& file);
 
     // Conversations.
@@ -210,7 +212,7 @@ Q_SIGNALS:
     void modelLoadFailed(const QString& error);
     void storageErrorChanged();
     void memoryWarning(const QString& path, const QVariantMap& estimate);
-    void modelImported(bool ok, const QString& path);
+    void modelImported(bool ok, const QString& path, const QString& error);
     void conversationOpened(qint64 focusMessageId);
     void searchFinished(const QString& query, const QVariantList& results);
     void exportFinished(bool ok, const QString& path);
@@ -264,6 +266,8 @@ private:
     ConversationListModel m_conversations;
     qint64 m_conversationId = 0;
     QVariantList m_modelFiles;
+    QFileSystemWatcher m_modelsWatcher;  // the models folder
+    QTimer m_modelsRescan;
     QString m_modelName, m_modelPath, m_pendingPath;
     qint64 m_contextSize = 0, m_contextUsed = 0;
     double m_tokensPerSecond = 0.0;

@@ -100,7 +100,7 @@ void Localization::apply() {
             qWarning("deepdesk: translation %s is missing from the build", qPrintable(m_effective));
         }
         auto qt = std::make_unique<QTranslator>();
-        if (qt->load(QLocale(m_effective), QStringLiteral("qtbase"), QStringLiteral("_"),
+        if (qt->load(QLocale(m_effective), QStringLiteral("qt"), QStringLiteral("_"),
                      QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
             QCoreApplication::installTranslator(qt.get());
             m_qtTranslator = std::move(qt);

@@ -96,6 +96,7 @@ ApplicationWindow {
 
     AboutDialog {
         id: aboutDialog
+        objectName: "aboutDialog"
         anchors.centerIn: parent
     }
 
@@ -111,6 +112,49 @@ ApplicationWindow {
         id: providersDialog
         objectName: "providersDialog"
         anchors.centerIn: parent
+    }
+
+    // Enter in a save dialog's file name field saves.
+    FileDialogKeys { window: window }
+
+    // Short confirmations (where an export was saved), at the bottom of the window for a while.
+    Popup {
+        id: notice
+        objectName: "notice"
+        function show(text) {
+            noticeText.text = text
+            open()
+            noticeTimer.restart()
+        }
+        x: Math.round((window.width - width) / 2)
+        y: window.height - height - 150
+        width: Math.min(implicitWidth, window.width - 80)
+        padding: 12
+        closePolicy: Popup.NoAutoClose
+        background: Rectangle {
+            radius: Theme.radius
+            color: Theme.surface
+            border.color: Theme.border
+        }
+        contentItem: Label {
+            id: noticeText
+            objectName: "noticeText"
+            color: Theme.text
+            wrapMode: Text.WrapAnywhere
+            textFormat: Text.PlainText
+        }
+        Timer {
+            id: noticeTimer
+            interval: 6000
+            onTriggered: notice.close()
+        }
+    }
+    Connections {
+        target: Chat
+        function onExportFinished(ok, path) {
+            if (ok)
+                notice.show(qsTr("Saved to %1").arg(path))
+        }
     }
 
     Shortcut {

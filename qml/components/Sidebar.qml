@@ -39,9 +39,14 @@ Rectangle {
 
     FileDialog {
         id: exportOne
+        objectName: "exportConversationDialog"
         property var conversationId: 0
         title: qsTr("Export conversation")
         fileMode: FileDialog.SaveFile
+        acceptLabel: qsTr("Save")
+        rejectLabel: qsTr("Cancel")
+        // The format follows the chosen filter when the name is typed without an extension.
+        defaultSuffix: selectedNameFilter.extensions.length > 0 ? selectedNameFilter.extensions[0] : "md"
         nameFilters: [qsTr("Markdown (*.md)"), qsTr("JSON, to import again (*.json)"), qsTr("Web page (*.html)"), qsTr("Plain text (*.txt)")]
         onAccepted: Chat.exportConversations([conversationId], selectedFile)
     }

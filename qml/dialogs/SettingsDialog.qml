@@ -271,20 +271,31 @@ Dialog {
 
     FolderDialog {
         id: folderDialog
+        objectName: "modelsFolderDialog"
         title: qsTr("Models folder")
+        acceptLabel: qsTr("Choose")
+        rejectLabel: qsTr("Cancel")
         onAccepted: Chat.modelsFolder = selectedFolder.toString().replace(/^file:\/\//, "")
     }
     FileDialog {
         id: exportDialog
+        objectName: "exportAllDialog"
         title: qsTr("Export all conversations")
         fileMode: FileDialog.SaveFile
+        acceptLabel: qsTr("Save")
+        rejectLabel: qsTr("Cancel")
+        // The format follows the chosen filter when the name is typed without an extension.
+        defaultSuffix: selectedNameFilter.extensions.length > 0 ? selectedNameFilter.extensions[0] : "md"
         nameFilters: [qsTr("Markdown (*.md)"), qsTr("JSON, to import again (*.json)"), qsTr("Web page (*.html)"), qsTr("Plain text (*.txt)")]
         onAccepted: Chat.exportConversations([], selectedFile)
     }
     FileDialog {
         id: importDialog
+        objectName: "importConversationsDialog"
         title: qsTr("Import conversations")
         nameFilters: [qsTr("DeepDesk export (*.json)")]
+        acceptLabel: qsTr("Open")
+        rejectLabel: qsTr("Cancel")
         onAccepted: Chat.importConversations(selectedFile)
     }
     Connections {

@@ -14,6 +14,9 @@ Item {
     readonly property string modelName: Chat.modelName
 
     property string language: "en"
+    // Why the last GGUF import started from this page was refused.
+    property string importError: ""
+    property bool importing: false
     signal modelsRequested()
     signal providersRequested()
 
@@ -162,7 +165,7 @@ Item {
         // Errors: what went wrong and that nothing else is affected.
         Rectangle {
             objectName: "errorBanner"
-            visible: Chat.errorText.length > 0 || Chat.storageError.length > 0
+            visible: Chat.errorText.length > 0 || Chat.storageError.length > 0 || page.importError.length > 0
             Layout.fillWidth: true
             implicitHeight: errorRow.implicitHeight + 16
             color: Theme.dark ? "#3a1d1d" : "#fef3f2"
@@ -174,14 +177,15 @@ Item {
                 Label {
                     Layout.fillWidth: true
                     wrapMode: Text.Wrap
-                    text: Chat.storageError.length > 0 ? Chat.storageError : Chat.errorText
+                    text: Chat.storageError.length > 0 ? Chat.storageError
+                        : page.importError.length > 0 ? page.importError : Chat.errorText
                     color: Theme.dark ? "#fda29b" : "#b42318"
                 }
                 ActionButton {
                     visible: Chat.storageError.length === 0
                     text: "\u2715"
                     Accessible.name: qsTr("Dismiss")
-                    onClicked: Chat.clearError()
+                    onClicked: { page.importError = ""; Chat.clearError() }
                 }
             }
         }
@@ -270,15 +274,25 @@ Item {
 
     FileDialog {
         id: importDialog
+        objectName: "importModelDialog"
         title: qsTr("Import a GGUF model")
         nameFilters: [qsTr("GGUF models (*.gguf)")]
-        onAccepted: Chat.importModel(selectedFile)
+        acceptLabel: qsTr("Import")
+        rejectLabel: qsTr("Cancel")
+        onAccepted: {
+            page.importError = ""
+            page.importing = true
+            Chat.importModel(selectedFile)
+        }
     }
     Connections {
         target: Chat
-        function onModelImported(ok, path) {
+        function onModelImported(ok, path, error) {
             if (ok)
                 modelPicker.currentIndex = -1
+            else if (page.importing)
+                page.importError = error
+            page.importing = false
         }
     }
 
@@ -309,6 +323,7 @@ Item {
 
     Dialog {
         id: memoryDialog
+        objectName: "memoryDialog"
         property string path: ""
         property var estimate: ({})
         anchors.centerIn: parent

@@ -13,6 +13,9 @@ Rectangle {
     color: Theme.background
 
     property string language: "en"
+    // Why the last GGUF import started from this page was refused.
+    property string importError: ""
+    property bool importing: false
     signal backRequested()
 
     function humanBytes(n) {
@@ -74,7 +77,7 @@ Rectangle {
 
             // Problems with the hub or the catalog.
             Rectangle {
-                visible: Models.errorText.length > 0 || Models.catalogError.length > 0
+                visible: Models.errorText.length > 0 || Models.catalogError.length > 0 || page.importError.length > 0
                 Layout.fillWidth: true
                 implicitHeight: errorLabel.implicitHeight + 20
                 radius: Theme.radius
@@ -87,15 +90,16 @@ Rectangle {
                         objectName: "modelsError"
                         Layout.fillWidth: true
                         wrapMode: Text.Wrap
-                        text: Models.errorText.length > 0 ? Models.errorText
+                        text: page.importError.length > 0 ? page.importError
+                              : Models.errorText.length > 0 ? Models.errorText
                               : qsTr("The catalog in the data folder was not used: %1").arg(Models.catalogError)
                         color: Theme.dark ? "#fda29b" : "#b42318"
                     }
                     ActionButton {
-                        visible: Models.errorText.length > 0
+                        visible: Models.errorText.length > 0 || page.importError.length > 0
                         text: "\u2715"
                         Accessible.name: qsTr("Dismiss")
-                        onClicked: Models.clearError()
+                        onClicked: { page.importError = ""; Models.clearError() }
                     }
                 }
             }
@@ -418,13 +422,29 @@ Rectangle {
 
     FileDialog {
         id: importDialog
+        objectName: "modelsImportDialog"
         title: qsTr("Import a GGUF model")
         nameFilters: [qsTr("GGUF models (*.gguf)")]
-        onAccepted: Chat.importModel(selectedFile)
+        acceptLabel: qsTr("Import")
+        rejectLabel: qsTr("Cancel")
+        onAccepted: {
+            page.importError = ""
+            page.importing = true
+            Chat.importModel(selectedFile)
+        }
+    }
+    Connections {
+        target: Chat
+        function onModelImported(ok, path, error) {
+            if (!ok && page.importing)
+                page.importError = error
+            page.importing = false
+        }
     }
 
     Dialog {
         id: deleteDialog
+        objectName: "deleteModelDialog"
         property string path: ""
         property string name: ""
         anchors.centerIn: parent

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/filedialogkeys.h"
+
+#include <QKeyEvent>
+#include <QQuickItem>
+
+namespace deepdesk::app {
+namespace {
+
+bool isA(const QObject* o, const char* className) {
+    for (const QMetaObject* m = o->metaObject(); m != nullptr; m = m->superClass()) {
+        if (qstrcmp(m->className(), className) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+void FileDialogKeys::setWindow(QQuickWindow* window) {
+    if (window == m_window) {
+        return;
+    }
+    if (m_window) {
+        m_window->removeEventFilter(this);
+    }
+    m_window = window;
+    if (m_window) {
+        m_window->installEventFilter(this);
+    }
+    Q_EMIT windowChanged();
+}
+
+bool FileDialogKeys::eventFilter(QObject* watched, QEvent* event) {
+    if (event->type() != QEvent::KeyPress || watched != m_window) {
+        return false;
+    }
+    const auto* key = static_cast<QKeyEvent*>(event);
+    if (key->key() != Qt::Key_Return && key->key() != Qt::Key_Enter) {
+        return false;
+    }
+    QQuickItem* field = m_window->activeFocusItem();
+    // The dialog's file name field (objectName from Qt's FileDialog.qml), inside its popup.
+    while (field != nullptr && field->objectName() != QLatin1String("fileNameTextField")) {
+        field = field->parentItem();
+        if (field != nullptr && isA(field, "QQuickPopupItem")) {
+            return false;
+        }
+    }
+    if (field == nullptr) {
+        return false;
+    }
+    QQuickItem* item = field->parentItem();
+    while (item != nullptr && !isA(item, "QQuickPopupItem")) {
+        item = item->parentItem();
+    }
+    QObject* dialog = item != nullptr ? item->parent() : nullptr;
+    if (dialog == nullptr || !isA(dialog, "QQuickFileDialogImpl")) {
+        return false;
+    }
+    const QString name = field->property("text").toString().trimmed();
+    if (name.isEmpty()) {
+        return true;  // nothing to save as yet
+    }
+    dialog->setProperty("fileName", name);
+    QMetaObject::invokeMethod(dialog, "accept", Qt::QueuedConnection);
+    return true;
+}
+
+}  // namespace deepdesk::app

@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// First contact: the main window as a new user meets it, on the packages scripts/packages.txt
+// installs. Every page and dialog is opened in turn (Qt's own non-native file dialogs included) in
+// light and dark, English and Chinese, with a screenshot of each; any warning in the log fails.
+// Then every QML module the app loaded (traced while the dialogs were open), and every module its
+// QML files import (qmlimportscanner), must come from a Debian package that scripts/packages.txt
+// [build] installs and that the .deb depends on.
+#include <QtQml/qqmlextensionplugin.h>
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QQmlComponent>
+#include <QQmlEngine>
+#include <QRegularExpression>
+#include <QSet>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+
+#include "storage/conversation_store.h"
+#include "storage/database.h"
+#include "tests/app/window_harness.h"
+
+Q_IMPORT_QML_PLUGIN(DeepDeskAppPlugin)
+Q_IMPORT_QML_PLUGIN(DeepDeskUiPlugin)
+
+using namespace deepdesk::testing;
+
+namespace {
+
+// Debian's name for the package of a QML module: QtQuick.Dialogs -> qml6-module-qtquick-dialogs.
+QString packageForModule(const QString& uri) {
+    return QStringLiteral("qml6-module-") + uri.toLower().replace(QLatin1Char('.'), QLatin1Char('-'));
+}
+
+// Everything the log said while the test ran: warnings (which fail the test) and the qmldir
+// files the QML engine loaded (QML_IMPORT_TRACE).
+QStringList g_warnings;
+QSet<QString> g_loadedQmldirs;
+QStringList g_missingModules;
+
+void recordMessage(QtMsgType type, const QMessageLogContext& context, const QString& message) {
+    static const QRegularExpression qmldir(QStringLiteral("\"(/[^\"]+/qmldir)\""));
+    static const QRegularExpression missing(QStringLiteral("module \"([A-Za-z0-9_.]+)\" is not installed"));
+    if (qstrcmp(context.category, "qt.qml.import") == 0) {
+        const auto m = qmldir.match(message);
+        if (m.hasMatch()) {
+            g_loadedQmldirs.insert(m.captured(1));
+        }
+        return;  // the trace is long: not echoed
+    }
+    for (auto it = missing.globalMatch(message); it.hasNext();) {
+        const QString uri = it.next().captured(1);
+        if (g_missingModules.contains(uri)) {
+            continue;
+        }
+        g_missingModules << uri;
+        // Said at once: Qt may crash right after this (Qt 6.4 does, opening a file dialog).
+        std::fprintf(stderr, "FAIL: QML module %s is not installed; Debian's %s provides it: list it in "
+                     "scripts/packages.txt [build], marked deb\n", qPrintable(uri), qPrintable(packageForModule(uri)));
+    }
+    if (type != QtDebugMsg && type != QtInfoMsg) {
+        g_warnings << message;
+    }
+    std::fprintf(stderr, "%s\n", qPrintable(message));
+}
+
+QString run(const QString& program, const QStringList& arguments, int* exitCode = nullptr) {
+    QProcess p;
+    p.start(program, arguments);
+    p.waitForFinished(60000);
+    if (exitCode != nullptr) {
+        *exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    }
+    return QString::fromUtf8(p.readAllStandardOutput());
+}
+
+// The installed Debian package that holds `path`, or "" when none does.
+QString packageOwning(const QString& path) {
+    static QHash<QString, QString> cache;
+    if (auto it = cache.find(path); it != cache.end()) {
+        return *it;
+    }
+    int rc = 0;
+    const QString out = run(QStringLiteral("dpkg-query"), {QStringLiteral("-S"), path}, &rc);
+    QString package;
+    if (rc == 0) {
+        package = out.section(QLatin1Char(':'), 0, 0).trimmed();
+    }
+    cache.insert(path, package);
+    return package;
+}
+
+// What each installed package depends on (every alternative, virtual packages through Provides).
+struct PackageGraph {
+    QHash<QString, QStringList> depends;
+    QHash<QString, QStringList> providers;
+
+    PackageGraph() {
+        const QString out = run(QStringLiteral("dpkg-query"),
+                                {QStringLiteral("-W"), QStringLiteral("-f=${Package}\t${Depends}, ${Pre-Depends}\t${Provides}\n")});
+        for (const QString& line : out.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+            const QStringList fields = line.split(QLatin1Char('\t'));
+            if (fields.size() < 3) {
+                continue;
+            }
+            depends[fields[0]] = names(fields[1]);
+            for (const QString& provided : names(fields[2])) {
+                providers[provided] << fields[0];
+            }
+        }
+    }
+    static QStringList names(const QString& field) {
+        QStringList out;
+        for (const QString& part : field.split(QRegularExpression(QStringLiteral("[,|]")), Qt::SkipEmptyParts)) {
+            const QString name = part.trimmed().section(QLatin1Char(' '), 0, 0).section(QLatin1Char(':'), 0, 0);
+            if (!name.isEmpty()) {
+                out << name;
+            }
+        }
+        return out;
+    }
+    // `roots` and everything they depend on, directly or not.
+    QSet<QString> closure(const QStringList& roots) const {
+        QSet<QString> seen;
+        QStringList todo = roots;
+        while (!todo.isEmpty()) {
+            const QString p = todo.takeLast();
+            if (seen.contains(p)) {
+                continue;
+            }
+            seen.insert(p);
+            todo << depends.value(p) << providers.value(p);
+        }
+        return seen;
+    }
+};
+
+// scripts/packages.txt: the packages of a section, and those marked `deb`.
+QStringList listedPackages(const QString& section, bool debOnly) {
+    QFile f(QStringLiteral(DEEPDESK_SOURCE_DIR "/scripts/packages.txt"));
+    if (!f.open(QIODevice::ReadOnly)) {
+        return {};
+    }
+    QStringList out;
+    QString current;
+    for (const QString& raw : QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'))) {
+        const QString line = raw.trimmed();
+        if (line.isEmpty() || line.startsWith(QLatin1Char('#'))) {
+            continue;
+        }
+        if (line.startsWith(QLatin1Char('['))) {
+            current = line.mid(1, line.size() - 2);
+            continue;
+        }
+        const QStringList words = line.split(QRegularExpression(QStringLiteral("\\s+")));
+        if (current == section && (!debOnly || words.value(1) == QStringLiteral("deb"))) {
+            out << words[0];
+        }
+    }
+    return out;
+}
+
+// The .deb's Depends as CPack will write them: the configured list (from CPackConfig.cmake) plus
+// the packages of the shared libraries deepdesk links (CPack's shlibdeps).
+QStringList debDepends() {
+    QStringList out;
+    QFile f(QStringLiteral(DEEPDESK_BINARY_DIR "/CPackConfig.cmake"));
+    if (f.open(QIODevice::ReadOnly)) {
+        static const QRegularExpression set(QStringLiteral("set\\(CPACK_DEBIAN_PACKAGE_DEPENDS \"([^\"]*)\"\\)"));
+        const auto m = set.match(QString::fromUtf8(f.readAll()));
+        if (m.hasMatch()) {
+            out << PackageGraph::names(m.captured(1));
+        }
+    }
+    const QString ldd = run(QStringLiteral("ldd"), {QStringLiteral(DEEPDESK_BINARY_DIR "/app/deepdesk")});
+    static const QRegularExpression lib(QStringLiteral("=> (/\\S+)"));
+    for (auto it = lib.globalMatch(ldd); it.hasNext();) {
+        const QString path = QFileInfo(it.next().captured(1)).canonicalFilePath();
+        const QString package = packageOwning(path);
+        if (!package.isEmpty()) {
+            out << package;
+        }
+    }
+    return out;
+}
+
+// Qt plugins and QML module plugins mapped into this process.
+QStringList loadedQtPlugins() {
+    QFile maps(QStringLiteral("/proc/self/maps"));
+    QSet<QString> out;
+    if (maps.open(QIODevice::ReadOnly)) {
+        for (const QString& line : QString::fromUtf8(maps.readAll()).split(QLatin1Char('\n'))) {
+            const QString path = line.section(QLatin1Char(' '), -1);
+            if (path.contains(QStringLiteral("/qt6/qml/")) || path.contains(QStringLiteral("/qt6/plugins/"))) {
+                out.insert(path);
+            }
+        }
+    }
+    return out.values();
+}
+
+}  // namespace
+
+class TestFirstContact : public QObject {
+    Q_OBJECT
+
+    QString m_shots = QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/firstcontact");
+
+    void shoot(QQuickWindow* window, const QString& name) {
+        QTest::qWait(120);  // let the popup's enter transition finish
+        QVERIFY2(window->grabWindow().save(QStringLiteral("%1/%2.png").arg(m_shots, name)), qPrintable(name));
+    }
+
+    // Opens the dialog or popup named `name`, takes its picture, closes it again.
+    void openAndClose(QQuickWindow* window, const QString& name, const QString& shot) {
+        QObject* dialog = window->findChild<QObject*>(name);
+        QVERIFY2(dialog, qPrintable(QStringLiteral("no dialog named ") + name));
+        QVERIFY(QMetaObject::invokeMethod(dialog, "open"));
+        QTRY_VERIFY2(dialog->property("visible").toBool(), qPrintable(name + QStringLiteral(" did not open")));
+        shoot(window, shot);
+        QVERIFY(QMetaObject::invokeMethod(dialog, dialog->metaObject()->indexOfMethod("reject()") >= 0 ? "reject" : "close"));
+        QTRY_VERIFY2(!dialog->property("visible").toBool(), qPrintable(name + QStringLiteral(" did not close")));
+    }
+
+    bool m_dialogsLoad = false;
+
+private Q_SLOTS:
+    void initTestCase() {
+        qInstallMessageHandler(recordMessage);
+        QDir().mkpath(m_shots);
+    }
+
+    // Qt's own file and folder dialogs (what QtQuick.Dialogs shows without a platform dialog)
+    // compile with the modules installed: checked before any is opened, since Qt 6.4 crashes
+    // opening one that failed to load.
+    void qtDialogImplementationsLoad() {
+        QQmlEngine engine;
+        QStringList errors;
+        for (const char* file : {"FileDialog.qml", "FolderDialog.qml"}) {
+            QQmlComponent c(&engine, QUrl::fromLocalFile(QStringLiteral(DEEPDESK_QT_QML_DIR "/QtQuick/Dialogs/quickimpl/qml/") +
+                                                         QLatin1String(file)));
+            if (c.isError()) {
+                errors << c.errorString();
+                recordMessage(QtWarningMsg, QMessageLogContext(), c.errorString());
+            }
+        }
+        QStringList packages;
+        for (const QString& uri : g_missingModules) {
+            packages << packageForModule(uri);
+        }
+        QVERIFY2(errors.isEmpty(), qPrintable(errors.join(QLatin1Char('\n')) + QStringLiteral("\nmissing packages: ") +
+                                              packages.join(QStringLiteral(", "))));
+        m_dialogsLoad = true;
+    }
+    void cleanupTestCase() { qInstallMessageHandler(nullptr); }
+
+    // Every page and dialog, in both themes and both languages; nothing may warn.
+    void everyPageAndDialogOpens() {
+        if (!m_dialogsLoad) {
+            QFAIL("Qt's dialogs do not load (see qtDialogImplementationsLoad): not opened, Qt would crash");
+        }
+        freshSettings();
+        QTemporaryDir dir;
+        {
+            // One conversation, so the sidebar's export has something to export.
+            deepdesk::storage::database db(dir.filePath(QStringLiteral("conversations.db")).toStdString());
+            deepdesk::storage::conversation_store store(db);
+            deepdesk::storage::conversation c;
+            c.title = "Primes";
+            const auto id = store.create_conversation(c);
+            const auto user = store.add_message(id, std::nullopt, "user", "Is 91 prime?");
+            store.add_message(id, user, "assistant", "No: 91 = 7 x 13.");
+        }
+        const QString broken = dir.filePath(QStringLiteral("broken.gguf"));
+        QFile f(broken);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("GGUF\x03\x00\x00\x00truncated");
+        f.close();
+
+        MainWindow w(dir.path());
+        QVERIFY(w.show());
+        QQuickWindow* window = w.window;
+        w.chat.start({}, false);
+        QTRY_VERIFY(window->property("ready").toBool());
+        QTRY_COMPARE(w.chat.conversations()->rowCount(), 1);
+        auto* pages = window->findChild<QQuickItem*>(QStringLiteral("pages"));
+        QVERIFY(pages);
+
+        const QStringList dialogs{
+            QStringLiteral("settingsDialog"),          QStringLiteral("providersDialog"),
+            QStringLiteral("aboutDialog"),             QStringLiteral("importModelDialog"),
+            QStringLiteral("modelsImportDialog"),      QStringLiteral("exportConversationDialog"),
+            QStringLiteral("exportAllDialog"),         QStringLiteral("importConversationsDialog"),
+            QStringLiteral("modelsFolderDialog"),
+        };
+        for (const QString& language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
+            w.localization.setLanguage(language);
+            for (const QString& theme : {QStringLiteral("light"), QStringLiteral("dark")}) {
+                w.chat.setTheme(theme);
+                const QString prefix = language + QLatin1Char('-') + theme + QLatin1Char('-');
+                pages->setProperty("currentIndex", 0);
+                shoot(window, prefix + QStringLiteral("chat"));
+                pages->setProperty("currentIndex", 1);
+                shoot(window, prefix + QStringLiteral("models"));
+                pages->setProperty("currentIndex", 0);
+                for (const QString& name : dialogs) {
+                    openAndClose(window, name, prefix + name);
+                    if (QTest::currentTestFailed()) {
+                        return;
+                    }
+                }
+                // A file that is not a model: the load-failure dialog.
+                w.chat.loadModel(broken);
+                auto* error = window->findChild<QObject*>(QStringLiteral("modelErrorDialog"));
+                QVERIFY(error);
+                QTRY_VERIFY_WITH_TIMEOUT(error->property("visible").toBool(), 10000);
+                shoot(window, prefix + QStringLiteral("modelErrorDialog"));
+                QMetaObject::invokeMethod(error, "accept");
+                QTRY_VERIFY(!error->property("visible").toBool());
+            }
+        }
+        QVERIFY2(g_missingModules.isEmpty(),
+                 qPrintable(QStringLiteral("QML modules not installed: ") + g_missingModules.join(QStringLiteral(", "))));
+        QVERIFY2(g_warnings.isEmpty(), qPrintable(g_warnings.join(QLatin1Char('\n'))));
+    }
+
+    // An export is a save dialog: a file name typed and Enter saves it; the window says where.
+    void exportSavesWithEnter() {
+        if (!m_dialogsLoad) {
+            QFAIL("Qt's dialogs do not load (see qtDialogImplementationsLoad): not opened, Qt would crash");
+        }
+        freshSettings();
+        QTemporaryDir dir;
+        {
+            deepdesk::storage::database db(dir.filePath(QStringLiteral("conversations.db")).toStdString());
+            deepdesk::storage::conversation_store store(db);
+            deepdesk::storage::conversation c;
+            c.title = "Primes";
+            const auto id = store.create_conversation(c);
+            store.add_message(id, std::nullopt, "user", "Is 91 prime?");
+        }
+        MainWindow w(dir.path());
+        QVERIFY(w.show());
+        QQuickWindow* window = w.window;
+        w.chat.start({}, false);
+        QTRY_COMPARE(w.chat.conversations()->rowCount(), 1);
+        auto* dialog = window->findChild<QObject*>(QStringLiteral("exportConversationDialog"));
+        QVERIFY(dialog);
+        dialog->setProperty("conversationId", w.chat.conversations()->data(w.chat.conversations()->index(0, 0),
+                                                                          deepdesk::app::ConversationListModel::ConversationIdRole));
+        dialog->setProperty("currentFolder", QUrl::fromLocalFile(dir.path()));
+        QMetaObject::invokeMethod(dialog, "open");
+        QTRY_VERIFY(dialog->property("visible").toBool());
+        QCOMPARE(dialog->property("acceptLabel").toString(), QStringLiteral("Save"));
+        QQuickItem* name = nullptr;
+        QTRY_VERIFY(!itemsNamed(window->contentItem(), QStringLiteral("fileNameTextField")).isEmpty());
+        name = itemsNamed(window->contentItem(), QStringLiteral("fileNameTextField")).first();
+        QTRY_VERIFY(name->isVisible());
+        name->forceActiveFocus();
+        name->setProperty("text", QString());
+        typeText(window, QStringLiteral("primes.md"));
+        shoot(window, QStringLiteral("en-light-export-save"));
+        QSignalSpy exported(&w.chat, &ChatController::exportFinished);
+        QTest::keyClick(window, Qt::Key_Return);
+        QVERIFY(exported.wait(5000));
+        QVERIFY(exported.first().at(0).toBool());
+        const QString saved = dir.filePath(QStringLiteral("primes.md"));
+        QCOMPARE(QFileInfo(exported.first().at(1).toString()).canonicalFilePath(), QFileInfo(saved).canonicalFilePath());
+        QFile file(saved);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(file.readAll().contains("Is 91 prime?"));
+        auto* notice = window->findChild<QQuickItem*>(QStringLiteral("noticeText"));
+        QVERIFY(notice);
+        QTRY_VERIFY(notice->isVisible());
+        QVERIFY2(notice->property("text").toString().contains(saved), qPrintable(notice->property("text").toString()));
+        shoot(window, QStringLiteral("en-light-export-saved"));
+        QVERIFY2(g_warnings.isEmpty(), qPrintable(g_warnings.join(QLatin1Char('\n'))));
+    }
+
+    // Every QML module the app loads, and every one its files import, comes from a package that
+    // scripts/packages.txt [build] installs and the .deb depends on.
+    void everyQmlModuleIsPackaged() {
+        if (run(QStringLiteral("dpkg-query"), {QStringLiteral("--version")}).isEmpty()) {
+            QSKIP("dpkg-query is absent: not a Debian system");
+        }
+        QVERIFY2(!g_loadedQmldirs.isEmpty(), "the import trace recorded no module (QML_IMPORT_TRACE unset?)");
+        // The modules our own QML files import, as qmlimportscanner resolves them (it also lists
+        // what those modules may import in other styles and platforms; only our direct imports
+        // and what was really loaded count).
+        QStringList qmldirs = g_loadedQmldirs.values();
+        QSet<QString> direct;
+        static const QRegularExpression importLine(QStringLiteral("^import\\s+([A-Za-z][\\w.]*)"),
+                                                   QRegularExpression::MultilineOption);
+        QDirIterator sources(QStringLiteral(DEEPDESK_SOURCE_DIR "/qml"), {QStringLiteral("*.qml")}, QDir::Files,
+                           QDirIterator::Subdirectories);
+        while (sources.hasNext()) {
+            QFile qml(sources.next());
+            QVERIFY(qml.open(QIODevice::ReadOnly));
+            for (auto it = importLine.globalMatch(QString::fromUtf8(qml.readAll())); it.hasNext();) {
+                const QString uri = it.next().captured(1);
+                if (!uri.startsWith(QStringLiteral("DeepDesk"))) {
+                    direct.insert(uri);
+                }
+            }
+        }
+        const QString scan = run(QStringLiteral(DEEPDESK_QMLIMPORTSCANNER),
+                                 {QStringLiteral("-rootPath"), QStringLiteral(DEEPDESK_SOURCE_DIR "/qml"),
+                                  QStringLiteral("-importPath"), QStringLiteral(DEEPDESK_QT_QML_DIR)});
+        const QJsonArray imports = QJsonDocument::fromJson(scan.toUtf8()).array();
+        QVERIFY2(!imports.isEmpty(), qPrintable(QStringLiteral("qmlimportscanner said: ") + scan));
+        QStringList missing = g_missingModules;
+        for (const QJsonValue& v : imports) {
+            const QJsonObject o = v.toObject();
+            const QString uri = o.value(QStringLiteral("name")).toString();
+            if (!direct.contains(uri)) {
+                continue;
+            }
+            const QString path = o.value(QStringLiteral("path")).toString();
+            const QString builtIn = QStringLiteral(":/qt-project.org/imports/") + QString(uri).replace(QLatin1Char('.'), QLatin1Char('/')) +
+                                    QStringLiteral("/qmldir");
+            if (!path.isEmpty() && QFile::exists(path + QStringLiteral("/qmldir"))) {
+                qmldirs << path + QStringLiteral("/qmldir");
+            } else if (!QFile::exists(builtIn)) {  // built into a Qt library the app links
+                missing << uri;
+            }
+        }
+        QStringList problems;
+        for (const QString& uri : missing) {
+            problems << QStringLiteral("QML module %1 is not installed: it comes from %2; list it in scripts/packages.txt [build], marked deb")
+                            .arg(uri, packageForModule(uri));
+        }
+        const PackageGraph graph;
+        const QSet<QString> build = graph.closure(listedPackages(QStringLiteral("build"), false));
+        const QSet<QString> deb = graph.closure(debDepends());
+        QStringList files = qmldirs;
+        files << loadedQtPlugins();
+        QSet<QString> checked;
+        for (const QString& file : files) {
+            const QString package = packageOwning(QFileInfo(file).canonicalFilePath());
+            if (package.isEmpty()) {
+                problems << QStringLiteral("%1 belongs to no Debian package").arg(file);
+                continue;
+            }
+            if (checked.contains(package)) {
+                continue;
+            }
+            checked.insert(package);
+            if (!build.contains(package)) {
+                problems << QStringLiteral("%1 (%2) is not installed by scripts/packages.txt [build]").arg(package, file);
+            }
+            if (!deb.contains(package)) {
+                problems << QStringLiteral("%1 (%2) is not a dependency of the .deb: mark it deb in scripts/packages.txt")
+                                .arg(package, file);
+            }
+        }
+        std::fprintf(stderr, "QML modules and plugins checked: %lld files in %lld packages: %s\n",
+                     static_cast<long long>(files.size()), static_cast<long long>(checked.size()),
+                     qPrintable(QStringList(checked.values()).join(QStringLiteral(", "))));
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
+    }
+};
+
+int main(int argc, char** argv) {
+    // The modules the QML engine loads, as it loads them; Qt's own (non-native) dialogs, as on a
+    // desktop without a platform dialog helper.
+    qputenv("QML_IMPORT_TRACE", "1");
+    // Qt warns when there is no runtime folder (a bare CI container); give it one of its own.
+    QTemporaryDir runtime;
+    if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR") && runtime.isValid()) {
+        QFile::setPermissions(runtime.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        qputenv("XDG_RUNTIME_DIR", runtime.path().toLocal8Bit());
+    }
+    QCoreApplication::setAttribute(Qt::AA_DontUseNativeDialogs);
+    QGuiApplication app(argc, argv);
+    TestFirstContact test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_firstcontact.moc"

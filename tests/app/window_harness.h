@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What the window tests share: the real main window (Main.qml) over a ChatController, put together
+// as the application does it, fresh settings, and ways to find and name its items.
+#pragma once
+
+#include <QFileInfo>
+#include <QGuiApplication>
+#include <QQmlApplicationEngine>
+#include <QQmlContext>
+#include <QQmlProperty>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QtTest>
+
+#include <cstdio>
+#include <memory>
+
+#include "app/chatcontroller.h"
+#include "app/localization.h"
+#include "app/modelscontroller.h"
+#include "app/providers.h"
+
+namespace deepdesk::testing {
+
+using deepdesk::app::ChatController;
+
+// Types `text` into the focused item, one key event per character.
+inline void typeText(QWindow* window, const QString& text) {
+    for (const QChar c : text) {
+        QTest::keyClick(window, c.toLatin1());
+    }
+}
+
+// Visual items under `root` named `name` (delegates hang in the item tree, not the object tree).
+inline QList<QQuickItem*> itemsNamed(QQuickItem* root, const QString& name) {
+    QList<QQuickItem*> out;
+    if (root->objectName() == name) {
+        out << root;
+    }
+    for (auto* child : root->childItems()) {
+        out << itemsNamed(child, name);
+    }
+    return out;
+}
+
+inline bool inherits(const QObject* o, const char* className) {
+    for (const QMetaObject* m = o->metaObject(); m; m = m->superClass()) {
+        if (qstrcmp(m->className(), className) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// What a screen reader would announce for `item`: its Accessible.name, or for a button without
+// one, its text (Qt Quick Controls name buttons after their text when accessibility is on). The
+// offscreen platform has no accessibility bridge, so the attached property is read directly.
+inline QString accessibleName(QQuickItem* item) {
+    QQmlProperty attached(item, QStringLiteral("Accessible.name"), qmlContext(item));
+    QString name = attached.isValid() ? attached.read().toString() : QString();
+    if (name.trimmed().isEmpty() && inherits(item, "QQuickAbstractButton")) {
+        name = item->property("text").toString();
+    }
+    return name.trimmed();
+}
+
+// Every visible control a user can operate (buttons, fields, boxes) under `root` that a screen
+// reader would announce without a name.
+inline QStringList unnamedControls(QQuickItem* root) {
+    QStringList out;
+    if (!root->isVisible()) {
+        return out;
+    }
+    for (const char* kind : {"QQuickAbstractButton", "QQuickComboBox", "QQuickSpinBox", "QQuickTextField",
+                             "QQuickTextArea", "QQuickSlider", "QQuickSwitch"}) {
+        if (inherits(root, kind)) {
+            if (accessibleName(root).isEmpty()) {
+                QString where;
+                for (QQuickItem* p = root->parentItem(); p; p = p->parentItem()) {
+                    where += QStringLiteral("/") + QString::fromLatin1(p->metaObject()->className()) + p->objectName();
+                }
+                out << QStringLiteral("%1 '%2' %3")
+                           .arg(QString::fromLatin1(root->metaObject()->className()), root->objectName(), where);
+            }
+            if (inherits(root, "QQuickComboBox") || inherits(root, "QQuickSpinBox")) {
+                return out;  // their inner fields are part of them
+            }
+            break;
+        }
+    }
+    for (auto* child : root->childItems()) {
+        out << unnamedControls(child);
+    }
+    return out;
+}
+
+// The Chat singleton each new engine gets: the controller of the test that is running (a singleton
+// instance registered once would outlive the first test's controller).
+inline ChatController* g_chat = nullptr;
+inline std::unique_ptr<deepdesk::app::ModelsController> g_models;
+inline deepdesk::app::ProvidersController* g_providers = nullptr;
+
+inline void registerChat(ChatController* chat, const QString& dataDir, deepdesk::app::ProvidersController* providers) {
+    g_chat = chat;
+    g_providers = providers;
+    chat->setProviders(providers);
+    g_models = std::make_unique<deepdesk::app::ModelsController>(chat, dataDir);
+    static const bool registered = [] {
+        qmlRegisterSingletonType<deepdesk::app::ProvidersController>(
+            "DeepDesk.App", 1, 0, "Providers", [](QQmlEngine*, QJSEngine*) -> QObject* {
+                QJSEngine::setObjectOwnership(g_providers, QJSEngine::CppOwnership);
+                return g_providers;
+            });
+        qmlRegisterSingletonType<ChatController>("DeepDesk.App", 1, 0, "Chat", [](QQmlEngine*, QJSEngine*) -> QObject* {
+            QJSEngine::setObjectOwnership(g_chat, QJSEngine::CppOwnership);
+            return g_chat;
+        });
+        qmlRegisterSingletonType<deepdesk::app::ModelsController>(
+            "DeepDesk.App", 1, 0, "Models", [](QQmlEngine*, QJSEngine*) -> QObject* {
+                QJSEngine::setObjectOwnership(g_models.get(), QJSEngine::CppOwnership);
+                return g_models.get();
+            });
+        return true;
+    }();
+    Q_UNUSED(registered);
+}
+
+// Settings in the test location, empty: every window test starts as a first run would.
+inline void freshSettings() {
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("DeepDeskTest"));
+    // Named after the test program, so window tests running side by side keep apart.
+    QCoreApplication::setApplicationName(QFileInfo(QCoreApplication::applicationFilePath()).baseName());
+    QSettings().clear();
+}
+
+// The real main window over a ChatController (and the Models controller) on `dataDir`, put
+// together as the application does it. Set the controllers up, then show().
+struct MainWindow {
+    QQmlApplicationEngine engine;
+    const bool paths = (engine.addImportPath(QStringLiteral("qrc:/")), true);
+    deepdesk::app::Localization localization{&engine, QStringLiteral("en")};
+    deepdesk::app::ProvidersController providers;
+    ChatController chat;
+    QQuickWindow* window = nullptr;
+
+    explicit MainWindow(const QString& dataDir) : chat(dataDir) { registerChat(&chat, dataDir, &providers); }
+    // Loads Main.qml and waits until the window is on screen; false when it did not come up.
+    bool show() {
+        engine.setInitialProperties({{QStringLiteral("localization"), QVariant::fromValue(&localization)}});
+        engine.load(QUrl(QStringLiteral("qrc:/DeepDesk/Ui/Main.qml")));
+        window = engine.rootObjects().isEmpty() ? nullptr : qobject_cast<QQuickWindow*>(engine.rootObjects().first());
+        return window != nullptr && QTest::qWaitForWindowExposed(window);
+    }
+};
+
+inline QStringList g_qmlWarnings;
+
+inline void collectQmlWarnings(QtMsgType type, const QMessageLogContext&, const QString& message) {
+    if (type != QtDebugMsg && message.contains(QStringLiteral("qrc:/"))) {
+        g_qmlWarnings << message;
+    }
+    std::fprintf(stderr, "%s\n", qPrintable(message));
+}
+
+}  // namespace deepdesk::testing
