@@ -55,6 +55,14 @@ bool ensureDisplay(bool screenshotRun) {
 
 }  // namespace
 
+void useControlsStyle() {
+    // The Basic style takes its colours from the palette, which follows the light or dark theme
+    // (Qt's default on Linux, Fusion, draws some parts in its own colours).
+    if (QQuickStyle::name() != QLatin1String("Basic")) {
+        QQuickStyle::setStyle(QStringLiteral("Basic"));
+    }
+}
+
 int run(int argc, char** argv) {
     const StartupOptions options = parseStartupOptions(argumentList(argc, argv));
     switch (options.action) {
@@ -78,7 +86,7 @@ int run(int argc, char** argv) {
     QGuiApplication::setApplicationVersion(QString::fromLatin1(deepdesk::version()));
     QGuiApplication::setDesktopFileName(QStringLiteral("deepdesk"));
     QGuiApplication app(argc, argv);
-    QQuickStyle::setStyle(QStringLiteral("Basic"));
+    useControlsStyle();
 
     QQmlApplicationEngine engine;
     engine.addImportPath(QStringLiteral("qrc:/"));
@@ -115,6 +123,9 @@ int run(int argc, char** argv) {
         return 1;
     }
 
+    if (!options.openView.isEmpty()) {
+        QMetaObject::invokeMethod(window, "openView", Q_ARG(QVariant, options.openView));
+    }
     std::unique_ptr<Screenshotter> shooter;
     if (screenshotRun) {
         shooter = std::make_unique<Screenshotter>(window, options.screenshotPath);

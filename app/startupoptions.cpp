@@ -27,12 +27,18 @@ StartupOptions parseStartupOptions(const QStringList& arguments) {
                                    QStringLiteral("Load this GGUF model at start (default: the last one used)."),
                                    QStringLiteral("file.gguf"));
     const QCommandLineOption resume(QStringLiteral("continue"), QStringLiteral("Open the most recent conversation."));
+    const QCommandLineOption open(
+        QStringLiteral("open"),
+        QStringLiteral("Open a page or dialog at start: models, settings, providers, about, import-model, "
+                       "export-all, import-conversations or models-folder (with --screenshot, to picture it)."),
+        QStringLiteral("name"));
     parser.addOption(help);
     parser.addOption(version);
     parser.addOption(screenshot);
     parser.addOption(lang);
     parser.addOption(model);
     parser.addOption(resume);
+    parser.addOption(open);
 
     // helpText() names the program from QCoreApplication; spell it out instead.
     const QString usage = parser.helpText().replace(QRegularExpression(QStringLiteral("^Usage: \\S*")),
@@ -69,6 +75,17 @@ StartupOptions parseStartupOptions(const QStringList& arguments) {
     out.language = parser.value(lang);
     out.modelPath = parser.value(model);
     out.openLatest = parser.isSet(resume);
+    out.openView = parser.value(open);
+    static const QStringList views{QStringLiteral("models"),        QStringLiteral("settings"),
+                                   QStringLiteral("providers"),     QStringLiteral("about"),
+                                   QStringLiteral("import-model"),  QStringLiteral("export-all"),
+                                   QStringLiteral("import-conversations"), QStringLiteral("models-folder")};
+    if (parser.isSet(open) && !views.contains(out.openView)) {
+        out.action = StartupOptions::Action::Error;
+        out.message = QStringLiteral("deepdesk: --open takes one of %1, not '%2'\n\n%3")
+                          .arg(views.join(QStringLiteral(", ")), out.openView, usage);
+        return out;
+    }
     return out;
 }
 

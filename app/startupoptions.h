@@ -16,6 +16,7 @@ struct StartupOptions {
     QString language;         // --lang CODE: UI language for this run (e.g. "en", "zh_CN")
     QString modelPath;        // --model FILE.gguf: load this model at start (else the last one used)
     bool openLatest = false;  // --continue: open the most recent conversation
+    QString openView;         // --open NAME: a page or dialog to open at start (settings, models, ...)
     QString message;          // help text, version line, or the error followed by the usage
 };
 

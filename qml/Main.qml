@@ -50,11 +50,15 @@ ApplicationWindow {
         id: mainLayout
     RowLayout {
         spacing: 0
-        function startNewChat() { pages.currentIndex = 0; chatPage.startNewChat() }
+        function startNewChat() { sidebar.commitPendingDelete(); pages.currentIndex = 0; chatPage.startNewChat() }
+        function commitPendingDelete() { sidebar.commitPendingDelete() }
         function focusSearch() { sidebar.focusSearch() }
+        function showModels() { pages.currentIndex = 1 }
+        function openChatDialog(name) { chatPage.openDialog(name) }
 
         Sidebar {
             id: sidebar
+            objectName: "sidebar"
             Layout.fillHeight: true
             Layout.preferredWidth: Theme.sidebarWidth
             localization: window.localization
@@ -176,6 +180,23 @@ ApplicationWindow {
         sequence: "Ctrl+N"
         onActivated: if (content.item) content.item.startNewChat()
     }
+
+    // Opens a page or dialog by name (`deepdesk --open NAME`).
+    function openView(name) {
+        switch (name) {
+        case "models": content.item.showModels(); break
+        case "settings": settingsDialog.open(); break
+        case "providers": providersDialog.open(); break
+        case "about": aboutDialog.open(); break
+        case "import-model": content.item.openChatDialog("importModelDialog"); break
+        case "export-all": settingsDialog.openFileDialog("exportAllDialog"); break
+        case "import-conversations": settingsDialog.openFileDialog("importConversationsDialog"); break
+        case "models-folder": settingsDialog.openFileDialog("modelsFolderDialog"); break
+        }
+    }
+
+    // A deletion still waiting for its undo becomes final when the window closes.
+    onClosing: if (content.item) content.item.commitPendingDelete()
 
     Component.onCompleted: {
         Theme.mode = Qt.binding(() => Chat.theme)

@@ -49,8 +49,12 @@ std::string utc_time(std::int64_t ms) {
     return buf;
 }
 
-std::string seconds(std::int64_t ms) {
-    return std::to_string(static_cast<long long>(std::llround(static_cast<double>(ms) / 1000.0)));
+// "Thought for ...": whole seconds, and "< 1 s" under one second (as the window shows it).
+std::string thought_for(std::int64_t ms) {
+    if (ms < 1000) {
+        return "Thought for < 1 s";
+    }
+    return "Thought for " + std::to_string(static_cast<long long>(std::llround(static_cast<double>(ms) / 1000.0))) + " s";
 }
 
 std::string speaker(const message& m, const conversation& c) {
@@ -111,7 +115,7 @@ std::string to_markdown(conversation_store& store, const std::vector<conversatio
         for (const auto& m : shown(store, c, o)) {
             out += "## " + speaker(m, c) + (status_note(m).empty() ? "" : " " + status_note(m)) + "\n\n";
             if (!m.reasoning.empty() && o.reasoning != reasoning_style::omit) {
-                const std::string head = "Thought for " + seconds(m.reasoning_ms) + " s";
+                const std::string head = thought_for(m.reasoning_ms);
                 if (o.reasoning == reasoning_style::details) {
                     out += "<details>\n<summary>" + head + "</summary>\n\n" + m.reasoning + "\n\n</details>\n\n";
                 } else {
@@ -135,7 +139,7 @@ std::string to_text(conversation_store& store, const std::vector<conversation>& 
         for (const auto& m : shown(store, c, o)) {
             out += speaker(m, c) + ":" + (status_note(m).empty() ? "" : " " + status_note(m)) + "\n";
             if (!m.reasoning.empty() && o.reasoning != reasoning_style::omit) {
-                out += "[Thought for " + seconds(m.reasoning_ms) + " s]\n" + m.reasoning + "\n[End of thought]\n";
+                out += "[" + thought_for(m.reasoning_ms) + "]\n" + m.reasoning + "\n[End of thought]\n";
             }
             out += m.content + "\n\n";
         }
@@ -172,7 +176,7 @@ std::string to_html(conversation_store& store, const std::vector<conversation>& 
             }
             out += "</div>\n";
             if (!m.reasoning.empty() && o.reasoning != reasoning_style::omit) {
-                out += "<details><summary>Thought for " + seconds(m.reasoning_ms) + " s</summary><div class=\"text\">" +
+                out += "<details><summary>" + html_escape(thought_for(m.reasoning_ms)) + "</summary><div class=\"text\">" +
                        html_escape(m.reasoning) + "</div></details>\n";
             }
             out += "<div class=\"text\">" + html_escape(m.content) + "</div></div>\n";

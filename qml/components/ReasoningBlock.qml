@@ -52,7 +52,8 @@ ColumnLayout {
                 anchors.centerIn: parent
                 text: (block.expanded ? "\u25be " : "\u25b8 ") +
                       (block.thinking ? qsTr("Thinking\u2026 %1 s").arg(block.liveSeconds)
-                                      : qsTr("Thought for %1 s").arg(Math.max(1, Math.round(block.durationMs / 1000))))
+                                      : block.durationMs < 1000 ? qsTr("Thought for < 1 s")  // as in exports
+                                      : qsTr("Thought for %1 s").arg(Math.round(block.durationMs / 1000)))
                 color: Theme.textMuted
                 font.pixelSize: Theme.fontSmall
             }

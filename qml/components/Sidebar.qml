@@ -11,8 +11,32 @@ Rectangle {
     id: sidebar
 
     required property Localization localization
-    // A deletion waits here a few seconds so it can be undone.
+    // A deletion waits here so it can be undone: for at least 10 s, and after that until the user's
+    // next action (opening or starting a conversation, searching, another deletion, closing the
+    // window); only then is it final.
     property var pendingDeleteId: -1
+    property bool undoExpired: false
+
+    function commitPendingDelete() {
+        if (pendingDeleteId === -1)
+            return
+        deleteTimer.stop()
+        Chat.deleteConversation(pendingDeleteId)
+        pendingDeleteId = -1
+        undoExpired = false
+    }
+    function requestDelete(conversationId) {
+        commitPendingDelete()
+        pendingDeleteId = conversationId
+        if (Chat.conversationId === conversationId)
+            Chat.newConversation()
+        deleteTimer.restart()
+    }
+    function undoDelete() {
+        deleteTimer.stop()
+        pendingDeleteId = -1
+        undoExpired = false
+    }
 
     signal newChatRequested()
     signal aboutRequested()
@@ -53,11 +77,9 @@ Rectangle {
 
     Timer {
         id: deleteTimer
-        interval: 5000
-        onTriggered: {
-            Chat.deleteConversation(sidebar.pendingDeleteId)
-            sidebar.pendingDeleteId = -1
-        }
+        objectName: "deleteTimer"
+        interval: 10000
+        onTriggered: sidebar.undoExpired = true
     }
 
     color: Theme.sidebar
@@ -88,7 +110,7 @@ Rectangle {
             Layout.topMargin: 6
             text: qsTr("New chat")
             icon.name: "list-add"
-            onClicked: sidebar.newChatRequested()
+            onClicked: { sidebar.commitPendingDelete(); sidebar.newChatRequested() }
             ToolTip.visible: hovered
             ToolTip.text: qsTr("Start a new conversation (Ctrl+N)")
             background: Rectangle {
@@ -112,7 +134,7 @@ Rectangle {
             Accessible.name: placeholderText
             enabled: list.count > 0 || text.length > 0
             property var results: []
-            onTextChanged: searchDelay.restart()
+            onTextChanged: { sidebar.commitPendingDelete(); searchDelay.restart() }
             Timer {
                 id: searchDelay
                 interval: 150
@@ -217,7 +239,7 @@ Rectangle {
                 width: list.width
                 highlighted: conversationId === Chat.conversationId
                 Accessible.name: row.title.length > 0 ? row.title : qsTr("Untitled")
-                onClicked: Chat.openConversation(conversationId)
+                onClicked: { sidebar.commitPendingDelete(); Chat.openConversation(conversationId) }
                 background: Rectangle {
                     radius: Theme.radius
                     color: row.highlighted ? Theme.accentSoft : row.hovered ? Theme.surfaceHover : "transparent"
@@ -260,14 +282,7 @@ Rectangle {
                             }
                             MenuItem {
                                 text: qsTr("Delete")
-                                onTriggered: {
-                                    if (deleteTimer.running)
-                                        deleteTimer.triggered()
-                                    sidebar.pendingDeleteId = row.conversationId
-                                    if (Chat.conversationId === row.conversationId)
-                                        Chat.newConversation()
-                                    deleteTimer.restart()
-                                }
+                                onTriggered: sidebar.requestDelete(row.conversationId)
                             }
                         }
                     }
@@ -316,7 +331,8 @@ Rectangle {
                 Button {
                     flat: true
                     text: qsTr("Undo")
-                    onClicked: { deleteTimer.stop(); sidebar.pendingDeleteId = -1 }
+                    objectName: "undoDeleteButton"
+                    onClicked: sidebar.undoDelete()
                 }
             }
         }

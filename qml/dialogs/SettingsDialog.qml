@@ -14,6 +14,15 @@ Dialog {
     required property Localization localization
     signal providersRequested()
 
+    function openFileDialog(name) {
+        if (name === "exportAllDialog")
+            exportDialog.open()
+        else if (name === "importConversationsDialog")
+            importDialog.open()
+        else if (name === "modelsFolderDialog")
+            folderDialog.open()
+    }
+
     title: qsTr("Settings")
     modal: true
     width: Math.min(620, parent ? parent.width - 40 : 620)

@@ -31,6 +31,11 @@ Item {
         return entries
     }
 
+    function openDialog(name) {
+        if (name === "importModelDialog")
+            importDialog.open()
+    }
+
     function startNewChat() {
         Chat.newConversation()
         composer.text = ""

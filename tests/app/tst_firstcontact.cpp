@@ -381,6 +381,61 @@ private Q_SLOTS:
         QVERIFY2(g_warnings.isEmpty(), qPrintable(g_warnings.join(QLatin1Char('\n'))));
     }
 
+    // Delete's undo lasts 10 s, and after that until the next action; only then is it final.
+    void deleteCanBeUndoneUntilTheNextAction() {
+        freshSettings();
+        QTemporaryDir dir;
+        qint64 first = 0;
+        {
+            deepdesk::storage::database db(dir.filePath(QStringLiteral("conversations.db")).toStdString());
+            deepdesk::storage::conversation_store store(db);
+            deepdesk::storage::conversation c;
+            c.title = "Keep me";
+            first = store.create_conversation(c);
+            c.title = "Other";
+            store.create_conversation(c);
+        }
+        const auto stored = [&dir] {
+            deepdesk::storage::database db(dir.filePath(QStringLiteral("conversations.db")).toStdString());
+            return deepdesk::storage::conversation_store(db).list_conversations().size();
+        };
+        MainWindow w(dir.path());
+        QVERIFY(w.show());
+        QQuickWindow* window = w.window;
+        w.chat.start({}, false);
+        QTRY_COMPARE(w.chat.conversations()->rowCount(), 2);
+        auto* sidebar = window->findChild<QQuickItem*>(QStringLiteral("sidebar"));
+        auto* timer = window->findChild<QObject*>(QStringLiteral("deleteTimer"));
+        auto* undoBar = window->findChild<QQuickItem*>(QStringLiteral("undoDelete"));
+        QVERIFY(sidebar && timer && undoBar);
+        QVERIFY(timer->property("interval").toInt() >= 10000);
+
+        QMetaObject::invokeMethod(sidebar, "requestDelete", Q_ARG(QVariant, first));
+        QTRY_VERIFY(undoBar->isVisible());
+        QMetaObject::invokeMethod(timer, "triggered");  // ten seconds later: still there, still undoable
+        QTest::qWait(200);
+        QVERIFY(undoBar->isVisible());
+        w.chat.flushStorage();
+        QCOMPARE(stored(), std::size_t{2});
+        auto* undo = window->findChild<QQuickItem*>(QStringLiteral("undoDeleteButton"));
+        QVERIFY(undo);
+        QTest::mouseClick(window, Qt::LeftButton, {}, undo->mapToScene(QPointF(undo->width() / 2, undo->height() / 2)).toPoint());
+        QTRY_VERIFY(!undoBar->isVisible());
+        w.chat.flushStorage();
+        QCOMPARE(stored(), std::size_t{2});
+
+        // Deleted again; the next action (a new chat) makes it final.
+        QMetaObject::invokeMethod(sidebar, "requestDelete", Q_ARG(QVariant, first));
+        QTRY_VERIFY(undoBar->isVisible());
+        QMetaObject::invokeMethod(timer, "triggered");
+        QTest::keyClick(window, Qt::Key_N, Qt::ControlModifier);
+        QTRY_VERIFY(!undoBar->isVisible());
+        QTRY_COMPARE(w.chat.conversations()->rowCount(), 1);
+        w.chat.flushStorage();
+        QCOMPARE(stored(), std::size_t{1});
+        QVERIFY2(g_warnings.isEmpty(), qPrintable(g_warnings.join(QLatin1Char('\n'))));
+    }
+
     // Every QML module the app loads, and every one its files import, comes from a package that
     // scripts/packages.txt [build] installs and the .deb depends on.
     void everyQmlModuleIsPackaged() {
@@ -476,6 +531,7 @@ int main(int argc, char** argv) {
     }
     QCoreApplication::setAttribute(Qt::AA_DontUseNativeDialogs);
     QGuiApplication app(argc, argv);
+    deepdesk::app::useControlsStyle();  // before any QML, as the application does
     TestFirstContact test;
     return QTest::qExec(&test, argc, argv);
 }

@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "app/application.h"
 #include "app/chatcontroller.h"
 #include "app/localization.h"
 #include "app/modelscontroller.h"
@@ -146,7 +147,10 @@ struct MainWindow {
     ChatController chat;
     QQuickWindow* window = nullptr;
 
-    explicit MainWindow(const QString& dataDir) : chat(dataDir) { registerChat(&chat, dataDir, &providers); }
+    explicit MainWindow(const QString& dataDir) : chat(dataDir) {
+        deepdesk::app::useControlsStyle();  // as the application does
+        registerChat(&chat, dataDir, &providers);
+    }
     // Loads Main.qml and waits until the window is on screen; false when it did not come up.
     bool show() {
         engine.setInitialProperties({{QStringLiteral("localization"), QVariant::fromValue(&localization)}});

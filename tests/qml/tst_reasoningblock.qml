@@ -66,12 +66,23 @@ Item {
             verify(!body().visible, "a second click collapses it")
         }
 
-        function test_short_reasoning_still_says_one_second() {
+        // The same words as the exports (storage's thought_for): "< 1 s" under a second, whole
+        // seconds rounded from there.
+        function test_durations_read_as_in_exports_data() {
+            return [
+                { tag: "200 ms", ms: 200, says: "Thought for < 1 s" },
+                { tag: "999 ms", ms: 999, says: "Thought for < 1 s" },
+                { tag: "1000 ms", ms: 1000, says: "Thought for 1 s" },
+                { tag: "1499 ms", ms: 1499, says: "Thought for 1 s" },
+                { tag: "2600 ms", ms: 2600, says: "Thought for 3 s" }
+            ]
+        }
+        function test_durations_read_as_in_exports(data) {
             block.thinking = true
             block.text = "ok"
-            block.durationMs = 200
+            block.durationMs = data.ms
             block.thinking = false
-            verify(header().indexOf("Thought for 1 s") >= 0, header())
+            verify(header().indexOf(data.says) >= 0, header())
         }
     }
 }

@@ -4,6 +4,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <fstream>
+#include <utility>
 
 #include "storage/exchange.h"
 #include "tests/storage/test_support.h"
@@ -110,6 +111,36 @@ TEST_F(ExchangeTest, MarkdownAndTextShowTheActiveBranchWithReasoningAsChosen) {
     const std::string text = export_conversations(s, {conv}, export_format::text);
     EXPECT_NE(text.find("You:\n1+1=?"), std::string::npos);
     EXPECT_NE(text.find("[Thought for 3 s]\n用户问"), std::string::npos);
+}
+
+// The reasoning's duration reads as the window shows it: "< 1 s" under a second, whole seconds
+// from there (tests/qml/tst_reasoningblock.qml checks the window with the same cases).
+TEST_F(ExchangeTest, ReasoningDurationsReadAsInTheWindow) {
+    database db(path("d.db"));
+    conversation_store s(db);
+    const std::pair<std::int64_t, const char*> cases[] = {
+        {200, "[Thought for < 1 s]"}, {999, "[Thought for < 1 s]"}, {1000, "[Thought for 1 s]"},
+        {1499, "[Thought for 1 s]"},  {2600, "[Thought for 3 s]"},
+    };
+    for (const auto& [ms, says] : cases) {
+        conversation c;
+        c.title = "t";
+        const auto conv = s.create_conversation(c);
+        const auto u = s.add_message(conv, std::nullopt, "user", "q");
+        const auto a = s.begin_assistant(conv, u);
+        s.update_stream(a, "answer", "thinking");
+        generation_stats st;
+        st.reasoning_ms = ms;
+        s.finish_message(a, st);
+        const std::string text = export_conversations(s, {conv}, export_format::text);
+        EXPECT_NE(text.find(says), std::string::npos) << ms << " ms: " << text;
+        const std::string html = export_conversations(s, {conv}, export_format::html);
+        std::string summary = std::string(says + 1, std::string(says).size() - 2);  // without the brackets
+        if (const auto lt = summary.find('<'); lt != std::string::npos) {
+            summary.replace(lt, 1, "&lt;");
+        }
+        EXPECT_NE(html.find("<summary>" + summary + "</summary>"), std::string::npos) << ms << " ms";
+    }
 }
 
 TEST_F(ExchangeTest, BadImportsSayWhyAndChangeNothing) {
