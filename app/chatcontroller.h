@@ -6,6 +6,7 @@
 // and what it reads comes back through the event loop.
 #pragma once
 
+#include <QElapsedTimer>
 #include <QFileSystemWatcher>
 #include <QObject>
 #include <QQmlEngine>
@@ -161,7 +162,8 @@ public:
     // the import came from).
     Q_INVOKABLE void importModel(const QUrl& file);
 
-    // Conversations.
+    // Conversations. Going to another one while an answer is being written stops that answer
+    // (what it said is kept, marked stopped) and goes there once it has ended.
     Q_INVOKABLE void newConversation();
     // Shows a conversation once it is read; conversationOpened(focusMessageId) follows.
     Q_INVOKABLE void openConversation(qint64 id, qint64 focusMessageId = 0);
@@ -209,6 +211,8 @@ Q_SIGNALS:
     void settingsChanged();
     // A turn ended (for tests and the status bar): finishReason is stop, length, cancelled, ...
     void turnFinished(const QString& finishReason);
+    // An answer was stopped because the user went to another conversation (it is kept).
+    void answerStoppedToLeave();
     void modelLoadFailed(const QString& error);
     void storageErrorChanged();
     void memoryWarning(const QString& path, const QVariantMap& estimate);
@@ -251,6 +255,7 @@ private:
     void endTurn(const std::optional<deepdesk::storage::message>& m,
                  const std::optional<deepdesk::storage::conversation>& c, const QString& finishReason);
     void drainStream();
+    void clearStats();
     void onFinished(qint64 messageId, const QVariantMap& stats);
     void onFailed(qint64 messageId, const QString& error);
     void applyServerSettings();
@@ -271,6 +276,9 @@ private:
     QString m_modelName, m_modelPath, m_pendingPath;
     qint64 m_contextSize = 0, m_contextUsed = 0;
     double m_tokensPerSecond = 0.0;
+    std::int64_t m_liveTokens = 0;  // of the answer streaming now
+    QElapsedTimer m_liveClock;      // since its first token
+    std::function<void()> m_afterTurn;  // where to go once the stopped answer has ended
     std::atomic<int> m_loadTicket{0};  // the load still wanted; the worker reads it
     int m_nextTicket = 1;
     double m_loadProgress = 0.0;

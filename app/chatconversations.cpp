@@ -16,8 +16,10 @@ namespace st = deepdesk::storage;
 
 QVariantList searchResults(st::database& db, const std::string& query) {
     QVariantList out;
-    for (const auto& h : st::search(db, query, 30)) {
+    // Each conversation once, at its best place, with how many places matched.
+    for (const auto& [h, matches] : st::search_conversations(db, query, 30)) {
         QVariantMap m;
+        m[QStringLiteral("matches")] = matches;
         m[QStringLiteral("conversationId")] = static_cast<qint64>(h.conversation_id);
         m[QStringLiteral("messageId")] = static_cast<qint64>(h.message_id);
         m[QStringLiteral("title")] = QString::fromStdString(h.conversation_title);
@@ -144,16 +146,29 @@ void ChatController::reloadConversations() {
 
 void ChatController::newConversation() {
     if (generating()) {
+        // Going elsewhere stops the answer (what it said is kept, marked stopped), then goes.
+        m_afterTurn = [this] { newConversation(); };
+        stop();
         return;
     }
     ++m_openSerial;  // a conversation still being read is not shown
     m_conversationId = 0;
     m_messages.reset({});
+    clearStats();
     Q_EMIT conversationChanged();
 }
 
 void ChatController::openConversation(qint64 id, qint64 focusMessageId) {
-    if (generating() || !storageUsable()) {
+    if (!storageUsable()) {
+        return;
+    }
+    if (generating()) {
+        if (id == m_conversationId) {
+            return;  // already on screen
+        }
+        // Going elsewhere stops the answer (what it said is kept, marked stopped), then goes.
+        m_afterTurn = [this, id, focusMessageId] { openConversation(id, focusMessageId); };
+        stop();
         return;
     }
     const qint64 serial = ++m_openSerial;
@@ -162,6 +177,9 @@ void ChatController::openConversation(qint64 id, qint64 focusMessageId) {
         [this, id, serial, focusMessageId](std::vector<MessageListModel::Row> rows) {
             if (serial != m_openSerial || generating()) {
                 return;  // the user has gone elsewhere since
+            }
+            if (id != m_conversationId) {
+                clearStats();  // the figures were the other conversation's
             }
             m_conversationId = id;
             m_messages.reset(std::move(rows));

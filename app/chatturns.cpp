@@ -148,6 +148,9 @@ void ChatController::beginTurn(TurnPlan plan) {
     m_cancel.store(m_stopWhenStarted);
     m_stopWhenStarted = false;
     m_buffer.take();
+    m_liveTokens = 0;
+    m_tokensPerSecond = 0.0;
+    Q_EMIT statsChanged();
     m_generatingId = assistantId;
     m_frameTimer.start();
     Q_EMIT generatingChanged();
@@ -167,6 +170,27 @@ void ChatController::beginTurn(TurnPlan plan) {
 void ChatController::drainStream() {
     const StreamBuffer::Chunk c = m_buffer.take();
     m_messages.appendToLast(c.reasoning, c.answer, c.thinking);
+    // The header's figures while the answer streams: the rate since the first token, and the
+    // context (a remote model's: the tokens of this answer, until the server's usage arrives).
+    if (c.tokens > 0) {
+        if (m_liveTokens == 0) {
+            m_liveClock.start();
+        }
+        m_liveTokens += c.tokens;
+        const double seconds = static_cast<double>(m_liveClock.elapsed()) / 1000.0;
+        if (m_liveTokens > 1 && seconds >= 0.2) {
+            m_tokensPerSecond = static_cast<double>(m_liveTokens - 1) / seconds;
+        }
+        m_contextUsed = c.context >= 0 ? c.context : m_liveTokens;
+        Q_EMIT statsChanged();
+    }
+}
+
+void ChatController::clearStats() {
+    m_tokensPerSecond = 0.0;
+    m_contextUsed = 0;
+    m_liveTokens = 0;
+    Q_EMIT statsChanged();
 }
 
 void ChatController::endTurn(const std::optional<st::message>& m, const std::optional<st::conversation>& c,
@@ -182,6 +206,12 @@ void ChatController::endTurn(const std::optional<st::message>& m, const std::opt
     Q_EMIT conversationChanged();
     Q_EMIT generatingChanged();
     Q_EMIT turnFinished(finishReason);
+    if (m_afterTurn) {  // the user asked for another conversation meanwhile
+        const auto next = std::move(m_afterTurn);
+        m_afterTurn = nullptr;
+        Q_EMIT answerStoppedToLeave();
+        next();
+    }
 }
 
 void ChatController::onFinished(qint64 messageId, const QVariantMap& stats) {

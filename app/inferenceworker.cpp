@@ -137,7 +137,8 @@ void InferenceWorker::generate(const TurnRequest& request) {
             request.messages, request.options,
             [&](const deepdesk::reasoning_delta& d) {
                 thinking = d.answer.empty() && (thinking || !d.reasoning.empty());
-                m_buffer->push(d.reasoning, d.answer, thinking);
+                // One callback per generated token; the context as the engine holds it now.
+                m_buffer->push(d.reasoning, d.answer, thinking, 1, static_cast<std::int64_t>(m_engine->n_past()));
                 writer.append(d.reasoning, d.answer);
             },
             m_cancel);

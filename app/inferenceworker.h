@@ -28,13 +28,20 @@ class StreamBuffer {
 public:
     struct Chunk {
         std::string reasoning, answer;
-        bool thinking = false;  // the model is inside its reasoning right now
+        bool thinking = false;      // the model is inside its reasoning right now
+        std::int64_t tokens = 0;    // tokens generated since the last take()
+        std::int64_t context = -1;  // tokens in the context now; -1: not known (a remote model)
     };
-    void push(const std::string& reasoning, const std::string& answer, bool thinking) {
+    void push(const std::string& reasoning, const std::string& answer, bool thinking, std::int64_t tokens = 0,
+              std::int64_t context = -1) {
         std::lock_guard lock(m_mutex);
         m_chunk.reasoning += reasoning;
         m_chunk.answer += answer;
         m_chunk.thinking = thinking;
+        m_chunk.tokens += tokens;
+        if (context >= 0) {
+            m_chunk.context = context;
+        }
     }
     Chunk take() {
         std::lock_guard lock(m_mutex);

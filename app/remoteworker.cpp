@@ -243,7 +243,7 @@ void RemoteWorker::generate(const TurnRequest& request, const RemoteEndpoint& en
                 reasoningEndMs = now;
             }
             thinking = d.answer.empty() && (thinking || !d.reasoning.empty());
-            m_buffer->push(d.reasoning, d.answer, thinking);
+            m_buffer->push(d.reasoning, d.answer, thinking, 1);  // servers send about a token per event
             writer.append(d.reasoning, d.answer);
         };
 

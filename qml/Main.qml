@@ -159,6 +159,17 @@ ApplicationWindow {
             if (ok)
                 notice.show(qsTr("Saved to %1").arg(path))
         }
+        function onAnswerStoppedToLeave() {
+            notice.show(qsTr("The answer was stopped to open another conversation; what it wrote is kept."))
+        }
+    }
+
+    // Esc stops an answer wherever the focus is (the search field keeps it while it has text).
+    Shortcut {
+        objectName: "stopShortcut"
+        sequence: "Esc"
+        enabled: Chat.generating
+        onActivated: Chat.stop()
     }
 
     Shortcut {

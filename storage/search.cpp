@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_map>
 
 namespace deepdesk::storage {
 namespace {
@@ -268,6 +269,26 @@ std::vector<search_hit> search(database& db, const std::string& query, int limit
         hits.push_back(std::move(h));
     }
     return hits;
+}
+
+std::vector<conversation_hit> search_conversations(database& db, const std::string& query, int limit, int scan) {
+    std::vector<conversation_hit> out;
+    std::unordered_map<std::int64_t, std::size_t> index;  // conversation id -> position in out
+    for (auto& hit : search(db, query, scan)) {
+        const std::int64_t id = hit.conversation_id;
+        const auto [it, added] = index.try_emplace(id, out.size());
+        if (added) {
+            if (static_cast<int>(out.size()) == limit) {
+                index.erase(it);
+                continue;
+            }
+            out.push_back({std::move(hit), 0});
+        }
+        if (auto found = index.find(id); found != index.end()) {
+            ++out[found->second].matches;
+        }
+    }
+    return out;
 }
 
 std::string snippet_html(const std::string& snippet) {

@@ -30,6 +30,18 @@ inline constexpr char k_mark_close = '\x03';
 // occur (case-insensitively for Latin text). An empty query gives no hits.
 std::vector<search_hit> search(database& db, const std::string& query, int limit = 50);
 
+// One conversation in the results: its first hit (in search()'s order) and how many of its
+// places matched (title and messages).
+struct conversation_hit {
+    search_hit first;
+    int matches = 0;
+};
+
+// search() grouped by conversation: each conversation once, in the order of its first hit, with
+// its number of matches (counted among the first `scan` hits). At most `limit` conversations.
+std::vector<conversation_hit> search_conversations(database& db, const std::string& query, int limit = 30,
+                                                   int scan = 1000);
+
 // A snippet as HTML: the text escaped, the matches in <mark>.
 std::string snippet_html(const std::string& snippet);
 

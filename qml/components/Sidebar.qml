@@ -135,6 +135,16 @@ Rectangle {
             enabled: list.count > 0 || text.length > 0
             property var results: []
             onTextChanged: { sidebar.commitPendingDelete(); searchDelay.restart() }
+            // Esc clears the search (and a second Esc, with nothing to clear, goes on to stop).
+            Keys.onShortcutOverride: (event) => event.accepted = (event.key === Qt.Key_Escape && text.length > 0)
+            Keys.onEscapePressed: (event) => {
+                if (text.length > 0) {
+                    text = ""
+                    event.accepted = true
+                } else {
+                    event.accepted = false
+                }
+            }
             Timer {
                 id: searchDelay
                 interval: 150
@@ -187,13 +197,23 @@ Rectangle {
                 background: Rectangle { radius: Theme.radius; color: parent.hovered ? Theme.surfaceHover : "transparent" }
                 contentItem: ColumnLayout {
                     spacing: 2
-                    Label {
+                    RowLayout {
                         Layout.fillWidth: true
-                        elide: Text.ElideRight
-                        text: modelData.title.length > 0 ? modelData.title : qsTr("Untitled")
-                        color: Theme.text
-                        font.bold: true
-                        font.pixelSize: Theme.fontSmall
+                        Label {
+                            Layout.fillWidth: true
+                            elide: Text.ElideRight
+                            text: modelData.title.length > 0 ? modelData.title : qsTr("Untitled")
+                            color: Theme.text
+                            font.bold: true
+                            font.pixelSize: Theme.fontSmall
+                        }
+                        Label {
+                            objectName: "searchMatchCount"
+                            visible: modelData.matches > 1
+                            text: qsTr("%1 matches").arg(modelData.matches)  // shown from two up
+                            color: Theme.textFaint
+                            font.pixelSize: Theme.fontSmall
+                        }
                     }
                     Label {
                         Layout.fillWidth: true

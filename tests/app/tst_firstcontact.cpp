@@ -23,6 +23,7 @@
 #include "storage/conversation_store.h"
 #include "storage/database.h"
 #include "tests/app/window_harness.h"
+#include "tests/support/scripted_chat_model.h"
 
 Q_IMPORT_QML_PLUGIN(DeepDeskAppPlugin)
 Q_IMPORT_QML_PLUGIN(DeepDeskUiPlugin)
@@ -433,6 +434,92 @@ private Q_SLOTS:
         QTRY_COMPARE(w.chat.conversations()->rowCount(), 1);
         w.chat.flushStorage();
         QCOMPARE(stored(), std::size_t{1});
+        QVERIFY2(g_warnings.isEmpty(), qPrintable(g_warnings.join(QLatin1Char('\n'))));
+    }
+
+    // While an answer streams, the header's speed and token count move; Esc stops the answer
+    // wherever the focus is; opening another conversation stops it (kept) and goes there, saying
+    // so; New chat clears the figures.
+    void streamingStatsEscAndSwitching() {
+        freshSettings();
+        QTemporaryDir dir;
+        qint64 other = 0;
+        {
+            deepdesk::storage::database db(dir.filePath(QStringLiteral("conversations.db")).toStdString());
+            deepdesk::storage::conversation_store store(db);
+            deepdesk::storage::conversation c;
+            c.title = "Other";
+            other = store.create_conversation(c);
+            store.add_message(other, std::nullopt, "user", "Earlier question");
+        }
+        const QString model = dir.filePath(QStringLiteral("DeepSeek-R1-Looping.gguf"));
+        deepdesk::testing::scripted_chat_spec spec;
+        spec.loop = true;  // answers until stopped
+        deepdesk::testing::write_scripted_chat_model(model.toStdString(), spec);
+        MainWindow w(dir.path());
+        ChatController& chat = w.chat;
+        chat.setMaxTokens(100000);
+        chat.setContextLength(4096);
+        QVERIFY(w.show());
+        QQuickWindow* window = w.window;
+        chat.start(model, false);
+        QTRY_VERIFY_WITH_TIMEOUT(chat.modelLoaded(), 20000);
+        QTRY_VERIFY(window->property("ready").toBool());
+        auto* status = window->findChild<QQuickItem*>(QStringLiteral("statusLabel"));
+        QVERIFY(status);
+
+        QSignalSpy finished(&chat, &ChatController::turnFinished);
+        chat.send(QStringLiteral("Go on"));
+        QTRY_VERIFY(chat.generating());
+        // Live: the figures move before the answer ends.
+        QTRY_VERIFY_WITH_TIMEOUT(chat.tokensPerSecond() > 0 && chat.contextUsed() > 0, 10000);
+        const qint64 used = chat.contextUsed();
+        QTRY_VERIFY(chat.contextUsed() > used);
+        QVERIFY(chat.generating());
+        QTRY_VERIFY2(status->property("text").toString().contains(QStringLiteral("tok/s")),
+                     qPrintable(status->property("text").toString()));
+
+        // Esc with the focus in the (empty) search field stops it.
+        auto* search = window->findChild<QQuickItem*>(QStringLiteral("searchField"));
+        QVERIFY(search);
+        search->forceActiveFocus();
+        QTRY_VERIFY(search->hasActiveFocus());
+        QTest::keyClick(window, Qt::Key_Escape);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 10000);
+        QCOMPARE(finished.first().first().toString(), QStringLiteral("cancelled"));
+        const qint64 first = chat.conversationId();
+        QTRY_VERIFY(chat.messages()->rowCount() == 2 && !chat.messages()->rows().back().message.content.empty());
+
+        // Another conversation while answering: the answer stops (kept) and the other opens.
+        QSignalSpy left(&chat, &ChatController::answerStoppedToLeave);
+        chat.send(QStringLiteral("Once more"));
+        QTRY_VERIFY(chat.generating());
+        QTRY_VERIFY_WITH_TIMEOUT(chat.messages()->rowCount() == 4 && !chat.messages()->rows().back().message.content.empty(),
+                                 10000);
+        chat.openConversation(other);  // what a click on it in the sidebar does
+        QTRY_COMPARE_WITH_TIMEOUT(chat.conversationId(), other, 10000);
+        QVERIFY(!chat.generating());
+        QCOMPARE(left.size(), 1);
+        QCOMPARE(finished.last().first().toString(), QStringLiteral("cancelled"));
+        auto* notice = window->findChild<QQuickItem*>(QStringLiteral("noticeText"));
+        QVERIFY(notice);
+        QTRY_VERIFY(notice->isVisible());
+        QVERIFY(notice->property("text").toString().contains(QStringLiteral("stopped")));
+        shoot(window, QStringLiteral("en-light-stopped-to-leave"));
+        {
+            chat.flushStorage();
+            deepdesk::storage::database db(dir.filePath(QStringLiteral("conversations.db")).toStdString());
+            const auto branch = deepdesk::storage::conversation_store(db).active_branch(first);
+            QCOMPARE(branch.size(), std::size_t{4});
+            QVERIFY(!branch.back().content.empty());  // what it wrote is kept
+        }
+
+        // New chat clears the figures.
+        QTest::keyClick(window, Qt::Key_N, Qt::ControlModifier);
+        QTRY_COMPARE(chat.conversationId(), qint64{0});
+        QCOMPARE(chat.tokensPerSecond(), 0.0);
+        QVERIFY2(!status->property("text").toString().contains(QStringLiteral("tok/s")),
+                 qPrintable(status->property("text").toString()));
         QVERIFY2(g_warnings.isEmpty(), qPrintable(g_warnings.join(QLatin1Char('\n'))));
     }
 

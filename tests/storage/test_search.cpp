@@ -43,6 +43,31 @@ bool has_message(const std::vector<search_hit>& hits, std::int64_t id) {
     return std::any_of(hits.begin(), hits.end(), [&](const search_hit& h) { return h.message_id == id; });
 }
 
+// A conversation is listed once however many of its messages match, with the count, in the order
+// of its best hit; short (scanned) queries too.
+TEST_F(SearchTest, EachConversationOnceWithItsNumberOfMatches) {
+    database db(path("g.db"));
+    conversation_store s(db);
+    const auto ids = fill(s);
+    for (int i = 0; i < 5; ++i) {  // five more messages about attention in the same conversation
+        s.add_message(ids.attention, std::nullopt, "user", "More on attention, part " + std::to_string(i));
+    }
+    const auto grouped = search_conversations(db, "attention");
+    ASSERT_EQ(grouped.size(), 1u);
+    EXPECT_EQ(grouped[0].first.conversation_id, ids.attention);
+    EXPECT_EQ(grouped[0].first.field, "title");  // the best place first
+    EXPECT_EQ(grouped[0].matches, static_cast<int>(search(db, "attention").size()));
+    EXPECT_GE(grouped[0].matches, 7);  // the title, the question, the reasoning's neighbour, five more
+
+    const auto cats = search_conversations(db, "猫");  // one character: the scan path
+    ASSERT_EQ(cats.size(), 1u);
+    EXPECT_EQ(cats[0].first.conversation_id, ids.cat);
+    EXPECT_EQ(cats[0].matches, 3);  // the title, the question, the answer
+
+    EXPECT_EQ(search_conversations(db, "attention", 0).size(), 0u);
+    EXPECT_TRUE(search_conversations(db, "").empty());
+}
+
 TEST_F(SearchTest, FindsEnglishChineseAndJapaneseWithSnippets) {
     database db(path("s.db"));
     conversation_store s(db);
