@@ -95,52 +95,54 @@ Dialog {
                 text: qsTr("This is a reasoning model (R1 family): DeepSeek advises temperature 0.6 and no system prompt, so the system prompt is not sent to it.")
             }
             SettingLabel { text: qsTr("Temperature") }
-            SpinBox {
+            NumberField {
                 Accessible.name: qsTr("Temperature")
-                objectName: "temperatureSpin"
-                from: 0; to: 200; stepSize: 5
-                value: Math.round(Chat.temperature * 100)
-                textFromValue: (v) => (v / 100).toFixed(2)
-                valueFromText: (t) => Math.round(parseFloat(t) * 100)
-                editable: true
-                onValueModified: Chat.temperature = value / 100
+                objectName: "temperatureField"; from: 0; to: 2; stepSize: 0.05; decimals: 2
+                value: Chat.temperature
+                onValueEdited: (v) => Chat.temperature = v
             }
             SettingLabel { text: qsTr("Top-p") }
-            SpinBox {
+            NumberField {
                 Accessible.name: qsTr("Top-p")
-                from: 0; to: 100; stepSize: 5
-                value: Math.round(Chat.topP * 100)
-                textFromValue: (v) => (v / 100).toFixed(2)
-                valueFromText: (t) => Math.round(parseFloat(t) * 100)
-                editable: true
-                onValueModified: Chat.topP = value / 100
+                objectName: "topPField"; from: 0; to: 1; stepSize: 0.05; decimals: 2
+                value: Chat.topP
+                onValueEdited: (v) => Chat.topP = v
             }
             SettingLabel { text: qsTr("Top-k (0: off)") }
-            SpinBox { Accessible.name: qsTr("Top-k (0: off)"); from: 0; to: 1000; value: Chat.topK; editable: true; onValueModified: Chat.topK = value }
+            NumberField {
+                Accessible.name: qsTr("Top-k (0: off)")
+                objectName: "topKField"; from: 0; to: 1000; stepSize: 1; decimals: 0
+                value: Chat.topK
+                onValueEdited: (v) => Chat.topK = v
+            }
             SettingLabel { text: qsTr("Min-p") }
-            SpinBox {
+            NumberField {
                 Accessible.name: qsTr("Min-p")
-                from: 0; to: 100; stepSize: 1
-                value: Math.round(Chat.minP * 100)
-                textFromValue: (v) => (v / 100).toFixed(2)
-                valueFromText: (t) => Math.round(parseFloat(t) * 100)
-                editable: true
-                onValueModified: Chat.minP = value / 100
+                objectName: "minPField"; from: 0; to: 1; stepSize: 0.01; decimals: 2
+                value: Chat.minP
+                onValueEdited: (v) => Chat.minP = v
             }
             SettingLabel { text: qsTr("Repetition penalty") }
-            SpinBox {
+            NumberField {
                 Accessible.name: qsTr("Repetition penalty")
-                from: 50; to: 200; stepSize: 5
-                value: Math.round(Chat.repeatPenalty * 100)
-                textFromValue: (v) => (v / 100).toFixed(2)
-                valueFromText: (t) => Math.round(parseFloat(t) * 100)
-                editable: true
-                onValueModified: Chat.repeatPenalty = value / 100
+                from: 0.5; to: 2; stepSize: 0.05; decimals: 2
+                value: Chat.repeatPenalty
+                onValueEdited: (v) => Chat.repeatPenalty = v
             }
             SettingLabel { text: qsTr("Longest answer (tokens)") }
-            SpinBox { Accessible.name: qsTr("Longest answer (tokens)"); from: 16; to: 131072; stepSize: 256; value: Chat.maxTokens; editable: true; onValueModified: Chat.maxTokens = value }
+            NumberField {
+                Accessible.name: qsTr("Longest answer (tokens)")
+                objectName: "maxTokensField"; from: 16; to: 131072; stepSize: 256; decimals: 0
+                value: Chat.maxTokens
+                onValueEdited: (v) => Chat.maxTokens = v
+            }
             SettingLabel { text: qsTr("Seed (0: random)") }
-            SpinBox { Accessible.name: qsTr("Seed (0: random)"); from: 0; to: 2147483647; value: Chat.seed; editable: true; onValueModified: Chat.seed = value }
+            NumberField {
+                Accessible.name: qsTr("Seed (0: random)")
+                from: 0; to: 2147483647; stepSize: 1; decimals: 0
+                value: Chat.seed
+                onValueEdited: (v) => Chat.seed = v
+            }
             SettingLabel { text: qsTr("System prompt") }
             TextArea {
                 Accessible.name: qsTr("System prompt")
@@ -155,9 +157,19 @@ Dialog {
 
             Label { text: qsTr("Model"); font.bold: true; color: Theme.text; Layout.columnSpan: 2; Layout.topMargin: 8 }
             SettingLabel { text: qsTr("Context length (tokens)") }
-            SpinBox { Accessible.name: qsTr("Context length (tokens)"); from: 256; to: 131072; stepSize: 512; value: Chat.contextLength; editable: true; onValueModified: Chat.contextLength = value }
+            NumberField {
+                Accessible.name: qsTr("Context length (tokens)")
+                objectName: "contextField"; from: 256; to: 131072; stepSize: 512; decimals: 0
+                value: Chat.contextLength
+                onValueEdited: (v) => Chat.contextLength = v
+            }
             SettingLabel { text: qsTr("Threads (0: all cores)") }
-            SpinBox { Accessible.name: qsTr("Threads (0: all cores)"); from: 0; to: 256; value: Chat.threads; editable: true; onValueModified: Chat.threads = value }
+            NumberField {
+                Accessible.name: qsTr("Threads (0: all cores)")
+                from: 0; to: 256; stepSize: 1; decimals: 0
+                value: Chat.threads
+                onValueEdited: (v) => Chat.threads = v
+            }
             Hint { text: qsTr("Context length and threads apply the next time a model is loaded.") }
             SettingLabel { text: qsTr("Models folder") }
             RowLayout {
@@ -197,8 +209,12 @@ Dialog {
             }
             Hint { text: qsTr("127.0.0.1: this computer only. 0.0.0.0: other devices on your network too (set a key).") }
             SettingLabel { text: qsTr("Port") }
-            SpinBox { Accessible.name: qsTr("Server port"); from: 1; to: 65535; value: Chat.serverPort; editable: true; onValueModified: Chat.serverPort = value
-                      textFromValue: (v) => String(v); valueFromText: (t) => parseInt(t) }
+            NumberField {
+                Accessible.name: qsTr("Server port")
+                from: 1; to: 65535; stepSize: 1; decimals: 0
+                value: Chat.serverPort
+                onValueEdited: (v) => Chat.serverPort = v
+            }
             SettingLabel { text: qsTr("API key (optional)") }
             TextField {
                 Accessible.name: qsTr("Server API key")

@@ -523,6 +523,76 @@ private Q_SLOTS:
         QVERIFY2(g_warnings.isEmpty(), qPrintable(g_warnings.join(QLatin1Char('\n'))));
     }
 
+    // Settings' number fields take decimals as typed, in both languages; what is not a number in
+    // range is shown as invalid and changes nothing.
+    void settingsNumbersAreTakenAsTyped() {
+        freshSettings();
+        QTemporaryDir dir;
+        MainWindow w(dir.path());
+        QVERIFY(w.show());
+        QQuickWindow* window = w.window;
+        w.chat.start({}, false);
+        auto* settings = window->findChild<QObject*>(QStringLiteral("settingsDialog"));
+        QVERIFY(settings);
+        QMetaObject::invokeMethod(settings, "open");
+        QTRY_VERIFY(settings->property("visible").toBool());
+        const auto typeInto = [window](const QString& name, const QString& text) {
+            auto* f = window->findChild<QQuickItem*>(name);
+            if (f == nullptr) {
+                return static_cast<QQuickItem*>(nullptr);
+            }
+            f->forceActiveFocus();
+            QMetaObject::invokeMethod(f, "selectAll");
+            typeText(window, text);
+            return f;
+        };
+        for (const QString& language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
+            w.localization.setLanguage(language);
+            w.chat.setTemperature(0.6);
+            QTest::qWait(50);
+            QQuickItem* temperature = typeInto(QStringLiteral("temperatureField"), QStringLiteral("0.7"));
+            QVERIFY(temperature);
+            QCOMPARE(temperature->property("text").toString(), QStringLiteral("0.7"));
+            QCOMPARE(w.chat.temperature(), 0.7);
+            QVERIFY(temperature->property("valid").toBool());
+
+            QQuickItem* minP = typeInto(QStringLiteral("minPField"), QStringLiteral("0.5"));
+            QVERIFY(minP);
+            QCOMPARE(w.chat.minP(), 0.5);
+            typeInto(QStringLiteral("minPField"), QStringLiteral("0,25"));  // a decimal comma too
+            QCOMPARE(w.chat.minP(), 0.25);
+
+            // Not a number, and out of range: shown as invalid, kept as typed, nothing changes.
+            typeInto(QStringLiteral("temperatureField"), QStringLiteral("abc"));
+            QCOMPARE(temperature->property("text").toString(), QStringLiteral("abc"));
+            QVERIFY(!temperature->property("valid").toBool());
+            QCOMPARE(w.chat.temperature(), 0.7);
+            shoot(window, language + QStringLiteral("-light-settings-invalid-number"));
+            typeInto(QStringLiteral("temperatureField"), QStringLiteral("3"));
+            QVERIFY(!temperature->property("valid").toBool());
+            QCOMPARE(w.chat.temperature(), 0.7);
+            // Leaving the field keeps what was typed (no silent clamp to 2.00).
+            window->findChild<QQuickItem*>(QStringLiteral("contextField"))->forceActiveFocus();
+            QTest::qWait(50);
+            QCOMPARE(temperature->property("text").toString(), QStringLiteral("3"));
+            QCOMPARE(w.chat.temperature(), 0.7);
+            // Up steps from the last valid value.
+            temperature->forceActiveFocus();
+            typeInto(QStringLiteral("temperatureField"), QStringLiteral("1.2"));
+            QTest::keyClick(window, Qt::Key_Up);
+            QCOMPARE(w.chat.temperature(), 1.25);
+
+            QQuickItem* context = typeInto(QStringLiteral("contextField"), QStringLiteral("8192"));
+            QCOMPARE(w.chat.contextLength(), 8192);
+            typeInto(QStringLiteral("contextField"), QStringLiteral("8.5"));
+            QVERIFY(!context->property("valid").toBool());
+            QCOMPARE(w.chat.contextLength(), 8192);
+            typeInto(QStringLiteral("contextField"), QStringLiteral("4096"));
+        }
+        QMetaObject::invokeMethod(settings, "close");
+        QVERIFY2(g_warnings.isEmpty(), qPrintable(g_warnings.join(QLatin1Char('\n'))));
+    }
+
     // Every QML module the app loads, and every one its files import, comes from a package that
     // scripts/packages.txt [build] installs and the .deb depends on.
     void everyQmlModuleIsPackaged() {
