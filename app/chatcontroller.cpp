@@ -37,6 +37,27 @@ qint64 availableMemory() {
 }
 
 // {weightsBytes, kvBytes, totalBytes, availableBytes, fits, error} for loading `path`.
+// The context to offer when a conversation needs `wanted` tokens: as much as it needs (in steps of
+// 1024), no more than the model was trained for, nor than the free memory holds besides the weights.
+QVariantMap contextFor(const QString& path, qint64 wanted) {
+    QVariantMap out;
+    try {
+        const auto m = deepdesk::model::load(path.toStdString());
+        const qint64 weights = static_cast<qint64>(m->file().total_bytes());
+        const qint64 perToken = std::max<qint64>(1, static_cast<qint64>(m->impl().kv_bytes_per_token()));
+        const qint64 trained = m->config().n_ctx_train;
+        const qint64 available = availableMemory();
+        const qint64 byMemory = available == 0 ? trained : (available - weights) / perToken;
+        const qint64 ceiling = std::min(trained, byMemory) / 256 * 256;
+        out[QStringLiteral("trained")] = trained;
+        out[QStringLiteral("byMemory")] = std::max<qint64>(0, byMemory);
+        out[QStringLiteral("suggested")] = std::min((wanted + 1023) / 1024 * 1024, ceiling);
+    } catch (const std::exception& e) {
+        out[QStringLiteral("error")] = QString::fromStdString(e.what());
+    }
+    return out;
+}
+
 QVariantMap estimateFor(const QString& path, qint64 contextLength) {
     QVariantMap out;
     try {
@@ -136,6 +157,11 @@ ChatController::ChatController(const QString& dataDir, QObject* parent) : QObjec
                 Q_EMIT loadingChanged();
                 Q_EMIT modelChanged();
                 Q_EMIT statsChanged();
+                if (m_afterLoad) {  // a turn waiting for this model (a raised context)
+                    const auto next = std::move(m_afterLoad);
+                    m_afterLoad = nullptr;
+                    next();
+                }
             });
     connect(m_worker, &InferenceWorker::loadProgress, this, [this](int ticket, double fraction) {
         if (ticket == m_loadTicket) {
@@ -157,6 +183,15 @@ ChatController::ChatController(const QString& dataDir, QObject* parent) : QObjec
     });
     connect(m_worker, &InferenceWorker::finished, this, &ChatController::onFinished);
     connect(m_worker, &InferenceWorker::failed, this, &ChatController::onFailed);
+    connect(m_worker, &InferenceWorker::contextFull, this, &ChatController::onContextFull);
+    connect(this, &ChatController::requestCount, m_worker, &InferenceWorker::countTokens);
+    connect(m_worker, &InferenceWorker::tokensCounted, this, [this](int serial, qint64 tokens, qint64 nCtx) {
+        if (serial == m_countSerial) {
+            m_draftTokens = tokens;
+            m_draftContext = nCtx;
+            Q_EMIT draftTokensChanged();
+        }
+    });
     connect(this, &ChatController::requestServer, m_worker, &InferenceWorker::configureServer);
     connect(m_worker, &InferenceWorker::serverStateChanged, this,
             [this](bool running, const QString& url, const QString& error) {
@@ -535,6 +570,27 @@ QString ChatController::serverExample() const {
                    "\"messages\": [{\"role\": \"user\", \"content\": \"Hello\"}]}'")
                    .arg(m_modelName.isEmpty() || m_remote ? QStringLiteral("local") : m_modelName);
     return example;
+}
+
+void ChatController::onContextFull(qint64 messageId, qint64 needed, qint64 nCtx) {
+    m_contextProblem = {{QStringLiteral("messageId"), messageId},
+                        {QStringLiteral("needed"), needed},
+                        {QStringLiteral("nCtx"), nCtx},
+                        {QStringLiteral("suggested"), 0},
+                        {QStringLiteral("byMemory"), 0}};
+    Q_EMIT contextProblemChanged();
+    // What the model and the memory allow, read off the GUI thread; room for an answer too.
+    const qint64 wanted = needed + std::min<qint64>(m_maxTokens, std::max<qint64>(1024, needed / 4));
+    runOffThread(this, [path = m_modelPath, wanted] { return contextFor(path, wanted); },
+                 [this, messageId, nCtx](const QVariantMap& limits) {
+                     if (m_contextProblem.value(QStringLiteral("messageId")).toLongLong() != messageId) {
+                         return;  // solved or dismissed meanwhile
+                     }
+                     const qint64 suggested = limits.value(QStringLiteral("suggested")).toLongLong();
+                     m_contextProblem[QStringLiteral("suggested")] = suggested > nCtx ? suggested : 0;
+                     m_contextProblem[QStringLiteral("byMemory")] = limits.value(QStringLiteral("byMemory"));
+                     Q_EMIT contextProblemChanged();
+                 });
 }
 
 }  // namespace deepdesk::app

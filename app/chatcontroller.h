@@ -75,6 +75,14 @@ class ChatController : public QObject {
     Q_PROPERTY(QString serverUrl READ serverUrl NOTIFY serverChanged)  // empty unless serving
     Q_PROPERTY(QString serverError READ serverError NOTIFY serverChanged)
     Q_PROPERTY(QString serverExample READ serverExample NOTIFY serverChanged)
+    // The last answer could not start because the conversation does not fit the context: needed,
+    // nCtx, suggested (a context that would fit, within the model's and the memory's limits; 0:
+    // none), byMemory. Empty when there is no such problem.
+    Q_PROPERTY(QVariantMap contextProblem READ contextProblem NOTIFY contextProblemChanged)
+    // Tokens of the conversation with the composer's text, as a prompt (-1: not counted), and the
+    // loaded context; see countDraft.
+    Q_PROPERTY(qint64 draftTokens READ draftTokens NOTIFY draftTokensChanged)
+    Q_PROPERTY(qint64 draftContext READ draftContext NOTIFY draftTokensChanged)
 
 public:
     // dataDir holds conversations.db and, unless the settings say otherwise, models/.
@@ -140,6 +148,19 @@ public:
 
     // The providers a remote model is chosen from (set by the application before start()).
     void setProviders(ProvidersController* providers) { m_providers = providers; }
+    QVariantMap contextProblem() const { return m_contextProblem; }
+    qint64 draftTokens() const { return m_draftTokens; }
+    qint64 draftContext() const { return m_draftContext; }
+
+    // Counts the tokens the conversation would take with `text` as the next message (a local
+    // model only); draftTokens follows.
+    Q_INVOKABLE void countDraft(const QString& text);
+    // The fixes offered for contextProblem: load the model again with the suggested context and
+    // answer again; or answer again leaving the oldest turns out of the prompt (the conversation
+    // itself keeps them).
+    Q_INVOKABLE void raiseContextAndRetry();
+    Q_INVOKABLE void retryWithoutOldestTurns();
+    Q_INVOKABLE void dismissContextProblem();
 
     // At start: loads `modelPath`, or the last model used when it is still there; opens the most
     // recent conversation when asked.
@@ -229,6 +250,9 @@ Q_SIGNALS:
                                const deepdesk::app::RemoteEndpoint& endpoint);
     void requestServer(bool enabled, const QString& host, int port, const QString& apiKey);
     void serverChanged();
+    void contextProblemChanged();
+    void draftTokensChanged();
+    void requestCount(const deepdesk::app::TurnRequest& request, int serial);
 
 private:
     // What the storage thread prepares for a turn: the rows to show and the answer to fill.
@@ -258,6 +282,8 @@ private:
     void clearStats();
     void onFinished(qint64 messageId, const QVariantMap& stats);
     void onFailed(qint64 messageId, const QString& error);
+    void onContextFull(qint64 messageId, qint64 needed, qint64 nCtx);
+    std::vector<deepdesk::chat_message> promptMessages(qint64 skipMessageId) const;
     void applyServerSettings();
     // Saves one of the server's settings; a running server takes it at once.
     void serverSettingChanged(const QString& key, const QVariant& value);
@@ -279,6 +305,11 @@ private:
     std::int64_t m_liveTokens = 0;  // of the answer streaming now
     QElapsedTimer m_liveClock;      // since its first token
     std::function<void()> m_afterTurn;  // where to go once the stopped answer has ended
+    std::function<void()> m_afterLoad;  // what to do once the model being loaded is ready
+    QVariantMap m_contextProblem;
+    bool m_dropOldestTurns = false;  // for the next turn only
+    qint64 m_draftTokens = -1, m_draftContext = 0;
+    int m_countSerial = 0;
     std::atomic<int> m_loadTicket{0};  // the load still wanted; the worker reads it
     int m_nextTicket = 1;
     double m_loadProgress = 0.0;

@@ -143,6 +143,9 @@ void ChatController::beginTurn(TurnPlan plan) {
     req.options.sampling.repeat_penalty = static_cast<float>(m_repeatPenalty);
     req.options.sampling.seed = m_seed > 0 ? static_cast<std::uint64_t>(m_seed) : std::random_device{}();
     req.options.max_tokens = m_maxTokens;
+    req.options.drop_oldest_turns = m_dropOldestTurns;
+    m_dropOldestTurns = false;
+    dismissContextProblem();
     req.assistantMessageId = assistantId;
     req.databasePath = m_databasePath;
     m_cancel.store(m_stopWhenStarted);
@@ -244,10 +247,66 @@ void ChatController::onFinished(qint64 messageId, const QVariantMap& stats) {
 void ChatController::onFailed(qint64 messageId, const QString& error) {
     drainStream();
     m_frameTimer.stop();
-    setError(error);
+    // A conversation too long for the context is explained, with its fixes, by contextProblem.
+    if (m_contextProblem.value(QStringLiteral("messageId")).toLongLong() != messageId) {
+        setError(error);
+    }
     m_storage->post(
         this, [messageId](st::database& db) { return st::conversation_store(db).find_message(messageId); },
         [this](const std::optional<st::message>& m) { endTurn(m, std::nullopt, QStringLiteral("error")); });
+}
+
+void ChatController::dismissContextProblem() {
+    if (!m_contextProblem.isEmpty()) {
+        m_contextProblem.clear();
+        Q_EMIT contextProblemChanged();
+    }
+}
+
+void ChatController::raiseContextAndRetry() {
+    const qint64 suggested = m_contextProblem.value(QStringLiteral("suggested")).toLongLong();
+    if (suggested <= m_contextSize || generating() || m_remote || m_modelPath.isEmpty()) {
+        return;
+    }
+    dismissContextProblem();
+    setContextLength(static_cast<int>(suggested));
+    m_afterLoad = [this] { regenerate(); };
+    loadModel(m_modelPath);
+}
+
+void ChatController::retryWithoutOldestTurns() {
+    if (generating()) {
+        return;
+    }
+    dismissContextProblem();
+    m_dropOldestTurns = true;
+    regenerate();
+}
+
+std::vector<deepdesk::chat_message> ChatController::promptMessages(qint64 skipMessageId) const {
+    std::vector<deepdesk::chat_message> out;
+    if (!m_systemPrompt.isEmpty() && !m_reasoningModel) {
+        out.push_back({deepdesk::chat_message::role::system, m_systemPrompt.toStdString()});
+    }
+    for (const auto& row : m_messages.rows()) {
+        if (row.message.id != skipMessageId) {
+            out.push_back({roleOf(row.message.role), row.message.content});
+        }
+    }
+    return out;
+}
+
+void ChatController::countDraft(const QString& text) {
+    ++m_countSerial;
+    if (m_remote || !modelLoaded() || loading()) {
+        m_draftTokens = -1;
+        Q_EMIT draftTokensChanged();
+        return;
+    }
+    TurnRequest request;
+    request.messages = promptMessages(0);
+    request.messages.push_back({deepdesk::chat_message::role::user, text.toStdString()});
+    Q_EMIT requestCount(request, m_countSerial);
 }
 
 void ChatController::stop() {

@@ -119,6 +119,17 @@ void InferenceWorker::unload() {
     m_engine.reset();
 }
 
+void InferenceWorker::countTokens(const TurnRequest& request, int serial) {
+    if (!m_engine) {
+        return;
+    }
+    try {
+        Q_EMIT tokensCounted(serial, m_engine->count_prompt_tokens(request.messages), m_engine->n_ctx());
+    } catch (const std::exception&) {
+        // A count is only advice: none is shown.
+    }
+}
+
 void InferenceWorker::generate(const TurnRequest& request) {
     if (!m_engine) {
         Q_EMIT failed(request.assistantMessageId, tr("No model is loaded."));
@@ -164,6 +175,19 @@ void InferenceWorker::generate(const TurnRequest& request) {
         stats[QStringLiteral("answer")] = QString::fromStdString(r.answer);
         stats[QStringLiteral("reasoning")] = QString::fromStdString(r.reasoning);
         Q_EMIT finished(request.assistantMessageId, stats);
+    } catch (const deepdesk::context_full_error& full) {
+        m_buffer->push({}, {}, false);
+        const QString why = tr("This conversation needs about %1 tokens, more than the %2 the model was loaded with.")
+                                .arg(full.needed)
+                                .arg(full.n_ctx);
+        try {
+            deepdesk::storage::database db(request.databasePath.toStdString());
+            deepdesk::storage::conversation_store(db).fail_message(request.assistantMessageId, why.toStdString());
+        } catch (const std::exception&) {
+            // The error is still shown; the database may be what failed.
+        }
+        Q_EMIT contextFull(request.assistantMessageId, full.needed, full.n_ctx);
+        Q_EMIT failed(request.assistantMessageId, why);
     } catch (const std::exception& e) {
         m_buffer->push({}, {}, false);
         try {

@@ -79,6 +79,8 @@ public Q_SLOTS:
     void load(const QString& path, qint64 nCtx, int threads, int ticket);
     void unload();
     void generate(const deepdesk::app::TurnRequest& request);
+    // How many tokens `messages` take as a prompt (the composer's count); tokensCounted follows.
+    void countTokens(const deepdesk::app::TurnRequest& request, int serial);
     // The local OpenAI-compatible server over the loaded model: runs while `enabled` and a model
     // is loaded (stopped while another loads, started again after). serverStateChanged follows.
     void configureServer(bool enabled, const QString& host, int port, const QString& apiKey);
@@ -92,6 +94,10 @@ Q_SIGNALS:
     // stats: reasoningMs, promptTokens, generatedTokens, tokensPerSecond, finishReason, contextUsed
     void finished(qint64 messageId, const QVariantMap& stats);
     void failed(qint64 messageId, const QString& error);
+    // The conversation does not fit the context: `needed` tokens for a context of nCtx (the
+    // message was marked failed with a plain explanation; `failed` follows).
+    void contextFull(qint64 messageId, qint64 needed, qint64 nCtx);
+    void tokensCounted(int serial, qint64 tokens, qint64 nCtx);
     // url: http://host:port/v1 while serving; error: why it could not start.
     void serverStateChanged(bool running, const QString& url, const QString& error);
 

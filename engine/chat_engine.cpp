@@ -78,8 +78,26 @@ chat_engine::chat_engine(const chat_engine_params& params) {
 turn_result chat_engine::generate(const std::vector<chat_message>& messages, const generation_options& options,
                                   const std::function<void(const reasoning_delta&)>& on_delta,
                                   const std::atomic<bool>* cancel) {
-    turn_result r;
+    std::int64_t dropped = 0;
     std::string text_prompt = render_chat(m_format, messages, true);
+    if (options.drop_oldest_turns) {
+        // Room for the answer: what max_tokens asks, at most half the context.
+        const std::int64_t room = std::min<std::int64_t>(options.max_tokens, n_ctx() / 2);
+        std::vector<chat_message> kept = messages;
+        const auto first = std::find_if(kept.begin(), kept.end(),
+                                        [](const chat_message& m) { return m.who != chat_message::role::system; });
+        auto begin = first - kept.begin();
+        while (count_tokens_of(text_prompt) + room > n_ctx() && static_cast<std::size_t>(begin) + 1 < kept.size()) {
+            // The oldest turn: a message and the answers after it, up to the next user message.
+            auto end = kept.begin() + begin + 1;
+            while (end != kept.end() - 1 && end->who != chat_message::role::user) {
+                ++end;
+            }
+            dropped += end - (kept.begin() + begin);
+            kept.erase(kept.begin() + begin, end);
+            text_prompt = render_chat(m_format, kept, true);
+        }
+    }
     const bool continuing = !options.continue_reasoning.empty() || !options.continue_answer.empty();
     bool in_reasoning = m_format.think_prefix;
     if (continuing) {
@@ -98,7 +116,17 @@ turn_result chat_engine::generate(const std::vector<chat_message>& messages, con
             in_reasoning = false;
         }
     }
-    return run(text_prompt, true, in_reasoning, options, on_delta, cancel);
+    turn_result r = run(text_prompt, true, in_reasoning, options, on_delta, cancel);
+    r.dropped_messages = dropped;
+    return r;
+}
+
+std::int64_t chat_engine::count_tokens_of(const std::string& text) const {
+    return static_cast<std::int64_t>(m_tok->encode(text, m_tok->adds_bos(), true).size());
+}
+
+std::int64_t chat_engine::count_prompt_tokens(const std::vector<chat_message>& messages) const {
+    return count_tokens_of(render_chat(m_format, messages, true));
 }
 
 turn_result chat_engine::complete(const std::string& prompt, const generation_options& options,

@@ -43,6 +43,10 @@ struct generation_options {
     // Continue an answer that was cut off: what it had produced so far. The prompt ends with that
     // text and generation goes on from it; deltas and the result hold only the new text.
     std::string continue_reasoning, continue_answer;
+    // When the conversation does not fit the context with room for an answer, leave its oldest
+    // turns (after any system message) out of the prompt until it does; the last user message
+    // always stays. Off: the prompt is sent whole, and context_full_error says it does not fit.
+    bool drop_oldest_turns = false;
 };
 
 struct turn_result {
@@ -54,6 +58,7 @@ struct turn_result {
     double tokens_per_second = 0.0;
     std::int64_t reasoning_ms = 0;
     std::string finish_reason;  // stop, length, cancelled, context_full
+    std::int64_t dropped_messages = 0;  // left out of the prompt (drop_oldest_turns)
 };
 
 // The chat format of a loaded model: `name` when given, else from its template and vocabulary.
@@ -78,6 +83,9 @@ public:
                          const std::function<void(const reasoning_delta&)>& on_delta,
                          const std::atomic<bool>* cancel = nullptr);
 
+    // Tokens of `messages` rendered as a prompt (with the generation prompt after them).
+    std::int64_t count_prompt_tokens(const std::vector<chat_message>& messages) const;
+
     // Continues `prompt` as raw text: no chat format, no reasoning split (the local server's
     // /v1/completions). The prompt may hold special tokens (fim_prompt's, for Coder models).
     turn_result complete(const std::string& prompt, const generation_options& options,
@@ -87,6 +95,7 @@ public:
     bool supports_fim() const;
 
 private:
+    std::int64_t count_tokens_of(const std::string& text) const;
     turn_result run(const std::string& text_prompt, bool split_reasoning, bool in_reasoning,
                     const generation_options& options, const std::function<void(const reasoning_delta&)>& on_delta,
                     const std::atomic<bool>* cancel);

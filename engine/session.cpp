@@ -51,8 +51,9 @@ bool session::evaluate(std::span<const std::int32_t> tokens) {
     }
     const std::int64_t keep = std::min(m_keep, n_past());
     if (m_params.on_full == context_policy::error || keep + n_new > m_params.n_ctx) {
-        throw session_error("the context is full: " + std::to_string(n_past()) + " + " + std::to_string(n_new) +
-                            " tokens exceed the context size " + std::to_string(m_params.n_ctx));
+        throw context_full_error(n_past() + n_new, m_params.n_ctx,
+                                 "the context is full: " + std::to_string(n_past()) + " + " + std::to_string(n_new) +
+                                     " tokens exceed the context size " + std::to_string(m_params.n_ctx));
     }
     // Drop at least what is needed, and at least half of what may go, so that a long generation
     // does not re-evaluate the context at every token.

@@ -36,6 +36,15 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// The tokens do not fit: `needed` positions (what the cache holds plus the new tokens) against
+// the context of `n_ctx`.
+class context_full_error : public session_error {
+public:
+    context_full_error(std::int64_t needed_, std::int64_t n_ctx_, const std::string& what)
+        : session_error(what), needed(needed_), n_ctx(n_ctx_) {}
+    std::int64_t needed, n_ctx;
+};
+
 class session {
 public:
     session(const model& m, session_params params = default_session_params());

@@ -78,10 +78,6 @@
         <translation>无法加载模型：%1</translation>
     </message>
     <message>
-        <source>%1 is not a usable GGUF model: %2</source>
-        <translation>%1 不是可用的 GGUF 模型：%2</translation>
-    </message>
-    <message>
         <source>The models folder already has a file named %1.</source>
         <translation>模型文件夹中已有名为 %1 的文件。</translation>
     </message>
@@ -124,6 +120,14 @@
     <message>
         <source>The provider of this model was removed.</source>
         <translation>提供此模型的服务已被移除。</translation>
+    </message>
+    <message>
+        <source>%1 is not a usable GGUF model.</source>
+        <translation>%1 不是可用的 GGUF 模型。</translation>
+    </message>
+    <message>
+        <source>Details: %1</source>
+        <translation>详细信息：%1</translation>
     </message>
 </context>
 <context>
@@ -215,6 +219,38 @@
     <message>
         <source>Your messages go to %1 for this model. Conversations are kept on this computer.</source>
         <translation>使用此模型时，你的消息会发送到 %1。对话保存在这台电脑上。</translation>
+    </message>
+    <message>
+        <source>This conversation is too long for the model as loaded: it needs about %1 tokens, and the model has room for %2.</source>
+        <translation>这段对话对当前加载的模型来说太长了：大约需要 %1 个词元，而模型只能容纳 %2 个。</translation>
+    </message>
+    <message>
+        <source>You can load it again with room for %1 tokens (this computer's memory allows it), or leave the oldest turns out of what the model reads.</source>
+        <translation>可以用 %1 个词元的上下文重新加载模型（这台电脑的内存足够），或者让模型不再读取最早的几轮对话。</translation>
+    </message>
+    <message>
+        <source>This computer's memory does not allow a larger context; leave the oldest turns out of what the model reads, or start a new conversation.</source>
+        <translation>这台电脑的内存不足以使用更大的上下文；可以让模型不再读取最早的几轮对话，或者开始新的对话。</translation>
+    </message>
+    <message>
+        <source>Load with %1 tokens and answer</source>
+        <translation>以 %1 个词元重新加载并回答</translation>
+    </message>
+    <message>
+        <source>Leave out the oldest turns and answer</source>
+        <translation>略去最早的几轮并回答</translation>
+    </message>
+    <message>
+        <source>About %1 of %2 tokens with this message</source>
+        <translation>加上这条消息约 %1 / %2 个词元</translation>
+    </message>
+    <message>
+        <source>About %1 tokens with this message: more than the %2 the model has room for</source>
+        <translation>加上这条消息约 %1 个词元，超过了模型可容纳的 %2 个</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
     </message>
 </context>
 <context>
@@ -411,12 +447,27 @@
         <source>No model is loaded.</source>
         <translation>尚未加载模型。</translation>
     </message>
+    <message>
+        <source>This conversation needs about %1 tokens, more than the %2 the model was loaded with.</source>
+        <translation>这段对话大约需要 %1 个词元，超过了模型加载时的 %2 个。</translation>
+    </message>
 </context>
 <context>
     <name>LanguageSwitch</name>
     <message>
         <source>Language</source>
         <translation>语言</translation>
+    </message>
+</context>
+<context>
+    <name>Main</name>
+    <message>
+        <source>Saved to %1</source>
+        <translation>已保存到 %1</translation>
+    </message>
+    <message>
+        <source>The answer was stopped to open another conversation; what it wrote is kept.</source>
+        <translation>为打开另一段对话，回答已停止；已生成的内容会保留。</translation>
     </message>
 </context>
 <context>
@@ -762,6 +813,21 @@
         <source>The file is removed from the models folder. Conversations are kept.</source>
         <translation>文件将从模型文件夹中删除，对话会保留。</translation>
     </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+</context>
+<context>
+    <name>NumberField</name>
+    <message>
+        <source>Enter a number from %1 to %2</source>
+        <translation>请输入 %1 到 %2 之间的数字</translation>
+    </message>
+    <message>
+        <source>Enter a whole number from %1 to %2</source>
+        <translation>请输入 %1 到 %2 之间的整数</translation>
+    </message>
 </context>
 <context>
     <name>ProvidersController</name>
@@ -929,6 +995,10 @@
     <message>
         <source>Copy</source>
         <translation>复制</translation>
+    </message>
+    <message>
+        <source>Thought for &lt; 1 s</source>
+        <translation>已思考不到 1 秒</translation>
     </message>
 </context>
 <context>
@@ -1176,6 +1246,22 @@
         <source>Close</source>
         <translation>关闭</translation>
     </message>
+    <message>
+        <source>Choose</source>
+        <translation>选择</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
 </context>
 <context>
     <name>Sidebar</name>
@@ -1302,6 +1388,18 @@
     <message>
         <source>Models</source>
         <translation>模型</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>%1 matches</source>
+        <translation>%1 处匹配</translation>
     </message>
 </context>
 </TS>

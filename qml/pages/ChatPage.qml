@@ -253,6 +253,65 @@ Item {
             Layout.bottomMargin: 12
             spacing: 6
 
+            // The conversation no longer fits the context: what that means and what fixes it.
+            Rectangle {
+                id: problemBox
+                objectName: "contextProblem"
+                readonly property var problem: Chat.contextProblem
+                visible: problem.needed !== undefined
+                Layout.fillWidth: true
+                implicitHeight: problemColumn.implicitHeight + 24
+                radius: Theme.radius
+                color: Theme.dark ? "#3a2e12" : "#fffaeb"
+                border.color: Theme.dark ? "#7a5c12" : "#fedf89"
+                ColumnLayout {
+                    id: problemColumn
+                    anchors.fill: parent
+                    anchors.margins: 12
+                    spacing: 8
+                    Label {
+                        objectName: "contextProblemText"
+                        Layout.fillWidth: true
+                        wrapMode: Text.Wrap
+                        color: Theme.text
+                        text: {
+                            const p = problemBox.problem
+                            if (p.needed === undefined)
+                                return ""
+                            let s = qsTr("This conversation is too long for the model as loaded: it needs about %1 tokens, and the model has room for %2.")
+                                        .arg(Number(p.needed).toLocaleString(Qt.locale(), "f", 0))
+                                        .arg(Number(p.nCtx).toLocaleString(Qt.locale(), "f", 0))
+                            if (p.suggested > 0)
+                                s += " " + qsTr("You can load it again with room for %1 tokens (this computer's memory allows it), or leave the oldest turns out of what the model reads.")
+                                              .arg(Number(p.suggested).toLocaleString(Qt.locale(), "f", 0))
+                            else
+                                s += " " + qsTr("This computer's memory does not allow a larger context; leave the oldest turns out of what the model reads, or start a new conversation.")
+                            return s
+                        }
+                    }
+                    RowLayout {
+                        spacing: 8
+                        Button {
+                            objectName: "raiseContextButton"
+                            visible: problemBox.problem.suggested > 0
+                            text: qsTr("Load with %1 tokens and answer").arg(Number(problemBox.problem.suggested || 0).toLocaleString(Qt.locale(), "f", 0))
+                            highlighted: true
+                            onClicked: Chat.raiseContextAndRetry()
+                        }
+                        Button {
+                            objectName: "dropOldestButton"
+                            text: qsTr("Leave out the oldest turns and answer")
+                            onClicked: Chat.retryWithoutOldestTurns()
+                        }
+                        Button {
+                            text: qsTr("Dismiss")
+                            flat: true
+                            onClicked: Chat.dismissContextProblem()
+                        }
+                    }
+                }
+            }
+
             Composer {
                 id: composer
                 Layout.fillWidth: true
@@ -262,6 +321,35 @@ Item {
                                                   : qsTr("Load a model to start chatting.")
                 onSendRequested: (text) => Chat.send(text)
                 onStopRequested: Chat.stop()
+                // A long text is counted (as the model reads it, with the conversation) before it
+                // is sent, so that one that does not fit is known in advance.
+                onTextChanged: draftCount.restart()
+            }
+            Timer {
+                id: draftCount
+                interval: 400
+                onTriggered: {
+                    if (composer.text.length >= 1500 && Chat.modelSource === "local" && Chat.modelLoaded)
+                        Chat.countDraft(composer.text)
+                    else
+                        draftInfo.counted = false
+                }
+            }
+            Connections {
+                target: Chat
+                function onDraftTokensChanged() { draftInfo.counted = Chat.draftTokens >= 0 && composer.text.length >= 1500 }
+            }
+            Label {
+                id: draftInfo
+                objectName: "draftTokens"
+                property bool counted: false
+                readonly property bool fits: Chat.draftTokens < Chat.draftContext
+                visible: counted
+                Layout.alignment: Qt.AlignRight
+                color: fits ? Theme.textMuted : Theme.danger
+                font.pixelSize: Theme.fontSmall
+                text: fits ? qsTr("About %1 of %2 tokens with this message").arg(Chat.draftTokens).arg(Chat.draftContext)
+                           : qsTr("About %1 tokens with this message: more than the %2 the model has room for").arg(Chat.draftTokens).arg(Chat.draftContext)
             }
 
             Label {

@@ -593,6 +593,96 @@ private Q_SLOTS:
         QVERIFY2(g_warnings.isEmpty(), qPrintable(g_warnings.join(QLatin1Char('\n'))));
     }
 
+    // A conversation that outgrows the context: said in plain words once (not a raw engine error
+    // twice), counted before sending, and both fixes work from the window.
+    void aConversationTooLongForTheContext() {
+        freshSettings();
+        QTemporaryDir dir;
+        qint64 longOne = 0;
+        {
+            deepdesk::storage::database db(dir.filePath(QStringLiteral("conversations.db")).toStdString());
+            deepdesk::storage::conversation_store store(db);
+            deepdesk::storage::conversation c;
+            c.title = "Long";
+            longOne = store.create_conversation(c);
+            std::optional<std::int64_t> parent;
+            for (int i = 0; i < 6; ++i) {
+                parent = store.add_message(longOne, parent, "user", "Question " + std::to_string(i) + " " + std::string(80, 'q'));
+                parent = store.add_message(longOne, parent, "assistant", "Answer " + std::to_string(i) + " " + std::string(80, 'a'));
+            }
+        }
+        const QString model = dir.filePath(QStringLiteral("DeepSeek-R1-Scripted.gguf"));
+        deepdesk::testing::write_scripted_chat_model(model.toStdString());
+        MainWindow w(dir.path());
+        ChatController& chat = w.chat;
+        chat.setContextLength(512);
+        chat.setMaxTokens(64);
+        QVERIFY(w.show());
+        QQuickWindow* window = w.window;
+        chat.start(model, false);
+        QTRY_VERIFY_WITH_TIMEOUT(chat.modelLoaded(), 20000);
+        QCOMPARE(chat.contextSize(), qint64{512});
+        QSignalSpy opened(&chat, &ChatController::conversationOpened);
+        chat.openConversation(longOne);
+        QVERIFY(opened.wait(5000));
+
+        // A long text is counted before it is sent.
+        auto* input = window->findChild<QQuickItem*>(QStringLiteral("composerInput"));
+        auto* draft = window->findChild<QQuickItem*>(QStringLiteral("draftTokens"));
+        QVERIFY(input && draft);
+        input->setProperty("text", QString(1600, QLatin1Char('z')));
+        QTRY_VERIFY_WITH_TIMEOUT(draft->isVisible(), 5000);
+        QVERIFY2(draft->property("text").toString().contains(QStringLiteral("more than the 512")),
+                 qPrintable(draft->property("text").toString()));
+        shoot(window, QStringLiteral("en-light-draft-too-long"));
+        input->setProperty("text", QStringLiteral("And now?"));
+        QTRY_VERIFY(!draft->isVisible());
+
+        QSignalSpy finished(&chat, &ChatController::turnFinished);
+        chat.send(QStringLiteral("And now?"));
+        QVERIFY(finished.wait(10000));
+        auto* problem = window->findChild<QQuickItem*>(QStringLiteral("contextProblem"));
+        auto* problemText = window->findChild<QQuickItem*>(QStringLiteral("contextProblemText"));
+        auto* banner = window->findChild<QQuickItem*>(QStringLiteral("errorBanner"));
+        QVERIFY(problem && problemText && banner);
+        QTRY_VERIFY(problem->isVisible());
+        QVERIFY(!banner->isVisible());  // said once, in plain words
+        QTRY_VERIFY(chat.contextProblem().value(QStringLiteral("suggested")).toLongLong() > 512);
+        const QString said = problemText->property("text").toString();
+        QVERIFY2(said.contains(QStringLiteral("too long")) && said.contains(QStringLiteral("room for 512")), qPrintable(said));
+        QVERIFY2(!said.contains(QStringLiteral("the context is full")), qPrintable(said));
+        shoot(window, QStringLiteral("en-light-context-full"));
+        w.localization.setLanguage(QStringLiteral("zh_CN"));
+        QTest::qWait(100);
+        QVERIFY2(problemText->property("text").toString() != said, "the explanation follows the language");
+        shoot(window, QStringLiteral("zh_CN-light-context-full"));
+        w.localization.setLanguage(QStringLiteral("en"));
+
+        // Leave out the oldest turns: the model answers.
+        auto* drop = window->findChild<QQuickItem*>(QStringLiteral("dropOldestButton"));
+        QVERIFY(drop);
+        QTest::mouseClick(window, Qt::LeftButton, {}, drop->mapToScene(QPointF(drop->width() / 2, drop->height() / 2)).toPoint());
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(finished.last().first().toString(), QStringLiteral("stop"));
+        QCOMPARE(chat.messages()->rows().back().message.content, std::string("Hi 4U!"));
+        QTRY_VERIFY(!problem->isVisible());
+
+        // Again too long; raise the context: the model is loaded again with room, and answers.
+        chat.send(QStringLiteral("Once more, please?"));
+        QVERIFY(finished.wait(10000));
+        QTRY_VERIFY(chat.contextProblem().value(QStringLiteral("suggested")).toLongLong() > 512);
+        auto* raise = window->findChild<QQuickItem*>(QStringLiteral("raiseContextButton"));
+        QVERIFY(raise);
+        QTRY_VERIFY(raise->isVisible());
+        QTest::mouseClick(window, Qt::LeftButton, {}, raise->mapToScene(QPointF(raise->width() / 2, raise->height() / 2)).toPoint());
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(finished.last().first().toString(), QStringLiteral("stop"));
+        QVERIFY(chat.contextSize() > 512);
+        QCOMPARE(chat.contextLength(), static_cast<int>(chat.contextSize()));
+        QCOMPARE(chat.messages()->rows().back().message.content, std::string("Hi 4U!"));
+        QVERIFY2(g_warnings.isEmpty(), qPrintable(g_warnings.join(QLatin1Char('\n'))));
+    }
+
     // Every QML module the app loads, and every one its files import, comes from a package that
     // scripts/packages.txt [build] installs and the .deb depends on.
     void everyQmlModuleIsPackaged() {

@@ -110,5 +110,48 @@ TEST(ChatEngine, ScriptedReasoningModelAnswersAsWritten) {
     std::filesystem::remove(path);
 }
 
+// A conversation longer than the context: refused with the figures a user needs (how many tokens,
+// how many fit), or, when asked, sent without its oldest turns.
+TEST(ChatEngine, AConversationTooLongIsRefusedWithFiguresOrShortened) {
+    const auto path = std::filesystem::temp_directory_path() / "deepdesk-scripted-long.gguf";
+    testing::write_scripted_chat_model(path.string());
+    chat_engine_params p;
+    p.model_path = path.string();
+    p.n_ctx = 256;
+    chat_engine e(p);
+    std::vector<chat_message> messages{{role::system, "Be brief."}};
+    for (int i = 0; i < 6; ++i) {
+        messages.push_back({role::user, "Question number " + std::to_string(i) + ": " + std::string(60, 'q')});
+        messages.push_back({role::assistant, "Answer " + std::to_string(i) + ": " + std::string(60, 'a')});
+    }
+    messages.push_back({role::user, "What do you say?"});
+    const std::int64_t whole = e.count_prompt_tokens(messages);
+    ASSERT_GT(whole, p.n_ctx);
+    generation_options go;
+    go.max_tokens = 32;
+    try {
+        e.generate(messages, go, {});
+        FAIL() << "a prompt longer than the context was accepted";
+    } catch (const context_full_error& full) {
+        EXPECT_EQ(full.needed, whole);
+        EXPECT_EQ(full.n_ctx, 256);
+    }
+    go.drop_oldest_turns = true;
+    const auto r = e.generate(messages, go, {});
+    EXPECT_EQ(r.finish_reason, "stop");
+    EXPECT_EQ(r.answer, "Hi 4U!");
+    EXPECT_GT(r.dropped_messages, 0);
+    EXPECT_EQ(r.dropped_messages % 2, 0);  // whole turns: a question and its answer
+    EXPECT_LE(r.prompt_tokens + go.max_tokens, p.n_ctx);
+    // What was kept: the system message and the newest turns, the last question among them.
+    std::vector<chat_message> kept{messages.front()};
+    kept.insert(kept.end(), messages.begin() + 1 + r.dropped_messages, messages.end());
+    EXPECT_EQ(e.count_prompt_tokens(kept), r.prompt_tokens);
+    // The last question alone does not fit: still refused.
+    const std::vector<chat_message> huge{{role::user, std::string(2000, 'x')}};
+    EXPECT_THROW(e.generate(huge, go, {}), context_full_error);
+    std::filesystem::remove(path);
+}
+
 }  // namespace
 }  // namespace deepdesk
