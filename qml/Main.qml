@@ -30,6 +30,8 @@ ApplicationWindow {
     palette.buttonText: Theme.text
     palette.highlight: Theme.accent
     palette.highlightedText: Theme.accentText
+    palette.link: Theme.link
+    palette.linkVisited: Theme.link
     palette.placeholderText: Theme.textFaint
     palette.mid: Theme.border
     palette.midlight: Theme.surfaceHover

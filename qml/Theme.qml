@@ -21,8 +21,12 @@ QtObject {
     readonly property color textFaint: dark ? "#6b7078" : "#98a2b3"
     readonly property color accent: "#4d6bfe"
     readonly property color accentHover: "#3d5ae8"
+    // Filled buttons with white text: dark enough for it (contrast 4.5 and more).
+    readonly property color accentFill: "#3b57e0"
+    readonly property color accentFillHover: "#2f48c2"
     readonly property color accentText: "#ffffff"
     readonly property color accentSoft: dark ? "#232b4d" : "#eef1ff"
+    readonly property color link: dark ? "#9db0ff" : "#3451e0"
     readonly property color danger: dark ? "#f97066" : "#d92d20"
 
     readonly property string fontFamily: "Noto Sans CJK SC"

@@ -78,7 +78,7 @@ Rectangle {
             text: qsTr("%1 B parameters  \u00b7  %2K context  \u00b7  %3").arg(card.e.parametersB)
                   .arg(Math.round(card.e.context / 1024)).arg(card.e.license)
         }
-        ComboBox {
+        ChoiceBox {
             id: quantBox
             objectName: "quantBox"
             Layout.fillWidth: true
@@ -97,10 +97,10 @@ Rectangle {
                 text: card.fitText(card.file.fit) + "  \u00b7  " + qsTr("needs about %1").arg(card.humanBytes(card.file.ram))
             }
         }
-        Button {
+        PrimaryButton {
             objectName: "downloadButton"
             Layout.fillWidth: true
-            highlighted: card.e.recommended
+            primary: card.e.recommended
             enabled: card.e.supported && !card.downloaded
             text: card.downloaded ? qsTr("Downloaded") : qsTr("Download %1").arg(card.file.quant)
             Accessible.name: qsTr("Download %1 %2").arg(card.e.name).arg(card.file.quant)

@@ -103,7 +103,7 @@ Rectangle {
                     implicitHeight: 34
                     radius: 17
                     color: !sendButton.enabled ? Theme.surfaceHover
-                                               : (sendButton.hovered ? Theme.accentHover : Theme.accent)
+                                               : (sendButton.hovered ? Theme.accentFillHover : Theme.accentFill)
                 }
             }
         }

@@ -10,10 +10,13 @@ RowLayout {
     id: languageSwitch
 
     required property Localization localization
+    // Off where a label beside it already says "Language" (Settings).
+    property bool showLabel: true
 
     spacing: 4
 
     Label {
+        visible: languageSwitch.showLabel
         text: qsTr("Language")
         color: Theme.textMuted
         font.pixelSize: Theme.fontSmall

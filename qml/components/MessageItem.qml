@@ -74,9 +74,8 @@ Item {
             RowLayout {
                 Layout.alignment: Qt.AlignRight
                 Button { text: qsTr("Cancel"); onClicked: item.editing = false }
-                Button {
+                PrimaryButton {
                     text: qsTr("Send")
-                    highlighted: true
                     onClicked: {
                         item.editing = false
                         Chat.editAndResend(item.messageId, editArea.text)

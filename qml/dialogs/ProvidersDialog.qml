@@ -23,6 +23,8 @@ Dialog {
     palette.buttonText: Theme.text
     palette.highlight: Theme.accent
     palette.highlightedText: Theme.accentText
+    palette.link: Theme.link
+    palette.linkVisited: Theme.link
     palette.placeholderText: Theme.textFaint
     palette.mid: Theme.border
     palette.midlight: Theme.surfaceHover
@@ -182,7 +184,7 @@ Dialog {
                 rowSpacing: 8
 
                 Label { text: qsTr("Kind"); color: Theme.text; visible: dialog.editingId === "" }
-                ComboBox {
+                ChoiceBox {
                     id: presetBox
                     visible: dialog.editingId === ""
                     Accessible.name: qsTr("Kind of server")
@@ -217,10 +219,9 @@ Dialog {
                 }
             }
             RowLayout {
-                Button {
+                PrimaryButton {
                     text: dialog.editingId === "" ? qsTr("Add and list models") : qsTr("Save")
                     enabled: urlField.text.trim().length > 0
-                    highlighted: true
                     onClicked: {
                         if (dialog.editingId === "")
                             Providers.addProvider(dialog.presets[presetBox.currentIndex].id, nameField.text,

@@ -37,6 +37,8 @@ Dialog {
     palette.buttonText: Theme.text
     palette.highlight: Theme.accent
     palette.highlightedText: Theme.accentText
+    palette.link: Theme.link
+    palette.linkVisited: Theme.link
     palette.placeholderText: Theme.textFaint
     palette.mid: Theme.border
     palette.midlight: Theme.surfaceHover
@@ -269,7 +271,7 @@ Dialog {
 
             Label { text: qsTr("Appearance"); font.bold: true; color: Theme.text; Layout.columnSpan: 2; Layout.topMargin: 8 }
             SettingLabel { text: qsTr("Theme") }
-            ComboBox {
+            ChoiceBox {
                 Accessible.name: qsTr("Theme")
                 objectName: "themeBox"
                 model: [
@@ -280,10 +282,13 @@ Dialog {
                 textRole: "text"
                 valueRole: "value"
                 currentIndex: Math.max(0, ["system", "light", "dark"].indexOf(Chat.theme))
+                // As wide as its longest choice, in either language.
+                implicitContentWidthPolicy: ComboBox.WidestText
+                Layout.minimumWidth: 180
                 onActivated: Chat.theme = currentValue
             }
             SettingLabel { text: qsTr("Language") }
-            LanguageSwitch { localization: dialog.localization; Layout.fillWidth: true }
+            LanguageSwitch { objectName: "settingsLanguage"; localization: dialog.localization; showLabel: false; Layout.fillWidth: true }
 
             Label { text: qsTr("Conversations"); font.bold: true; color: Theme.text; Layout.columnSpan: 2; Layout.topMargin: 8 }
             SettingLabel { text: qsTr("Export all conversations") }

@@ -97,7 +97,7 @@ Item {
                 anchors.rightMargin: 20
                 spacing: 10
 
-                ComboBox {
+                ChoiceBox {
                     id: modelPicker
                     objectName: "modelPicker"
                     Accessible.name: qsTr("Model")
@@ -291,11 +291,10 @@ Item {
                     }
                     RowLayout {
                         spacing: 8
-                        Button {
+                        PrimaryButton {
                             objectName: "raiseContextButton"
                             visible: problemBox.problem.suggested > 0
                             text: qsTr("Load with %1 tokens and answer").arg(Number(problemBox.problem.suggested || 0).toLocaleString(Qt.locale(), "f", 0))
-                            highlighted: true
                             onClicked: Chat.raiseContextAndRetry()
                         }
                         Button {

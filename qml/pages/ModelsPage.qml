@@ -294,7 +294,7 @@ Rectangle {
                 columns: 2
                 columnSpacing: 12
                 Label { text: qsTr("Source"); color: Theme.text }
-                ComboBox {
+                ChoiceBox {
                     objectName: "sourceBox"
                     Accessible.name: qsTr("Source")
                     model: [

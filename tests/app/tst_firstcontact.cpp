@@ -6,6 +6,8 @@
 // QML files import (qmlimportscanner), must come from a Debian package that scripts/packages.txt
 // [build] installs and that the .deb depends on.
 #include <QtQml/qqmlextensionplugin.h>
+#include <algorithm>
+#include <cmath>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -189,6 +191,30 @@ QStringList debDepends() {
     return out;
 }
 
+// WCAG's contrast ratio of two colours (1 to 21; 4.5 is the least for body text).
+double contrast(const QColor& a, const QColor& b) {
+    const auto luminance = [](const QColor& c) {
+        const auto channel = [](double v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+        return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
+    };
+    const double la = luminance(a), lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+// The text and background colours of a control whose contentItem is a text and whose background
+// a rectangle, and their contrast; "" when readable.
+QString unreadable(QQuickItem* control, const QString& what) {
+    auto* text = control->property("contentItem").value<QQuickItem*>();
+    auto* back = control->property("background").value<QQuickItem*>();
+    if (text == nullptr || back == nullptr) {
+        return what + QStringLiteral(": no text or background");
+    }
+    const QColor fg = text->property("color").value<QColor>(), bg = back->property("color").value<QColor>();
+    const double c = contrast(fg, bg);
+    return c >= 4.5 ? QString()
+                    : QStringLiteral("%1: %2 on %3, contrast %4").arg(what, fg.name(), bg.name()).arg(c, 0, 'f', 2);
+}
+
 // Qt plugins and QML module plugins mapped into this process.
 QStringList loadedQtPlugins() {
     QFile maps(QStringLiteral("/proc/self/maps"));
@@ -223,11 +249,35 @@ class TestFirstContact : public QObject {
         QVERIFY(QMetaObject::invokeMethod(dialog, "open"));
         QTRY_VERIFY2(dialog->property("visible").toBool(), qPrintable(name + QStringLiteral(" did not open")));
         shoot(window, shot);
+        // A dialog that scrolls: its end too.
+        if (auto* scroll = dialog->findChild<QQuickItem*>(QStringLiteral("settingsScroll"))) {
+            auto* flick = scroll->property("contentItem").value<QQuickItem*>();
+            QVERIFY(flick);
+            flick->setProperty("contentY", std::max(0.0, flick->property("contentHeight").toDouble() - flick->height()));
+            shoot(window, shot + QStringLiteral("-end"));
+            flick->setProperty("contentY", 0);
+        }
         QVERIFY(QMetaObject::invokeMethod(dialog, dialog->metaObject()->indexOfMethod("reject()") >= 0 ? "reject" : "close"));
         QTRY_VERIFY2(!dialog->property("visible").toBool(), qPrintable(name + QStringLiteral(" did not close")));
     }
 
-    bool m_dialogsLoad = false;
+    // What keeps Qt's own file and folder dialogs from compiling (checked once).
+    static QStringList dialogImplementationErrors() {
+        static const QStringList errors = [] {
+            QQmlEngine engine;
+            QStringList out;
+            for (const char* file : {"FileDialog.qml", "FolderDialog.qml"}) {
+                QQmlComponent c(&engine, QUrl::fromLocalFile(QStringLiteral(DEEPDESK_QT_QML_DIR "/QtQuick/Dialogs/quickimpl/qml/") +
+                                                             QLatin1String(file)));
+                if (c.isError()) {
+                    out << c.errorString();
+                    recordMessage(QtWarningMsg, QMessageLogContext(), c.errorString());
+                }
+            }
+            return out;
+        }();
+        return errors;
+    }
 
 private Q_SLOTS:
     void initTestCase() {
@@ -239,29 +289,18 @@ private Q_SLOTS:
     // compile with the modules installed: checked before any is opened, since Qt 6.4 crashes
     // opening one that failed to load.
     void qtDialogImplementationsLoad() {
-        QQmlEngine engine;
-        QStringList errors;
-        for (const char* file : {"FileDialog.qml", "FolderDialog.qml"}) {
-            QQmlComponent c(&engine, QUrl::fromLocalFile(QStringLiteral(DEEPDESK_QT_QML_DIR "/QtQuick/Dialogs/quickimpl/qml/") +
-                                                         QLatin1String(file)));
-            if (c.isError()) {
-                errors << c.errorString();
-                recordMessage(QtWarningMsg, QMessageLogContext(), c.errorString());
-            }
-        }
+        const QStringList errors = dialogImplementationErrors();
         QStringList packages;
         for (const QString& uri : g_missingModules) {
             packages << packageForModule(uri);
         }
         QVERIFY2(errors.isEmpty(), qPrintable(errors.join(QLatin1Char('\n')) + QStringLiteral("\nmissing packages: ") +
                                               packages.join(QStringLiteral(", "))));
-        m_dialogsLoad = true;
     }
-    void cleanupTestCase() { qInstallMessageHandler(nullptr); }
 
     // Every page and dialog, in both themes and both languages; nothing may warn.
     void everyPageAndDialogOpens() {
-        if (!m_dialogsLoad) {
+        if (!dialogImplementationErrors().isEmpty()) {
             QFAIL("Qt's dialogs do not load (see qtDialogImplementationsLoad): not opened, Qt would crash");
         }
         freshSettings();
@@ -305,6 +344,13 @@ private Q_SLOTS:
                 const QString prefix = language + QLatin1Char('-') + theme + QLatin1Char('-');
                 pages->setProperty("currentIndex", 0);
                 shoot(window, prefix + QStringLiteral("chat"));
+                // The first-run panel's Download, the page's main action, reads in both themes.
+                for (auto* b : itemsNamed(window->contentItem(), QStringLiteral("downloadButton"))) {
+                    if (b->isVisible()) {
+                        const QString problem = unreadable(b, prefix + QStringLiteral("download button"));
+                        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+                    }
+                }
                 pages->setProperty("currentIndex", 1);
                 shoot(window, prefix + QStringLiteral("models"));
                 pages->setProperty("currentIndex", 0);
@@ -313,6 +359,40 @@ private Q_SLOTS:
                     if (QTest::currentTestFailed()) {
                         return;
                     }
+                }
+                // A combo box's list (Settings → Theme), its current choice highlighted.
+                {
+                    auto* settings = window->findChild<QObject*>(QStringLiteral("settingsDialog"));
+                    QMetaObject::invokeMethod(settings, "open");
+                    QTRY_VERIFY(settings->property("visible").toBool());
+                    auto* scroll = settings->findChild<QQuickItem*>(QStringLiteral("settingsScroll"));
+                    auto* flick = scroll->property("contentItem").value<QQuickItem*>();
+                    flick->setProperty("contentY", std::max(0.0, flick->property("contentHeight").toDouble() - flick->height()));
+                    auto* themeBox = settings->findChild<QQuickItem*>(QStringLiteral("themeBox"));
+                    QVERIFY(themeBox);
+                    auto* popup = themeBox->property("popup").value<QObject*>();
+                    QVERIFY(popup);
+                    QMetaObject::invokeMethod(popup, "open");
+                    QTRY_VERIFY(popup->property("opened").toBool());
+                    themeBox->setProperty("highlightedIndex", 1);
+                    shoot(window, prefix + QStringLiteral("themeCombo"));
+                    // The highlighted choice reads as well as the others.
+                    auto* list = popup->property("contentItem").value<QQuickItem*>();
+                    QVERIFY(list);
+                    auto* listContent = list->property("contentItem").value<QQuickItem*>();
+                    int checkedChoices = 0;
+                    for (auto* choice : listContent->childItems()) {
+                        if (deepdesk::testing::inherits(choice, "QQuickItemDelegate")) {
+                            const QString problem = unreadable(choice, prefix + QStringLiteral("theme choice ") +
+                                                                           choice->property("text").toString());
+                            QVERIFY2(problem.isEmpty(), qPrintable(problem));
+                            checkedChoices += choice->property("highlighted").toBool() ? 10 : 1;
+                        }
+                    }
+                    QCOMPARE(checkedChoices, 12);  // three choices, one of them highlighted
+                    QMetaObject::invokeMethod(popup, "close");
+                    QMetaObject::invokeMethod(settings, "close");
+                    QTRY_VERIFY(!settings->property("visible").toBool());
                 }
                 // A file that is not a model: the load-failure dialog.
                 w.chat.loadModel(broken);
@@ -331,7 +411,7 @@ private Q_SLOTS:
 
     // An export is a save dialog: a file name typed and Enter saves it; the window says where.
     void exportSavesWithEnter() {
-        if (!m_dialogsLoad) {
+        if (!dialogImplementationErrors().isEmpty()) {
             QFAIL("Qt's dialogs do not load (see qtDialogImplementationsLoad): not opened, Qt would crash");
         }
         freshSettings();
