@@ -243,9 +243,8 @@ void ChatController::start(const QString& modelPath, bool openLatest) {
             [](st::database& db) -> qint64 {
                 // The most recently updated, pinned or not (the list puts pinned ones first).
                 const auto list = st::conversation_store(db).list_conversations();
-                const auto latest = std::max_element(list.begin(), list.end(), [](const auto& a, const auto& b) {
-                    return a.updated_at < b.updated_at;
-                });
+                const auto latest = std::max_element(
+                    list.begin(), list.end(), [](const auto& a, const auto& b) { return a.updated_at < b.updated_at; });
                 return latest == list.end() ? qint64{0} : static_cast<qint64>(latest->id);
             },
             [this](qint64 id) {
@@ -581,16 +580,17 @@ void ChatController::onContextFull(qint64 messageId, qint64 needed, qint64 nCtx)
     Q_EMIT contextProblemChanged();
     // What the model and the memory allow, read off the GUI thread; room for an answer too.
     const qint64 wanted = needed + std::min<qint64>(m_maxTokens, std::max<qint64>(1024, needed / 4));
-    runOffThread(this, [path = m_modelPath, wanted] { return contextFor(path, wanted); },
-                 [this, messageId, nCtx](const QVariantMap& limits) {
-                     if (m_contextProblem.value(QStringLiteral("messageId")).toLongLong() != messageId) {
-                         return;  // solved or dismissed meanwhile
-                     }
-                     const qint64 suggested = limits.value(QStringLiteral("suggested")).toLongLong();
-                     m_contextProblem[QStringLiteral("suggested")] = suggested > nCtx ? suggested : 0;
-                     m_contextProblem[QStringLiteral("byMemory")] = limits.value(QStringLiteral("byMemory"));
-                     Q_EMIT contextProblemChanged();
-                 });
+    runOffThread(
+        this, [path = m_modelPath, wanted] { return contextFor(path, wanted); },
+        [this, messageId, nCtx](const QVariantMap& limits) {
+            if (m_contextProblem.value(QStringLiteral("messageId")).toLongLong() != messageId) {
+                return;  // solved or dismissed meanwhile
+            }
+            const qint64 suggested = limits.value(QStringLiteral("suggested")).toLongLong();
+            m_contextProblem[QStringLiteral("suggested")] = suggested > nCtx ? suggested : 0;
+            m_contextProblem[QStringLiteral("byMemory")] = limits.value(QStringLiteral("byMemory"));
+            Q_EMIT contextProblemChanged();
+        });
 }
 
 }  // namespace deepdesk::app

@@ -302,8 +302,8 @@ private:
     QString m_modelName, m_modelPath, m_pendingPath;
     qint64 m_contextSize = 0, m_contextUsed = 0;
     double m_tokensPerSecond = 0.0;
-    std::int64_t m_liveTokens = 0;  // of the answer streaming now
-    QElapsedTimer m_liveClock;      // since its first token
+    std::int64_t m_liveTokens = 0;      // of the answer streaming now
+    QElapsedTimer m_liveClock;          // since its first token
     std::function<void()> m_afterTurn;  // where to go once the stopped answer has ended
     std::function<void()> m_afterLoad;  // what to do once the model being loaded is ready
     QVariantMap m_contextProblem;

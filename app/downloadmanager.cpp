@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/downloadmanager.h"
 
+#include <QCoreApplication>
 #include <QDir>
+#include <QEvent>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -19,6 +21,17 @@ namespace deepdesk::app {
 namespace {
 
 constexpr qint64 k_diskMargin = 64LL << 20;  // keep this much free beyond the download
+
+// Notes and errors are kept as their sources (marked QT_TR_NOOP where they are written) with
+// their arguments, so they follow the language of the window (UiText).
+UiText say(const char* source, QList<UiText> args = {}) {
+    return UiText::translated(DownloadManager::staticMetaObject, source, std::move(args));
+}
+UiText arg(const UiText& t) { return t; }
+UiText arg(const QString& s) { return UiText::plain(s); }
+UiText arg(qint64 n) { return UiText::plain(QString::number(n)); }
+UiText arg(int n) { return UiText::plain(QString::number(n)); }
+UiText arg(double d) { return UiText::plain(QString::number(d)); }
 
 QString stateName(DownloadManager::State s) {
     switch (s) {
@@ -52,8 +65,18 @@ QString humanBytes(qint64 n) {
 
 }  // namespace
 
+bool DownloadManager::eventFilter(QObject* watched, QEvent* event) {
+    if (event->type() == QEvent::LanguageChange && watched == QCoreApplication::instance() && !m_items.empty()) {
+        Q_EMIT dataChanged(index(0), index(static_cast<int>(m_items.size()) - 1), {ErrorRole, NoteRole});
+    }
+    return false;
+}
+
 DownloadManager::DownloadManager(const QString& modelsFolder, const QString& databasePath, QObject* parent)
     : QAbstractListModel(parent), m_modelsFolder(modelsFolder) {
+    if (QCoreApplication::instance() != nullptr) {
+        QCoreApplication::instance()->installEventFilter(this);
+    }
     // The queue lives in the app's database; if that cannot be opened (the chat view reports why),
     // downloads still work for this run.
     // It is read and written on its own thread: the GUI never waits on the database.
@@ -124,8 +147,8 @@ QVariant DownloadManager::data(const QModelIndex& index, int role) const {
         return it.bytesPerSecond > 0 && it.total > 0
                    ? static_cast<qint64>(static_cast<double>(it.total - it.received) / it.bytesPerSecond)
                    : qint64{-1};
-    case ErrorRole: return it.error;
-    case NoteRole: return it.note;
+    case ErrorRole: return it.error.text();
+    case NoteRole: return it.note.text();
     default: return {};
     }
 }
@@ -188,8 +211,8 @@ void DownloadManager::save() const {
         o[QStringLiteral("group")] = it.group;
         o[QStringLiteral("repoUrl")] = it.repoUrl;
         o[QStringLiteral("state")] = stateName(it.state);
-        o[QStringLiteral("error")] = it.error;
-        o[QStringLiteral("note")] = it.note;
+        o[QStringLiteral("error")] = it.error.toJson();
+        o[QStringLiteral("note")] = it.note.toJson();
         o[QStringLiteral("etag")] = it.etag;
         records.push_back({it.id.toStdString(), QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString()});
     }
@@ -229,8 +252,8 @@ void DownloadManager::restore(const std::vector<deepdesk::storage::download_reco
         it.group = o.value(QStringLiteral("group")).toString();
         it.repoUrl = o.value(QStringLiteral("repoUrl")).toString();
         it.state = stateFrom(o.value(QStringLiteral("state")).toString());
-        it.error = o.value(QStringLiteral("error")).toString();
-        it.note = o.value(QStringLiteral("note")).toString();
+        it.error = UiText::fromJson(o.value(QStringLiteral("error")));
+        it.note = UiText::fromJson(o.value(QStringLiteral("note")));
         it.etag = o.value(QStringLiteral("etag")).toString();
         if (it.id.isEmpty() || it.fileName.isEmpty() || !it.url.isValid()) {
             continue;
@@ -306,7 +329,7 @@ void DownloadManager::resume(const QString& id) {
         return;
     }
     it->state = State::Queued;
-    it->error.clear();
+    it->error = {};
     it->retries = 0;
     changed(*it);
     save();
@@ -376,9 +399,10 @@ void DownloadManager::begin(Item& item) {
         const qint64 needed = item.expectedSize - have + k_diskMargin;
         const qint64 free = m_freeSpace(m_modelsFolder);
         if (free >= 0 && free < needed) {
-            fail(item, tr("Not enough disk space: %1 needs %2 more, %3 is free in %4. Free some space or choose "
-                          "another models folder in Settings.")
-                           .arg(item.fileName, humanBytes(needed), humanBytes(free), m_modelsFolder));
+            fail(item,
+                 say(QT_TR_NOOP("Not enough disk space: %1 needs %2 more, %3 is free in %4. Free some space or choose "
+                                "another models folder in Settings."),
+                     {arg(item.fileName), arg(humanBytes(needed)), arg(humanBytes(free)), arg(m_modelsFolder)}));
             return;
         }
     }
@@ -395,7 +419,7 @@ void DownloadManager::begin(Item& item) {
     m_hashStop = false;
     item.state = State::Downloading;
     item.received = have;
-    item.note = tr("Checking the %1 downloaded so far\u2026").arg(humanBytes(have));
+    item.note = say(QT_TR_NOOP("Checking the %1 downloaded so far\u2026"), {arg(humanBytes(have))});
     changed(item);
     Q_EMIT busyChanged();
     m_hashThread = std::thread([this, part, id = item.id] {
@@ -423,9 +447,9 @@ void DownloadManager::begin(Item& item) {
                     startNext();  // cancelled or paused meanwhile
                     return;
                 }
-                it->note.clear();
+                it->note = {};
                 if (!ok) {
-                    fail(*it, tr("Cannot read %1.").arg(partPath(*it)));
+                    fail(*it, say(QT_TR_NOOP("Cannot read %1."), {arg(partPath(*it))}));
                     startNext();
                     return;
                 }
@@ -441,7 +465,7 @@ void DownloadManager::request(Item& item, std::unique_ptr<QCryptographicHash> ha
     m_file.setFileName(part);
     // Unbuffered: a full disk shows at the write that hits it, not at some later flush.
     if (!m_file.open(QIODevice::ReadWrite | QIODevice::Unbuffered)) {
-        fail(item, tr("Cannot write %1: %2").arg(part, m_file.errorString()));
+        fail(item, say(QT_TR_NOOP("Cannot write %1: %2"), {arg(part), arg(m_file.errorString())}));
         startNext();
         return;
     }
@@ -500,7 +524,8 @@ void DownloadManager::onReadyRead() {
             m_file.seek(0);
             m_hash->reset();
             it->received = 0;
-            it->note = tr("The server does not support resuming; the download restarted from the beginning.");
+            it->note =
+                say(QT_TR_NOOP("The server does not support resuming; the download restarted from the beginning."));
         }
         const qint64 length = m_active->header(QNetworkRequest::ContentLengthHeader).toLongLong();
         if (length > 0) {
@@ -510,13 +535,14 @@ void DownloadManager::onReadyRead() {
     const QByteArray chunk = m_active->readAll();
     if (m_file.write(chunk) != chunk.size()) {
         const qint64 free = m_freeSpace(m_modelsFolder);
-        const QString why = free >= 0 && free < chunk.size() + k_diskMargin
-                                ? tr("The disk is full (%1 free in %2). The part downloaded so far is kept: free some "
-                                     "space and resume.")
-                                      .arg(humanBytes(free), m_modelsFolder)
-                                : tr("Writing %1 failed (%2); the disk may be full. The part downloaded so far is "
-                                     "kept: free some space and resume.")
-                                      .arg(m_file.fileName(), m_file.errorString());
+        const UiText why =
+            free >= 0 && free < chunk.size() + k_diskMargin
+                ? say(QT_TR_NOOP("The disk is full (%1 free in %2). The part downloaded so far is kept: free some "
+                                 "space and resume."),
+                      {arg(humanBytes(free)), arg(m_modelsFolder)})
+                : say(QT_TR_NOOP("Writing %1 failed (%2); the disk may be full. The part downloaded so far is "
+                                 "kept: free some space and resume."),
+                      {arg(m_file.fileName()), arg(m_file.errorString())});
         QNetworkReply* r = m_active;
         r->disconnect(this);
         r->abort();
@@ -570,14 +596,16 @@ void DownloadManager::onFinished() {
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const auto err = reply->error();
     if (status == 401 || status == 403) {
-        fail(*it, tr("The server refused the download (HTTP %1). The model may be gated: sign in on the hub, accept "
-                     "its licence at %2, and add an access token in Settings.")
-                      .arg(status)
-                      .arg(it->repoUrl.isEmpty() ? it->url.toString() : it->repoUrl));
+        fail(*it,
+             say(QT_TR_NOOP(
+                     "The server refused the download (HTTP %1). The model may be gated: sign in on the hub, accept "
+                     "its licence at %2, and add an access token in Settings."),
+                 {arg(status), arg(it->repoUrl.isEmpty() ? it->url.toString() : it->repoUrl)}));
     } else if (status == 404) {
-        fail(*it, tr("The file was not found on the server (HTTP 404): %1. The repository may have been renamed; "
-                     "check the model page.")
-                      .arg(it->url.toString()));
+        fail(*it, say(QT_TR_NOOP(
+                          "The file was not found on the server (HTTP 404): %1. The repository may have been renamed; "
+                          "check the model page."),
+                      {arg(it->url.toString())}));
     } else if (status == 416) {
         // The part is as long as the file, or longer: check it, or start again.
         if (it->expectedSize > 0 && it->received == it->expectedSize) {
@@ -585,7 +613,8 @@ void DownloadManager::onFinished() {
         } else {
             QFile::remove(partPath(*it));
             it->received = 0;
-            it->note = tr("The partial file did not match the server's; the download restarted from the beginning.");
+            it->note = say(
+                QT_TR_NOOP("The partial file did not match the server's; the download restarted from the beginning."));
             it->state = State::Queued;
             changed(*it);
             startNext();
@@ -593,7 +622,7 @@ void DownloadManager::onFinished() {
     } else if (err == QNetworkReply::NoError && status >= 200 && status < 300) {
         verifyAndInstall(*it);
     } else if (m_stalled) {
-        retryLater(*it, tr("no data for %1 s").arg(m_readTimeoutMs / 1000.0));
+        retryLater(*it, say(QT_TR_NOOP("no data for %1 s"), {arg(m_readTimeoutMs / 1000.0)}));
     } else if (status >= 500 || err == QNetworkReply::RemoteHostClosedError || err == QNetworkReply::TimeoutError ||
                err == QNetworkReply::TemporaryNetworkFailureError || err == QNetworkReply::NetworkSessionFailedError ||
                err == QNetworkReply::ProxyConnectionClosedError || err == QNetworkReply::UnknownNetworkError ||
@@ -601,43 +630,42 @@ void DownloadManager::onFinished() {
                err == QNetworkReply::HostNotFoundError) {
         if (it->retries >= m_maxRetries &&
             (err == QNetworkReply::HostNotFoundError || err == QNetworkReply::ConnectionRefusedError)) {
-            fail(*it, tr("Cannot reach %1: the computer seems to be offline, or the server is down. The download "
-                         "resumes where it stopped when you retry.")
-                          .arg(it->url.host()));
+            fail(*it, say(QT_TR_NOOP(
+                              "Cannot reach %1: the computer seems to be offline, or the server is down. The download "
+                              "resumes where it stopped when you retry."),
+                          {arg(it->url.host())}));
         } else {
-            retryLater(*it, reply->errorString());
+            retryLater(*it, UiText::plain(reply->errorString()));
         }
     } else {
-        fail(*it, tr("The download failed: %1").arg(reply->errorString()));
+        fail(*it, say(QT_TR_NOOP("The download failed: %1"), {arg(reply->errorString())}));
     }
     startNext();
 }
 
-void DownloadManager::retryLater(Item& item, const QString& why) {
+void DownloadManager::retryLater(Item& item, const UiText& why) {
     if (item.retries >= m_maxRetries) {
-        fail(item, tr("The download kept failing (%1). The part is kept; retry to resume it.").arg(why));
+        fail(item,
+             say(QT_TR_NOOP("The download kept failing (%1). The part is kept; retry to resume it."), {arg(why)}));
         return;
     }
     const int delay = std::min(m_backoffMaxMs, m_backoffMs << std::min(item.retries, 16));
     ++item.retries;
     item.state = State::Queued;
-    item.note = tr("Connection problem (%1); retrying in %2 s (attempt %3 of %4).")
-                    .arg(why)
-                    .arg(delay / 1000.0)
-                    .arg(item.retries)
-                    .arg(m_maxRetries);
+    item.note = say(QT_TR_NOOP("Connection problem (%1); retrying in %2 s (attempt %3 of %4)."),
+                    {arg(why), arg(delay / 1000.0), arg(item.retries), arg(m_maxRetries)});
     changed(item);
     save();
     m_retryTimer.start(delay);
 }
 
-void DownloadManager::fail(Item& item, const QString& error) {
+void DownloadManager::fail(Item& item, const UiText& error) {
     item.state = State::Failed;
     item.error = error;
     item.bytesPerSecond = 0;
     changed(item);
     save();
-    Q_EMIT itemFailed(item.id, error);
+    Q_EMIT itemFailed(item.id, error.text());
 }
 
 void DownloadManager::verifyAndInstall(Item& item) {
@@ -647,18 +675,18 @@ void DownloadManager::verifyAndInstall(Item& item) {
     const qint64 size = QFileInfo(part).size();
     if (item.expectedSize > 0 && size != item.expectedSize) {
         QFile::remove(part);
-        fail(item, tr("%1 arrived with %2 bytes instead of %3; it was deleted. Retry to download it again.")
-                       .arg(item.fileName)
-                       .arg(size)
-                       .arg(item.expectedSize));
+        fail(item,
+             say(QT_TR_NOOP("%1 arrived with %2 bytes instead of %3; it was deleted. Retry to download it again."),
+                 {arg(item.fileName), arg(size), arg(item.expectedSize)}));
         return;
     }
     const QString sha = QString::fromLatin1(m_hash ? m_hash->result().toHex() : QByteArray());
     if (!item.expectedSha256.isEmpty() && sha != item.expectedSha256) {
         QFile::remove(part);
-        fail(item, tr("%1 is damaged: its SHA-256 is %2, the source says %3. The file was deleted; retry to "
-                      "download it again.")
-                       .arg(item.fileName, sha, item.expectedSha256));
+        fail(item,
+             say(QT_TR_NOOP("%1 is damaged: its SHA-256 is %2, the source says %3. The file was deleted; retry to "
+                            "download it again."),
+                 {arg(item.fileName), arg(sha), arg(item.expectedSha256)}));
         return;
     }
     // Only a file the engine can read becomes a model. The engine reads its header off the GUI
@@ -680,7 +708,8 @@ void DownloadManager::verifyAndInstall(Item& item) {
             }
             if (!error.isEmpty()) {
                 QFile::remove(part);
-                fail(*it, tr("%1 is not a usable GGUF file (%2); it was deleted.").arg(it->fileName, error));
+                fail(*it, say(QT_TR_NOOP("%1 is not a usable GGUF file (%2); it was deleted."),
+                              {arg(it->fileName), arg(error)}));
                 return;
             }
             install(*it, sha, size);
@@ -691,14 +720,15 @@ void DownloadManager::install(Item& item, const QString& sha, qint64 size) {
     const QString part = partPath(item);
     QFile::remove(finalPath(item));
     if (!QFile::rename(part, finalPath(item))) {
-        fail(item, tr("Could not move %1 into the models folder.").arg(item.fileName));
+        fail(item, say(QT_TR_NOOP("Could not move %1 into the models folder."), {arg(item.fileName)}));
         return;
     }
     item.state = State::Done;
     item.received = size;
     item.total = size;
-    item.note = item.expectedSha256.isEmpty() ? tr("Verified: GGUF header and size (the source gave no checksum).")
-                                              : tr("Verified: SHA-256 %1").arg(sha.left(16) + QStringLiteral("\u2026"));
+    item.note = item.expectedSha256.isEmpty()
+                    ? say(QT_TR_NOOP("Verified: GGUF header and size (the source gave no checksum)."))
+                    : say(QT_TR_NOOP("Verified: SHA-256 %1"), {arg(sha.left(16) + QStringLiteral("\u2026"))});
     changed(item);
     save();
     // The model is ready when every file of its group is.

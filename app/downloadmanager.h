@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "app/storagethread.h"
+#include "app/uitext.h"
 #include "storage/download_queue.h"
 
 namespace deepdesk::app {
@@ -51,7 +52,7 @@ public:
         State state = State::Queued;
         qint64 received = 0, total = -1;
         double bytesPerSecond = 0.0;
-        QString error, note;
+        UiText error, note;  // read in the language shown now (text())
         int retries = 0;
         QString etag;
     };
@@ -112,6 +113,10 @@ Q_SIGNALS:
     void itemFailed(const QString& id, const QString& error);
     void restored();
 
+protected:
+    // A language switch (a translator installed): the notes and errors are read again.
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     Item* find(const QString& id);
     int rowOf(const QString& id) const;
@@ -125,10 +130,10 @@ private:
     void request(Item& item, std::unique_ptr<QCryptographicHash> hash, qint64 have);
     void onReadyRead();
     void onFinished();
-    void fail(Item& item, const QString& error);
+    void fail(Item& item, const UiText& error);
     // The part is verified: it becomes the model file.
     void install(Item& item, const QString& sha, qint64 size);
-    void retryLater(Item& item, const QString& why);
+    void retryLater(Item& item, const UiText& why);
     void verifyAndInstall(Item& item);
     QString partPath(const Item& item) const;
     QString finalPath(const Item& item) const;

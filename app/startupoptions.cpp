@@ -76,10 +76,14 @@ StartupOptions parseStartupOptions(const QStringList& arguments) {
     out.modelPath = parser.value(model);
     out.openLatest = parser.isSet(resume);
     out.openView = parser.value(open);
-    static const QStringList views{QStringLiteral("models"),        QStringLiteral("settings"),
-                                   QStringLiteral("providers"),     QStringLiteral("about"),
-                                   QStringLiteral("import-model"),  QStringLiteral("export-all"),
-                                   QStringLiteral("import-conversations"), QStringLiteral("models-folder")};
+    static const QStringList views{QStringLiteral("models"),
+                                   QStringLiteral("settings"),
+                                   QStringLiteral("providers"),
+                                   QStringLiteral("about"),
+                                   QStringLiteral("import-model"),
+                                   QStringLiteral("export-all"),
+                                   QStringLiteral("import-conversations"),
+                                   QStringLiteral("models-folder")};
     if (parser.isSet(open) && !views.contains(out.openView)) {
         out.action = StartupOptions::Action::Error;
         out.message = QStringLiteral("deepdesk: --open takes one of %1, not '%2'\n\n%3")

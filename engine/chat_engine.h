@@ -57,7 +57,7 @@ struct turn_result {
     double seconds = 0.0;               // generation only (after the prompt)
     double tokens_per_second = 0.0;
     std::int64_t reasoning_ms = 0;
-    std::string finish_reason;  // stop, length, cancelled, context_full
+    std::string finish_reason;          // stop, length, cancelled, context_full
     std::int64_t dropped_messages = 0;  // left out of the prompt (drop_oldest_turns)
 };
 

@@ -54,7 +54,8 @@ std::string thought_for(std::int64_t ms) {
     if (ms < 1000) {
         return "Thought for < 1 s";
     }
-    return "Thought for " + std::to_string(static_cast<long long>(std::llround(static_cast<double>(ms) / 1000.0))) + " s";
+    return "Thought for " + std::to_string(static_cast<long long>(std::llround(static_cast<double>(ms) / 1000.0))) +
+           " s";
 }
 
 std::string speaker(const message& m, const conversation& c) {
@@ -176,8 +177,8 @@ std::string to_html(conversation_store& store, const std::vector<conversation>& 
             }
             out += "</div>\n";
             if (!m.reasoning.empty() && o.reasoning != reasoning_style::omit) {
-                out += "<details><summary>" + html_escape(thought_for(m.reasoning_ms)) + "</summary><div class=\"text\">" +
-                       html_escape(m.reasoning) + "</div></details>\n";
+                out += "<details><summary>" + html_escape(thought_for(m.reasoning_ms)) +
+                       "</summary><div class=\"text\">" + html_escape(m.reasoning) + "</div></details>\n";
             }
             out += "<div class=\"text\">" + html_escape(m.content) + "</div></div>\n";
         }

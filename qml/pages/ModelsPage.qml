@@ -104,6 +104,51 @@ Rectangle {
                 }
             }
 
+            // Where downloads come from: first, since every Download button below uses it.
+            Label {
+                text: qsTr("Download source")
+                font.bold: true
+                objectName: "downloadSourceTitle"
+                color: Theme.text
+            }
+            GridLayout {
+                Layout.fillWidth: true
+                columns: 2
+                columnSpacing: 12
+                Label { text: qsTr("Source"); color: Theme.text }
+                ChoiceBox {
+                    objectName: "sourceBox"
+                    Accessible.name: qsTr("Source")
+                    model: [
+                        { value: "huggingface", text: qsTr("Hugging Face (or a mirror)") },
+                        { value: "modelscope", text: qsTr("ModelScope (魔搭)") }
+                    ]
+                    textRole: "text"
+                    valueRole: "value"
+                    currentIndex: Models.source === "modelscope" ? 1 : 0
+                    onActivated: Models.source = currentValue
+                    Layout.preferredWidth: 300
+                }
+                Label { text: qsTr("Endpoint"); color: Theme.text }
+                TextField {
+                    objectName: "endpointField"
+                    Accessible.name: qsTr("Endpoint")
+                    Layout.fillWidth: true
+                    text: Models.endpoint
+                    placeholderText: "https://huggingface.co"
+                    onEditingFinished: Models.endpoint = text
+                }
+                Label { text: qsTr("Access token"); color: Theme.text }
+                TextField {
+                    Accessible.name: qsTr("Access token")
+                    Layout.fillWidth: true
+                    echoMode: TextInput.Password
+                    text: Models.token
+                    placeholderText: qsTr("Only for gated repositories")
+                    onEditingFinished: Models.token = text
+                }
+            }
+
             // Downloads.
             Label {
                 visible: downloadsView.count > 0
@@ -282,50 +327,7 @@ Rectangle {
                 }
             }
 
-            // The hub.
-            Label {
-                text: qsTr("Download source")
-                font.bold: true
-                color: Theme.text
-                Layout.topMargin: 8
-            }
-            GridLayout {
-                Layout.fillWidth: true
-                columns: 2
-                columnSpacing: 12
-                Label { text: qsTr("Source"); color: Theme.text }
-                ChoiceBox {
-                    objectName: "sourceBox"
-                    Accessible.name: qsTr("Source")
-                    model: [
-                        { value: "huggingface", text: qsTr("Hugging Face (or a mirror)") },
-                        { value: "modelscope", text: qsTr("ModelScope (魔搭)") }
-                    ]
-                    textRole: "text"
-                    valueRole: "value"
-                    currentIndex: Models.source === "modelscope" ? 1 : 0
-                    onActivated: Models.source = currentValue
-                    Layout.preferredWidth: 300
-                }
-                Label { text: qsTr("Endpoint"); color: Theme.text }
-                TextField {
-                    objectName: "endpointField"
-                    Accessible.name: qsTr("Endpoint")
-                    Layout.fillWidth: true
-                    text: Models.endpoint
-                    placeholderText: "https://huggingface.co"
-                    onEditingFinished: Models.endpoint = text
-                }
-                Label { text: qsTr("Access token"); color: Theme.text }
-                TextField {
-                    Accessible.name: qsTr("Access token")
-                    Layout.fillWidth: true
-                    echoMode: TextInput.Password
-                    text: Models.token
-                    placeholderText: qsTr("Only for gated repositories")
-                    onEditingFinished: Models.token = text
-                }
-            }
+            // Search the hub.
             RowLayout {
                 Layout.fillWidth: true
                 TextField {

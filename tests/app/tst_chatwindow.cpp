@@ -32,9 +32,9 @@
 #include "server/openai_server.h"
 #include "storage/conversation_store.h"
 #include "storage/database.h"
+#include "tests/app/window_harness.h"
 #include "tests/support/hub_server.h"
 #include "tests/support/scripted_chat_model.h"
-#include "tests/app/window_harness.h"
 
 Q_IMPORT_QML_PLUGIN(DeepDeskAppPlugin)
 Q_IMPORT_QML_PLUGIN(DeepDeskUiPlugin)
@@ -130,7 +130,8 @@ private Q_SLOTS:
         for (auto* c : itemsNamed(results, QStringLiteral("searchMatchCount"))) {
             counts << c->property("text").toString();
         }
-        QVERIFY2(counts.size() == 1 && (counts.first().startsWith(QLatin1Char('2')) || counts.first().startsWith(QLatin1Char('3'))),
+        QVERIFY2(counts.size() == 1 &&
+                     (counts.first().startsWith(QLatin1Char('2')) || counts.first().startsWith(QLatin1Char('3'))),
                  qPrintable(counts.join(QLatin1Char('|'))));
         // Esc in the search field clears it.
         search->forceActiveFocus();
@@ -331,7 +332,7 @@ private Q_SLOTS:
         window->grabWindow().save(QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/first-run-downloading.png"));
         QTRY_VERIFY_WITH_TIMEOUT(chat.modelLoaded(), 60000);
         QCOMPARE(g_models->downloads()->items().front().state, deepdesk::app::DownloadManager::State::Done);
-        QVERIFY(g_models->downloads()->items().front().note.contains(QString::fromLatin1(sha.left(16))));
+        QVERIFY(g_models->downloads()->items().front().note.text().contains(QString::fromLatin1(sha.left(16))));
         QTRY_VERIFY(!panel->isVisible());
 
         auto* input = window->findChild<QQuickItem*>(QStringLiteral("composerInput"));

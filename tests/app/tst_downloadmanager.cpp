@@ -19,6 +19,7 @@
 #include <csignal>
 
 #include "app/downloadmanager.h"
+#include "app/localization.h"
 #include "tests/support/gguf_writer.h"
 #include "tests/support/hub_server.h"
 
@@ -107,7 +108,46 @@ private Q_SLOTS:
         QCOMPARE(f.readAll(), hub.body);
         QVERIFY(!QFile::exists(path + QStringLiteral(".part")));
         QCOMPARE(m.items().front().state, DownloadManager::State::Done);
-        QVERIFY2(m.items().front().note.contains(sha256(hub.body).left(16)), qPrintable(m.items().front().note));
+        QVERIFY2(m.items().front().note.text().contains(sha256(hub.body).left(16)),
+                 qPrintable(m.items().front().note.text()));
+    }
+
+    // A download's note and error read in the language the window has now: switched live, and
+    // after a restart in another language (they are saved as their sources, not as text).
+    void notesAndErrorsFollowTheLanguage() {
+        HubServer hub;
+        QVERIFY(hub.listen(QHostAddress::LocalHost));
+        hub.body = makeGguf(64 << 10, 3);
+        const auto s = fresh();
+        deepdesk::app::Localization localization(nullptr, QStringLiteral("en"));
+        {
+            DownloadManager m(s.models, s.state);
+            quick(m);
+            QSignalSpy ready(&m, &DownloadManager::modelReady);
+            QSignalSpy failed(&m, &DownloadManager::itemFailed);
+            m.enqueue(hub.url(QStringLiteral("/file")), QStringLiteral("tiny.gguf"), QStringLiteral("Tiny"),
+                      sha256(hub.body), hub.body.size());
+            m.enqueue(hub.url(QStringLiteral("/missing")), QStringLiteral("gone.gguf"), QStringLiteral("Gone"), {}, -1);
+            QVERIFY(ready.wait(20000));
+            QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 20000);
+            const auto note = [&m] { return m.data(m.index(0), DownloadManager::NoteRole).toString(); };
+            const auto error = [&m] { return m.data(m.index(1), DownloadManager::ErrorRole).toString(); };
+            QVERIFY2(note().startsWith(QStringLiteral("Verified: SHA-256")), qPrintable(note()));
+            QVERIFY2(error().contains(QStringLiteral("not found")), qPrintable(error()));
+            QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
+            localization.setLanguage(QStringLiteral("zh_CN"));
+            QVERIFY(!changed.isEmpty());  // the list is told to read them again
+            QVERIFY2(note().startsWith(QStringLiteral("已验证")), qPrintable(note()));
+            QVERIFY2(note().contains(sha256(hub.body).left(16)), qPrintable(note()));
+            QVERIFY2(error().contains(QStringLiteral("HTTP 404")) && !error().contains(QStringLiteral("not found")),
+                     qPrintable(error()));
+        }
+        localization.setLanguage(QStringLiteral("en"));
+        DownloadManager again(s.models, s.state);
+        QTRY_COMPARE(again.rowCount(), 2);
+        QVERIFY2(
+            again.data(again.index(0), DownloadManager::NoteRole).toString().startsWith(QStringLiteral("Verified")),
+            qPrintable(again.data(again.index(0), DownloadManager::NoteRole).toString()));
     }
 
     // The saved queue is read off the GUI thread; a download asked for before it is back joins

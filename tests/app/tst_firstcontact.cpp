@@ -6,8 +6,6 @@
 // QML files import (qmlimportscanner), must come from a Debian package that scripts/packages.txt
 // [build] installs and that the .deb depends on.
 #include <QtQml/qqmlextensionplugin.h>
-#include <algorithm>
-#include <cmath>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -21,6 +19,8 @@
 #include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <algorithm>
+#include <cmath>
 
 #include "storage/conversation_store.h"
 #include "storage/database.h"
@@ -62,8 +62,10 @@ void recordMessage(QtMsgType type, const QMessageLogContext& context, const QStr
         }
         g_missingModules << uri;
         // Said at once: Qt may crash right after this (Qt 6.4 does, opening a file dialog).
-        std::fprintf(stderr, "FAIL: QML module %s is not installed; Debian's %s provides it: list it in "
-                     "scripts/packages.txt [build], marked deb\n", qPrintable(uri), qPrintable(packageForModule(uri)));
+        std::fprintf(stderr,
+                     "FAIL: QML module %s is not installed; Debian's %s provides it: list it in "
+                     "scripts/packages.txt [build], marked deb\n",
+                     qPrintable(uri), qPrintable(packageForModule(uri)));
     }
     if (type != QtDebugMsg && type != QtInfoMsg) {
         g_warnings << message;
@@ -103,8 +105,9 @@ struct PackageGraph {
     QHash<QString, QStringList> providers;
 
     PackageGraph() {
-        const QString out = run(QStringLiteral("dpkg-query"),
-                                {QStringLiteral("-W"), QStringLiteral("-f=${Package}\t${Depends}, ${Pre-Depends}\t${Provides}\n")});
+        const QString out =
+            run(QStringLiteral("dpkg-query"),
+                {QStringLiteral("-W"), QStringLiteral("-f=${Package}\t${Depends}, ${Pre-Depends}\t${Provides}\n")});
         for (const QString& line : out.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
             const QStringList fields = line.split(QLatin1Char('\t'));
             if (fields.size() < 3) {
@@ -242,6 +245,22 @@ class TestFirstContact : public QObject {
         QVERIFY2(window->grabWindow().save(QStringLiteral("%1/%2.png").arg(m_shots, name)), qPrintable(name));
     }
 
+    // Clicks the middle of `item` once the layout has settled (the same place twice in a row), as
+    // a hand aims at what it sees.
+    static void clickOnceSettled(QQuickWindow* window, QQuickItem* item) {
+        QPointF last(-1, -1);
+        for (int i = 0; i < 50; ++i) {
+            QTest::qWait(30);
+            const QPointF now = item->mapToScene(QPointF(item->width() / 2, item->height() / 2));
+            if (now == last) {
+                break;
+            }
+            last = now;
+        }
+        QTest::mouseMove(window, last.toPoint());
+        QTest::mouseClick(window, Qt::LeftButton, {}, last.toPoint());
+    }
+
     // Opens the dialog or popup named `name`, takes its picture, closes it again.
     void openAndClose(QQuickWindow* window, const QString& name, const QString& shot) {
         QObject* dialog = window->findChild<QObject*>(name);
@@ -253,11 +272,13 @@ class TestFirstContact : public QObject {
         if (auto* scroll = dialog->findChild<QQuickItem*>(QStringLiteral("settingsScroll"))) {
             auto* flick = scroll->property("contentItem").value<QQuickItem*>();
             QVERIFY(flick);
-            flick->setProperty("contentY", std::max(0.0, flick->property("contentHeight").toDouble() - flick->height()));
+            flick->setProperty("contentY",
+                               std::max(0.0, flick->property("contentHeight").toDouble() - flick->height()));
             shoot(window, shot + QStringLiteral("-end"));
             flick->setProperty("contentY", 0);
         }
-        QVERIFY(QMetaObject::invokeMethod(dialog, dialog->metaObject()->indexOfMethod("reject()") >= 0 ? "reject" : "close"));
+        QVERIFY(QMetaObject::invokeMethod(dialog,
+                                          dialog->metaObject()->indexOfMethod("reject()") >= 0 ? "reject" : "close"));
         QTRY_VERIFY2(!dialog->property("visible").toBool(), qPrintable(name + QStringLiteral(" did not close")));
     }
 
@@ -267,8 +288,9 @@ class TestFirstContact : public QObject {
             QQmlEngine engine;
             QStringList out;
             for (const char* file : {"FileDialog.qml", "FolderDialog.qml"}) {
-                QQmlComponent c(&engine, QUrl::fromLocalFile(QStringLiteral(DEEPDESK_QT_QML_DIR "/QtQuick/Dialogs/quickimpl/qml/") +
-                                                             QLatin1String(file)));
+                QQmlComponent c(
+                    &engine, QUrl::fromLocalFile(QStringLiteral(DEEPDESK_QT_QML_DIR "/QtQuick/Dialogs/quickimpl/qml/") +
+                                                 QLatin1String(file)));
                 if (c.isError()) {
                     out << c.errorString();
                     recordMessage(QtWarningMsg, QMessageLogContext(), c.errorString());
@@ -331,10 +353,10 @@ private Q_SLOTS:
         QVERIFY(pages);
 
         const QStringList dialogs{
-            QStringLiteral("settingsDialog"),          QStringLiteral("providersDialog"),
-            QStringLiteral("aboutDialog"),             QStringLiteral("importModelDialog"),
-            QStringLiteral("modelsImportDialog"),      QStringLiteral("exportConversationDialog"),
-            QStringLiteral("exportAllDialog"),         QStringLiteral("importConversationsDialog"),
+            QStringLiteral("settingsDialog"),     QStringLiteral("providersDialog"),
+            QStringLiteral("aboutDialog"),        QStringLiteral("importModelDialog"),
+            QStringLiteral("modelsImportDialog"), QStringLiteral("exportConversationDialog"),
+            QStringLiteral("exportAllDialog"),    QStringLiteral("importConversationsDialog"),
             QStringLiteral("modelsFolderDialog"),
         };
         for (const QString& language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
@@ -353,6 +375,16 @@ private Q_SLOTS:
                 }
                 pages->setProperty("currentIndex", 1);
                 shoot(window, prefix + QStringLiteral("models"));
+                // Where downloads come from is set at the top, before the first card, on screen.
+                {
+                    auto* source = window->findChild<QQuickItem*>(QStringLiteral("sourceBox"));
+                    const auto cards = itemsNamed(window->contentItem(), QStringLiteral("catalogCard"));
+                    QVERIFY(source && !cards.isEmpty());
+                    const double sourceY = source->mapToScene(QPointF(0, 0)).y();
+                    QVERIFY2(sourceY + source->height() < window->height() &&
+                                 sourceY < cards.first()->mapToScene(QPointF(0, 0)).y(),
+                             qPrintable(QStringLiteral("the download source is at y=%1").arg(sourceY)));
+                }
                 pages->setProperty("currentIndex", 0);
                 for (const QString& name : dialogs) {
                     openAndClose(window, name, prefix + name);
@@ -367,7 +399,8 @@ private Q_SLOTS:
                     QTRY_VERIFY(settings->property("visible").toBool());
                     auto* scroll = settings->findChild<QQuickItem*>(QStringLiteral("settingsScroll"));
                     auto* flick = scroll->property("contentItem").value<QQuickItem*>();
-                    flick->setProperty("contentY", std::max(0.0, flick->property("contentHeight").toDouble() - flick->height()));
+                    flick->setProperty("contentY",
+                                       std::max(0.0, flick->property("contentHeight").toDouble() - flick->height()));
                     auto* themeBox = settings->findChild<QQuickItem*>(QStringLiteral("themeBox"));
                     QVERIFY(themeBox);
                     auto* popup = themeBox->property("popup").value<QObject*>();
@@ -383,8 +416,8 @@ private Q_SLOTS:
                     int checkedChoices = 0;
                     for (auto* choice : listContent->childItems()) {
                         if (deepdesk::testing::inherits(choice, "QQuickItemDelegate")) {
-                            const QString problem = unreadable(choice, prefix + QStringLiteral("theme choice ") +
-                                                                           choice->property("text").toString());
+                            const QString problem = unreadable(
+                                choice, prefix + QStringLiteral("theme choice ") + choice->property("text").toString());
                             QVERIFY2(problem.isEmpty(), qPrintable(problem));
                             checkedChoices += choice->property("highlighted").toBool() ? 10 : 1;
                         }
@@ -404,8 +437,8 @@ private Q_SLOTS:
                 QTRY_VERIFY(!error->property("visible").toBool());
             }
         }
-        QVERIFY2(g_missingModules.isEmpty(),
-                 qPrintable(QStringLiteral("QML modules not installed: ") + g_missingModules.join(QStringLiteral(", "))));
+        QVERIFY2(g_missingModules.isEmpty(), qPrintable(QStringLiteral("QML modules not installed: ") +
+                                                        g_missingModules.join(QStringLiteral(", "))));
         QVERIFY2(g_warnings.isEmpty(), qPrintable(g_warnings.join(QLatin1Char('\n'))));
     }
 
@@ -431,8 +464,9 @@ private Q_SLOTS:
         QTRY_COMPARE(w.chat.conversations()->rowCount(), 1);
         auto* dialog = window->findChild<QObject*>(QStringLiteral("exportConversationDialog"));
         QVERIFY(dialog);
-        dialog->setProperty("conversationId", w.chat.conversations()->data(w.chat.conversations()->index(0, 0),
-                                                                          deepdesk::app::ConversationListModel::ConversationIdRole));
+        dialog->setProperty("conversationId",
+                            w.chat.conversations()->data(w.chat.conversations()->index(0, 0),
+                                                         deepdesk::app::ConversationListModel::ConversationIdRole));
         dialog->setProperty("currentFolder", QUrl::fromLocalFile(dir.path()));
         QMetaObject::invokeMethod(dialog, "open");
         QTRY_VERIFY(dialog->property("visible").toBool());
@@ -450,7 +484,8 @@ private Q_SLOTS:
         QVERIFY(exported.wait(5000));
         QVERIFY(exported.first().at(0).toBool());
         const QString saved = dir.filePath(QStringLiteral("primes.md"));
-        QCOMPARE(QFileInfo(exported.first().at(1).toString()).canonicalFilePath(), QFileInfo(saved).canonicalFilePath());
+        QCOMPARE(QFileInfo(exported.first().at(1).toString()).canonicalFilePath(),
+                 QFileInfo(saved).canonicalFilePath());
         QFile file(saved);
         QVERIFY(file.open(QIODevice::ReadOnly));
         QVERIFY(file.readAll().contains("Is 91 prime?"));
@@ -500,7 +535,8 @@ private Q_SLOTS:
         QCOMPARE(stored(), std::size_t{2});
         auto* undo = window->findChild<QQuickItem*>(QStringLiteral("undoDeleteButton"));
         QVERIFY(undo);
-        QTest::mouseClick(window, Qt::LeftButton, {}, undo->mapToScene(QPointF(undo->width() / 2, undo->height() / 2)).toPoint());
+        QTest::mouseClick(window, Qt::LeftButton, {},
+                          undo->mapToScene(QPointF(undo->width() / 2, undo->height() / 2)).toPoint());
         QTRY_VERIFY(!undoBar->isVisible());
         w.chat.flushStorage();
         QCOMPARE(stored(), std::size_t{2});
@@ -574,8 +610,8 @@ private Q_SLOTS:
         QSignalSpy left(&chat, &ChatController::answerStoppedToLeave);
         chat.send(QStringLiteral("Once more"));
         QTRY_VERIFY(chat.generating());
-        QTRY_VERIFY_WITH_TIMEOUT(chat.messages()->rowCount() == 4 && !chat.messages()->rows().back().message.content.empty(),
-                                 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            chat.messages()->rowCount() == 4 && !chat.messages()->rows().back().message.content.empty(), 10000);
         chat.openConversation(other);  // what a click on it in the sidebar does
         QTRY_COMPARE_WITH_TIMEOUT(chat.conversationId(), other, 10000);
         QVERIFY(!chat.generating());
@@ -687,8 +723,10 @@ private Q_SLOTS:
             longOne = store.create_conversation(c);
             std::optional<std::int64_t> parent;
             for (int i = 0; i < 6; ++i) {
-                parent = store.add_message(longOne, parent, "user", "Question " + std::to_string(i) + " " + std::string(80, 'q'));
-                parent = store.add_message(longOne, parent, "assistant", "Answer " + std::to_string(i) + " " + std::string(80, 'a'));
+                parent = store.add_message(longOne, parent, "user",
+                                           "Question " + std::to_string(i) + " " + std::string(80, 'q'));
+                parent = store.add_message(longOne, parent, "assistant",
+                                           "Answer " + std::to_string(i) + " " + std::string(80, 'a'));
             }
         }
         const QString model = dir.filePath(QStringLiteral("DeepSeek-R1-Scripted.gguf"));
@@ -729,7 +767,8 @@ private Q_SLOTS:
         QVERIFY(!banner->isVisible());  // said once, in plain words
         QTRY_VERIFY(chat.contextProblem().value(QStringLiteral("suggested")).toLongLong() > 512);
         const QString said = problemText->property("text").toString();
-        QVERIFY2(said.contains(QStringLiteral("too long")) && said.contains(QStringLiteral("room for 512")), qPrintable(said));
+        QVERIFY2(said.contains(QStringLiteral("too long")) && said.contains(QStringLiteral("room for 512")),
+                 qPrintable(said));
         QVERIFY2(!said.contains(QStringLiteral("the context is full")), qPrintable(said));
         shoot(window, QStringLiteral("en-light-context-full"));
         w.localization.setLanguage(QStringLiteral("zh_CN"));
@@ -741,7 +780,7 @@ private Q_SLOTS:
         // Leave out the oldest turns: the model answers.
         auto* drop = window->findChild<QQuickItem*>(QStringLiteral("dropOldestButton"));
         QVERIFY(drop);
-        QTest::mouseClick(window, Qt::LeftButton, {}, drop->mapToScene(QPointF(drop->width() / 2, drop->height() / 2)).toPoint());
+        clickOnceSettled(window, drop);
         QVERIFY(finished.wait(10000));
         QCOMPARE(finished.last().first().toString(), QStringLiteral("stop"));
         QCOMPARE(chat.messages()->rows().back().message.content, std::string("Hi 4U!"));
@@ -754,13 +793,109 @@ private Q_SLOTS:
         auto* raise = window->findChild<QQuickItem*>(QStringLiteral("raiseContextButton"));
         QVERIFY(raise);
         QTRY_VERIFY(raise->isVisible());
-        QTest::mouseClick(window, Qt::LeftButton, {}, raise->mapToScene(QPointF(raise->width() / 2, raise->height() / 2)).toPoint());
+        clickOnceSettled(window, raise);
         QVERIFY(finished.wait(20000));
         QCOMPARE(finished.last().first().toString(), QStringLiteral("stop"));
-        QVERIFY(chat.contextSize() > 512);
+        QVERIFY2(chat.contextSize() > 512, qPrintable(QStringLiteral("context %1, setting %2, turns %3, last %4")
+                                                          .arg(chat.contextSize())
+                                                          .arg(chat.contextLength())
+                                                          .arg(finished.size())
+                                                          .arg(finished.last().first().toString())));
         QCOMPARE(chat.contextLength(), static_cast<int>(chat.contextSize()));
         QCOMPARE(chat.messages()->rows().back().message.content, std::string("Hi 4U!"));
         QVERIFY2(g_warnings.isEmpty(), qPrintable(g_warnings.join(QLatin1Char('\n'))));
+    }
+
+    // A GGUF import refused on the Models page is said there, in the window's language; the chat
+    // page shows nothing of it.
+    void modelsPageShowsItsOwnImportErrors() {
+        freshSettings();
+        QTemporaryDir dir;
+        const QString broken = dir.filePath(QStringLiteral("broken.gguf"));
+        QFile f(broken);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("GGUF\x03\x00\x00\x00truncated");
+        f.close();
+        MainWindow w(dir.path());
+        QVERIFY(w.show());
+        QQuickWindow* window = w.window;
+        w.chat.start({}, false);
+        w.localization.setLanguage(QStringLiteral("zh_CN"));
+        auto* pages = window->findChild<QQuickItem*>(QStringLiteral("pages"));
+        pages->setProperty("currentIndex", 1);
+        auto* dialog = window->findChild<QObject*>(QStringLiteral("modelsImportDialog"));
+        QVERIFY(dialog);
+        QMetaObject::invokeMethod(dialog, "open");
+        QTRY_VERIFY(dialog->property("visible").toBool());
+        QMetaObject::invokeMethod(dialog, "reject");
+        QTRY_VERIFY(!dialog->property("visible").toBool());
+        // The file as the dialog hands it over when Import is pressed.
+        QSignalSpy imported(&w.chat, &ChatController::modelImported);
+        dialog->setProperty("selectedFile", QUrl::fromLocalFile(broken));
+        QCOMPARE(dialog->property("selectedFile").toUrl(), QUrl::fromLocalFile(broken));
+        QMetaObject::invokeMethod(dialog, "accepted");
+        QVERIFY(imported.wait(10000));
+        QVERIFY(!imported.first().first().toBool());
+        auto* error = window->findChild<QQuickItem*>(QStringLiteral("modelsError"));
+        QVERIFY(error);
+        QTRY_VERIFY(error->isVisible());
+        const QString said = error->property("text").toString();
+        QVERIFY2(said.startsWith(QStringLiteral("broken.gguf 不是可用的 GGUF 模型")), qPrintable(said));
+        shoot(window, QStringLiteral("zh_CN-light-models-import-error"));
+        QVERIFY(w.chat.errorText().isEmpty());  // not on the chat page
+        pages->setProperty("currentIndex", 0);
+        auto* banner = window->findChild<QQuickItem*>(QStringLiteral("errorBanner"));
+        QVERIFY(banner);
+        QTest::qWait(50);
+        QVERIFY(!banner->isVisible());
+        QVERIFY2(g_warnings.isEmpty(), qPrintable(g_warnings.join(QLatin1Char('\n'))));
+    }
+
+    // A GGUF file copied into the models folder is listed without a restart.
+    void aModelCopiedIntoTheFolderAppears() {
+        freshSettings();
+        QTemporaryDir dir;
+        MainWindow w(dir.path());
+        QVERIFY(w.show());
+        w.chat.start({}, false);
+        QCOMPARE(w.chat.modelFiles().size(), 0);
+        deepdesk::testing::write_scripted_chat_model(
+            QDir(w.chat.modelsFolder()).filePath(QStringLiteral("copied.gguf")).toStdString());
+        QTRY_COMPARE_WITH_TIMEOUT(w.chat.modelFiles().size(), 1, 5000);
+        QFile::remove(QDir(w.chat.modelsFolder()).filePath(QStringLiteral("copied.gguf")));
+        QTRY_COMPARE_WITH_TIMEOUT(w.chat.modelFiles().size(), 0, 5000);
+        // A folder chosen later is watched too.
+        const QString other = dir.filePath(QStringLiteral("elsewhere"));
+        QDir().mkpath(other);
+        w.chat.setModelsFolder(other);
+        deepdesk::testing::write_scripted_chat_model(QDir(other).filePath(QStringLiteral("there.gguf")).toStdString());
+        QTRY_COMPARE_WITH_TIMEOUT(w.chat.modelFiles().size(), 1, 5000);
+    }
+
+    // --continue opens the most recently updated conversation, not the pinned one listed first.
+    void continueOpensTheMostRecent() {
+        freshSettings();
+        QTemporaryDir dir;
+        qint64 recent = 0;
+        {
+            deepdesk::storage::database db(dir.filePath(QStringLiteral("conversations.db")).toStdString());
+            deepdesk::storage::conversation_store store(db);
+            deepdesk::storage::conversation c;
+            c.title = "Pinned long ago";
+            const auto pinned = store.create_conversation(c);
+            store.add_message(pinned, std::nullopt, "user", "old");
+            store.set_pinned(pinned, true);
+            QTest::qWait(20);
+            c.title = "Yesterday's";
+            recent = store.create_conversation(c);
+            store.add_message(recent, std::nullopt, "user", "new");
+            QVERIFY(store.list_conversations().front().id == pinned);  // listed first
+        }
+        ChatController chat(dir.path());
+        QSignalSpy opened(&chat, &ChatController::conversationOpened);
+        chat.start({}, true);
+        QVERIFY(opened.wait(5000));
+        QCOMPARE(chat.conversationId(), recent);
     }
 
     // Every QML module the app loads, and every one its files import, comes from a package that
@@ -778,7 +913,7 @@ private Q_SLOTS:
         static const QRegularExpression importLine(QStringLiteral("^import\\s+([A-Za-z][\\w.]*)"),
                                                    QRegularExpression::MultilineOption);
         QDirIterator sources(QStringLiteral(DEEPDESK_SOURCE_DIR "/qml"), {QStringLiteral("*.qml")}, QDir::Files,
-                           QDirIterator::Subdirectories);
+                             QDirIterator::Subdirectories);
         while (sources.hasNext()) {
             QFile qml(sources.next());
             QVERIFY(qml.open(QIODevice::ReadOnly));
@@ -802,7 +937,8 @@ private Q_SLOTS:
                 continue;
             }
             const QString path = o.value(QStringLiteral("path")).toString();
-            const QString builtIn = QStringLiteral(":/qt-project.org/imports/") + QString(uri).replace(QLatin1Char('.'), QLatin1Char('/')) +
+            const QString builtIn = QStringLiteral(":/qt-project.org/imports/") +
+                                    QString(uri).replace(QLatin1Char('.'), QLatin1Char('/')) +
                                     QStringLiteral("/qmldir");
             if (!path.isEmpty() && QFile::exists(path + QStringLiteral("/qmldir"))) {
                 qmldirs << path + QStringLiteral("/qmldir");
@@ -812,7 +948,9 @@ private Q_SLOTS:
         }
         QStringList problems;
         for (const QString& uri : missing) {
-            problems << QStringLiteral("QML module %1 is not installed: it comes from %2; list it in scripts/packages.txt [build], marked deb")
+            problems << QStringLiteral(
+                            "QML module %1 is not installed: it comes from %2; list it in scripts/packages.txt "
+                            "[build], marked deb")
                             .arg(uri, packageForModule(uri));
         }
         const PackageGraph graph;
@@ -832,10 +970,12 @@ private Q_SLOTS:
             }
             checked.insert(package);
             if (!build.contains(package)) {
-                problems << QStringLiteral("%1 (%2) is not installed by scripts/packages.txt [build]").arg(package, file);
+                problems
+                    << QStringLiteral("%1 (%2) is not installed by scripts/packages.txt [build]").arg(package, file);
             }
             if (!deb.contains(package)) {
-                problems << QStringLiteral("%1 (%2) is not a dependency of the .deb: mark it deb in scripts/packages.txt")
+                problems << QStringLiteral(
+                                "%1 (%2) is not a dependency of the .deb: mark it deb in scripts/packages.txt")
                                 .arg(package, file);
             }
         }

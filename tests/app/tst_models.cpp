@@ -208,7 +208,7 @@ private Q_SLOTS:
         models.downloadFile(QStringLiteral("me/ms"), QStringLiteral("m-Q4_K_M.gguf"));
         QVERIFY(installed.wait(20000));
         QCOMPARE(readFile(installed.first().first().toString()), a);
-        QVERIFY(models.downloads()->items().front().note.contains(sha256(a).left(16)));
+        QVERIFY(models.downloads()->items().front().note.text().contains(sha256(a).left(16)));
     }
 
     void searchFindsRepositories() {
