@@ -489,6 +489,11 @@ private Q_SLOTS:
             reasoningShown = reasoningShown || t->property("text").toString() == QStringLiteral("Sure");
         }
         QVERIFY(reasoningShown);
+        // The server reported usage: the header shows the tokens and the speed.
+        auto* header = window->findChild<QQuickItem*>(QStringLiteral("statusLabel"));
+        QVERIFY(header);
+        QTRY_VERIFY2(header->property("text").toString().contains(QStringLiteral("tokens")) && chat.contextUsed() > 0,
+                     qPrintable(header->property("text").toString()));
         // The window does not claim the conversation stays on this computer.
         auto* privacy = window->findChild<QQuickItem*>(QStringLiteral("privacyNote"));
         QVERIFY(privacy);
