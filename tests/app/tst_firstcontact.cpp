@@ -194,6 +194,32 @@ QStringList debDepends() {
     return out;
 }
 
+// A conversation in the data folder's database before the window starts: `messages` alternate
+// user and assistant, each answering the one before. Returns its id.
+qint64 storeConversation(const QTemporaryDir& dir, const std::string& title,
+                         const std::vector<std::string>& messages = {}) {
+    deepdesk::storage::database db(dir.filePath(QStringLiteral("conversations.db")).toStdString());
+    deepdesk::storage::conversation_store store(db);
+    deepdesk::storage::conversation c;
+    c.title = title;
+    const auto id = store.create_conversation(c);
+    std::optional<std::int64_t> parent;
+    for (std::size_t i = 0; i < messages.size(); ++i) {
+        parent = store.add_message(id, parent, i % 2 == 0 ? "user" : "assistant", messages[i]);
+    }
+    return id;
+}
+
+// A file that starts like a GGUF model and stops after its version: what a broken download leaves.
+QString writeBrokenGguf(const QTemporaryDir& dir) {
+    const QString path = dir.filePath(QStringLiteral("broken.gguf"));
+    QFile f(path);
+    if (f.open(QIODevice::WriteOnly)) {
+        f.write("GGUF\x03\x00\x00\x00truncated");
+    }
+    return path;
+}
+
 // WCAG's contrast ratio of two colours (1 to 21; 4.5 is the least for body text).
 double contrast(const QColor& a, const QColor& b) {
     const auto luminance = [](const QColor& c) {
@@ -327,21 +353,8 @@ private Q_SLOTS:
         }
         freshSettings();
         QTemporaryDir dir;
-        {
-            // One conversation, so the sidebar's export has something to export.
-            deepdesk::storage::database db(dir.filePath(QStringLiteral("conversations.db")).toStdString());
-            deepdesk::storage::conversation_store store(db);
-            deepdesk::storage::conversation c;
-            c.title = "Primes";
-            const auto id = store.create_conversation(c);
-            const auto user = store.add_message(id, std::nullopt, "user", "Is 91 prime?");
-            store.add_message(id, user, "assistant", "No: 91 = 7 x 13.");
-        }
-        const QString broken = dir.filePath(QStringLiteral("broken.gguf"));
-        QFile f(broken);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("GGUF\x03\x00\x00\x00truncated");
-        f.close();
+        storeConversation(dir, "Primes", {"Is 91 prime?", "No: 91 = 7 x 13."});  // something to export
+        const QString broken = writeBrokenGguf(dir);
 
         MainWindow w(dir.path());
         QVERIFY(w.show());
@@ -449,14 +462,7 @@ private Q_SLOTS:
         }
         freshSettings();
         QTemporaryDir dir;
-        {
-            deepdesk::storage::database db(dir.filePath(QStringLiteral("conversations.db")).toStdString());
-            deepdesk::storage::conversation_store store(db);
-            deepdesk::storage::conversation c;
-            c.title = "Primes";
-            const auto id = store.create_conversation(c);
-            store.add_message(id, std::nullopt, "user", "Is 91 prime?");
-        }
+        storeConversation(dir, "Primes", {"Is 91 prime?"});
         MainWindow w(dir.path());
         QVERIFY(w.show());
         QQuickWindow* window = w.window;
@@ -501,16 +507,8 @@ private Q_SLOTS:
     void deleteCanBeUndoneUntilTheNextAction() {
         freshSettings();
         QTemporaryDir dir;
-        qint64 first = 0;
-        {
-            deepdesk::storage::database db(dir.filePath(QStringLiteral("conversations.db")).toStdString());
-            deepdesk::storage::conversation_store store(db);
-            deepdesk::storage::conversation c;
-            c.title = "Keep me";
-            first = store.create_conversation(c);
-            c.title = "Other";
-            store.create_conversation(c);
-        }
+        const qint64 first = storeConversation(dir, "Keep me");
+        storeConversation(dir, "Other");
         const auto stored = [&dir] {
             deepdesk::storage::database db(dir.filePath(QStringLiteral("conversations.db")).toStdString());
             return deepdesk::storage::conversation_store(db).list_conversations().size();
@@ -559,15 +557,7 @@ private Q_SLOTS:
     void streamingStatsEscAndSwitching() {
         freshSettings();
         QTemporaryDir dir;
-        qint64 other = 0;
-        {
-            deepdesk::storage::database db(dir.filePath(QStringLiteral("conversations.db")).toStdString());
-            deepdesk::storage::conversation_store store(db);
-            deepdesk::storage::conversation c;
-            c.title = "Other";
-            other = store.create_conversation(c);
-            store.add_message(other, std::nullopt, "user", "Earlier question");
-        }
+        const qint64 other = storeConversation(dir, "Other", {"Earlier question"});
         const QString model = dir.filePath(QStringLiteral("DeepSeek-R1-Looping.gguf"));
         deepdesk::testing::scripted_chat_spec spec;
         spec.loop = true;  // answers until stopped
@@ -714,21 +704,12 @@ private Q_SLOTS:
     void aConversationTooLongForTheContext() {
         freshSettings();
         QTemporaryDir dir;
-        qint64 longOne = 0;
-        {
-            deepdesk::storage::database db(dir.filePath(QStringLiteral("conversations.db")).toStdString());
-            deepdesk::storage::conversation_store store(db);
-            deepdesk::storage::conversation c;
-            c.title = "Long";
-            longOne = store.create_conversation(c);
-            std::optional<std::int64_t> parent;
-            for (int i = 0; i < 6; ++i) {
-                parent = store.add_message(longOne, parent, "user",
-                                           "Question " + std::to_string(i) + " " + std::string(80, 'q'));
-                parent = store.add_message(longOne, parent, "assistant",
-                                           "Answer " + std::to_string(i) + " " + std::string(80, 'a'));
-            }
+        std::vector<std::string> turns;
+        for (int i = 0; i < 6; ++i) {
+            turns.push_back("Question " + std::to_string(i) + " " + std::string(80, 'q'));
+            turns.push_back("Answer " + std::to_string(i) + " " + std::string(80, 'a'));
         }
+        const qint64 longOne = storeConversation(dir, "Long", turns);
         const QString model = dir.filePath(QStringLiteral("DeepSeek-R1-Scripted.gguf"));
         deepdesk::testing::write_scripted_chat_model(model.toStdString());
         MainWindow w(dir.path());
@@ -811,11 +792,7 @@ private Q_SLOTS:
     void modelsPageShowsItsOwnImportErrors() {
         freshSettings();
         QTemporaryDir dir;
-        const QString broken = dir.filePath(QStringLiteral("broken.gguf"));
-        QFile f(broken);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("GGUF\x03\x00\x00\x00truncated");
-        f.close();
+        const QString broken = writeBrokenGguf(dir);
         MainWindow w(dir.path());
         QVERIFY(w.show());
         QQuickWindow* window = w.window;
