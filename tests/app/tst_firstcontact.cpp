@@ -482,12 +482,15 @@ private Q_SLOTS:
         name = itemsNamed(window->contentItem(), QStringLiteral("fileNameTextField")).first();
         QTRY_VERIFY(name->isVisible());
         name->forceActiveFocus();
+        QTRY_VERIFY(name->hasActiveFocus());
         name->setProperty("text", QString());
         typeText(window, QStringLiteral("primes.md"));
+        QTRY_COMPARE(name->property("text").toString(), QStringLiteral("primes.md"));
         shoot(window, QStringLiteral("en-light-export-save"));
+        QVERIFY2(name->hasActiveFocus(), "the file name field lost the focus");
         QSignalSpy exported(&w.chat, &ChatController::exportFinished);
         QTest::keyClick(window, Qt::Key_Return);
-        QVERIFY(exported.wait(5000));
+        QTRY_VERIFY_WITH_TIMEOUT(!exported.isEmpty(), 10000);
         QVERIFY(exported.first().at(0).toBool());
         const QString saved = dir.filePath(QStringLiteral("primes.md"));
         QCOMPARE(QFileInfo(exported.first().at(1).toString()).canonicalFilePath(),
