@@ -2,7 +2,9 @@
 #include "app/chatcontroller.h"
 
 #include <QClipboard>
+#include <QCoreApplication>
 #include <QDir>
+#include <QEvent>
 #include <QFile>
 #include <QFileInfo>
 #include <QGuiApplication>
@@ -81,6 +83,9 @@ QVariantMap estimateFor(const QString& path, qint64 contextLength) {
 
 ChatController::ChatController(const QString& dataDir, QObject* parent) : QObject(parent), m_dataDir(dataDir) {
     qRegisterMetaType<deepdesk::app::TurnRequest>();
+    if (QCoreApplication::instance() != nullptr) {
+        QCoreApplication::instance()->installEventFilter(this);  // a language switch
+    }
     qRegisterMetaType<deepdesk::app::RemoteEndpoint>();
     QDir().mkpath(dataDir);
     m_databasePath = QDir(dataDir).filePath(QStringLiteral("conversations.db"));
@@ -96,7 +101,7 @@ ChatController::ChatController(const QString& dataDir, QObject* parent) : QObjec
         }
     });
     connect(m_storage.get(), &StorageThread::failed, this, [this](const QString& error) {
-        setError(tr("The conversations database failed: %1").arg(error));
+        setError(say(QT_TR_NOOP("The conversations database failed: %1"), {UiText::of(error)}));
         if (m_starting) {
             m_starting = false;
             Q_EMIT generatingChanged();
@@ -178,7 +183,7 @@ ChatController::ChatController(const QString& dataDir, QObject* parent) : QObjec
         m_modelPath.clear();
         Q_EMIT loadingChanged();
         Q_EMIT modelChanged();
-        setError(tr("The model could not be loaded: %1").arg(error));
+        setError(say(QT_TR_NOOP("The model could not be loaded: %1"), {UiText::of(error)}));
         Q_EMIT modelLoadFailed(error);
     });
     connect(m_worker, &InferenceWorker::finished, this, &ChatController::onFinished);
@@ -345,18 +350,31 @@ void ChatController::setTheme(const QString& v) {
 
 bool ChatController::storageUsable() {
     if (!m_storageError.isEmpty()) {
-        setError(tr("Conversations cannot be saved: %1").arg(m_storageError));
+        setError(say(QT_TR_NOOP("Conversations cannot be saved: %1"), {UiText::of(m_storageError)}));
         return false;
     }
     return true;
 }
 
-void ChatController::setError(const QString& text) {
+void ChatController::setError(const UiText& text) {
     m_errorText = text;
     Q_EMIT errorTextChanged();
 }
 
-void ChatController::clearError() { setError({}); }
+void ChatController::setError(const QString& text) { setError(UiText::plain(text)); }
+
+UiText ChatController::say(const char* source, QList<UiText> args) {
+    return UiText::translated(staticMetaObject, source, std::move(args));
+}
+
+bool ChatController::eventFilter(QObject* watched, QEvent* event) {
+    if (event->type() == QEvent::LanguageChange && watched == QCoreApplication::instance() && !m_errorText.isEmpty()) {
+        Q_EMIT errorTextChanged();  // read again, in the new language
+    }
+    return false;
+}
+
+void ChatController::clearError() { setError(UiText{}); }
 
 void ChatController::refreshModels() {
     m_modelFiles.clear();

@@ -25,6 +25,7 @@
 #include "app/providers.h"
 #include "app/remoteworker.h"
 #include "app/storagethread.h"
+#include "app/uitext.h"
 #include "storage/conversation_store.h"
 
 namespace deepdesk::app {
@@ -105,7 +106,7 @@ public:
     qint64 contextSize() const { return m_contextSize; }
     qint64 contextUsed() const { return m_contextUsed; }
     double tokensPerSecond() const { return m_tokensPerSecond; }
-    QString errorText() const { return m_errorText; }
+    QString errorText() const { return m_errorText.text(); }  // in the language shown now
     QString storageError() const { return m_storageError; }
     QString systemPrompt() const { return m_systemPrompt; }
     void setSystemPrompt(const QString& text);
@@ -254,6 +255,10 @@ Q_SIGNALS:
     void draftTokensChanged();
     void requestCount(const deepdesk::app::TurnRequest& request, int serial);
 
+protected:
+    // A language switch: the error shown is read again.
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
     // What the storage thread prepares for a turn: the rows to show and the answer to fill.
     struct TurnPlan {
@@ -266,7 +271,10 @@ private:
         std::optional<std::vector<MessageListModel::Row>> rows;  // the branch, when it changed
     };
 
-    void setError(const QString& text);
+    void setError(const UiText& text);
+    void setError(const QString& text);  // shown as it is (a server's or the engine's words)
+    // A sentence of this class, kept so it follows the language (UiText).
+    static UiText say(const char* source, QList<UiText> args = {});
     bool storageUsable();  // sets errorText when not
     void reloadConversations();
     // Applies `change` (may be empty) on the storage thread, then updates that one row of the
@@ -288,7 +296,8 @@ private:
     // Saves one of the server's settings; a running server takes it at once.
     void serverSettingChanged(const QString& key, const QVariant& value);
 
-    QString m_dataDir, m_databasePath, m_modelsFolder, m_storageError, m_errorText;
+    QString m_dataDir, m_databasePath, m_modelsFolder, m_storageError;
+    UiText m_errorText;
     std::unique_ptr<StorageThread> m_storage;
     bool m_starting = false;  // a turn is being prepared on the storage thread
     bool m_stopWhenStarted = false;

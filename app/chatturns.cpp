@@ -53,7 +53,7 @@ void ChatController::send(const QString& text) {
         return;
     }
     if (!modelLoaded()) {
-        setError(tr("Load a model to start chatting."));
+        setError(say(QT_TR_NOOP("Load a model to start chatting.")));
         return;
     }
     std::optional<st::conversation> fresh;
@@ -117,7 +117,7 @@ void ChatController::beginTurn(TurnPlan plan) {
         const std::string why = tr("No model is loaded.").toStdString();
         m_storage->post(
             [assistantId, why](st::database& db) { st::conversation_store(db).fail_message(assistantId, why); });
-        setError(tr("Load a model to start chatting."));
+        setError(say(QT_TR_NOOP("Load a model to start chatting.")));
         Q_EMIT generatingChanged();
         openConversation(m_conversationId);  // shows the answer as failed once it is saved
         return;

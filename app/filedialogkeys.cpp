@@ -1,11 +1,20 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/filedialogkeys.h"
 
+#include <QCoreApplication>
 #include <QKeyEvent>
 #include <QQuickItem>
 
 namespace deepdesk::app {
 namespace {
+
+// Qt's own file dialog (QtQuick.Dialogs' FileDialog.qml) names two fields with qsTr() in the
+// context "FileDialog"; Qt 6.4 has no Chinese for them, so DeepDesk's translation carries it
+// (its translator answers any context).
+[[maybe_unused]] constexpr const char* k_qtFileDialogStrings[] = {
+    QT_TRANSLATE_NOOP("FileDialog", "File name"),
+    QT_TRANSLATE_NOOP("FileDialog", "Filter"),
+};
 
 bool isA(const QObject* o, const char* className) {
     for (const QMetaObject* m = o->metaObject(); m != nullptr; m = m->superClass()) {

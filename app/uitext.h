@@ -20,6 +20,13 @@ public:
     // `source` translated in the tr() context of `metaObject`'s class, then .arg() with `args`.
     static UiText translated(const QMetaObject& metaObject, const char* source, QList<UiText> args = {});
 
+    // Arguments: a UiText as it is; a string or a number, shown as it is.
+    static UiText of(const UiText& t) { return t; }
+    static UiText of(const QString& s) { return plain(s); }
+    static UiText of(qint64 n) { return plain(QString::number(n)); }
+    static UiText of(int n) { return plain(QString::number(n)); }
+    static UiText of(double d) { return plain(QString::number(d)); }
+
     QString text() const;
     bool isEmpty() const { return m_source.isEmpty() && m_plain.isEmpty(); }
     QJsonValue toJson() const;

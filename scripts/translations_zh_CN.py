@@ -257,6 +257,8 @@ ZH = {
     "Optional": "可选",
     "Add and list models": "添加并列出模型",
     "Save": "保存",
+    "File name": "文件名",
+    "Filter": "筛选",
     "The server sent something that is not JSON: %1": "服务器发送的内容不是 JSON：%1",
     "The server reported an error.": "服务器报告了一个错误。",
     "The server refused the API key (HTTP %1). Check the key in Settings → Remote providers.": "服务器拒绝了 API 密钥（HTTP %1）。请在 设置 → 远程服务 中检查密钥。",
@@ -309,6 +311,8 @@ ZH = {
     "Open": "打开",
     "%1 matches": "%1 处匹配",
     "Save": "保存",
+    "File name": "文件名",
+    "Filter": "筛选",
     "Cancel": "取消",
 }
 

@@ -244,6 +244,22 @@ QString unreadable(QQuickItem* control, const QString& what) {
                     : QStringLiteral("%1: %2 on %3, contrast %4").arg(what, fg.name(), bg.name()).arg(c, 0, 'f', 2);
 }
 
+// The texts of the visible labels and buttons under `root`.
+QStringList visibleTexts(QQuickItem* root) {
+    QStringList out;
+    if (!root->isVisible()) {
+        return out;
+    }
+    const QVariant text = root->property("text");
+    if (text.isValid() && !text.toString().isEmpty()) {
+        out << text.toString();
+    }
+    for (auto* child : root->childItems()) {
+        out << visibleTexts(child);
+    }
+    return out;
+}
+
 // Qt plugins and QML module plugins mapped into this process.
 QStringList loadedQtPlugins() {
     QFile maps(QStringLiteral("/proc/self/maps"));
@@ -400,6 +416,26 @@ private Q_SLOTS:
                 }
                 pages->setProperty("currentIndex", 0);
                 for (const QString& name : dialogs) {
+                    if (name == QStringLiteral("exportAllDialog")) {
+                        // Qt's own save dialog speaks the window's language too (its labels
+                        // included, which Qt 6.4 does not translate itself).
+                        auto* d = window->findChild<QObject*>(name);
+                        QMetaObject::invokeMethod(d, "open");
+                        QTRY_VERIFY(d->property("visible").toBool());
+                        const QStringList shown = visibleTexts(window->contentItem());
+                        const QStringList wanted =
+                            language == QStringLiteral("en")
+                                ? QStringList{QStringLiteral("File name"), QStringLiteral("Save"),
+                                              QStringLiteral("Cancel")}
+                                : QStringList{QStringLiteral("文件名"), QStringLiteral("保存"), QStringLiteral("取消")};
+                        for (const QString& label : wanted) {
+                            QVERIFY2(shown.contains(label),
+                                     qPrintable(prefix + QStringLiteral(": no '") + label + QStringLiteral("' in ") +
+                                                shown.join(QLatin1Char('|'))));
+                        }
+                        QMetaObject::invokeMethod(d, "reject");
+                        QTRY_VERIFY(!d->property("visible").toBool());
+                    }
                     openAndClose(window, name, prefix + name);
                     if (QTest::currentTestFailed()) {
                         return;
@@ -829,6 +865,27 @@ private Q_SLOTS:
         QTest::qWait(50);
         QVERIFY(!banner->isVisible());
         QVERIFY2(g_warnings.isEmpty(), qPrintable(g_warnings.join(QLatin1Char('\n'))));
+    }
+
+    // What the chat page's banner says follows a language switch.
+    void theChatErrorFollowsTheLanguage() {
+        freshSettings();
+        QTemporaryDir dir;
+        MainWindow w(dir.path());
+        QVERIFY(w.show());
+        QQuickWindow* window = w.window;
+        w.chat.start({}, false);
+        w.chat.send(QStringLiteral("hello"));  // no model: refused with a reason
+        auto* banner = window->findChild<QQuickItem*>(QStringLiteral("errorBanner"));
+        QVERIFY(banner);
+        QTRY_VERIFY(banner->isVisible());
+        QCOMPARE(w.chat.errorText(), QStringLiteral("Load a model to start chatting."));
+        QSignalSpy changed(&w.chat, &ChatController::errorTextChanged);
+        w.localization.setLanguage(QStringLiteral("zh_CN"));
+        QVERIFY(!changed.isEmpty());
+        QCOMPARE(w.chat.errorText(), QStringLiteral("加载一个模型即可开始对话。"));
+        w.localization.setLanguage(QStringLiteral("en"));
+        QCOMPARE(w.chat.errorText(), QStringLiteral("Load a model to start chatting."));
     }
 
     // A GGUF file copied into the models folder is listed without a restart.
