@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QGuiApplication>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QUrl>
 
 #include <algorithm>
@@ -609,6 +610,13 @@ void ChatController::onContextFull(qint64 messageId, qint64 needed, qint64 nCtx)
             m_contextProblem[QStringLiteral("byMemory")] = limits.value(QStringLiteral("byMemory"));
             Q_EMIT contextProblemChanged();
         });
+}
+
+QUrl ChatController::startFolder(const QString& kind) const {
+    const auto type =
+        kind == QLatin1String("downloads") ? QStandardPaths::DownloadLocation : QStandardPaths::DocumentsLocation;
+    const QString folder = QStandardPaths::writableLocation(type);
+    return QUrl::fromLocalFile(QFileInfo(folder).isDir() ? folder : QDir::homePath());
 }
 
 }  // namespace deepdesk::app

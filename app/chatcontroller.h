@@ -215,6 +215,9 @@ public:
     // Imports a DeepDesk JSON export; importFinished(how many conversations were added) follows.
     Q_INVOKABLE void importConversations(const QUrl& file);
     Q_INVOKABLE void clearError();
+    // Where a file dialog starts: the user's "downloads" or "documents" folder when it exists,
+    // else the home folder (never the folder the app happened to be started from).
+    Q_INVOKABLE QUrl startFolder(const QString& kind) const;
 
     QString databasePath() const { return m_databasePath; }
     // Waits until the storage thread has done everything asked of it so far (tests, benches).

@@ -67,6 +67,7 @@ Rectangle {
         property var conversationId: 0
         title: qsTr("Export conversation")
         fileMode: FileDialog.SaveFile
+        currentFolder: Chat.startFolder("documents")
         acceptLabel: qsTr("Save")
         rejectLabel: qsTr("Cancel")
         // The format follows the chosen filter when the name is typed without an extension.

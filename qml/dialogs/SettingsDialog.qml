@@ -303,6 +303,7 @@ Dialog {
         id: folderDialog
         objectName: "modelsFolderDialog"
         title: qsTr("Models folder")
+        currentFolder: "file://" + Chat.modelsFolder
         acceptLabel: qsTr("Choose")
         rejectLabel: qsTr("Cancel")
         onAccepted: Chat.modelsFolder = selectedFolder.toString().replace(/^file:\/\//, "")
@@ -312,6 +313,7 @@ Dialog {
         objectName: "exportAllDialog"
         title: qsTr("Export all conversations")
         fileMode: FileDialog.SaveFile
+        currentFolder: Chat.startFolder("documents")
         acceptLabel: qsTr("Save")
         rejectLabel: qsTr("Cancel")
         // The format follows the chosen filter when the name is typed without an extension.
@@ -324,6 +326,7 @@ Dialog {
         objectName: "importConversationsDialog"
         title: qsTr("Import conversations")
         nameFilters: [qsTr("DeepDesk export (*.json)")]
+        currentFolder: Chat.startFolder("documents")
         acceptLabel: qsTr("Open")
         rejectLabel: qsTr("Cancel")
         onAccepted: Chat.importConversations(selectedFile)

@@ -369,6 +369,8 @@ Item {
         objectName: "importModelDialog"
         title: qsTr("Import a GGUF model")
         nameFilters: [qsTr("GGUF models (*.gguf)")]
+        // Where downloaded files usually are (not the folder the app was started from).
+        currentFolder: Chat.startFolder("downloads")
         acceptLabel: qsTr("Import")
         rejectLabel: qsTr("Cancel")
         onAccepted: {

@@ -381,6 +381,15 @@ private Q_SLOTS:
         auto* pages = window->findChild<QQuickItem*>(QStringLiteral("pages"));
         QVERIFY(pages);
 
+        // File dialogs start in the user's folders, not where the app was started from ("/" from
+        // a desktop menu).
+        for (const char* name : {"importModelDialog", "exportConversationDialog", "importConversationsDialog"}) {
+            auto* d = window->findChild<QObject*>(QLatin1String(name));
+            QVERIFY(d);
+            const QString start = d->property("currentFolder").toUrl().toLocalFile();
+            QVERIFY2(QFileInfo(start).isDir() && QDir(start) != QDir::root(), qPrintable(name + (": " + start)));
+        }
+
         const QStringList dialogs{
             QStringLiteral("settingsDialog"),     QStringLiteral("providersDialog"),
             QStringLiteral("aboutDialog"),        QStringLiteral("importModelDialog"),
