@@ -11,7 +11,7 @@ Dialog {
 
     title: qsTr("About DeepDesk")
     modal: true
-    standardButtons: Dialog.Close
+    footer: DialogButtons { acceptText: qsTr("Close"); rejectText: ""; acceptIsPrimary: false }
     width: 420
 
     ColumnLayout {

@@ -399,7 +399,7 @@ Item {
         width: 520
         modal: true
         title: qsTr("The model could not be loaded")
-        standardButtons: Dialog.Ok
+        footer: DialogButtons { acceptText: qsTr("Close"); rejectText: ""; acceptIsPrimary: false }
         Label {
             objectName: "modelErrorText"
             wrapMode: Text.Wrap
@@ -424,7 +424,7 @@ Item {
         width: 480
         modal: true
         title: qsTr("This model may not fit in memory")
-        standardButtons: Dialog.Cancel | Dialog.Ok
+        footer: DialogButtons { acceptText: qsTr("Load anyway"); acceptIsPrimary: false }
         Label {
             wrapMode: Text.Wrap
             width: memoryDialog.availableWidth

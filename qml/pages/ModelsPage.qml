@@ -455,7 +455,7 @@ Rectangle {
         modal: true
         width: 440
         title: qsTr("Delete %1?").arg(name)
-        standardButtons: Dialog.Ok | Dialog.Cancel
+        footer: DialogButtons { acceptText: qsTr("Delete") }
         Label {
             width: 400
             wrapMode: Text.Wrap

@@ -303,6 +303,20 @@ class TestFirstContact : public QObject {
         QTest::mouseClick(window, Qt::LeftButton, {}, last.toPoint());
     }
 
+    // In Chinese, no button on screen still says OK, Cancel, Close, Save, Open or Delete (Qt's
+    // standard buttons did: their words come from Qt's translations, fixed when they are made).
+    static void checkButtonsSpeakTheLanguage(QQuickWindow* window, const QString& shot) {
+        if (!shot.startsWith(QStringLiteral("zh_CN"))) {
+            return;
+        }
+        const QStringList english{QStringLiteral("OK"),   QStringLiteral("Cancel"), QStringLiteral("Close"),
+                                  QStringLiteral("Save"), QStringLiteral("Open"),   QStringLiteral("Delete")};
+        for (const QString& t : visibleTexts(window->contentItem())) {
+            QVERIFY2(!english.contains(t),
+                     qPrintable(shot + QStringLiteral(": a button says '") + t + QLatin1Char('\'')));
+        }
+    }
+
     // Opens the dialog or popup named `name`, takes its picture, closes it again.
     void openAndClose(QQuickWindow* window, const QString& name, const QString& shot) {
         QObject* dialog = window->findChild<QObject*>(name);
@@ -310,6 +324,7 @@ class TestFirstContact : public QObject {
         QVERIFY(QMetaObject::invokeMethod(dialog, "open"));
         QTRY_VERIFY2(dialog->property("visible").toBool(), qPrintable(name + QStringLiteral(" did not open")));
         shoot(window, shot);
+        checkButtonsSpeakTheLanguage(window, shot);
         // A dialog that scrolls: its end too.
         if (auto* scroll = dialog->findChild<QQuickItem*>(QStringLiteral("settingsScroll"))) {
             auto* flick = scroll->property("contentItem").value<QQuickItem*>();
@@ -395,7 +410,8 @@ private Q_SLOTS:
             QStringLiteral("aboutDialog"),        QStringLiteral("importModelDialog"),
             QStringLiteral("modelsImportDialog"), QStringLiteral("exportConversationDialog"),
             QStringLiteral("exportAllDialog"),    QStringLiteral("importConversationsDialog"),
-            QStringLiteral("modelsFolderDialog"),
+            QStringLiteral("modelsFolderDialog"), QStringLiteral("memoryDialog"),
+            QStringLiteral("deleteModelDialog"),
         };
         for (const QString& language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
             w.localization.setLanguage(language);
@@ -491,6 +507,7 @@ private Q_SLOTS:
                 QVERIFY(error);
                 QTRY_VERIFY_WITH_TIMEOUT(error->property("visible").toBool(), 10000);
                 shoot(window, prefix + QStringLiteral("modelErrorDialog"));
+                checkButtonsSpeakTheLanguage(window, prefix + QStringLiteral("modelErrorDialog"));
                 QMetaObject::invokeMethod(error, "accept");
                 QTRY_VERIFY(!error->property("visible").toBool());
             }
