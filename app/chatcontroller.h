@@ -294,7 +294,9 @@ private:
     void onFinished(qint64 messageId, const QVariantMap& stats);
     void onFailed(qint64 messageId, const QString& error);
     void onContextFull(qint64 messageId, qint64 needed, qint64 nCtx);
-    std::vector<deepdesk::chat_message> promptMessages(qint64 skipMessageId) const;
+    // What the model reads: the system prompt (not for R1-style models) and the branch on screen
+    // but `skipMessageId` (the answer being written).
+    std::vector<deepdesk::chat_message> promptMessages(const std::string& systemPrompt, qint64 skipMessageId) const;
     void applyServerSettings();
     // Saves one of the server's settings; a running server takes it at once.
     void serverSettingChanged(const QString& key, const QVariant& value);

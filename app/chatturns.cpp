@@ -128,14 +128,7 @@ void ChatController::beginTurn(TurnPlan plan) {
         req.options.continue_reasoning = plan.assistant.reasoning;
         req.continuing = true;
     }
-    if (!plan.systemPrompt.empty() && !m_reasoningModel) {
-        req.messages.push_back({deepdesk::chat_message::role::system, plan.systemPrompt});
-    }
-    for (const auto& row : m_messages.rows()) {
-        if (row.message.id != assistantId) {
-            req.messages.push_back({roleOf(row.message.role), row.message.content});
-        }
-    }
+    req.messages = promptMessages(plan.systemPrompt, assistantId);
     req.options.sampling.temperature = static_cast<float>(m_temperature);
     req.options.sampling.top_p = static_cast<float>(m_topP);
     req.options.sampling.top_k = m_topK;
@@ -283,10 +276,11 @@ void ChatController::retryWithoutOldestTurns() {
     regenerate();
 }
 
-std::vector<deepdesk::chat_message> ChatController::promptMessages(qint64 skipMessageId) const {
+std::vector<deepdesk::chat_message> ChatController::promptMessages(const std::string& systemPrompt,
+                                                                   qint64 skipMessageId) const {
     std::vector<deepdesk::chat_message> out;
-    if (!m_systemPrompt.isEmpty() && !m_reasoningModel) {
-        out.push_back({deepdesk::chat_message::role::system, m_systemPrompt.toStdString()});
+    if (!systemPrompt.empty() && !m_reasoningModel) {  // R1: DeepSeek advises no system prompt
+        out.push_back({deepdesk::chat_message::role::system, systemPrompt});
     }
     for (const auto& row : m_messages.rows()) {
         if (row.message.id != skipMessageId) {
@@ -304,7 +298,9 @@ void ChatController::countDraft(const QString& text) {
         return;
     }
     TurnRequest request;
-    request.messages = promptMessages(0);
+    // The open conversation's own system prompt, or the one a new conversation gets.
+    const auto* open = m_conversations.find(m_conversationId);
+    request.messages = promptMessages(open != nullptr ? open->system_prompt : m_systemPrompt.toStdString(), 0);
     request.messages.push_back({deepdesk::chat_message::role::user, text.toStdString()});
     Q_EMIT requestCount(request, m_countSerial);
 }
