@@ -291,6 +291,9 @@ private:
                  const std::optional<deepdesk::storage::conversation>& c, const QString& finishReason);
     void drainStream();
     void clearStats();
+    // Going elsewhere while an answer is written: stop it (what it said is kept, marked
+    // stopped), then `next` once it has ended.
+    void stopThen(std::function<void()> next);
     void onFinished(qint64 messageId, const QVariantMap& stats);
     void onFailed(qint64 messageId, const QString& error);
     void onContextFull(qint64 messageId, qint64 needed, qint64 nCtx);

@@ -146,9 +146,7 @@ void ChatController::reloadConversations() {
 
 void ChatController::newConversation() {
     if (generating()) {
-        // Going elsewhere stops the answer (what it said is kept, marked stopped), then goes.
-        m_afterTurn = [this] { newConversation(); };
-        stop();
+        stopThen([this] { newConversation(); });
         return;
     }
     ++m_openSerial;  // a conversation still being read is not shown
@@ -166,9 +164,7 @@ void ChatController::openConversation(qint64 id, qint64 focusMessageId) {
         if (id == m_conversationId) {
             return;  // already on screen
         }
-        // Going elsewhere stops the answer (what it said is kept, marked stopped), then goes.
-        m_afterTurn = [this, id, focusMessageId] { openConversation(id, focusMessageId); };
-        stop();
+        stopThen([this, id, focusMessageId] { openConversation(id, focusMessageId); });
         return;
     }
     const qint64 serial = ++m_openSerial;

@@ -305,6 +305,11 @@ void ChatController::countDraft(const QString& text) {
     Q_EMIT requestCount(request, m_countSerial);
 }
 
+void ChatController::stopThen(std::function<void()> next) {
+    m_afterTurn = std::move(next);
+    stop();
+}
+
 void ChatController::stop() {
     m_cancel.store(true);
     m_stopWhenStarted = m_starting;  // a turn still being prepared starts stopped

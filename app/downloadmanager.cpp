@@ -27,11 +27,6 @@ constexpr qint64 k_diskMargin = 64LL << 20;  // keep this much free beyond the d
 UiText say(const char* source, QList<UiText> args = {}) {
     return UiText::translated(DownloadManager::staticMetaObject, source, std::move(args));
 }
-UiText arg(const UiText& t) { return t; }
-UiText arg(const QString& s) { return UiText::plain(s); }
-UiText arg(qint64 n) { return UiText::plain(QString::number(n)); }
-UiText arg(int n) { return UiText::plain(QString::number(n)); }
-UiText arg(double d) { return UiText::plain(QString::number(d)); }
 
 QString stateName(DownloadManager::State s) {
     switch (s) {
@@ -402,7 +397,8 @@ void DownloadManager::begin(Item& item) {
             fail(item,
                  say(QT_TR_NOOP("Not enough disk space: %1 needs %2 more, %3 is free in %4. Free some space or choose "
                                 "another models folder in Settings."),
-                     {arg(item.fileName), arg(humanBytes(needed)), arg(humanBytes(free)), arg(m_modelsFolder)}));
+                     {UiText::of(item.fileName), UiText::of(humanBytes(needed)), UiText::of(humanBytes(free)),
+                      UiText::of(m_modelsFolder)}));
             return;
         }
     }
@@ -419,7 +415,7 @@ void DownloadManager::begin(Item& item) {
     m_hashStop = false;
     item.state = State::Downloading;
     item.received = have;
-    item.note = say(QT_TR_NOOP("Checking the %1 downloaded so far\u2026"), {arg(humanBytes(have))});
+    item.note = say(QT_TR_NOOP("Checking the %1 downloaded so far\u2026"), {UiText::of(humanBytes(have))});
     changed(item);
     Q_EMIT busyChanged();
     m_hashThread = std::thread([this, part, id = item.id] {
@@ -449,7 +445,7 @@ void DownloadManager::begin(Item& item) {
                 }
                 it->note = {};
                 if (!ok) {
-                    fail(*it, say(QT_TR_NOOP("Cannot read %1."), {arg(partPath(*it))}));
+                    fail(*it, say(QT_TR_NOOP("Cannot read %1."), {UiText::of(partPath(*it))}));
                     startNext();
                     return;
                 }
@@ -465,7 +461,7 @@ void DownloadManager::request(Item& item, std::unique_ptr<QCryptographicHash> ha
     m_file.setFileName(part);
     // Unbuffered: a full disk shows at the write that hits it, not at some later flush.
     if (!m_file.open(QIODevice::ReadWrite | QIODevice::Unbuffered)) {
-        fail(item, say(QT_TR_NOOP("Cannot write %1: %2"), {arg(part), arg(m_file.errorString())}));
+        fail(item, say(QT_TR_NOOP("Cannot write %1: %2"), {UiText::of(part), UiText::of(m_file.errorString())}));
         startNext();
         return;
     }
@@ -539,10 +535,10 @@ void DownloadManager::onReadyRead() {
             free >= 0 && free < chunk.size() + k_diskMargin
                 ? say(QT_TR_NOOP("The disk is full (%1 free in %2). The part downloaded so far is kept: free some "
                                  "space and resume."),
-                      {arg(humanBytes(free)), arg(m_modelsFolder)})
+                      {UiText::of(humanBytes(free)), UiText::of(m_modelsFolder)})
                 : say(QT_TR_NOOP("Writing %1 failed (%2); the disk may be full. The part downloaded so far is "
                                  "kept: free some space and resume."),
-                      {arg(m_file.fileName()), arg(m_file.errorString())});
+                      {UiText::of(m_file.fileName()), UiText::of(m_file.errorString())});
         QNetworkReply* r = m_active;
         r->disconnect(this);
         r->abort();
@@ -600,12 +596,12 @@ void DownloadManager::onFinished() {
              say(QT_TR_NOOP(
                      "The server refused the download (HTTP %1). The model may be gated: sign in on the hub, accept "
                      "its licence at %2, and add an access token in Settings."),
-                 {arg(status), arg(it->repoUrl.isEmpty() ? it->url.toString() : it->repoUrl)}));
+                 {UiText::of(status), UiText::of(it->repoUrl.isEmpty() ? it->url.toString() : it->repoUrl)}));
     } else if (status == 404) {
         fail(*it, say(QT_TR_NOOP(
                           "The file was not found on the server (HTTP 404): %1. The repository may have been renamed; "
                           "check the model page."),
-                      {arg(it->url.toString())}));
+                      {UiText::of(it->url.toString())}));
     } else if (status == 416) {
         // The part is as long as the file, or longer: check it, or start again.
         if (it->expectedSize > 0 && it->received == it->expectedSize) {
@@ -622,7 +618,7 @@ void DownloadManager::onFinished() {
     } else if (err == QNetworkReply::NoError && status >= 200 && status < 300) {
         verifyAndInstall(*it);
     } else if (m_stalled) {
-        retryLater(*it, say(QT_TR_NOOP("no data for %1 s"), {arg(m_readTimeoutMs / 1000.0)}));
+        retryLater(*it, say(QT_TR_NOOP("no data for %1 s"), {UiText::of(m_readTimeoutMs / 1000.0)}));
     } else if (status >= 500 || err == QNetworkReply::RemoteHostClosedError || err == QNetworkReply::TimeoutError ||
                err == QNetworkReply::TemporaryNetworkFailureError || err == QNetworkReply::NetworkSessionFailedError ||
                err == QNetworkReply::ProxyConnectionClosedError || err == QNetworkReply::UnknownNetworkError ||
@@ -633,27 +629,27 @@ void DownloadManager::onFinished() {
             fail(*it, say(QT_TR_NOOP(
                               "Cannot reach %1: the computer seems to be offline, or the server is down. The download "
                               "resumes where it stopped when you retry."),
-                          {arg(it->url.host())}));
+                          {UiText::of(it->url.host())}));
         } else {
             retryLater(*it, UiText::plain(reply->errorString()));
         }
     } else {
-        fail(*it, say(QT_TR_NOOP("The download failed: %1"), {arg(reply->errorString())}));
+        fail(*it, say(QT_TR_NOOP("The download failed: %1"), {UiText::of(reply->errorString())}));
     }
     startNext();
 }
 
 void DownloadManager::retryLater(Item& item, const UiText& why) {
     if (item.retries >= m_maxRetries) {
-        fail(item,
-             say(QT_TR_NOOP("The download kept failing (%1). The part is kept; retry to resume it."), {arg(why)}));
+        fail(item, say(QT_TR_NOOP("The download kept failing (%1). The part is kept; retry to resume it."),
+                       {UiText::of(why)}));
         return;
     }
     const int delay = std::min(m_backoffMaxMs, m_backoffMs << std::min(item.retries, 16));
     ++item.retries;
     item.state = State::Queued;
     item.note = say(QT_TR_NOOP("Connection problem (%1); retrying in %2 s (attempt %3 of %4)."),
-                    {arg(why), arg(delay / 1000.0), arg(item.retries), arg(m_maxRetries)});
+                    {UiText::of(why), UiText::of(delay / 1000.0), UiText::of(item.retries), UiText::of(m_maxRetries)});
     changed(item);
     save();
     m_retryTimer.start(delay);
@@ -677,7 +673,7 @@ void DownloadManager::verifyAndInstall(Item& item) {
         QFile::remove(part);
         fail(item,
              say(QT_TR_NOOP("%1 arrived with %2 bytes instead of %3; it was deleted. Retry to download it again."),
-                 {arg(item.fileName), arg(size), arg(item.expectedSize)}));
+                 {UiText::of(item.fileName), UiText::of(size), UiText::of(item.expectedSize)}));
         return;
     }
     const QString sha = QString::fromLatin1(m_hash ? m_hash->result().toHex() : QByteArray());
@@ -686,7 +682,7 @@ void DownloadManager::verifyAndInstall(Item& item) {
         fail(item,
              say(QT_TR_NOOP("%1 is damaged: its SHA-256 is %2, the source says %3. The file was deleted; retry to "
                             "download it again."),
-                 {arg(item.fileName), arg(sha), arg(item.expectedSha256)}));
+                 {UiText::of(item.fileName), UiText::of(sha), UiText::of(item.expectedSha256)}));
         return;
     }
     // Only a file the engine can read becomes a model. The engine reads its header off the GUI
@@ -709,7 +705,7 @@ void DownloadManager::verifyAndInstall(Item& item) {
             if (!error.isEmpty()) {
                 QFile::remove(part);
                 fail(*it, say(QT_TR_NOOP("%1 is not a usable GGUF file (%2); it was deleted."),
-                              {arg(it->fileName), arg(error)}));
+                              {UiText::of(it->fileName), UiText::of(error)}));
                 return;
             }
             install(*it, sha, size);
@@ -720,7 +716,7 @@ void DownloadManager::install(Item& item, const QString& sha, qint64 size) {
     const QString part = partPath(item);
     QFile::remove(finalPath(item));
     if (!QFile::rename(part, finalPath(item))) {
-        fail(item, say(QT_TR_NOOP("Could not move %1 into the models folder."), {arg(item.fileName)}));
+        fail(item, say(QT_TR_NOOP("Could not move %1 into the models folder."), {UiText::of(item.fileName)}));
         return;
     }
     item.state = State::Done;
@@ -728,7 +724,7 @@ void DownloadManager::install(Item& item, const QString& sha, qint64 size) {
     item.total = size;
     item.note = item.expectedSha256.isEmpty()
                     ? say(QT_TR_NOOP("Verified: GGUF header and size (the source gave no checksum)."))
-                    : say(QT_TR_NOOP("Verified: SHA-256 %1"), {arg(sha.left(16) + QStringLiteral("\u2026"))});
+                    : say(QT_TR_NOOP("Verified: SHA-256 %1"), {UiText::of(sha.left(16) + QStringLiteral("\u2026"))});
     changed(item);
     save();
     // The model is ready when every file of its group is.

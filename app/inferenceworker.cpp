@@ -148,7 +148,8 @@ void InferenceWorker::generate(const TurnRequest& request) {
             request.messages, request.options,
             [&](const deepdesk::reasoning_delta& d) {
                 thinking = d.answer.empty() && (thinking || !d.reasoning.empty());
-                // One callback per generated token; the context as the engine holds it now.
+                // About one callback per token (the engine leaves out empty deltas); the context as
+                // the engine holds it now.
                 m_buffer->push(d.reasoning, d.answer, thinking, 1, static_cast<std::int64_t>(m_engine->n_past()));
                 writer.append(d.reasoning, d.answer);
             },

@@ -129,7 +129,7 @@ private Q_SLOTS:
             c.send(QStringLiteral("Hello, who are you?"));
             QVERIFY(c.generating());  // at once, while the storage thread prepares the turn
             QTRY_COMPARE(c.messages()->rowCount(), 2);
-            QVERIFY(finished.wait(30000));
+            QVERIFY(!finished.isEmpty() || finished.wait(30000));  // a short turn may end while rows arrive
             const qint64 elapsed = t.elapsed();
             QCOMPARE(finished.first().first().toString(), QStringLiteral("length"));
             QVERIFY(!c.generating());
