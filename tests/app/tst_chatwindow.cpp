@@ -209,15 +209,20 @@ private Q_SLOTS:
             QCOMPARE(finished.first().first().toString(), QStringLiteral("stop"));
             conversation = chat.conversationId();
 
-            // On screen: "Thought for 1 s" collapsed above the answer.
+            // On screen: "Thought for 1 s" collapsed above the answer, once the list has laid out
+            // the finished message (turnFinished may come before the next frame on a busy machine).
             QStringList headers;
-            for (auto* h : itemsNamed(window->contentItem(), QStringLiteral("reasoningHeaderLabel"))) {
-                if (h->isVisible()) {
-                    headers << h->property("text").toString();
+            const auto visibleHeaders = [&] {
+                headers.clear();
+                for (auto* h : itemsNamed(window->contentItem(), QStringLiteral("reasoningHeaderLabel"))) {
+                    if (h->isVisible()) {
+                        headers << h->property("text").toString();
+                    }
                 }
-            }
-            QCOMPARE(headers.size(), 1);
-            QVERIFY2(headers.first().contains(QStringLiteral("Thought for")), qPrintable(headers.first()));
+                return headers.size();
+            };
+            QTRY_VERIFY2_WITH_TIMEOUT(visibleHeaders() == 1 && headers.first().contains(QStringLiteral("Thought for")),
+                                      qPrintable(headers.join(QStringLiteral(" | "))), 10000);
             const auto& rows = chat.messages()->rows();
             QCOMPARE(rows.back().message.content, std::string("Hi 4U!"));
             QCOMPARE(rows.back().message.reasoning, std::string("Okay"));
