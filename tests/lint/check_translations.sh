@@ -15,6 +15,7 @@ total=$(grep -c '<source>' "$tmp/deepdesk_zh_CN.ts" || true)
 echo "$total strings, $unfinished without a Chinese translation"
 if [ "$unfinished" -ne 0 ]; then
     grep -B2 'type="unfinished"' "$tmp/deepdesk_zh_CN.ts" | grep '<source>' | sed 's/^ */  /'
-    echo "Run: cmake --build build/test --target update_translations && scripts/translations_zh_CN.py"
+    echo "Run: cmake --build build/test --target update_translations, then write the Chinese of each new"
+    echo "entry in i18n/deepdesk_zh_CN.ts (Qt Linguist, or by hand: the .ts file is the only source)."
     exit 1
 fi

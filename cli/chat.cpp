@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "engine/cli/chat.h"
+#include "cli/chat.h"
 
 #include <atomic>
 #include <csignal>
@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "engine/chat_engine.h"
-#include "engine/cli/common.h"
+#include "cli/common.h"
 
 namespace deepdesk::cli {
 namespace {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "engine/cli/common.h"
+#include "cli/common.h"
 
 #include "engine/chat_engine.h"
 

@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "engine/chat_format.h"
-#include "engine/cli/bench.h"
-#include "engine/cli/chat.h"
-#include "engine/cli/common.h"
+#include "cli/bench.h"
+#include "cli/chat.h"
+#include "cli/common.h"
 #include "engine/cpu_features.h"
 #include "engine/detokenizer.h"
 #include "engine/gguf.h"

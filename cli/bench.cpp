@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "engine/cli/bench.h"
+#include "cli/bench.h"
 
 #include <algorithm>
 #include <chrono>
