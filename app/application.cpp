@@ -10,11 +10,9 @@
 
 #include <cstdio>
 
-#include "app/chatcontroller.h"
 #include "app/localization.h"
-#include "app/modelscontroller.h"
-#include "app/providers.h"
 #include "app/screenshotter.h"
+#include "app/services.h"
 #include "app/startupoptions.h"
 #include "engine/version.h"
 
@@ -88,25 +86,20 @@ int run(int argc, char** argv) {
     QGuiApplication app(argc, argv);
     useControlsStyle();
 
-    QQmlApplicationEngine engine;
-    engine.addImportPath(QStringLiteral("qrc:/"));
-    Localization localization(&engine, options.language);
     // Conversations and models live in the user's data folder (DEEPDESK_DATA_DIR overrides it).
     const QString dataDir = qEnvironmentVariableIsEmpty("DEEPDESK_DATA_DIR")
                                 ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
                                 : qEnvironmentVariable("DEEPDESK_DATA_DIR");
-    ProvidersController providers;
-    qmlRegisterSingletonInstance("DeepDesk.App", 1, 0, "Providers", &providers);
-    ChatController chat(dataDir);
-    chat.setProviders(&providers);
-    qmlRegisterSingletonInstance("DeepDesk.App", 1, 0, "Chat", &chat);
-    ModelsController models(&chat, dataDir);
-    qmlRegisterSingletonInstance("DeepDesk.App", 1, 0, "Models", &models);
-    if (!models.catalogError().isEmpty()) {
+    Services services(dataDir);
+    services.exposeToQml();
+    QQmlApplicationEngine engine;
+    engine.addImportPath(QStringLiteral("qrc:/"));
+    Localization localization(&engine, &services.settings, options.language);
+    if (!services.models.catalogError().isEmpty()) {
         std::fprintf(stderr, "deepdesk: the catalog in the data folder was not used: %s\n",
-                     qPrintable(models.catalogError()));
+                     qPrintable(services.models.catalogError()));
     }
-    chat.start(options.modelPath, options.openLatest);
+    services.start(options.modelPath, options.openLatest);
     engine.setInitialProperties({{QStringLiteral("localization"), QVariant::fromValue(&localization)}});
 
     QObject::connect(

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // ChatController: turns. The storage thread prepares each turn (the new messages, the branch to
-// show), the inference thread runs it, and its text reaches the last row at most once per frame.
+// show), a TurnRunner writes it (local or remote), and its text reaches the last row at most once
+// per frame.
 #include <QFileInfo>
 
 #include <random>
 
 #include "app/chatcontroller.h"
+#include "app/modelhost.h"
+#include "app/settings.h"
 
 namespace deepdesk::app {
 namespace {
@@ -52,7 +55,7 @@ void ChatController::send(const QString& text) {
     if (!storageUsable()) {
         return;
     }
-    if (!modelLoaded()) {
+    if (!m_host->modelLoaded()) {
         setError(say(QT_TR_NOOP("Load a model to start chatting.")));
         return;
     }
@@ -60,15 +63,15 @@ void ChatController::send(const QString& text) {
     if (m_conversationId == 0) {
         st::conversation c;
         c.title = st::title_from_exchange(trimmed.toStdString(), "");
-        if (m_remote) {
+        if (m_host->remote()) {
             // Which server and model; never the key.
             c.model_source = "remote";
-            c.model_name = (remoteProviderName() + QLatin1Char('/') + m_modelName).toStdString();
+            c.model_name = (m_host->remoteProviderName() + QLatin1Char('/') + m_host->modelName()).toStdString();
         } else {
             c.model_source = "local";
-            c.model_name = QFileInfo(m_modelPath).fileName().toStdString();
+            c.model_name = QFileInfo(m_host->modelPath()).fileName().toStdString();
         }
-        c.system_prompt = m_systemPrompt.toStdString();
+        c.system_prompt = m_settings->systemPrompt().toStdString();
         fresh = c;
     }
     std::optional<std::int64_t> parent;
@@ -113,7 +116,7 @@ void ChatController::beginTurn(TurnPlan plan) {
         m_messages.append({plan.assistant, false, 0, 1});
     }
     const qint64 assistantId = plan.assistant.id;
-    if (!modelLoaded()) {  // unloaded while the turn was being prepared
+    if (!m_host->modelLoaded()) {  // unloaded while the turn was being prepared
         const std::string why = tr("No model is loaded.").toStdString();
         m_storage->post(
             [assistantId, why](st::database& db) { st::conversation_store(db).fail_message(assistantId, why); });
@@ -129,42 +132,57 @@ void ChatController::beginTurn(TurnPlan plan) {
         req.continuing = true;
     }
     req.messages = promptMessages(plan.systemPrompt, assistantId);
-    req.options.sampling.temperature = static_cast<float>(m_temperature);
-    req.options.sampling.top_p = static_cast<float>(m_topP);
-    req.options.sampling.top_k = m_topK;
-    req.options.sampling.min_p = static_cast<float>(m_minP);
-    req.options.sampling.repeat_penalty = static_cast<float>(m_repeatPenalty);
-    req.options.sampling.seed = m_seed > 0 ? static_cast<std::uint64_t>(m_seed) : std::random_device{}();
-    req.options.max_tokens = m_maxTokens;
+    const Settings& s = *m_settings;
+    req.options.sampling.temperature = static_cast<float>(s.temperature());
+    req.options.sampling.top_p = static_cast<float>(s.topP());
+    req.options.sampling.top_k = s.topK();
+    req.options.sampling.min_p = static_cast<float>(s.minP());
+    req.options.sampling.repeat_penalty = static_cast<float>(s.repeatPenalty());
+    req.options.sampling.seed = s.seed() > 0 ? static_cast<std::uint64_t>(s.seed()) : std::random_device{}();
+    req.options.max_tokens = s.maxTokens();
     req.options.drop_oldest_turns = m_dropOldestTurns;
     m_dropOldestTurns = false;
     dismissContextProblem();
     req.assistantMessageId = assistantId;
-    req.databasePath = m_databasePath;
-    m_cancel.store(m_stopWhenStarted);
+    const bool stopAtOnce = m_stopWhenStarted;
     m_stopWhenStarted = false;
-    m_buffer.take();
     m_liveTokens = 0;
     m_tokensPerSecond = 0.0;
     Q_EMIT statsChanged();
     m_generatingId = assistantId;
     m_frameTimer.start();
     Q_EMIT generatingChanged();
-    if (m_remote) {
-        auto endpoint = m_providers != nullptr ? m_providers->endpoint(m_remoteProviderId, m_modelName) : std::nullopt;
+    if (m_host->remote()) {
+        const auto endpoint = m_host->remoteEndpoint();
         if (!endpoint) {
-            onFailed(assistantId, tr("The provider of this model was removed."));
+            const QString why = tr("The provider of this model was removed.");
+            m_storage->post([assistantId, why = why.toStdString()](st::database& db) {
+                st::conversation_store(db).fail_message(assistantId, why);
+            });
+            TurnResult failed;
+            failed.messageId = assistantId;
+            failed.finishReason = QStringLiteral("error");
+            failed.error = why;
+            onTurnFinished(failed);
             return;
         }
-        endpoint->reasoningModel = m_reasoningModel;
-        Q_EMIT requestRemoteGenerate(req, *endpoint);
-        return;
+        m_remote.setEndpoint(*endpoint);
+        m_runner = &m_remote;
+    } else {
+        m_runner = &m_local;
     }
-    Q_EMIT requestGenerate(req);
+    m_runner->buffer().take();
+    m_runner->run(req);
+    if (stopAtOnce) {
+        m_runner->cancel();
+    }
 }
 
 void ChatController::drainStream() {
-    const StreamBuffer::Chunk c = m_buffer.take();
+    if (m_runner == nullptr) {
+        return;
+    }
+    const StreamBuffer::Chunk c = m_runner->buffer().take();
     m_messages.appendToLast(c.reasoning, c.answer, c.thinking);
     // The header's figures while the answer streams: the rate since the first token, and the
     // context (a remote model's: the tokens of this answer, until the server's usage arrives).
@@ -210,11 +228,25 @@ void ChatController::endTurn(const std::optional<st::message>& m, const std::opt
     }
 }
 
-void ChatController::onFinished(qint64 messageId, const QVariantMap& stats) {
+void ChatController::onTurnFinished(const TurnResult& result) {
     drainStream();
     m_frameTimer.stop();
-    m_tokensPerSecond = stats.value(QStringLiteral("tokensPerSecond")).toDouble();
-    m_contextUsed = stats.value(QStringLiteral("contextUsed")).toLongLong();
+    m_runner = nullptr;
+    const qint64 messageId = result.messageId;
+    if (result.failed()) {
+        if (result.contextNeeded > 0) {
+            // A conversation too long for the context is explained, with its fixes, by contextProblem.
+            onContextFull(messageId, result.contextNeeded, result.contextSize);
+        } else {
+            setError(result.error);
+        }
+        m_storage->post(
+            this, [messageId](st::database& db) { return st::conversation_store(db).find_message(messageId); },
+            [this](const std::optional<st::message>& m) { endTurn(m, std::nullopt, QStringLiteral("error")); });
+        return;
+    }
+    m_tokensPerSecond = result.tokensPerSecond;
+    m_contextUsed = result.contextUsed;
     // The first exchange names the conversation (the answer, never the reasoning); what is on
     // screen is the active branch.
     std::string title;
@@ -232,21 +264,7 @@ void ChatController::onFinished(qint64 messageId, const QVariantMap& stats) {
             }
             return {store.find_message(messageId), store.find_conversation(conversationId)};
         },
-        [this, reason = stats.value(QStringLiteral("finishReason")).toString()](const Result& r) {
-            endTurn(r.first, r.second, reason);
-        });
-}
-
-void ChatController::onFailed(qint64 messageId, const QString& error) {
-    drainStream();
-    m_frameTimer.stop();
-    // A conversation too long for the context is explained, with its fixes, by contextProblem.
-    if (m_contextProblem.value(QStringLiteral("messageId")).toLongLong() != messageId) {
-        setError(error);
-    }
-    m_storage->post(
-        this, [messageId](st::database& db) { return st::conversation_store(db).find_message(messageId); },
-        [this](const std::optional<st::message>& m) { endTurn(m, std::nullopt, QStringLiteral("error")); });
+        [this, reason = result.finishReason](const Result& r) { endTurn(r.first, r.second, reason); });
 }
 
 void ChatController::dismissContextProblem() {
@@ -258,13 +276,13 @@ void ChatController::dismissContextProblem() {
 
 void ChatController::raiseContextAndRetry() {
     const qint64 suggested = m_contextProblem.value(QStringLiteral("suggested")).toLongLong();
-    if (suggested <= m_contextSize || generating() || m_remote || m_modelPath.isEmpty()) {
+    if (suggested <= m_host->contextSize() || generating() || m_host->remote() || m_host->modelPath().isEmpty()) {
         return;
     }
     dismissContextProblem();
-    setContextLength(static_cast<int>(suggested));
-    m_afterLoad = [this] { regenerate(); };
-    loadModel(m_modelPath);
+    m_settings->setContextLength(static_cast<int>(suggested));
+    m_answerAgainWhenLoaded = true;
+    m_host->loadModel(m_host->modelPath());
 }
 
 void ChatController::retryWithoutOldestTurns() {
@@ -279,7 +297,7 @@ void ChatController::retryWithoutOldestTurns() {
 std::vector<deepdesk::chat_message> ChatController::promptMessages(const std::string& systemPrompt,
                                                                    qint64 skipMessageId) const {
     std::vector<deepdesk::chat_message> out;
-    if (!systemPrompt.empty() && !m_reasoningModel) {  // R1: DeepSeek advises no system prompt
+    if (!systemPrompt.empty() && !m_host->reasoningModel()) {  // R1: DeepSeek advises no system prompt
         out.push_back({deepdesk::chat_message::role::system, systemPrompt});
     }
     for (const auto& row : m_messages.rows()) {
@@ -292,17 +310,16 @@ std::vector<deepdesk::chat_message> ChatController::promptMessages(const std::st
 
 void ChatController::countDraft(const QString& text) {
     ++m_countSerial;
-    if (m_remote || !modelLoaded() || loading()) {
+    if (m_host->remote() || !m_host->modelLoaded() || m_host->loading()) {
         m_draftTokens = -1;
         Q_EMIT draftTokensChanged();
         return;
     }
-    TurnRequest request;
     // The open conversation's own system prompt, or the one a new conversation gets.
     const auto* open = m_conversations.find(m_conversationId);
-    request.messages = promptMessages(open != nullptr ? open->system_prompt : m_systemPrompt.toStdString(), 0);
-    request.messages.push_back({deepdesk::chat_message::role::user, text.toStdString()});
-    Q_EMIT requestCount(request, m_countSerial);
+    auto messages = promptMessages(open != nullptr ? open->system_prompt : m_settings->systemPrompt().toStdString(), 0);
+    messages.push_back({deepdesk::chat_message::role::user, text.toStdString()});
+    m_host->countTokens(messages, m_countSerial);
 }
 
 void ChatController::stopThen(std::function<void()> next) {
@@ -311,7 +328,9 @@ void ChatController::stopThen(std::function<void()> next) {
 }
 
 void ChatController::stop() {
-    m_cancel.store(true);
+    if (m_runner != nullptr) {
+        m_runner->cancel();
+    }
     m_stopWhenStarted = m_starting;  // a turn still being prepared starts stopped
 }
 
@@ -339,7 +358,7 @@ void ChatController::continueAnswer() {
     if (last.role != "assistant" || !last.parent_id || last.status == st::message_status::complete) {
         return;
     }
-    if (m_remote) {
+    if (m_host->remote()) {
         // An OpenAI-compatible server has no common way to go on from a given answer prefix:
         // a remote answer is asked for again, as a new branch (the cut-off one stays).
         regenerate();

@@ -67,22 +67,18 @@ bool DownloadManager::eventFilter(QObject* watched, QEvent* event) {
     return false;
 }
 
-DownloadManager::DownloadManager(const QString& modelsFolder, const QString& databasePath, QObject* parent)
-    : QAbstractListModel(parent), m_modelsFolder(modelsFolder) {
+DownloadManager::DownloadManager(const QString& modelsFolder, StorageThread* storage, QObject* parent)
+    : QAbstractListModel(parent), m_modelsFolder(modelsFolder), m_storage(storage) {
     if (QCoreApplication::instance() != nullptr) {
         QCoreApplication::instance()->installEventFilter(this);
     }
-    // The queue lives in the app's database; if that cannot be opened (the chat view reports why),
-    // downloads still work for this run.
-    // It is read and written on its own thread: the GUI never waits on the database.
-    m_storage = std::make_unique<StorageThread>(databasePath);
-    connect(m_storage.get(), &StorageThread::opened, this, [](const QString& error) {
+    // The queue lives in the app's database, read and written on the storage thread (the GUI never
+    // waits on it); if it cannot be opened (the chat view reports why), downloads still work for
+    // this run.
+    connect(m_storage, &StorageThread::opened, this, [](const QString& error) {
         if (!error.isEmpty()) {
             qWarning("downloads: the queue will not be kept: %s", qPrintable(error));
         }
-    });
-    connect(m_storage.get(), &StorageThread::failed, this, [](const QString& error) {
-        qWarning("downloads: the queue could not be saved or read: %s", qPrintable(error));
     });
     m_freeSpace = [](const QString& dir) { return QStorageInfo(dir).bytesAvailable(); };
     m_network.setRedirectPolicy(QNetworkRequest::NoLessSafeRedirectPolicy);
@@ -116,8 +112,7 @@ DownloadManager::~DownloadManager() {
         m_active->disconnect(this);
         m_active->abort();
     }
-    save();
-    m_storage.reset();  // the last save is written before the manager goes
+    save();  // written by the storage thread, which outlives the manager
 }
 
 int DownloadManager::rowCount(const QModelIndex& parent) const {

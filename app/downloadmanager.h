@@ -71,8 +71,9 @@ public:
         NoteRole,
     };
 
-    // The queue is kept in the SQLite database at databasePath (storage's `downloads` table).
-    DownloadManager(const QString& modelsFolder, const QString& databasePath, QObject* parent = nullptr);
+    // The queue is kept in the app's database (storage's `downloads` table) through `storage`,
+    // which must outlive the manager.
+    DownloadManager(const QString& modelsFolder, StorageThread* storage, QObject* parent = nullptr);
     ~DownloadManager() override;
 
     int rowCount(const QModelIndex& parent = {}) const override;
@@ -139,7 +140,7 @@ private:
     QString finalPath(const Item& item) const;
 
     QString m_modelsFolder, m_token;
-    std::unique_ptr<StorageThread> m_storage;  // where the queue is kept
+    StorageThread* m_storage;  // where the queue is kept
     bool m_restored = false;
     std::vector<Item> m_items;
     QNetworkAccessManager m_network;

@@ -11,12 +11,10 @@
 #endif
 
 #include "server/openai_server.h"
-#include "storage/conversation_store.h"
 
 namespace deepdesk::app {
 
-InferenceWorker::InferenceWorker(StreamBuffer* buffer, std::atomic<bool>* cancel, const std::atomic<int>* wantedLoad)
-    : m_buffer(buffer), m_cancel(cancel), m_wantedLoad(wantedLoad) {}
+InferenceWorker::InferenceWorker(const std::atomic<int>* wantedLoad) : m_wantedLoad(wantedLoad) {}
 
 InferenceWorker::~InferenceWorker() { stopServer(); }
 
@@ -119,86 +117,69 @@ void InferenceWorker::unload() {
     m_engine.reset();
 }
 
-void InferenceWorker::countTokens(const TurnRequest& request, int serial) {
+void InferenceWorker::countTokens(const std::vector<deepdesk::chat_message>& messages, int serial) {
     if (!m_engine) {
         return;
     }
     try {
-        Q_EMIT tokensCounted(serial, m_engine->count_prompt_tokens(request.messages), m_engine->n_ctx());
+        Q_EMIT tokensCounted(serial, m_engine->count_prompt_tokens(messages), m_engine->n_ctx());
     } catch (const std::exception&) {
         // A count is only advice: none is shown.
     }
 }
 
-void InferenceWorker::generate(const TurnRequest& request) {
+void InferenceWorker::generate(const TurnRequest& request, StreamBuffer* buffer, std::atomic<bool>* cancel,
+                               StorageThread* storage) {
+    TurnResult result;
+    result.messageId = request.assistantMessageId;
+    StreamSaver saver(storage, request.assistantMessageId, request.options.continue_answer,
+                      request.options.continue_reasoning);
     if (!m_engine) {
-        Q_EMIT failed(request.assistantMessageId, tr("No model is loaded."));
+        result.finishReason = QStringLiteral("error");
+        result.error = tr("No model is loaded.");
+        saver.fail(result.error);
+        Q_EMIT turnFinished(result);
         return;
     }
     try {
-        deepdesk::storage::database db(request.databasePath.toStdString());
-        deepdesk::storage::conversation_store store(db);
-        deepdesk::storage::stream_writer writer(store, request.assistantMessageId, std::chrono::milliseconds(250),
-                                                request.options.continue_answer, request.options.continue_reasoning);
         // An API client's request may be answering; this turn waits for it.
         std::lock_guard turn(m_generationLock);
         bool thinking = m_engine->format().think_prefix;
-        m_buffer->push({}, {}, thinking);
+        buffer->push({}, {}, thinking);
         const auto r = m_engine->generate(
             request.messages, request.options,
             [&](const deepdesk::reasoning_delta& d) {
                 thinking = d.answer.empty() && (thinking || !d.reasoning.empty());
                 // About one callback per token (the engine leaves out empty deltas); the context as
                 // the engine holds it now.
-                m_buffer->push(d.reasoning, d.answer, thinking, 1, static_cast<std::int64_t>(m_engine->n_past()));
-                writer.append(d.reasoning, d.answer);
+                buffer->push(d.reasoning, d.answer, thinking, 1, static_cast<std::int64_t>(m_engine->n_past()));
+                saver.append(d.reasoning, d.answer);
             },
-            m_cancel);
-        m_buffer->push({}, {}, false);
-        writer.flush();
-        deepdesk::storage::generation_stats st;
-        const auto before = request.continuing ? store.find_message(request.assistantMessageId) : std::nullopt;
-        st.reasoning_ms = r.reasoning_ms + (before ? before->reasoning_ms : 0);
-        st.prompt_tokens = r.prompt_tokens;
-        st.generated_tokens = r.generated_tokens + (before ? before->generated_tokens : 0);
-        st.tokens_per_second = r.tokens_per_second;
-        st.finish_reason = r.finish_reason;
-        store.finish_message(request.assistantMessageId, st,
-                             r.finish_reason == "cancelled" ? deepdesk::storage::message_status::interrupted
-                                                            : deepdesk::storage::message_status::complete);
-        QVariantMap stats;
-        stats[QStringLiteral("reasoningMs")] = static_cast<qint64>(r.reasoning_ms);
-        stats[QStringLiteral("promptTokens")] = static_cast<qint64>(r.prompt_tokens);
-        stats[QStringLiteral("generatedTokens")] = static_cast<qint64>(r.generated_tokens);
-        stats[QStringLiteral("tokensPerSecond")] = r.tokens_per_second;
-        stats[QStringLiteral("finishReason")] = QString::fromStdString(r.finish_reason);
-        stats[QStringLiteral("contextUsed")] = static_cast<qint64>(m_engine->n_past());
-        stats[QStringLiteral("answer")] = QString::fromStdString(r.answer);
-        stats[QStringLiteral("reasoning")] = QString::fromStdString(r.reasoning);
-        Q_EMIT finished(request.assistantMessageId, stats);
+            cancel);
+        buffer->push({}, {}, false);
+        result.reasoningMs = r.reasoning_ms;
+        result.promptTokens = r.prompt_tokens;
+        result.generatedTokens = r.generated_tokens;
+        result.tokensPerSecond = r.tokens_per_second;
+        result.finishReason = QString::fromStdString(r.finish_reason);
+        result.contextUsed = static_cast<qint64>(m_engine->n_past());
+        saver.finish(result, request.continuing);
     } catch (const deepdesk::context_full_error& full) {
-        m_buffer->push({}, {}, false);
-        const QString why = tr("This conversation needs about %1 tokens, more than the %2 the model was loaded with.")
-                                .arg(full.needed)
-                                .arg(full.n_ctx);
-        try {
-            deepdesk::storage::database db(request.databasePath.toStdString());
-            deepdesk::storage::conversation_store(db).fail_message(request.assistantMessageId, why.toStdString());
-        } catch (const std::exception&) {
-            // The error is still shown; the database may be what failed.
-        }
-        Q_EMIT contextFull(request.assistantMessageId, full.needed, full.n_ctx);
-        Q_EMIT failed(request.assistantMessageId, why);
+        buffer->push({}, {}, false);
+        result.finishReason = QStringLiteral("error");
+        result.error = tr("This conversation needs about %1 tokens, more than the %2 the model was loaded with.")
+                           .arg(full.needed)
+                           .arg(full.n_ctx);
+        result.contextNeeded = full.needed;
+        result.contextSize = full.n_ctx;
+        saver.fail(result.error);
     } catch (const std::exception& e) {
-        m_buffer->push({}, {}, false);
-        try {
-            deepdesk::storage::database db(request.databasePath.toStdString());
-            deepdesk::storage::conversation_store(db).fail_message(request.assistantMessageId, e.what());
-        } catch (const std::exception&) {
-            // The error is still shown; the database may be what failed.
-        }
-        Q_EMIT failed(request.assistantMessageId, QString::fromStdString(e.what()));
+        buffer->push({}, {}, false);
+        result.finishReason = QStringLiteral("error");
+        result.error = QString::fromStdString(e.what());
+        saver.fail(result.error);
     }
+    Q_EMIT turnFinished(result);
 }
 
 }  // namespace deepdesk::app

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The inference thread's object: loads a model and runs chat turns with the engine, saving the
-// answer as it streams through its own database connection. Text reaches the GUI through a
-// StreamBuffer the controller drains once per frame, so a fast model never floods the event loop.
+// The engine's thread's object (owned by ModelHost): loads a model, runs chat turns with it for
+// LocalTurnRunner, counts prompt tokens, and hosts the local API server over the same model. Text
+// reaches the GUI through the runner's StreamBuffer, drained once per frame, so a fast model never
+// floods the event loop; the answer is saved through the app's storage thread as it streams.
 #pragma once
 
 #include <QObject>
 #include <QString>
-#include <QVariantMap>
 
 #include <atomic>
 #include <memory>
@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "app/turnrunner.h"
 #include "engine/chat_engine.h"
 
 namespace deepdesk::server {
@@ -23,54 +24,12 @@ class openai_server;
 
 namespace deepdesk::app {
 
-// Text produced since the GUI last looked; written by the worker, drained by the GUI thread.
-class StreamBuffer {
-public:
-    struct Chunk {
-        std::string reasoning, answer;
-        bool thinking = false;      // the model is inside its reasoning right now
-        std::int64_t tokens = 0;    // tokens generated since the last take()
-        std::int64_t context = -1;  // tokens in the context now; -1: not known (a remote model)
-    };
-    void push(const std::string& reasoning, const std::string& answer, bool thinking, std::int64_t tokens = 0,
-              std::int64_t context = -1) {
-        std::lock_guard lock(m_mutex);
-        m_chunk.reasoning += reasoning;
-        m_chunk.answer += answer;
-        m_chunk.thinking = thinking;
-        m_chunk.tokens += tokens;
-        if (context >= 0) {
-            m_chunk.context = context;
-        }
-    }
-    Chunk take() {
-        std::lock_guard lock(m_mutex);
-        Chunk out = std::move(m_chunk);
-        m_chunk = Chunk{};
-        m_chunk.thinking = out.thinking;
-        return out;
-    }
-
-private:
-    std::mutex m_mutex;
-    Chunk m_chunk;
-};
-
-struct TurnRequest {
-    std::vector<deepdesk::chat_message> messages;
-    deepdesk::generation_options options;
-    qint64 assistantMessageId = 0;
-    QString databasePath;  // where the streaming answer is saved
-    // Continuing a cut-off answer: the text it has (also in options.continue_*).
-    bool continuing = false;
-};
-
 class InferenceWorker : public QObject {
     Q_OBJECT
 public:
     // wantedLoad: the ticket of the load the controller still wants (0: none); a load whose ticket
     // it no longer is stops while the weights are read in.
-    InferenceWorker(StreamBuffer* buffer, std::atomic<bool>* cancel, const std::atomic<int>* wantedLoad);
+    explicit InferenceWorker(const std::atomic<int>* wantedLoad);
     ~InferenceWorker() override;
 
 public Q_SLOTS:
@@ -78,9 +37,12 @@ public Q_SLOTS:
     // user gave up on can be told apart.
     void load(const QString& path, qint64 nCtx, int threads, int ticket);
     void unload();
-    void generate(const deepdesk::app::TurnRequest& request);
+    // Writes the answer into `buffer` (the text) and `storage` (saved as it streams); stops when
+    // `cancel` is set. turnFinished follows.
+    void generate(const deepdesk::app::TurnRequest& request, deepdesk::app::StreamBuffer* buffer,
+                  std::atomic<bool>* cancel, deepdesk::app::StorageThread* storage);
     // How many tokens `messages` take as a prompt (the composer's count); tokensCounted follows.
-    void countTokens(const deepdesk::app::TurnRequest& request, int serial);
+    void countTokens(const std::vector<deepdesk::chat_message>& messages, int serial);
     // The local OpenAI-compatible server over the loaded model: runs while `enabled` and a model
     // is loaded (stopped while another loads, started again after). serverStateChanged follows.
     void configureServer(bool enabled, const QString& host, int port, const QString& apiKey);
@@ -90,13 +52,7 @@ Q_SIGNALS:
     void loaded(int ticket, const QString& name, const QString& architecture, qint64 nCtx, bool reasoning);
     void loadFailed(int ticket, const QString& error);
     void loadProgress(int ticket, double fraction);  // at most every 50 ms
-    void progress(qint64 contextUsed);
-    // stats: reasoningMs, promptTokens, generatedTokens, tokensPerSecond, finishReason, contextUsed
-    void finished(qint64 messageId, const QVariantMap& stats);
-    void failed(qint64 messageId, const QString& error);
-    // The conversation does not fit the context: `needed` tokens for a context of nCtx (the
-    // message was marked failed with a plain explanation; `failed` follows).
-    void contextFull(qint64 messageId, qint64 needed, qint64 nCtx);
+    void turnFinished(const deepdesk::app::TurnResult& result);
     void tokensCounted(int serial, qint64 tokens, qint64 nCtx);
     // url: http://host:port/v1 while serving; error: why it could not start.
     void serverStateChanged(bool running, const QString& url, const QString& error);
@@ -105,8 +61,6 @@ private:
     void startServer();
     void stopServer();
 
-    StreamBuffer* m_buffer;
-    std::atomic<bool>* m_cancel;
     const std::atomic<int>* m_wantedLoad;
     std::unique_ptr<deepdesk::chat_engine> m_engine;
     QString m_modelName;
@@ -120,5 +74,3 @@ private:
 };
 
 }  // namespace deepdesk::app
-
-Q_DECLARE_METATYPE(deepdesk::app::TurnRequest)

@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/localization.h"
 
+#include "app/settings.h"
+
 #include <QCoreApplication>
 #include <QLibraryInfo>
 #include <QLocale>
-#include <QSettings>
 
 #include <cstring>
 
 namespace deepdesk::app {
 namespace {
 
-const QString k_settingsKey = QStringLiteral("ui/language");
 const QString k_system = QStringLiteral("system");
 
 // Our C++ classes live in namespaces, so their tr() asks with a context such as
@@ -32,8 +32,11 @@ public:
 
 }  // namespace
 
-Localization::Localization(QQmlEngine* engine, const QString& runLanguage, QObject* parent)
-    : QObject(parent), m_engine(engine), m_language(QSettings().value(k_settingsKey, k_system).toString()) {
+Localization::Localization(QQmlEngine* engine, Settings* settings, const QString& runLanguage, QObject* parent)
+    : QObject(parent),
+      m_engine(engine),
+      m_settings(settings),
+      m_language(settings != nullptr ? settings->value(Settings::Key::Language).toString() : k_system) {
     if (supportedLanguages().contains(runLanguage)) {
         m_language = runLanguage;
     } else if (m_language != k_system && !supportedLanguages().contains(m_language)) {
@@ -75,7 +78,9 @@ void Localization::setLanguage(const QString& language) {
         return;
     }
     m_language = wanted;
-    QSettings().setValue(k_settingsKey, m_language);
+    if (m_settings != nullptr) {
+        m_settings->set(Settings::Key::Language, m_language);
+    }
     apply();
 }
 

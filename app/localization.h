@@ -14,6 +14,8 @@
 
 namespace deepdesk::app {
 
+class Settings;
+
 class Localization : public QObject {
     Q_OBJECT
     QML_ELEMENT
@@ -26,9 +28,10 @@ class Localization : public QObject {
     Q_PROPERTY(QVariantList languages READ languages CONSTANT)
 
 public:
-    // `engine` may be null (no QML to retranslate). A non-empty `runLanguage` (from --lang) is used
-    // for this run instead of the remembered choice, without being remembered itself.
-    explicit Localization(QQmlEngine* engine, const QString& runLanguage = {}, QObject* parent = nullptr);
+    // `engine` may be null (no QML to retranslate); `settings` too (nothing remembered). A
+    // non-empty `runLanguage` (from --lang) is used for this run instead of the remembered choice,
+    // without being remembered itself.
+    Localization(QQmlEngine* engine, Settings* settings, const QString& runLanguage = {}, QObject* parent = nullptr);
     ~Localization() override;
 
     static QStringList supportedLanguages();
@@ -47,6 +50,7 @@ private:
     void apply();
 
     QQmlEngine* m_engine;
+    Settings* m_settings;
     QString m_language;
     QString m_effective;
     std::unique_ptr<QTranslator> m_appTranslator;

@@ -10,54 +10,46 @@
 #include <QJsonObject>
 #include <QNetworkReply>
 #include <QRegularExpression>
-#include <QSettings>
 #include <QUrlQuery>
 
-#include <fstream>
 #include <string>
 
-#include "app/chatcontroller.h"
+#include "app/memory.h"
+#include "app/modelhost.h"
+#include "app/settings.h"
 
 namespace deepdesk::app {
 namespace {
 
-const QString k_huggingFace = QStringLiteral("huggingface");
 const QString k_modelScope = QStringLiteral("modelscope");
-
-QString defaultEndpoint(const QString& source) {
-    return source == k_modelScope ? QStringLiteral("https://modelscope.cn") : QStringLiteral("https://huggingface.co");
-}
-
-// `name-00001-of-00003.gguf` -> ("name", 3); anything else -> ("", 0).
-std::pair<QString, int> splitOf(const QString& file) {
-    static const QRegularExpression re(QStringLiteral("^(.*)-(\\d{5})-of-(\\d{5})\\.gguf$"));
-    const auto m = re.match(file);
-    if (!m.hasMatch()) {
-        return {{}, 0};
-    }
-    return {m.captured(1), m.captured(3).toInt()};
-}
 
 }  // namespace
 
-ModelsController::ModelsController(ChatController* chat, const QString& dataDir, QObject* parent)
+ModelsController::ModelsController(Settings* settings, ModelHost* host, StorageThread* storage, const QString& dataDir,
+                                   QObject* parent)
     : QObject(parent),
-      m_chat(chat),
+      m_settings(settings),
+      m_host(host),
       m_dataDir(dataDir),
-      m_downloads(chat->modelsFolder(), QDir(dataDir).filePath(QStringLiteral("conversations.db"))) {
+      m_downloads(settings->modelsFolder(), storage) {
     m_catalog = Catalog::load(QDir(dataDir).filePath(QStringLiteral("catalog.json")), &m_catalogError);
-    QSettings settings;
-    m_source = settings.value(QStringLiteral("models/source"), k_huggingFace).toString();
-    m_endpoint = settings.value(QStringLiteral("models/endpoint"), defaultEndpoint(m_source)).toString();
-    m_token = settings.value(QStringLiteral("models/token")).toString();
-    m_downloads.setAccessToken(m_token);
-    connect(chat, &ChatController::modelsFolderChanged, this,
-            [this] { m_downloads.setModelsFolder(m_chat->modelsFolder()); });
-    connect(chat, &ChatController::settingsChanged, this, &ModelsController::catalogChanged);  // context size
+    m_downloads.setAccessToken(token());
+    connect(m_settings, &Settings::valueChanged, this, [this](Settings::Key key) {
+        if (key == Settings::Key::ModelsFolder) {
+            m_downloads.setModelsFolder(m_settings->modelsFolder());
+        } else if (key == Settings::Key::ContextLength || key == Settings::Key::HubSource) {
+            Q_EMIT catalogChanged();  // the memory each needs; the repositories
+        }
+    });
+    connect(m_settings, &Settings::secretChanged, this, [this](const QString& name) {
+        if (name == QLatin1String("hub/token")) {
+            m_downloads.setAccessToken(token());
+        }
+    });
     connect(&m_downloads, &DownloadManager::modelReady, this, [this](const QString& path, const QString& name) {
-        m_chat->refreshModels();
-        if (!m_chat->modelLoaded() && !m_chat->loading()) {
-            m_chat->loadModel(path);  // the first model: ready to chat
+        m_host->refreshModels();
+        if (!m_host->modelLoaded() && !m_host->loading()) {
+            m_host->loadModel(path);  // the first model: ready to chat
         }
         Q_EMIT modelInstalled(path, name);
     });
@@ -65,62 +57,14 @@ ModelsController::ModelsController(ChatController* chat, const QString& dataDir,
 
 ModelsController::~ModelsController() = default;
 
-void ModelsController::setSource(const QString& source) {
-    const QString s = source == k_modelScope ? k_modelScope : k_huggingFace;
-    if (s == m_source) {
-        return;
-    }
-    // The endpoint follows the source unless the user had set a mirror of their own.
-    if (m_endpoint == defaultEndpoint(m_source)) {
-        m_endpoint = defaultEndpoint(s);
-    }
-    m_source = s;
-    QSettings().setValue(QStringLiteral("models/source"), m_source);
-    QSettings().setValue(QStringLiteral("models/endpoint"), m_endpoint);
-    Q_EMIT settingsChanged();
-}
+QString ModelsController::source() const { return m_settings->hubSource(); }
+QString ModelsController::endpoint() const { return m_settings->hubEndpoint(); }
+QString ModelsController::token() const { return m_settings->hubToken(); }
 
-void ModelsController::setEndpoint(const QString& endpoint) {
-    QString e = endpoint.trimmed();
-    while (e.endsWith(QLatin1Char('/'))) {
-        e.chop(1);
-    }
-    if (e.isEmpty()) {
-        e = defaultEndpoint(m_source);
-    }
-    if (e == m_endpoint) {
-        return;
-    }
-    m_endpoint = e;
-    QSettings().setValue(QStringLiteral("models/endpoint"), m_endpoint);
-    Q_EMIT settingsChanged();
-}
-
-void ModelsController::setToken(const QString& token) {
-    if (token.trimmed() == m_token) {
-        return;
-    }
-    m_token = token.trimmed();
-    QSettings().setValue(QStringLiteral("models/token"), m_token);
-    m_downloads.setAccessToken(m_token);
-    Q_EMIT settingsChanged();
-}
-
-qint64 ModelsController::totalMemory() const {
-    std::ifstream in("/proc/meminfo");
-    std::string key, unit;
-    long long value = 0;
-    while (in >> key >> value >> unit) {
-        if (key == "MemTotal:") {
-            return static_cast<qint64>(value) * 1024;
-        }
-    }
-    return 0;
-}
+qint64 ModelsController::totalMemory() { return memory::machine().totalBytes; }
 
 qint64 ModelsController::ramNeeded(qint64 fileBytes, qint64 kvBytesPerToken) const {
-    constexpr qint64 k_buffers = 300LL << 20;  // activations, logits, the app itself
-    return fileBytes + kvBytesPerToken * m_chat->contextLength() + k_buffers;
+    return memory::needed(fileBytes, kvBytesPerToken, m_settings->contextLength());
 }
 
 QVariantList ModelsController::catalog() const {
@@ -142,7 +86,7 @@ QVariantList ModelsController::catalog() const {
                                  {QStringLiteral("fit"), fit}};
         }
         const QString repo =
-            m_source == k_modelScope && !m.modelScopeRepo.isEmpty() ? m.modelScopeRepo : m.huggingFaceRepo;
+            source() == k_modelScope && !m.modelScopeRepo.isEmpty() ? m.modelScopeRepo : m.huggingFaceRepo;
         out << QVariantMap{{QStringLiteral("id"), m.id},
                            {QStringLiteral("name"), m.name},
                            {QStringLiteral("architecture"), m.architecture},
@@ -162,22 +106,22 @@ QVariantList ModelsController::catalog() const {
 }
 
 QUrl ModelsController::fileUrl(const QString& repo, const QString& fileName) const {
-    if (m_source == k_modelScope) {
-        return QUrl(m_endpoint + QStringLiteral("/models/") + repo + QStringLiteral("/resolve/master/") + fileName);
+    if (source() == k_modelScope) {
+        return QUrl(endpoint() + QStringLiteral("/models/") + repo + QStringLiteral("/resolve/master/") + fileName);
     }
-    return QUrl(m_endpoint + QLatin1Char('/') + repo + QStringLiteral("/resolve/main/") + fileName);
+    return QUrl(endpoint() + QLatin1Char('/') + repo + QStringLiteral("/resolve/main/") + fileName);
 }
 
 QUrl ModelsController::listingUrl(const QString& repo) const {
-    if (m_source == k_modelScope) {
-        return QUrl(m_endpoint + QStringLiteral("/api/v1/models/") + repo +
+    if (source() == k_modelScope) {
+        return QUrl(endpoint() + QStringLiteral("/api/v1/models/") + repo +
                     QStringLiteral("/repo/files?Recursive=true"));
     }
-    return QUrl(m_endpoint + QStringLiteral("/api/models/") + repo + QStringLiteral("?blobs=true"));
+    return QUrl(endpoint() + QStringLiteral("/api/models/") + repo + QStringLiteral("?blobs=true"));
 }
 
 QUrl ModelsController::searchUrl(const QString& text) const {
-    QUrl url(m_endpoint + QStringLiteral("/api/models"));
+    QUrl url(endpoint() + QStringLiteral("/api/models"));
     QUrlQuery q;
     q.addQueryItem(QStringLiteral("search"), text);
     q.addQueryItem(QStringLiteral("filter"), QStringLiteral("gguf"));
@@ -188,8 +132,8 @@ QUrl ModelsController::searchUrl(const QString& text) const {
 }
 
 QString ModelsController::repoPage(const QString& repo) const {
-    return m_source == k_modelScope ? m_endpoint + QStringLiteral("/models/") + repo
-                                    : m_endpoint + QLatin1Char('/') + repo;
+    return source() == k_modelScope ? endpoint() + QStringLiteral("/models/") + repo
+                                    : endpoint() + QLatin1Char('/') + repo;
 }
 
 void ModelsController::setError(const QString& e) {
@@ -214,7 +158,7 @@ QString ModelsController::networkError(QNetworkReply* reply, const QString& repo
             .arg(repoPage(repo));
     }
     if (status == 404) {
-        return tr("%1 was not found on %2 (HTTP 404).").arg(repo, m_endpoint);
+        return tr("%1 was not found on %2 (HTTP 404).").arg(repo, endpoint());
     }
     switch (reply->error()) {
     case QNetworkReply::HostNotFoundError:
@@ -225,7 +169,7 @@ QString ModelsController::networkError(QNetworkReply* reply, const QString& repo
     case QNetworkReply::UnknownNetworkError:
         return tr("Cannot reach %1: the computer seems to be offline. Models already downloaded still work; "
                   "to download, connect or choose a mirror as the endpoint.")
-            .arg(m_endpoint);
+            .arg(endpoint());
     default: return tr("The hub answered with an error: %1").arg(reply->errorString());
     }
 }
@@ -234,8 +178,8 @@ void ModelsController::fetchListing(const QString& repo, ListingHandler done) {
     QNetworkRequest req(listingUrl(repo));
     req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::NoLessSafeRedirectPolicy);
     req.setTransferTimeout(30000);
-    if (!m_token.isEmpty()) {
-        req.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
+    if (!token().isEmpty()) {
+        req.setRawHeader("Authorization", "Bearer " + token().toUtf8());
     }
     addPending(1);
     QNetworkReply* reply = m_network.get(req);
@@ -248,7 +192,7 @@ void ModelsController::fetchListing(const QString& repo, ListingHandler done) {
         }
         const QJsonDocument doc = QJsonDocument::fromJson(reply->readAll());
         std::vector<Listed> files;
-        if (m_source == k_modelScope) {
+        if (source() == k_modelScope) {
             // {"Data": {"Files": [{"Path", "Size", "Sha256", "Type"}]}}
             for (const QJsonValue& v :
                  doc.object().value(QStringLiteral("Data")).toObject().value(QStringLiteral("Files")).toArray()) {
@@ -279,14 +223,14 @@ void ModelsController::fetchListing(const QString& repo, ListingHandler done) {
 void ModelsController::enqueueFrom(const QString& repo, const std::vector<Listed>& files, const QString& fileName,
                                    const QString& modelName) {
     // A split model: every part, verified as one model.
-    const auto [stem, parts] = splitOf(fileName);
+    const auto [stem, parts] = splitParts(fileName);
     std::vector<const Listed*> chosen;
     for (const auto& f : files) {
         const QString name = QFileInfo(f.file).fileName();
         if (f.file == fileName || name == fileName) {
             chosen.push_back(&f);
         } else if (parts > 0) {
-            const auto [otherStem, otherParts] = splitOf(name);
+            const auto [otherStem, otherParts] = splitParts(name);
             if (otherStem == stem && otherParts == parts) {
                 chosen.push_back(&f);
             }
@@ -332,7 +276,7 @@ void ModelsController::download(const QString& modelId, const QString& quant) {
         return;
     }
     const QString repo =
-        m_source == k_modelScope && !m->modelScopeRepo.isEmpty() ? m->modelScopeRepo : m->huggingFaceRepo;
+        source() == k_modelScope && !m->modelScopeRepo.isEmpty() ? m->modelScopeRepo : m->huggingFaceRepo;
     const QString fileName = file->fileName;
     const QString name = m->name + QLatin1Char(' ') + quant;
     clearError();
@@ -363,14 +307,14 @@ void ModelsController::listRepository(const QString& repo) {
             if (!f.file.endsWith(QStringLiteral(".gguf"))) {
                 continue;
             }
-            const auto [stem, parts] = splitOf(QFileInfo(f.file).fileName());
+            const auto [stem, parts] = splitParts(QFileInfo(f.file).fileName());
             if (parts > 0 && !f.file.contains(QStringLiteral("-00001-of-"))) {
                 continue;  // listed once, under its first part
             }
             qint64 size = f.size;
             if (parts > 0) {
                 for (const auto& other : files) {
-                    const auto [otherStem, otherParts] = splitOf(QFileInfo(other.file).fileName());
+                    const auto [otherStem, otherParts] = splitParts(QFileInfo(other.file).fileName());
                     if (otherStem == stem && otherParts == parts && other.file != f.file) {
                         size += other.size;
                     }
@@ -386,15 +330,15 @@ void ModelsController::listRepository(const QString& repo) {
 }
 
 void ModelsController::searchHub(const QString& text) {
-    if (m_source == k_modelScope) {
+    if (source() == k_modelScope) {
         Q_EMIT searchFinished({}, tr("Search works with the Hugging Face source (or a mirror of it). On ModelScope, "
                                      "type a repository name (owner/name) to list its files."));
         return;
     }
     QNetworkRequest req(searchUrl(text.trimmed()));
     req.setTransferTimeout(30000);
-    if (!m_token.isEmpty()) {
-        req.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
+    if (!token().isEmpty()) {
+        req.setRawHeader("Authorization", "Bearer " + token().toUtf8());
     }
     addPending(1);
     QNetworkReply* reply = m_network.get(req);
@@ -402,7 +346,7 @@ void ModelsController::searchHub(const QString& text) {
         reply->deleteLater();
         addPending(-1);
         if (reply->error() != QNetworkReply::NoError) {
-            Q_EMIT searchFinished({}, networkError(reply, m_endpoint));
+            Q_EMIT searchFinished({}, networkError(reply, endpoint()));
             return;
         }
         QVariantList out;
@@ -418,39 +362,6 @@ void ModelsController::searchHub(const QString& text) {
         }
         Q_EMIT searchFinished(out, {});
     });
-}
-
-bool ModelsController::deleteLocal(const QString& path) {
-    const QFileInfo info(path);
-    // Only files in the models folder, and every part of a split model.
-    if (QDir(info.absolutePath()) != QDir(m_chat->modelsFolder()) || !path.endsWith(QStringLiteral(".gguf"))) {
-        setError(tr("Only models in the models folder can be deleted here."));
-        return false;
-    }
-    if (m_chat->modelPath() == path) {
-        setError(tr("%1 is loaded; choose another model first.").arg(info.fileName()));
-        return false;
-    }
-    QStringList files{path};
-    const auto [stem, parts] = splitOf(info.fileName());
-    for (int i = 1; i <= parts; ++i) {
-        files << QDir(info.absolutePath())
-                     .filePath(QStringLiteral("%1-%2-of-%3.gguf")
-                                   .arg(stem)
-                                   .arg(i, 5, 10, QLatin1Char('0'))
-                                   .arg(parts, 5, 10, QLatin1Char('0')));
-    }
-    bool ok = true;
-    for (const QString& f : files) {
-        if (QFile::exists(f) && !QFile::remove(f)) {
-            ok = false;
-        }
-    }
-    m_chat->refreshModels();
-    if (!ok) {
-        setError(tr("%1 could not be deleted.").arg(info.fileName()));
-    }
-    return ok;
 }
 
 void ModelsController::reveal(const QString& path) const {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The Models page's controller (QML singleton `Models`): the catalog with what fits this machine,
 // the hub (Hugging Face, its endpoint replaceable by a mirror, or ModelScope; an optional access
-// token): a repository's GGUF files with sizes and SHA-256, and search; downloads through the
-// DownloadManager, whose verified files become models; local models (delete, reveal).
+// token, all kept in Settings): a repository's GGUF files with sizes and SHA-256, and search;
+// downloads through the DownloadManager, whose verified files become ModelHost's models.
 #pragma once
 
 #include <QNetworkAccessManager>
@@ -15,7 +15,9 @@
 
 namespace deepdesk::app {
 
-class ChatController;
+class ModelHost;
+class Settings;
+class StorageThread;
 
 class ModelsController : public QObject {
     Q_OBJECT
@@ -24,31 +26,24 @@ class ModelsController : public QObject {
     Q_PROPERTY(QVariantList catalog READ catalog NOTIFY catalogChanged)
     Q_PROPERTY(QString catalogError READ catalogError NOTIFY catalogChanged)
     Q_PROPERTY(DownloadManager* downloads READ downloads CONSTANT)
-    Q_PROPERTY(QString source READ source WRITE setSource NOTIFY settingsChanged)
-    Q_PROPERTY(QString endpoint READ endpoint WRITE setEndpoint NOTIFY settingsChanged)
-    Q_PROPERTY(QString token READ token WRITE setToken NOTIFY settingsChanged)
     Q_PROPERTY(qint64 totalMemory READ totalMemory CONSTANT)
     Q_PROPERTY(QString errorText READ errorText NOTIFY errorTextChanged)
     Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
 
 public:
-    ModelsController(ChatController* chat, const QString& dataDir, QObject* parent = nullptr);
+    // The download queue is kept through `storage`; the catalog in dataDir replaces the built-in one.
+    ModelsController(Settings* settings, ModelHost* host, StorageThread* storage, const QString& dataDir,
+                     QObject* parent = nullptr);
     ~ModelsController() override;
 
     QVariantList catalog() const;
     QString catalogError() const { return m_catalogError; }
     DownloadManager* downloads() { return &m_downloads; }
-    QString source() const { return m_source; }
-    void setSource(const QString& source);
-    QString endpoint() const { return m_endpoint; }
-    void setEndpoint(const QString& endpoint);
-    QString token() const { return m_token; }
-    void setToken(const QString& token);
-    qint64 totalMemory() const;
+    static qint64 totalMemory();
     QString errorText() const { return m_error; }
     bool busy() const { return m_pending > 0; }
 
-    // Memory a file of `fileBytes` needs at the chosen context (weights, KV cache, work buffers).
+    // Memory a file of `fileBytes` needs at the chosen context (memory::needed).
     qint64 ramNeeded(qint64 fileBytes, qint64 kvBytesPerToken) const;
 
     // A catalog model in one quantization: its repository is listed first, for the exact size,
@@ -59,7 +54,6 @@ public:
     Q_INVOKABLE void searchHub(const QString& text);
     // One file of a listed repository (all parts when it is split).
     Q_INVOKABLE void downloadFile(const QString& repo, const QString& fileName);
-    Q_INVOKABLE bool deleteLocal(const QString& path);
     Q_INVOKABLE void reveal(const QString& path) const;
     Q_INVOKABLE void clearError();
 
@@ -71,7 +65,6 @@ public:
 
 Q_SIGNALS:
     void catalogChanged();
-    void settingsChanged();
     void errorTextChanged();
     void busyChanged();
     // files: [{file, size, sha256, parts}] (split files listed once, under their first part)
@@ -93,13 +86,18 @@ private:
     void setError(const QString& e);
     void addPending(int delta);
 
-    ChatController* m_chat;
+    QString source() const;
+    QString endpoint() const;
+    QString token() const;
+
+    Settings* m_settings;
+    ModelHost* m_host;
     QString m_dataDir;
     Catalog m_catalog;
     QString m_catalogError;
     DownloadManager m_downloads;
     QNetworkAccessManager m_network;
-    QString m_source, m_endpoint, m_token, m_error;
+    QString m_error;
     int m_pending = 0;
 };
 

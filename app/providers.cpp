@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/providers.h"
 
-#include <QFile>
+#include "app/settings.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
-#include <QSettings>
 #include <QUrl>
 #include <QUuid>
 
@@ -55,29 +55,23 @@ QString trimmedBase(QString url) {
 
 }  // namespace
 
-void keepSettingsPrivate(QSettings& settings) {
-    settings.sync();
-    QFile::setPermissions(settings.fileName(), QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-}
-
-ProvidersController::ProvidersController(QObject* parent) : QObject(parent) {
-    QSettings s;
-    const QStringList ids = s.value(QStringLiteral("providers/ids")).toStringList();
-    for (const QString& id : ids) {
-        s.beginGroup(QStringLiteral("providers/") + id);
+ProvidersController::ProvidersController(Settings* settings, QObject* parent) : QObject(parent), m_settings(settings) {
+    for (const QVariant& v : m_settings->providers()) {
+        const QVariantMap m = v.toMap();
         Provider p;
-        p.id = id;
-        p.name = s.value(QStringLiteral("name")).toString();
-        p.preset = s.value(QStringLiteral("preset")).toString();
-        p.baseUrl = s.value(QStringLiteral("baseUrl")).toString();
-        p.apiKey = s.value(QStringLiteral("apiKey")).toString();
-        p.models = s.value(QStringLiteral("models")).toStringList();
-        s.endGroup();
+        p.id = m.value(QStringLiteral("id")).toString();
+        p.name = m.value(QStringLiteral("name")).toString();
+        p.preset = m.value(QStringLiteral("preset")).toString();
+        p.baseUrl = m.value(QStringLiteral("baseUrl")).toString();
+        p.apiKey = m_settings->secret(keyName(p.id));
+        p.models = m.value(QStringLiteral("models")).toStringList();
         if (!p.baseUrl.isEmpty()) {
             m_providers.append(p);
         }
     }
 }
+
+QString ProvidersController::keyName(const QString& id) { return QStringLiteral("providers/%1/apiKey").arg(id); }
 
 QVariantList ProvidersController::presets() {
     QVariantList out;
@@ -115,21 +109,16 @@ const ProvidersController::Provider* ProvidersController::find(const QString& id
 }
 
 void ProvidersController::save() {
-    QSettings s;
-    QStringList ids;
-    s.remove(QStringLiteral("providers"));
+    QVariantList list;
     for (const Provider& p : m_providers) {
-        ids.append(p.id);
-        s.beginGroup(QStringLiteral("providers/") + p.id);
-        s.setValue(QStringLiteral("name"), p.name);
-        s.setValue(QStringLiteral("preset"), p.preset);
-        s.setValue(QStringLiteral("baseUrl"), p.baseUrl);
-        s.setValue(QStringLiteral("apiKey"), p.apiKey);
-        s.setValue(QStringLiteral("models"), p.models);
-        s.endGroup();
+        list.append(QVariantMap{{QStringLiteral("id"), p.id},
+                                {QStringLiteral("name"), p.name},
+                                {QStringLiteral("preset"), p.preset},
+                                {QStringLiteral("baseUrl"), p.baseUrl},
+                                {QStringLiteral("models"), p.models}});
+        m_settings->setSecret(keyName(p.id), p.apiKey);
     }
-    s.setValue(QStringLiteral("providers/ids"), ids);
-    keepSettingsPrivate(s);
+    m_settings->setProviders(list);
     Q_EMIT providersChanged();
 }
 
@@ -176,6 +165,7 @@ void ProvidersController::updateProvider(const QString& id, const QString& name,
 
 void ProvidersController::removeProvider(const QString& id) {
     m_providers.removeIf([&](const Provider& p) { return p.id == id; });
+    m_settings->setSecret(keyName(id), {});  // its key goes with it
     save();
 }
 

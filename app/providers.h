@@ -13,15 +13,13 @@
 
 #include <optional>
 
-#include "app/remoteworker.h"
+#include "app/remoterunner.h"
 
 class QNetworkAccessManager;
-class QSettings;
 
 namespace deepdesk::app {
 
-// Writes `settings` out and makes its file readable by its owner only: it holds API keys.
-void keepSettingsPrivate(QSettings& settings);
+class Settings;
 
 class ProvidersController : public QObject {
     Q_OBJECT
@@ -33,7 +31,8 @@ class ProvidersController : public QObject {
     Q_PROPERTY(QVariantList presets READ presets CONSTANT)
 
 public:
-    explicit ProvidersController(QObject* parent = nullptr);
+    // The providers are kept in `settings`, their keys among its secrets.
+    explicit ProvidersController(Settings* settings, QObject* parent = nullptr);
 
     QVariantList providers() const;
     static QVariantList presets();
@@ -61,7 +60,9 @@ private:
     };
     const Provider* find(const QString& id) const;
     void save();
+    static QString keyName(const QString& id);  // the secret's name
 
+    Settings* m_settings;
     QList<Provider> m_providers;
     QNetworkAccessManager* m_network = nullptr;
 };

@@ -1,18 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "app/remoteworker.h"
+#include "app/remoterunner.h"
 
 #include <QElapsedTimer>
-#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
-#include <QTimer>
 #include <QUrl>
 
-#include "storage/conversation_store.h"
+#include "app/storagethread.h"
 
 namespace deepdesk::app {
 
@@ -188,166 +186,166 @@ QString roleName(deepdesk::chat_message::role r) {
 
 }  // namespace
 
-void RemoteWorker::generate(const TurnRequest& request, const RemoteEndpoint& endpoint) {
-    if (m_network == nullptr) {
-        m_network = new QNetworkAccessManager(this);
+// What one streamed answer carries while it arrives.
+struct RemoteTurnRunner::Turn {
+    Turn(StorageThread* storage, const TurnRequest& r, bool reasoningModel)
+        : request(r), saver(storage, r.assistantMessageId), decoder(reasoningModel) {}
+    TurnRequest request;
+    StreamSaver saver;
+    SseDecoder sse;
+    ChatStreamDecoder decoder;
+    QNetworkReply* reply = nullptr;
+    QElapsedTimer clock;
+    qint64 firstTokenMs = -1, reasoningStartMs = -1, reasoningEndMs = -1;
+    bool thinking = false, cancelled = false;
+    int status = 0;
+    QByteArray errorBody;
+    QString error;  // from inside the stream
+};
+
+RemoteTurnRunner::RemoteTurnRunner(StorageThread* storage, QObject* parent)
+    : TurnRunner(parent), m_storage(storage), m_network(new QNetworkAccessManager(this)) {}
+
+RemoteTurnRunner::~RemoteTurnRunner() {
+    if (m_turn && m_turn->reply != nullptr) {
+        m_turn->reply->disconnect(this);
+        m_turn->reply->abort();
+        m_turn->saver.flush();  // what arrived is kept; the message is marked interrupted at next start
     }
-    try {
-        QString error;
-        deepdesk::storage::database db(request.databasePath.toStdString());
-        deepdesk::storage::conversation_store store(db);
-        deepdesk::storage::stream_writer writer(store, request.assistantMessageId, std::chrono::milliseconds(250), {},
-                                                {});
+}
 
-        QJsonArray messages;
-        for (const auto& m : request.messages) {
-            messages.append(QJsonObject{{QStringLiteral("role"), roleName(m.who)},
-                                        {QStringLiteral("content"), QString::fromStdString(m.content)}});
-        }
-        QJsonObject body{{QStringLiteral("model"), endpoint.model},
-                         {QStringLiteral("messages"), messages},
-                         {QStringLiteral("stream"), true},
-                         {QStringLiteral("stream_options"), QJsonObject{{QStringLiteral("include_usage"), true}}},
-                         {QStringLiteral("temperature"), request.options.sampling.temperature},
-                         {QStringLiteral("top_p"), request.options.sampling.top_p},
-                         {QStringLiteral("max_tokens"), request.options.max_tokens}};
-        QNetworkRequest req(QUrl(endpoint.baseUrl + QStringLiteral("/chat/completions")));
-        req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-        req.setRawHeader("Accept", "text/event-stream");
-        if (!endpoint.apiKey.isEmpty()) {
-            req.setRawHeader("Authorization", "Bearer " + endpoint.apiKey.toUtf8());
-        }
-        req.setTransferTimeout(300'000);  // nothing at all for 5 minutes: the server is gone
+void RemoteTurnRunner::cancel() {
+    if (m_turn && !m_turn->cancelled && m_turn->reply != nullptr) {
+        m_turn->cancelled = true;
+        m_turn->reply->abort();  // finished follows
+    }
+}
 
-        QElapsedTimer clock;
-        clock.start();
-        qint64 firstTokenMs = -1, reasoningStartMs = -1, reasoningEndMs = -1;
-        bool thinking = false, cancelled = false;
-        m_buffer->push({}, {}, false);
-        SseDecoder sse;
-        ChatStreamDecoder decoder(endpoint.reasoningModel);
-        QByteArray errorBody;
-        int status = 0;
-        const auto deliver = [&](const deepdesk::reasoning_delta& d) {
-            if (d.reasoning.empty() && d.answer.empty()) {
-                return;
-            }
-            const qint64 now = clock.elapsed();
-            if (firstTokenMs < 0) {
-                firstTokenMs = now;
-            }
-            if (!d.reasoning.empty() && reasoningStartMs < 0) {
-                reasoningStartMs = now;
-            }
-            if (!d.answer.empty() && reasoningStartMs >= 0 && reasoningEndMs < 0) {
-                reasoningEndMs = now;
-            }
-            thinking = d.answer.empty() && (thinking || !d.reasoning.empty());
-            m_buffer->push(d.reasoning, d.answer, thinking, 1);  // servers send about a token per event
-            writer.append(d.reasoning, d.answer);
-        };
+void RemoteTurnRunner::run(const TurnRequest& request) {
+    m_turn = std::make_unique<Turn>(m_storage, request, m_endpoint.reasoningModel);
+    QJsonArray messages;
+    for (const auto& m : request.messages) {
+        messages.append(QJsonObject{{QStringLiteral("role"), roleName(m.who)},
+                                    {QStringLiteral("content"), QString::fromStdString(m.content)}});
+    }
+    QJsonObject body{{QStringLiteral("model"), m_endpoint.model},
+                     {QStringLiteral("messages"), messages},
+                     {QStringLiteral("stream"), true},
+                     {QStringLiteral("stream_options"), QJsonObject{{QStringLiteral("include_usage"), true}}},
+                     {QStringLiteral("temperature"), request.options.sampling.temperature},
+                     {QStringLiteral("top_p"), request.options.sampling.top_p},
+                     {QStringLiteral("max_tokens"), request.options.max_tokens}};
+    QNetworkRequest req(QUrl(m_endpoint.baseUrl + QStringLiteral("/chat/completions")));
+    req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    req.setRawHeader("Accept", "text/event-stream");
+    if (!m_endpoint.apiKey.isEmpty()) {
+        req.setRawHeader("Authorization", "Bearer " + m_endpoint.apiKey.toUtf8());
+    }
+    req.setTransferTimeout(300'000);  // nothing at all for 5 minutes: the server is gone
+    m_turn->clock.start();
+    m_buffer.push({}, {}, false);
+    m_turn->reply = m_network->post(req, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    connect(m_turn->reply, &QNetworkReply::readyRead, this, &RemoteTurnRunner::onReadyRead);
+    connect(m_turn->reply, &QNetworkReply::finished, this, &RemoteTurnRunner::onFinished);
+}
 
-        QNetworkReply* reply = m_network->post(req, QJsonDocument(body).toJson(QJsonDocument::Compact));
-        QEventLoop loop;
-        QTimer poll;
-        poll.setInterval(50);
-        QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
-            if (m_cancel->load() && !cancelled) {
-                cancelled = true;
-                reply->abort();
-            }
-        });
-        QObject::connect(reply, &QNetworkReply::readyRead, &loop, [&] {
-            if (status == 0) {
-                status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            }
-            const QByteArray bytes = reply->readAll();
-            if (status >= 400) {
-                errorBody += bytes.left(64 * 1024 - errorBody.size());
-                return;
-            }
-            for (const std::string& event : sse.feed(std::string_view(bytes.constData(), bytes.size()))) {
-                if (!error.isEmpty()) {
-                    break;
-                }
-                const ChatStreamDecoder::Step step = decoder.feed(event);
-                deliver(step.delta);
-                if (!step.error.isEmpty()) {
-                    error = step.error;
-                    reply->abort();
-                }
-            }
-        });
-        QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        poll.start();
-        if (!reply->isFinished()) {
-            loop.exec();
-        }
-        poll.stop();
-        if (status == 0) {
-            status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        }
-        const QNetworkReply::NetworkError netError = reply->error();
-        const QString netErrorText = reply->errorString();
-        const QByteArray retryAfter = reply->rawHeader("Retry-After");
-        if (status >= 400) {
-            errorBody += reply->readAll();
-        }
-        reply->deleteLater();
-        deliver(decoder.finish());
-        m_buffer->push({}, {}, false);
-        writer.flush();
+void RemoteTurnRunner::deliver(const deepdesk::reasoning_delta& d) {
+    if (d.reasoning.empty() && d.answer.empty()) {
+        return;
+    }
+    Turn& t = *m_turn;
+    const qint64 now = t.clock.elapsed();
+    if (t.firstTokenMs < 0) {
+        t.firstTokenMs = now;
+    }
+    if (!d.reasoning.empty() && t.reasoningStartMs < 0) {
+        t.reasoningStartMs = now;
+    }
+    if (!d.answer.empty() && t.reasoningStartMs >= 0 && t.reasoningEndMs < 0) {
+        t.reasoningEndMs = now;
+    }
+    t.thinking = d.answer.empty() && (t.thinking || !d.reasoning.empty());
+    m_buffer.push(d.reasoning, d.answer, t.thinking, 1);  // servers send about a token per event
+    t.saver.append(d.reasoning, d.answer);
+}
 
-        QString finishReason;
-        if (error.isEmpty()) {
-            if (cancelled) {
-                finishReason = QStringLiteral("cancelled");
-            } else if (status >= 400) {
-                error = describeHttpError(status, errorBody, retryAfter);
-            } else if (netError != QNetworkReply::NoError) {
-                error = decoder.anyText() ? tr("The connection to %1 was lost: %2. What arrived before is kept.")
-                                                .arg(endpoint.providerName, netErrorText)
-                                          : tr("Could not reach %1: %2").arg(endpoint.providerName, netErrorText);
-            } else if (!decoder.done() && decoder.finishReason().isEmpty()) {
-                error = tr("The connection to %1 ended before the answer was complete. What arrived before is "
-                           "kept.")
-                            .arg(endpoint.providerName);
-            } else {
-                finishReason = decoder.finishReason().isEmpty() ? QStringLiteral("stop") : decoder.finishReason();
-            }
+void RemoteTurnRunner::onReadyRead() {
+    Turn& t = *m_turn;
+    if (t.status == 0) {
+        t.status = t.reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    }
+    const QByteArray bytes = t.reply->readAll();
+    if (t.status >= 400) {
+        t.errorBody += bytes.left(64 * 1024 - t.errorBody.size());
+        return;
+    }
+    for (const std::string& event : t.sse.feed(std::string_view(bytes.constData(), bytes.size()))) {
+        if (!t.error.isEmpty()) {
+            break;
         }
-        if (!error.isEmpty()) {
-            store.fail_message(request.assistantMessageId, error.toStdString());
-            Q_EMIT failed(request.assistantMessageId, error);
-            return;
+        const ChatStreamDecoder::Step step = t.decoder.feed(event);
+        deliver(step.delta);
+        if (!step.error.isEmpty()) {
+            t.error = step.error;
+            t.reply->abort();  // finished follows
         }
-        const qint64 elapsedMs = clock.elapsed();
-        const qint64 reasoningMs =
-            reasoningStartMs < 0 ? 0 : (reasoningEndMs < 0 ? elapsedMs : reasoningEndMs) - reasoningStartMs;
-        const qint64 completion = decoder.completionTokens().value_or(0);
-        const double streamSeconds = firstTokenMs < 0 ? 0.0 : static_cast<double>(elapsedMs - firstTokenMs) / 1000.0;
-        deepdesk::storage::generation_stats st;
-        st.reasoning_ms = reasoningMs;
-        st.prompt_tokens = decoder.promptTokens().value_or(0);
-        st.generated_tokens = completion;
+    }
+}
+
+void RemoteTurnRunner::onFinished() {
+    Turn& t = *m_turn;
+    QNetworkReply* reply = t.reply;
+    if (t.status == 0) {
+        t.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    }
+    if (t.status >= 400) {
+        t.errorBody += reply->readAll();
+    }
+    reply->deleteLater();
+    deliver(t.decoder.finish());
+    m_buffer.push({}, {}, false);
+
+    TurnResult result;
+    result.messageId = t.request.assistantMessageId;
+    QString error = t.error;
+    if (error.isEmpty()) {
+        if (t.cancelled) {
+            result.finishReason = QStringLiteral("cancelled");
+        } else if (t.status >= 400) {
+            error = describeHttpError(t.status, t.errorBody, reply->rawHeader("Retry-After"));
+        } else if (reply->error() != QNetworkReply::NoError) {
+            error = t.decoder.anyText()
+                        ? tr("The connection to %1 was lost: %2. What arrived before is kept.")
+                              .arg(m_endpoint.providerName, reply->errorString())
+                        : tr("Could not reach %1: %2").arg(m_endpoint.providerName, reply->errorString());
+        } else if (!t.decoder.done() && t.decoder.finishReason().isEmpty()) {
+            error = tr("The connection to %1 ended before the answer was complete. What arrived before is kept.")
+                        .arg(m_endpoint.providerName);
+        } else {
+            result.finishReason =
+                t.decoder.finishReason().isEmpty() ? QStringLiteral("stop") : t.decoder.finishReason();
+        }
+    }
+    if (!error.isEmpty()) {
+        result.finishReason = QStringLiteral("error");
+        result.error = error;
+        t.saver.fail(error);
+    } else {
+        const qint64 elapsedMs = t.clock.elapsed();
+        result.reasoningMs =
+            t.reasoningStartMs < 0 ? 0 : (t.reasoningEndMs < 0 ? elapsedMs : t.reasoningEndMs) - t.reasoningStartMs;
+        result.promptTokens = t.decoder.promptTokens().value_or(0);
+        result.generatedTokens = t.decoder.completionTokens().value_or(0);
+        const double streamSeconds =
+            t.firstTokenMs < 0 ? 0.0 : static_cast<double>(elapsedMs - t.firstTokenMs) / 1000.0;
         // A rate over less than 50 ms says more about buffering on the way than about the server.
-        st.tokens_per_second = streamSeconds >= 0.05 ? static_cast<double>(completion) / streamSeconds : 0.0;
-        st.finish_reason = finishReason.toStdString();
-        store.finish_message(
-            request.assistantMessageId, st,
-            cancelled ? deepdesk::storage::message_status::interrupted : deepdesk::storage::message_status::complete);
-        QVariantMap stats;
-        stats[QStringLiteral("reasoningMs")] = reasoningMs;
-        stats[QStringLiteral("promptTokens")] = static_cast<qint64>(st.prompt_tokens);
-        stats[QStringLiteral("generatedTokens")] = completion;
-        stats[QStringLiteral("tokensPerSecond")] = st.tokens_per_second;
-        stats[QStringLiteral("finishReason")] = finishReason;
-        stats[QStringLiteral("contextUsed")] = static_cast<qint64>(st.prompt_tokens + completion);
-        Q_EMIT finished(request.assistantMessageId, stats);
-    } catch (const std::exception& e) {
-        m_buffer->push({}, {}, false);
-        Q_EMIT failed(request.assistantMessageId, QString::fromStdString(e.what()));
+        result.tokensPerSecond =
+            streamSeconds >= 0.05 ? static_cast<double>(result.generatedTokens) / streamSeconds : 0.0;
+        result.contextUsed = result.promptTokens + result.generatedTokens;
+        t.saver.finish(result, false);
     }
+    m_turn.reset();
+    Q_EMIT finished(result);
 }
 
 }  // namespace deepdesk::app

@@ -2,21 +2,21 @@
 // Chat turns on an OpenAI-compatible server (the DeepSeek platform, vLLM, SGLang, Ollama, another
 // DeepDesk): the answer streams as server-sent events, with DeepSeek's `reasoning_content` (or
 // `<think>` tags inside `content`, for servers that inline them) kept apart from the answer. Runs
-// on its own thread like the local InferenceWorker and reports through the same StreamBuffer and
-// signals, saving what arrives as it arrives, so an error or a dropped connection loses nothing.
+// on the GUI thread's event loop (the network is asynchronous: no thread, no nested loop, no
+// polling), reports like every TurnRunner, and saves what arrives as it arrives, so an error or a
+// dropped connection loses nothing.
 #pragma once
 
 #include <QObject>
 #include <QString>
-#include <QVariantMap>
 
-#include <atomic>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "app/inferenceworker.h"
+#include "app/turnrunner.h"
 #include "engine/reasoning.h"
 
 class QNetworkAccessManager;
@@ -77,23 +77,27 @@ private:
 // The text shown for an HTTP error: the status, the server's own message, Retry-After for 429.
 QString describeHttpError(int status, const QByteArray& body, const QByteArray& retryAfter);
 
-class RemoteWorker : public QObject {
+class RemoteTurnRunner : public TurnRunner {
     Q_OBJECT
 public:
-    RemoteWorker(StreamBuffer* buffer, std::atomic<bool>* cancel) : m_buffer(buffer), m_cancel(cancel) {}
+    explicit RemoteTurnRunner(StorageThread* storage, QObject* parent = nullptr);
+    ~RemoteTurnRunner() override;
 
-public Q_SLOTS:
-    void generate(const deepdesk::app::TurnRequest& request, const deepdesk::app::RemoteEndpoint& endpoint);
-
-Q_SIGNALS:
-    // The same as InferenceWorker's.
-    void finished(qint64 messageId, const QVariantMap& stats);
-    void failed(qint64 messageId, const QString& error);
+    // The server and model the next run() asks (set before each turn).
+    void setEndpoint(const RemoteEndpoint& endpoint) { m_endpoint = endpoint; }
+    void run(const TurnRequest& request) override;
+    void cancel() override;
 
 private:
-    StreamBuffer* m_buffer;
-    std::atomic<bool>* m_cancel;
-    QNetworkAccessManager* m_network = nullptr;
+    struct Turn;
+    void onReadyRead();
+    void onFinished();
+    void deliver(const deepdesk::reasoning_delta& d);
+
+    StorageThread* m_storage;
+    RemoteEndpoint m_endpoint;
+    QNetworkAccessManager* m_network;
+    std::unique_ptr<Turn> m_turn;  // the one under way
 };
 
 }  // namespace deepdesk::app

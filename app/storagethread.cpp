@@ -10,12 +10,21 @@ StorageThread::StorageThread(const QString& databasePath, QObject* parent) : QOb
     m_thread.setObjectName(QStringLiteral("storage"));
     m_thread.start();
     enqueue([this, path = databasePath.toStdString()] {
+        QString error;
         try {
             m_db = std::make_unique<deepdesk::storage::database>(path);
-            Q_EMIT opened(QString());
         } catch (const std::exception& e) {
-            Q_EMIT opened(QString::fromUtf8(e.what()));
+            error = QString::fromUtf8(e.what());
         }
+        // Told on the owner's thread, through its event loop: whoever connects before the loop
+        // runs again hears it.
+        QMetaObject::invokeMethod(
+            this,
+            [this, error] {
+                m_openError = error;
+                Q_EMIT opened(error);
+            },
+            Qt::QueuedConnection);
     });
 }
 

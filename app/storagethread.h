@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// One database connection on its own thread. The GUI thread never waits on SQLite. It posts jobs,
-// which run one after another in the order they were posted, and gets each job's result back
-// through its event loop.
+// The app's one database connection, on its own thread: conversations, the streaming answers and
+// the download queue all go through it. The GUI thread never waits on SQLite. It posts jobs (so do
+// the turn runners, from any thread), which run one after another in the order they were posted,
+// and gets each job's result back through its event loop.
 #pragma once
 
 #include <QObject>
@@ -69,9 +70,11 @@ public:
 
     // Blocks until every job posted so far has run (for shutdown and tests only).
     void flush();
+    // Why the database could not be opened ("" when it is open, or not yet known).
+    QString openError() const { return m_openError; }
 
 Q_SIGNALS:
-    // Emitted once, from the storage thread; `error` is empty when the database is open.
+    // Emitted once, on the owner's thread; `error` is empty when the database is open.
     void opened(const QString& error);
     void failed(const QString& error);
 
@@ -84,6 +87,7 @@ private:
     QThread m_thread;
     QObject* m_context = nullptr;  // lives on m_thread; jobs are posted to it
     std::unique_ptr<deepdesk::storage::database> m_db;
+    QString m_openError;  // GUI thread
 };
 
 }  // namespace deepdesk::app

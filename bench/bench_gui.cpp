@@ -27,7 +27,7 @@
 
 #include "app/chatcontroller.h"
 #include "app/localization.h"
-#include "app/modelscontroller.h"
+#include "app/services.h"
 #include "storage/conversation_store.h"
 #include "storage/database.h"
 #include "tests/support/scripted_chat_model.h"
@@ -114,19 +114,15 @@ int main(int argc, char** argv) {
     QGuiApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("DeepDeskBench"));
     QCoreApplication::setApplicationName(QStringLiteral("bench_gui"));
+    deepdesk::app::Services services(dir.path());
+    deepdesk::app::ChatController& chat = services.chat;
+    services.settings.setContextLength(32768);
+    services.settings.setMaxTokens(n_tokens);
+    services.settings.setThreads(argument(argc, argv, "--threads", 0));
+    services.exposeToQml();
     QQmlApplicationEngine engine;
     engine.addImportPath(QStringLiteral("qrc:/"));
-    deepdesk::app::Localization localization(&engine, QStringLiteral("en"));
-    deepdesk::app::ProvidersController providers;
-    qmlRegisterSingletonInstance("DeepDesk.App", 1, 0, "Providers", &providers);
-    deepdesk::app::ChatController chat(dir.path());
-    chat.setProviders(&providers);
-    chat.setContextLength(32768);
-    chat.setMaxTokens(n_tokens);
-    chat.setThreads(argument(argc, argv, "--threads", 0));
-    qmlRegisterSingletonInstance("DeepDesk.App", 1, 0, "Chat", &chat);
-    deepdesk::app::ModelsController models(&chat, dir.path());
-    qmlRegisterSingletonInstance("DeepDesk.App", 1, 0, "Models", &models);
+    deepdesk::app::Localization localization(&engine, &services.settings, QStringLiteral("en"));
     engine.setInitialProperties({{QStringLiteral("localization"), QVariant::fromValue(&localization)}});
     engine.load(QUrl(QStringLiteral("qrc:/DeepDesk/Ui/Main.qml")));
     if (engine.rootObjects().isEmpty()) {
@@ -181,10 +177,10 @@ int main(int argc, char** argv) {
     });
     ticker.start();
 
-    chat.start(model, false);
+    services.start(model, false);
     QElapsedTimer wait;
     wait.start();
-    while (!chat.modelLoaded() && wait.elapsed() < 60000) {
+    while (!services.host.modelLoaded() && wait.elapsed() < 60000) {
         QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
     }
     phase = "open the long conversation";

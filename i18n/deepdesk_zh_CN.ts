@@ -1,4 +1,4 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
@@ -82,14 +82,6 @@
         <translation>无法加载模型：%1</translation>
     </message>
     <message>
-        <source>The models folder already has a file named %1.</source>
-        <translation>模型文件夹中已有名为 %1 的文件。</translation>
-    </message>
-    <message>
-        <source>Could not add %1 to the models folder: %2</source>
-        <translation>无法把 %1 加入模型文件夹：%2</translation>
-    </message>
-    <message>
         <source>Conversations cannot be saved: %1</source>
         <translation>无法保存对话：%1</translation>
     </message>
@@ -124,14 +116,6 @@
     <message>
         <source>The provider of this model was removed.</source>
         <translation>提供此模型的服务已被移除。</translation>
-    </message>
-    <message>
-        <source>%1 is not a usable GGUF model.</source>
-        <translation>%1 不是可用的 GGUF 模型。</translation>
-    </message>
-    <message>
-        <source>Details: %1</source>
-        <translation>详细信息：%1</translation>
     </message>
 </context>
 <context>
@@ -229,11 +213,11 @@
         <translation>这段对话对当前加载的模型来说太长了：大约需要 %1 个词元，而模型只能容纳 %2 个。</translation>
     </message>
     <message>
-        <source>You can load it again with room for %1 tokens (this computer's memory allows it), or leave the oldest turns out of what the model reads.</source>
+        <source>You can load it again with room for %1 tokens (this computer&apos;s memory allows it), or leave the oldest turns out of what the model reads.</source>
         <translation>可以用 %1 个词元的上下文重新加载模型（这台电脑的内存足够），或者让模型不再读取最早的几轮对话。</translation>
     </message>
     <message>
-        <source>This computer's memory does not allow a larger context; leave the oldest turns out of what the model reads, or start a new conversation.</source>
+        <source>This computer&apos;s memory does not allow a larger context; leave the oldest turns out of what the model reads, or start a new conversation.</source>
         <translation>这台电脑的内存不足以使用更大的上下文；可以让模型不再读取最早的几轮对话，或者开始新的对话。</translation>
     </message>
     <message>
@@ -326,7 +310,7 @@
         <translation>服务器上找不到该文件（HTTP 404）：%1。仓库可能已改名，请查看模型页面。</translation>
     </message>
     <message>
-        <source>The partial file did not match the server's; the download restarted from the beginning.</source>
+        <source>The partial file did not match the server&apos;s; the download restarted from the beginning.</source>
         <translation>已下载的部分与服务器上的文件不一致；下载已从头重新开始。</translation>
     </message>
     <message>
@@ -567,6 +551,37 @@
     </message>
 </context>
 <context>
+    <name>ModelHost</name>
+    <message>
+        <source>%1 is not a usable GGUF model.</source>
+        <translation>%1 不是可用的 GGUF 模型。</translation>
+    </message>
+    <message>
+        <source>Details: %1</source>
+        <translation>详细信息：%1</translation>
+    </message>
+    <message>
+        <source>The models folder already has a file named %1.</source>
+        <translation>模型文件夹中已有名为 %1 的文件。</translation>
+    </message>
+    <message>
+        <source>Could not add %1 to the models folder: %2</source>
+        <translation>无法把 %1 加入模型文件夹：%2</translation>
+    </message>
+    <message>
+        <source>Only models in the models folder can be deleted here.</source>
+        <translation>这里只能删除模型文件夹中的模型。</translation>
+    </message>
+    <message>
+        <source>%1 is loaded; choose another model first.</source>
+        <translation>%1 正在使用；请先选择其他模型。</translation>
+    </message>
+    <message>
+        <source>%1 could not be deleted.</source>
+        <translation>无法删除 %1。</translation>
+    </message>
+</context>
+<context>
     <name>ModelsController</name>
     <message>
         <source>The hub refused access to %1 (HTTP %2). It may be gated: sign in, accept its licence at %3, and add an access token on the Models page.</source>
@@ -585,7 +600,7 @@
         <translation>模型站点返回错误：%1</translation>
     </message>
     <message>
-        <source>The hub's answer for %1 could not be read.</source>
+        <source>The hub&apos;s answer for %1 could not be read.</source>
         <translation>无法读取模型站点关于 %1 的响应。</translation>
     </message>
     <message>
@@ -611,18 +626,6 @@
     <message>
         <source>Search works with the Hugging Face source (or a mirror of it). On ModelScope, type a repository name (owner/name) to list its files.</source>
         <translation>搜索功能适用于 Hugging Face 来源（或其镜像）。使用魔搭时，请输入仓库名（所有者/名称）以列出其文件。</translation>
-    </message>
-    <message>
-        <source>Only models in the models folder can be deleted here.</source>
-        <translation>这里只能删除模型文件夹中的模型。</translation>
-    </message>
-    <message>
-        <source>%1 is loaded; choose another model first.</source>
-        <translation>%1 正在使用；请先选择其他模型。</translation>
-    </message>
-    <message>
-        <source>%1 could not be deleted.</source>
-        <translation>无法删除 %1。</translation>
     </message>
 </context>
 <context>
@@ -870,7 +873,7 @@
         <translation>无法连接服务器：%1</translation>
     </message>
     <message>
-        <source>The server's answer to GET /models is not a model list.</source>
+        <source>The server&apos;s answer to GET /models is not a model list.</source>
         <translation>服务器对 GET /models 的回复不是模型列表。</translation>
     </message>
     <message>
@@ -893,7 +896,7 @@
         <translation>远程服务</translation>
     </message>
     <message>
-        <source>For models too large for this computer (DeepSeek-V3, R1, 67B): chat with a server that speaks the OpenAI API. API keys stay in this computer's settings file, readable only by you; they are never stored with conversations or exported.</source>
+        <source>For models too large for this computer (DeepSeek-V3, R1, 67B): chat with a server that speaks the OpenAI API. API keys stay in this computer&apos;s settings file, readable only by you; they are never stored with conversations or exported.</source>
         <translation>对于这台电脑放不下的模型（DeepSeek-V3、R1、67B）：与支持 OpenAI API 的服务器对话。API 密钥保存在本机的设置文件中，只有你能读取；它们不会与对话一起保存，也不会被导出。</translation>
     </message>
     <message>
@@ -1036,7 +1039,7 @@
     </message>
 </context>
 <context>
-    <name>RemoteWorker</name>
+    <name>RemoteTurnRunner</name>
     <message>
         <source>The connection to %1 was lost: %2. What arrived before is kept.</source>
         <translation>与 %1 的连接中断：%2。已收到的内容已保留。</translation>

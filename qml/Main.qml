@@ -10,7 +10,7 @@ ApplicationWindow {
     required property Localization localization
     // True once start-up is complete and no model is loading (`deepdesk --screenshot` waits for it).
     property bool completed: false
-    readonly property bool ready: completed && !Chat.loading
+    readonly property bool ready: completed && !ModelHost.loading
 
     width: 1200
     height: 780
@@ -212,7 +212,7 @@ ApplicationWindow {
     onClosing: if (content.item) content.item.commitPendingDelete()
 
     Component.onCompleted: {
-        Theme.mode = Qt.binding(() => Chat.theme)
+        Theme.mode = Qt.binding(() => Settings.theme)
         completed = true
     }
 }

@@ -22,7 +22,7 @@ Rectangle {
     property var fitText: (f) => f
     property var fitColor: (f) => "gray"
     readonly property var file: e.files[quantBox.currentIndex] || e.files[0]
-    readonly property bool downloaded: Chat.modelFiles.some((m) => m.name + ".gguf" === file.file)
+    readonly property bool downloaded: ModelHost.modelFiles.some((m) => m.name + ".gguf" === file.file)
 
     signal downloadStarted()
 

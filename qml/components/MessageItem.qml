@@ -160,14 +160,14 @@ Item {
             ActionButton {
                 objectName: "continueButton"
                 visible: item.role === "assistant" && item.isLast && item.status === "interrupted"
-                enabled: !Chat.generating && Chat.modelLoaded
+                enabled: !Chat.generating && ModelHost.modelLoaded
                 text: qsTr("Continue")
                 font.pixelSize: Theme.fontSmall
                 onClicked: Chat.continueAnswer()
             }
             ActionButton {
                 visible: item.role === "assistant" && item.isLast
-                enabled: !Chat.generating && Chat.modelLoaded
+                enabled: !Chat.generating && ModelHost.modelLoaded
                 text: qsTr("Regenerate")
                 font.pixelSize: Theme.fontSmall
                 onClicked: Chat.regenerate()

@@ -150,13 +150,13 @@ Dialog {
                                 model: modelData.models
                                 delegate: Button {
                                     required property string modelData
-                                    readonly property bool current: Chat.modelSource === "remote"
-                                        && Chat.remoteProviderId === card.modelData.id
-                                        && Chat.modelName === modelData
+                                    readonly property bool current: ModelHost.modelSource === "remote"
+                                        && ModelHost.remoteProviderId === card.modelData.id
+                                        && ModelHost.modelName === modelData
                                     text: (current ? "\u2713 " : "") + modelData
                                     Accessible.name: qsTr("Chat with %1").arg(modelData)
                                     onClicked: {
-                                        Chat.useRemoteModel(card.modelData.id, modelData)
+                                        ModelHost.useRemoteModel(card.modelData.id, modelData)
                                         dialog.close()
                                     }
                                 }

@@ -93,57 +93,57 @@ Dialog {
 
             Label { text: qsTr("Answers"); font.bold: true; color: Theme.text; Layout.columnSpan: 2 }
             Hint {
-                visible: Chat.reasoningModel
+                visible: ModelHost.reasoningModel
                 text: qsTr("This is a reasoning model (R1 family): DeepSeek advises temperature 0.6 and no system prompt, so the system prompt is not sent to it.")
             }
             SettingLabel { text: qsTr("Temperature") }
             NumberField {
                 Accessible.name: qsTr("Temperature")
                 objectName: "temperatureField"; from: 0; to: 2; stepSize: 0.05; decimals: 2
-                value: Chat.temperature
-                onValueEdited: (v) => Chat.temperature = v
+                value: Settings.temperature
+                onValueEdited: (v) => Settings.temperature = v
             }
             SettingLabel { text: qsTr("Top-p") }
             NumberField {
                 Accessible.name: qsTr("Top-p")
                 objectName: "topPField"; from: 0; to: 1; stepSize: 0.05; decimals: 2
-                value: Chat.topP
-                onValueEdited: (v) => Chat.topP = v
+                value: Settings.topP
+                onValueEdited: (v) => Settings.topP = v
             }
             SettingLabel { text: qsTr("Top-k (0: off)") }
             NumberField {
                 Accessible.name: qsTr("Top-k (0: off)")
                 objectName: "topKField"; from: 0; to: 1000; stepSize: 1; decimals: 0
-                value: Chat.topK
-                onValueEdited: (v) => Chat.topK = v
+                value: Settings.topK
+                onValueEdited: (v) => Settings.topK = v
             }
             SettingLabel { text: qsTr("Min-p") }
             NumberField {
                 Accessible.name: qsTr("Min-p")
                 objectName: "minPField"; from: 0; to: 1; stepSize: 0.01; decimals: 2
-                value: Chat.minP
-                onValueEdited: (v) => Chat.minP = v
+                value: Settings.minP
+                onValueEdited: (v) => Settings.minP = v
             }
             SettingLabel { text: qsTr("Repetition penalty") }
             NumberField {
                 Accessible.name: qsTr("Repetition penalty")
                 from: 0.5; to: 2; stepSize: 0.05; decimals: 2
-                value: Chat.repeatPenalty
-                onValueEdited: (v) => Chat.repeatPenalty = v
+                value: Settings.repeatPenalty
+                onValueEdited: (v) => Settings.repeatPenalty = v
             }
             SettingLabel { text: qsTr("Longest answer (tokens)") }
             NumberField {
                 Accessible.name: qsTr("Longest answer (tokens)")
                 objectName: "maxTokensField"; from: 16; to: 131072; stepSize: 256; decimals: 0
-                value: Chat.maxTokens
-                onValueEdited: (v) => Chat.maxTokens = v
+                value: Settings.maxTokens
+                onValueEdited: (v) => Settings.maxTokens = v
             }
             SettingLabel { text: qsTr("Seed (0: random)") }
             NumberField {
                 Accessible.name: qsTr("Seed (0: random)")
                 from: 0; to: 2147483647; stepSize: 1; decimals: 0
-                value: Chat.seed
-                onValueEdited: (v) => Chat.seed = v
+                value: Settings.seed
+                onValueEdited: (v) => Settings.seed = v
             }
             SettingLabel { text: qsTr("System prompt") }
             TextArea {
@@ -151,9 +151,9 @@ Dialog {
                 Layout.fillWidth: true
                 Layout.preferredHeight: 80
                 wrapMode: TextEdit.Wrap
-                text: Chat.systemPrompt
+                text: Settings.systemPrompt
                 placeholderText: qsTr("Used for new conversations")
-                onEditingFinished: Chat.systemPrompt = text
+                onEditingFinished: Settings.systemPrompt = text
                 background: Rectangle { radius: Theme.radius; color: Theme.background; border.color: Theme.border }
             }
 
@@ -162,15 +162,15 @@ Dialog {
             NumberField {
                 Accessible.name: qsTr("Context length (tokens)")
                 objectName: "contextField"; from: 256; to: 131072; stepSize: 512; decimals: 0
-                value: Chat.contextLength
-                onValueEdited: (v) => Chat.contextLength = v
+                value: Settings.contextLength
+                onValueEdited: (v) => Settings.contextLength = v
             }
             SettingLabel { text: qsTr("Threads (0: all cores)") }
             NumberField {
                 Accessible.name: qsTr("Threads (0: all cores)")
                 from: 0; to: 256; stepSize: 1; decimals: 0
-                value: Chat.threads
-                onValueEdited: (v) => Chat.threads = v
+                value: Settings.threads
+                onValueEdited: (v) => Settings.threads = v
             }
             Hint { text: qsTr("Context length and threads apply the next time a model is loaded.") }
             SettingLabel { text: qsTr("Models folder") }
@@ -179,8 +179,8 @@ Dialog {
                 TextField {
                     Accessible.name: qsTr("Models folder")
                     Layout.fillWidth: true
-                    text: Chat.modelsFolder
-                    onEditingFinished: Chat.modelsFolder = text
+                    text: Settings.modelsFolder
+                    onEditingFinished: Settings.modelsFolder = text
                 }
                 Button { text: qsTr("Choose\u2026"); onClicked: folderDialog.open() }
             }
@@ -198,49 +198,49 @@ Dialog {
             Switch {
                 objectName: "serverSwitch"
                 Accessible.name: qsTr("Serve the loaded model as an OpenAI-compatible API")
-                checked: Chat.serverEnabled
-                onToggled: Chat.serverEnabled = checked
+                checked: Settings.serverEnabled
+                onToggled: Settings.serverEnabled = checked
             }
             Hint { text: qsTr("Editors, scripts and other apps can use the loaded model through the OpenAI API (chat and completions, streaming, reasoning_content).") }
             SettingLabel { text: qsTr("Address") }
             TextField {
                 Accessible.name: qsTr("Server address")
                 Layout.fillWidth: true
-                text: Chat.serverHost
-                onEditingFinished: Chat.serverHost = text
+                text: Settings.serverHost
+                onEditingFinished: Settings.serverHost = text
             }
             Hint { text: qsTr("127.0.0.1: this computer only. 0.0.0.0: other devices on your network too (set a key).") }
             SettingLabel { text: qsTr("Port") }
             NumberField {
                 Accessible.name: qsTr("Server port")
                 from: 1; to: 65535; stepSize: 1; decimals: 0
-                value: Chat.serverPort
-                onValueEdited: (v) => Chat.serverPort = v
+                value: Settings.serverPort
+                onValueEdited: (v) => Settings.serverPort = v
             }
             SettingLabel { text: qsTr("API key (optional)") }
             TextField {
                 Accessible.name: qsTr("Server API key")
                 Layout.fillWidth: true
                 echoMode: TextInput.PasswordEchoOnEdit
-                text: Chat.serverApiKey
+                text: Settings.serverApiKey
                 placeholderText: qsTr("No key asked for")
-                onEditingFinished: Chat.serverApiKey = text
+                onEditingFinished: Settings.serverApiKey = text
             }
             Label {
                 objectName: "serverStatus"
                 Layout.columnSpan: 2
                 Layout.fillWidth: true
                 wrapMode: Text.Wrap
-                visible: Chat.serverEnabled
-                color: Chat.serverError.length > 0 ? Theme.danger : Theme.text
-                text: Chat.serverError.length > 0 ? qsTr("The server could not start: %1").arg(Chat.serverError)
-                    : Chat.serverUrl.length > 0 ? qsTr("Serving %1 at %2").arg(Chat.modelName).arg(Chat.serverUrl)
+                visible: Settings.serverEnabled
+                color: Server.error.length > 0 ? Theme.danger : Theme.text
+                text: Server.error.length > 0 ? qsTr("The server could not start: %1").arg(Server.error)
+                    : Server.url.length > 0 ? qsTr("Serving %1 at %2").arg(ModelHost.modelName).arg(Server.url)
                     : qsTr("It starts when a model is loaded on this computer.")
             }
             Rectangle {
                 Layout.columnSpan: 2
                 Layout.fillWidth: true
-                visible: Chat.serverEnabled && Chat.serverUrl.length > 0
+                visible: Settings.serverEnabled && Server.url.length > 0
                 implicitHeight: exampleText.implicitHeight + 16
                 radius: Theme.radius
                 color: Theme.surface
@@ -251,7 +251,7 @@ Dialog {
                     anchors.right: copyExample.left
                     anchors.verticalCenter: parent.verticalCenter
                     anchors.margins: 8
-                    text: Chat.serverExample
+                    text: Server.example
                     font.family: "monospace"
                     font.pixelSize: Theme.fontSmall
                     color: Theme.text
@@ -265,7 +265,7 @@ Dialog {
                     anchors.margins: 6
                     text: qsTr("Copy")
                     Accessible.name: qsTr("Copy the example request")
-                    onClicked: Chat.copyToClipboard(Chat.serverExample)
+                    onClicked: Chat.copyToClipboard(Server.example)
                 }
             }
 
@@ -281,11 +281,11 @@ Dialog {
                 ]
                 textRole: "text"
                 valueRole: "value"
-                currentIndex: Math.max(0, ["system", "light", "dark"].indexOf(Chat.theme))
+                currentIndex: Math.max(0, ["system", "light", "dark"].indexOf(Settings.theme))
                 // As wide as its longest choice, in either language.
                 implicitContentWidthPolicy: ComboBox.WidestText
                 Layout.minimumWidth: 180
-                onActivated: Chat.theme = currentValue
+                onActivated: Settings.theme = currentValue
             }
             SettingLabel { text: qsTr("Language") }
             LanguageSwitch { objectName: "settingsLanguage"; localization: dialog.localization; showLabel: false; Layout.fillWidth: true }
@@ -303,10 +303,10 @@ Dialog {
         id: folderDialog
         objectName: "modelsFolderDialog"
         title: qsTr("Models folder")
-        currentFolder: "file://" + Chat.modelsFolder
+        currentFolder: "file://" + Settings.modelsFolder
         acceptLabel: qsTr("Choose")
         rejectLabel: qsTr("Cancel")
-        onAccepted: Chat.modelsFolder = selectedFolder.toString().replace(/^file:\/\//, "")
+        onAccepted: Settings.modelsFolder = selectedFolder.toString().replace(/^file:\/\//, "")
     }
     FileDialog {
         id: exportDialog

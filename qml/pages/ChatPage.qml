@@ -11,7 +11,7 @@ Item {
     id: page
 
     // Display name of the loaded model; empty when none is loaded.
-    readonly property string modelName: Chat.modelName
+    readonly property string modelName: ModelHost.modelName
 
     property string language: "en"
     // Why the last GGUF import started from this page was refused.
@@ -22,7 +22,7 @@ Item {
 
     // The picker's entries: local files, then every remote provider's models, then actions.
     function pickerEntries() {
-        let entries = Chat.modelFiles.map((m) => ({ name: m.name, path: m.path, kind: "local" }))
+        let entries = ModelHost.modelFiles.map((m) => ({ name: m.name, path: m.path, kind: "local" }))
         for (const p of Providers.providers)
             for (const m of p.models)
                 entries.push({ name: m + "  \u00b7  " + p.name, path: "", kind: "remote", provider: p.id, model: m })
@@ -69,11 +69,11 @@ Item {
 
     // Loads `path` after checking it fits in memory; a model that does not fit asks first.
     function requestLoad(path) {
-        Chat.loadChecked(path)
+        ModelHost.loadChecked(path)
     }
 
     Connections {
-        target: Chat
+        target: ModelHost
         function onMemoryWarning(path, estimate) {
             memoryDialog.path = path
             memoryDialog.estimate = estimate
@@ -104,10 +104,10 @@ Item {
                     Layout.preferredWidth: 300
                     model: page.pickerEntries()
                     textRole: "name"
-                    displayText: Chat.loading ? qsTr("Loading\u2026")
+                    displayText: ModelHost.loading ? qsTr("Loading\u2026")
                                : page.modelName.length > 0
-                                 ? (Chat.modelSource === "remote" ? page.modelName + "  \u00b7  " + Chat.remoteProviderName : page.modelName)
-                               : Chat.modelFiles.length > 0 ? qsTr("Choose a model")
+                                 ? (ModelHost.modelSource === "remote" ? page.modelName + "  \u00b7  " + ModelHost.remoteProviderName : page.modelName)
+                               : ModelHost.modelFiles.length > 0 ? qsTr("Choose a model")
                                : qsTr("No model loaded")
                     onActivated: (i) => {
                         const entry = model[i]
@@ -116,30 +116,30 @@ Item {
                         else if (entry.kind === "providers")
                             page.providersRequested()
                         else if (entry.kind === "remote")
-                            Chat.useRemoteModel(entry.provider, entry.model)
+                            ModelHost.useRemoteModel(entry.provider, entry.model)
                         else
                             page.requestLoad(entry.path)
                     }
                 }
                 ProgressBar {
                     objectName: "loadProgress"
-                    visible: Chat.loading
+                    visible: ModelHost.loading
                     Layout.preferredWidth: 120
                     from: 0
                     to: 1
-                    value: Chat.loadProgress
+                    value: ModelHost.loadProgress
                     Accessible.name: qsTr("Loading the model")
                 }
                 Label {
-                    visible: Chat.loading
-                    text: Math.round(Chat.loadProgress * 100) + "%"
+                    visible: ModelHost.loading
+                    text: Math.round(ModelHost.loadProgress * 100) + "%"
                     color: Theme.textMuted
                 }
                 Button {
-                    visible: Chat.loading
+                    visible: ModelHost.loading
                     text: qsTr("Cancel")
                     Accessible.name: qsTr("Cancel loading the model")
-                    onClicked: Chat.cancelLoad()
+                    onClicked: ModelHost.cancelLoad()
                 }
                 Label {
                     Layout.fillWidth: true
@@ -151,10 +151,10 @@ Item {
                 }
                 Label {
                     objectName: "statusLabel"
-                    visible: Chat.modelLoaded
+                    visible: ModelHost.modelLoaded
                     text: (Chat.tokensPerSecond > 0 ? qsTr("%1 tok/s").arg(Chat.tokensPerSecond.toFixed(1)) + " \u00b7 " : "")
-                          + (Chat.modelSource === "remote" ? qsTr("%1 tokens").arg(Chat.contextUsed)
-                                                           : qsTr("%1 / %2 tokens").arg(Chat.contextUsed).arg(Chat.contextSize))
+                          + (ModelHost.modelSource === "remote" ? qsTr("%1 tokens").arg(Chat.contextUsed)
+                                                           : qsTr("%1 / %2 tokens").arg(Chat.contextUsed).arg(ModelHost.contextSize))
                     color: Theme.textMuted
                     font.pixelSize: Theme.fontSmall
                 }
@@ -203,7 +203,7 @@ Item {
             // Above the (empty) message list, which would otherwise take their clicks.
             FirstRunPanel {
                 z: 1
-                visible: Chat.modelFiles.length === 0 && !Chat.modelLoaded && !Chat.loading && messageList.count === 0
+                visible: ModelHost.modelFiles.length === 0 && !ModelHost.modelLoaded && !ModelHost.loading && messageList.count === 0
                 anchors.centerIn: parent
                 width: Math.min(parent.width - 48, Theme.contentMaxWidth)
                 language: page.language
@@ -213,7 +213,7 @@ Item {
 
             EmptyChatState {
                 z: 1
-                visible: messageList.count === 0 && !(Chat.modelFiles.length === 0 && !Chat.modelLoaded && !Chat.loading)
+                visible: messageList.count === 0 && !(ModelHost.modelFiles.length === 0 && !ModelHost.modelLoaded && !ModelHost.loading)
                 anchors.centerIn: parent
                 width: Math.min(parent.width - 48, Theme.contentMaxWidth)
                 onPromptChosen: (prompt) => {
@@ -314,9 +314,9 @@ Item {
             Composer {
                 id: composer
                 Layout.fillWidth: true
-                canSend: Chat.modelLoaded && !Chat.loading
+                canSend: ModelHost.modelLoaded && !ModelHost.loading
                 generating: Chat.generating
-                disabledReason: Chat.loading ? qsTr("The model is loading\u2026")
+                disabledReason: ModelHost.loading ? qsTr("The model is loading\u2026")
                                                   : qsTr("Load a model to start chatting.")
                 onSendRequested: (text) => Chat.send(text)
                 onStopRequested: Chat.stop()
@@ -328,7 +328,7 @@ Item {
                 id: draftCount
                 interval: 400
                 onTriggered: {
-                    if (composer.text.length >= 1500 && Chat.modelSource === "local" && Chat.modelLoaded)
+                    if (composer.text.length >= 1500 && ModelHost.modelSource === "local" && ModelHost.modelLoaded)
                         Chat.countDraft(composer.text)
                     else
                         draftInfo.counted = false
@@ -355,10 +355,10 @@ Item {
                 Layout.alignment: Qt.AlignHCenter
                 objectName: "privacyNote"
                 // Honest about where the messages go: a remote model's server receives them.
-                text: Chat.modelSource === "remote"
-                      ? qsTr("Your messages go to %1 for this model. Conversations are kept on this computer.").arg(Chat.remoteProviderName)
+                text: ModelHost.modelSource === "remote"
+                      ? qsTr("Your messages go to %1 for this model. Conversations are kept on this computer.").arg(ModelHost.remoteProviderName)
                       : qsTr("Models run on this computer. Your conversations never leave it.")
-                color: Chat.modelSource === "remote" ? Theme.textMuted : Theme.textFaint
+                color: ModelHost.modelSource === "remote" ? Theme.textMuted : Theme.textFaint
                 font.pixelSize: Theme.fontSmall
             }
         }
@@ -376,11 +376,11 @@ Item {
         onAccepted: {
             page.importError = ""
             page.importing = true
-            Chat.importModel(selectedFile)
+            ModelHost.importModel(selectedFile)
         }
     }
     Connections {
-        target: Chat
+        target: ModelHost
         function onModelImported(ok, path, error) {
             if (ok)
                 modelPicker.currentIndex = -1
@@ -408,7 +408,7 @@ Item {
         }
     }
     Connections {
-        target: Chat
+        target: ModelHost
         function onModelLoadFailed(error) {
             modelErrorDialog.error = error
             modelErrorDialog.open()
@@ -436,6 +436,6 @@ Item {
                   .arg(page.humanBytes(memoryDialog.estimate.kvBytes || 0))
                   .arg(page.humanBytes(memoryDialog.estimate.availableBytes || 0))
         }
-        onAccepted: Chat.loadModel(path)
+        onAccepted: ModelHost.loadModel(path)
     }
 }

@@ -125,8 +125,8 @@ Rectangle {
                     ]
                     textRole: "text"
                     valueRole: "value"
-                    currentIndex: Models.source === "modelscope" ? 1 : 0
-                    onActivated: Models.source = currentValue
+                    currentIndex: Settings.hubSource === "modelscope" ? 1 : 0
+                    onActivated: Settings.hubSource = currentValue
                     Layout.preferredWidth: 300
                 }
                 Label { text: qsTr("Endpoint"); color: Theme.text }
@@ -134,18 +134,18 @@ Rectangle {
                     objectName: "endpointField"
                     Accessible.name: qsTr("Endpoint")
                     Layout.fillWidth: true
-                    text: Models.endpoint
+                    text: Settings.hubEndpoint
                     placeholderText: "https://huggingface.co"
-                    onEditingFinished: Models.endpoint = text
+                    onEditingFinished: Settings.hubEndpoint = text
                 }
                 Label { text: qsTr("Access token"); color: Theme.text }
                 TextField {
                     Accessible.name: qsTr("Access token")
                     Layout.fillWidth: true
                     echoMode: TextInput.Password
-                    text: Models.token
+                    text: Settings.hubToken
                     placeholderText: qsTr("Only for gated repositories")
-                    onEditingFinished: Models.token = text
+                    onEditingFinished: Settings.hubToken = text
                 }
             }
 
@@ -250,14 +250,14 @@ Rectangle {
                 }
             }
             Label {
-                visible: Chat.modelFiles.length === 0
+                visible: ModelHost.modelFiles.length === 0
                 Layout.fillWidth: true
                 wrapMode: Text.Wrap
                 color: Theme.textMuted
-                text: qsTr("No models yet. Download one below, or import a GGUF file you already have (it is checked, then linked or copied into %1).").arg(Chat.modelsFolder)
+                text: qsTr("No models yet. Download one below, or import a GGUF file you already have (it is checked, then linked or copied into %1).").arg(Settings.modelsFolder)
             }
             Repeater {
-                model: Chat.modelFiles
+                model: ModelHost.modelFiles
                 delegate: Rectangle {
                     required property var modelData
                     objectName: "localModelRow"
@@ -276,15 +276,15 @@ Rectangle {
                             color: Theme.text
                         }
                         Label {
-                            visible: Chat.modelPath === modelData.path
+                            visible: ModelHost.modelPath === modelData.path
                             text: qsTr("Loaded")
                             color: "#12b76a"
                         }
                         Button {
-                            visible: Chat.modelPath !== modelData.path
+                            visible: ModelHost.modelPath !== modelData.path
                             text: qsTr("Load")
                             Accessible.name: qsTr("Load %1").arg(modelData.name)
-                            onClicked: { Chat.loadModel(modelData.path); page.backRequested() }
+                            onClicked: { ModelHost.loadModel(modelData.path); page.backRequested() }
                         }
                         Button {
                             text: qsTr("Show in folder")
@@ -309,7 +309,7 @@ Rectangle {
                 Layout.fillWidth: true
                 wrapMode: Text.Wrap
                 color: Theme.textMuted
-                text: qsTr("Memory shown for a context of %1 tokens; this computer has %2.").arg(Chat.contextLength).arg(page.humanBytes(Models.totalMemory))
+                text: qsTr("Memory shown for a context of %1 tokens; this computer has %2.").arg(Settings.contextLength).arg(page.humanBytes(Models.totalMemory))
             }
             Flow {
                 Layout.fillWidth: true
@@ -434,11 +434,11 @@ Rectangle {
         onAccepted: {
             page.importError = ""
             page.importing = true
-            Chat.importModel(selectedFile)
+            ModelHost.importModel(selectedFile)
         }
     }
     Connections {
-        target: Chat
+        target: ModelHost
         function onModelImported(ok, path, error) {
             if (!ok && page.importing)
                 page.importError = error
@@ -462,6 +462,6 @@ Rectangle {
             text: qsTr("The file is removed from the models folder. Conversations are kept.")
             color: Theme.text
         }
-        onAccepted: Models.deleteLocal(path)
+        onAccepted: page.importError = ModelHost.deleteModel(path)
     }
 }

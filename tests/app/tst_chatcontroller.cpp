@@ -14,6 +14,7 @@
 #include <algorithm>
 
 #include "app/chatcontroller.h"
+#include "app/services.h"
 #include "storage/database.h"
 
 using deepdesk::app::ChatController;
@@ -43,19 +44,20 @@ private Q_SLOTS:
 
     void badModelGivesAnErrorAndTheAppStaysUsable() {
         QTemporaryDir dir;
-        ChatController c(dir.path());
+        deepdesk::app::Services cApp(dir.path());
+        ChatController& c = cApp.chat;
         QFile bad(dir.filePath(QStringLiteral("models/broken.gguf")));
         QVERIFY(bad.open(QIODevice::WriteOnly));
         bad.write("GGUF\x03\x00\x00\x00truncated");
         bad.close();
-        c.refreshModels();
-        QCOMPARE(c.modelFiles().size(), 1);
-        QVERIFY(c.estimate(bad.fileName()).contains(QStringLiteral("error")));
-        QSignalSpy failed(&c, &ChatController::modelLoadFailed);
-        c.loadModel(bad.fileName());
+        cApp.host.refreshModels();
+        QCOMPARE(cApp.host.modelFiles().size(), 1);
+        QVERIFY(deepdesk::app::ModelHost::estimate(bad.fileName(), 4096).contains(QStringLiteral("error")));
+        QSignalSpy failed(&cApp.host, &deepdesk::app::ModelHost::modelLoadFailed);
+        cApp.host.loadModel(bad.fileName());
         QVERIFY(failed.wait(10000));
-        QVERIFY(!c.modelLoaded());
-        QVERIFY(!c.loading());
+        QVERIFY(!cApp.host.modelLoaded());
+        QVERIFY(!cApp.host.loading());
         QVERIFY(c.errorText().contains(QStringLiteral("broken.gguf")));
         c.send(QStringLiteral("hello"));  // refused with a reason, nothing saved
         QCOMPARE(c.messages()->rowCount(), 0);
@@ -68,22 +70,24 @@ private Q_SLOTS:
             QSKIP("shared model not found (../shared is absent)");
         }
         QTemporaryDir dir;
-        ChatController c(dir.path());
-        c.setContextLength(256);
+        deepdesk::app::Services cApp(dir.path());
+        ChatController& c = cApp.chat;
+        cApp.settings.setContextLength(256);
         // Cancelled at once: whatever the worker got to, the model does not appear loaded.
-        c.loadModel(model);
-        QVERIFY(c.loading());
-        c.cancelLoad();
-        QVERIFY(!c.loading());
+        cApp.host.loadModel(model);
+        QVERIFY(cApp.host.loading());
+        cApp.host.cancelLoad();
+        QVERIFY(!cApp.host.loading());
         QTest::qWait(1500);
-        QVERIFY(!c.modelLoaded());
+        QVERIFY(!cApp.host.modelLoaded());
         QVERIFY(c.errorText().isEmpty());
 
         // A load that runs to the end reports its progress up to 100%.
         QList<double> progress;
-        connect(&c, &ChatController::loadProgressChanged, &c, [&] { progress << c.loadProgress(); });
-        c.loadModel(model);
-        QTRY_VERIFY_WITH_TIMEOUT(c.modelLoaded(), 20000);
+        connect(&cApp.host, &deepdesk::app::ModelHost::loadProgressChanged, &c,
+                [&] { progress << cApp.host.loadProgress(); });
+        cApp.host.loadModel(model);
+        QTRY_VERIFY_WITH_TIMEOUT(cApp.host.modelLoaded(), 20000);
         QVERIFY(!progress.isEmpty());
         QCOMPARE(progress.first(), 0.0);
         QCOMPARE(progress.last(), 1.0);
@@ -99,27 +103,28 @@ private Q_SLOTS:
         qint64 conversation = 0;
         QString firstAnswer;
         {
-            ChatController c(dir.path());
+            deepdesk::app::Services cApp(dir.path());
+            ChatController& c = cApp.chat;
             // Every change the list models make is checked against the model rules.
             QAbstractItemModelTester messagesTester(c.messages(),
                                                     QAbstractItemModelTester::FailureReportingMode::QtTest);
             QAbstractItemModelTester conversationsTester(c.conversations(),
                                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
-            QSignalSpy imported(&c, &ChatController::modelImported);
-            c.importModel(QUrl::fromLocalFile(model));
+            QSignalSpy imported(&cApp.host, &deepdesk::app::ModelHost::modelImported);
+            cApp.host.importModel(QUrl::fromLocalFile(model));
             QVERIFY(imported.wait(10000));
             QVERIFY(imported.first().first().toBool());
-            QCOMPARE(c.modelFiles().size(), 1);
-            const QVariantMap est = c.estimate(model);
+            QCOMPARE(cApp.host.modelFiles().size(), 1);
+            const QVariantMap est = deepdesk::app::ModelHost::estimate(model, cApp.settings.contextLength());
             QVERIFY(est.value(QStringLiteral("weightsBytes")).toLongLong() > 0);
             QVERIFY(est.value(QStringLiteral("kvBytes")).toLongLong() > 0);
-            c.setContextLength(2048);  // room for answers long enough to be stopped
-            c.setMaxTokens(24);
-            c.setTemperature(0.0);
-            QSignalSpy loaded(&c, &ChatController::modelChanged);
-            c.loadModel(c.modelFiles().first().toMap().value(QStringLiteral("path")).toString());
-            QTRY_VERIFY_WITH_TIMEOUT(c.modelLoaded(), 20000);
-            QCOMPARE(c.contextSize(), 2048);
+            cApp.settings.setContextLength(2048);  // room for answers long enough to be stopped
+            cApp.settings.setMaxTokens(24);
+            cApp.settings.setTemperature(0.0);
+            QSignalSpy loaded(&cApp.host, &deepdesk::app::ModelHost::modelChanged);
+            cApp.host.loadModel(cApp.host.modelFiles().first().toMap().value(QStringLiteral("path")).toString());
+            QTRY_VERIFY_WITH_TIMEOUT(cApp.host.modelLoaded(), 20000);
+            QCOMPARE(cApp.host.contextSize(), 2048);
 
             // A turn: the answer arrives in frame-sized updates on the last row only.
             QSignalSpy finished(&c, &ChatController::turnFinished);
@@ -168,7 +173,7 @@ private Q_SLOTS:
             QCOMPARE(role(c.messages(), 0, MessageListModel::SiblingCountRole).toInt(), 2);
 
             // Stop: what was produced is kept and marked interrupted.
-            c.setMaxTokens(100000);
+            cApp.settings.setMaxTokens(100000);
             c.send(QStringLiteral("Count to a thousand."));
             QTRY_VERIFY_WITH_TIMEOUT(!role(c.messages(), 3, MessageListModel::ContentRole).toString().isEmpty() ||
                                          !role(c.messages(), 3, MessageListModel::ReasoningRole).toString().isEmpty(),
@@ -185,7 +190,7 @@ private Q_SLOTS:
                                 role(c.messages(), 3, MessageListModel::ReasoningRole).toString();
             const qint64 cutTokens = role(c.messages(), 3, MessageListModel::GeneratedTokensRole).toLongLong();
             const qint64 cutId = role(c.messages(), 3, MessageListModel::MessageIdRole).toLongLong();
-            c.setMaxTokens(8);
+            cApp.settings.setMaxTokens(8);
             c.continueAnswer();
             QVERIFY(finished.wait(20000));
             QCOMPARE(c.messages()->rowCount(), 4);
@@ -196,7 +201,7 @@ private Q_SLOTS:
                                   role(c.messages(), 3, MessageListModel::ReasoningRole).toString();
             QVERIFY(grown.size() > cut.size());
             // Leave it interrupted again for the restart check below.
-            c.setMaxTokens(100000);
+            cApp.settings.setMaxTokens(100000);
             c.regenerate();
             QTRY_VERIFY_WITH_TIMEOUT(role(c.messages(), 3, MessageListModel::MessageIdRole).toLongLong() != cutId &&
                                          !role(c.messages(), 3, MessageListModel::ContentRole).toString().isEmpty(),
@@ -206,7 +211,8 @@ private Q_SLOTS:
             QTRY_COMPARE_WITH_TIMEOUT(static_cast<int>(finished.size()), before + 1, 20000);
         }
         // Restart: the conversation and its branches are back.
-        ChatController again(dir.path());
+        deepdesk::app::Services againApp(dir.path());
+        ChatController& again = againApp.chat;
         QTRY_COMPARE(again.conversations()->rowCount(), 1);
         QSignalSpy opened(&again, &ChatController::conversationOpened);
         again.openConversation(conversation);
@@ -238,7 +244,8 @@ private Q_SLOTS:
         QVERIFY(md.open(QIODevice::ReadOnly));
         QVERIFY(md.readAll().contains("Tell me a joke."));
         QTemporaryDir other;
-        ChatController fresh(other.path());
+        deepdesk::app::Services freshApp(other.path());
+        ChatController& fresh = freshApp.chat;
         QSignalSpy imported(&fresh, &ChatController::importFinished);
         fresh.importConversations(QUrl::fromLocalFile(json));
         QVERIFY(imported.wait(5000));
@@ -269,7 +276,8 @@ private Q_SLOTS:
             const auto q = store.add_message(id, std::nullopt, "user", "去杭州玩三天怎么安排？");
             store.add_message(id, q, "assistant", "第一天：西湖。");
         }
-        ChatController c(dir.path());
+        deepdesk::app::Services cApp(dir.path());
+        ChatController& c = cApp.chat;
         QTRY_COMPARE(c.conversations()->rowCount(), 1);
         c.flushStorage();
 

@@ -29,6 +29,7 @@
 #include "app/localization.h"
 #include "app/modelscontroller.h"
 #include "app/providers.h"
+#include "app/services.h"
 #include "server/openai_server.h"
 #include "storage/conversation_store.h"
 #include "storage/database.h"
@@ -48,7 +49,6 @@ class TestChatWindow : public QObject {
 private Q_SLOTS:
     void init() { qInstallMessageHandler(collectQmlWarnings); }
     void cleanup() {
-        g_models.reset();
         qInstallMessageHandler(nullptr);
         QVERIFY2(g_qmlWarnings.isEmpty(), qPrintable(g_qmlWarnings.join(QLatin1Char('\n'))));
     }
@@ -62,14 +62,15 @@ private Q_SLOTS:
         QTemporaryDir dir;
         MainWindow w(dir.path());
         ChatController& chat = w.chat;
-        chat.setContextLength(4096);  // room for an answer long enough to be stopped
-        chat.setMaxTokens(16);
-        chat.setSeed(7);
+        deepdesk::app::Services& chatApp = w.services;
+        chatApp.settings.setContextLength(4096);  // room for an answer long enough to be stopped
+        chatApp.settings.setMaxTokens(16);
+        chatApp.settings.setSeed(7);
         QVERIFY(w.show());
         QQuickWindow* window = w.window;
 
-        chat.start(model, false);
-        QTRY_VERIFY_WITH_TIMEOUT(chat.modelLoaded(), 20000);
+        chatApp.start(model, false);
+        QTRY_VERIFY_WITH_TIMEOUT(chatApp.host.modelLoaded(), 20000);
         QTRY_VERIFY(window->property("ready").toBool());
 
         auto* input = window->findChild<QQuickItem*>(QStringLiteral("composerInput"));
@@ -95,7 +96,7 @@ private Q_SLOTS:
         window->grabWindow().save(QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/first-turn.png"));
 
         // A long answer stopped with Escape keeps its text and says it was interrupted.
-        chat.setMaxTokens(100000);
+        chatApp.settings.setMaxTokens(100000);
         input->forceActiveFocus();
         typeText(window, QStringLiteral("Go on"));
         QTest::keyClick(window, Qt::Key_Return);
@@ -163,7 +164,7 @@ private Q_SLOTS:
         unnamed = unnamedControls(top);
         QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(QStringLiteral(", "))));
         const QColor light = window->color();
-        chat.setTheme(QStringLiteral("dark"));
+        chatApp.settings.setTheme(QStringLiteral("dark"));
         QTRY_VERIFY(window->color() != light);
         QVERIFY(window->color().lightnessF() < 0.3);
         const QString shot = QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/settings-dark.png");
@@ -171,7 +172,7 @@ private Q_SLOTS:
         QTest::qWait(100);
         window->grabWindow().save(shot);
         QMetaObject::invokeMethod(settings, "close");
-        chat.setTheme(QStringLiteral("system"));
+        chatApp.settings.setTheme(QStringLiteral("system"));
     }
     // An R1-style model in the real window: the reasoning streams into its own block, the answer
     // apart; the database keeps them apart; after a restart the conversation is back as it was.
@@ -185,13 +186,14 @@ private Q_SLOTS:
         {
             MainWindow w(dir.path());
             ChatController& chat = w.chat;
+            deepdesk::app::Services& chatApp = w.services;
             deepdesk::app::Localization& localization = w.localization;
             QVERIFY(w.show());
             QQuickWindow* window = w.window;
-            chat.start(model, false);
-            QTRY_VERIFY_WITH_TIMEOUT(chat.modelLoaded(), 20000);
-            QVERIFY(chat.reasoningModel());
-            QCOMPARE(chat.temperature(), 0.6);  // DeepSeek's advice for R1
+            chatApp.start(model, false);
+            QTRY_VERIFY_WITH_TIMEOUT(chatApp.host.modelLoaded(), 20000);
+            QVERIFY(chatApp.host.reasoningModel());
+            QCOMPARE(chatApp.settings.temperature(), 0.6);  // DeepSeek's advice for R1
 
             auto* input = window->findChild<QQuickItem*>(QStringLiteral("composerInput"));
             input->forceActiveFocus();
@@ -259,7 +261,8 @@ private Q_SLOTS:
             QVERIFY(window->grabWindow().save(QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/reasoning-zh_CN.png")));
         }
         // A restart: everything is read back from the database.
-        ChatController chat(dir.path());
+        deepdesk::app::Services chatApp(dir.path());
+        ChatController& chat = chatApp.chat;
         QTRY_COMPARE(chat.conversations()->rowCount(), 1);
         QSignalSpy opened(&chat, &ChatController::conversationOpened);
         chat.openConversation(conversation);
@@ -297,10 +300,11 @@ private Q_SLOTS:
 
         MainWindow w(dir.path());
         ChatController& chat = w.chat;
-        g_models->setEndpoint(QStringLiteral("http://127.0.0.1:%1").arg(hub.serverPort()));
+        deepdesk::app::Services& chatApp = w.services;
+        w.settings.setHubEndpoint(QStringLiteral("http://127.0.0.1:%1").arg(hub.serverPort()));
         QVERIFY(w.show());
         QQuickWindow* window = w.window;
-        chat.start({}, false);
+        chatApp.start({}, false);
 
         auto* panel = window->findChild<QQuickItem*>(QStringLiteral("firstRunPanel"));
         QVERIFY(panel);
@@ -327,17 +331,17 @@ private Q_SLOTS:
         QTest::mouseMove(window, at);
         QTest::mouseClick(window, Qt::LeftButton, {}, at, 20);
         QTRY_VERIFY2_WITH_TIMEOUT(
-            g_models->downloads()->rowCount() > 0 || !g_models->errorText().isEmpty(),
+            w.services.models.downloads()->rowCount() > 0 || !w.services.models.errorText().isEmpty(),
             qPrintable(QStringLiteral("no download after a click at %1,%2").arg(at.x()).arg(at.y())), 5000);
-        QVERIFY2(g_models->errorText().isEmpty(), qPrintable(g_models->errorText()));
+        QVERIFY2(w.services.models.errorText().isEmpty(), qPrintable(w.services.models.errorText()));
         // The progress shows while it downloads.
         QTRY_VERIFY_WITH_TIMEOUT(!itemsNamed(panel, QStringLiteral("firstRunProgress")).isEmpty() &&
                                      itemsNamed(panel, QStringLiteral("firstRunProgress")).first()->isVisible(),
                                  10000);
         window->grabWindow().save(QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/first-run-downloading.png"));
-        QTRY_VERIFY_WITH_TIMEOUT(chat.modelLoaded(), 60000);
-        QCOMPARE(g_models->downloads()->items().front().state, deepdesk::app::DownloadManager::State::Done);
-        QVERIFY(g_models->downloads()->items().front().note.text().contains(QString::fromLatin1(sha.left(16))));
+        QTRY_VERIFY_WITH_TIMEOUT(chatApp.host.modelLoaded(), 60000);
+        QCOMPARE(w.services.models.downloads()->items().front().state, deepdesk::app::DownloadManager::State::Done);
+        QVERIFY(w.services.models.downloads()->items().front().note.text().contains(QString::fromLatin1(sha.left(16))));
         QTRY_VERIFY(!panel->isVisible());
 
         auto* input = window->findChild<QQuickItem*>(QStringLiteral("composerInput"));
@@ -403,14 +407,15 @@ private Q_SLOTS:
 
         MainWindow w(dir.path());
         ChatController& chat = w.chat;
+        deepdesk::app::Services& chatApp = w.services;
         QVERIFY(w.show());
         QQuickWindow* window = w.window;
-        chat.start(model, false);
-        QTRY_VERIFY_WITH_TIMEOUT(chat.modelLoaded(), 20000);
+        chatApp.start(model, false);
+        QTRY_VERIFY_WITH_TIMEOUT(chatApp.host.modelLoaded(), 20000);
         QTRY_VERIFY(window->property("ready").toBool());
 
         // Settings → Local API server: a click on the switch starts it.
-        chat.setServerPort(18000 + static_cast<int>(QCoreApplication::applicationPid() % 2000));
+        chatApp.settings.setServerPort(18000 + static_cast<int>(QCoreApplication::applicationPid() % 2000));
         auto* settings = window->findChild<QObject*>(QStringLiteral("settingsDialog"));
         QMetaObject::invokeMethod(settings, "open");
         QTRY_VERIFY(settings->property("visible").toBool());
@@ -424,17 +429,17 @@ private Q_SLOTS:
         QTest::mouseClick(
             window, Qt::LeftButton, {},
             serverSwitch->mapToScene(QPointF(serverSwitch->width() / 2, serverSwitch->height() / 2)).toPoint());
-        QTRY_VERIFY_WITH_TIMEOUT(!chat.serverUrl().isEmpty(), 10000);
-        QVERIFY(chat.serverEnabled());
+        QTRY_VERIFY_WITH_TIMEOUT(!chatApp.server.url().isEmpty(), 10000);
+        QVERIFY(chatApp.settings.serverEnabled());
         auto* status = window->findChild<QQuickItem*>(QStringLiteral("serverStatus"));
         QVERIFY(status);
-        QTRY_VERIFY(status->property("text").toString().contains(chat.serverUrl()));
+        QTRY_VERIFY(status->property("text").toString().contains(chatApp.server.url()));
         QNetworkAccessManager network;
-        QNetworkReply* models = network.get(QNetworkRequest(QUrl(chat.serverUrl() + QStringLiteral("/models"))));
+        QNetworkReply* models = network.get(QNetworkRequest(QUrl(chatApp.server.url() + QStringLiteral("/models"))));
         QSignalSpy modelsDone(models, &QNetworkReply::finished);
         QVERIFY(modelsDone.wait(10000));
         QCOMPARE(models->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
-        QVERIFY(models->readAll().contains(chat.modelName().toUtf8()));
+        QVERIFY(models->readAll().contains(chatApp.host.modelName().toUtf8()));
         models->deleteLater();
         QTest::qWait(100);
         QDir().mkpath(QStringLiteral(DEEPDESK_SCREENSHOT_DIR));
@@ -470,10 +475,10 @@ private Q_SLOTS:
         }
         QVERIFY(remoteIndex >= 0);
         QMetaObject::invokeMethod(picker, "activated", Q_ARG(int, remoteIndex));
-        QTRY_COMPARE(chat.modelSource(), QStringLiteral("remote"));
-        QVERIFY(chat.reasoningModel());
+        QTRY_COMPARE(chatApp.host.modelSource(), QStringLiteral("remote"));
+        QVERIFY(chatApp.host.reasoningModel());
         QTRY_VERIFY(picker->property("displayText").toString().contains(QStringLiteral("DeepSeek (test)")));
-        QTRY_VERIFY_WITH_TIMEOUT(chat.serverUrl().isEmpty(), 10000);  // the local model and its server stopped
+        QTRY_VERIFY_WITH_TIMEOUT(chatApp.server.url().isEmpty(), 10000);  // the local model and its server stopped
 
         auto* input = window->findChild<QQuickItem*>(QStringLiteral("composerInput"));
         QVERIFY(input);
@@ -522,17 +527,17 @@ private Q_SLOTS:
         f.write("GGUF\x03\x00\x00\x00truncated");
         f.close();
         MainWindow w(dir.path());
-        ChatController& chat = w.chat;
+        deepdesk::app::Services& chatApp = w.services;
         QVERIFY(w.show());
         QQuickWindow* window = w.window;
-        chat.loadModel(bad);
+        chatApp.host.loadModel(bad);
         auto* dialog = window->findChild<QObject*>(QStringLiteral("modelErrorDialog"));
         QVERIFY(dialog);
         QTRY_VERIFY_WITH_TIMEOUT(dialog->property("visible").toBool(), 10000);
         QVERIFY2(dialog->property("error").toString().contains(QStringLiteral("broken.gguf")),
                  qPrintable(dialog->property("error").toString()));
-        QVERIFY(!chat.modelLoaded());
-        QVERIFY(!chat.loading());
+        QVERIFY(!chatApp.host.modelLoaded());
+        QVERIFY(!chatApp.host.loading());
         QMetaObject::invokeMethod(dialog, "accept");
         QTRY_VERIFY(!dialog->property("visible").toBool());
     }

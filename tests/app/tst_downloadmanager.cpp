@@ -20,6 +20,7 @@
 
 #include "app/downloadmanager.h"
 #include "app/localization.h"
+#include "app/storagethread.h"
 #include "tests/support/gguf_writer.h"
 #include "tests/support/hub_server.h"
 
@@ -95,7 +96,8 @@ private Q_SLOTS:
         QVERIFY(hub.listen(QHostAddress::LocalHost));
         hub.body = makeGguf(2 << 20, 1);
         const auto s = fresh();
-        DownloadManager m(s.models, s.state);
+        deepdesk::app::StorageThread mDb(s.state);
+        DownloadManager m(s.models, &mDb);
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         quick(m);
         QSignalSpy ready(&m, &DownloadManager::modelReady);
@@ -119,9 +121,10 @@ private Q_SLOTS:
         QVERIFY(hub.listen(QHostAddress::LocalHost));
         hub.body = makeGguf(64 << 10, 3);
         const auto s = fresh();
-        deepdesk::app::Localization localization(nullptr, QStringLiteral("en"));
+        deepdesk::app::Localization localization(nullptr, nullptr, QStringLiteral("en"));
         {
-            DownloadManager m(s.models, s.state);
+            deepdesk::app::StorageThread mDb(s.state);
+            DownloadManager m(s.models, &mDb);
             quick(m);
             QSignalSpy ready(&m, &DownloadManager::modelReady);
             QSignalSpy failed(&m, &DownloadManager::itemFailed);
@@ -143,7 +146,8 @@ private Q_SLOTS:
                      qPrintable(error()));
         }
         localization.setLanguage(QStringLiteral("en"));
-        DownloadManager again(s.models, s.state);
+        deepdesk::app::StorageThread againDb(s.state);
+        DownloadManager again(s.models, &againDb);
         QTRY_COMPARE(again.rowCount(), 2);
         QVERIFY2(
             again.data(again.index(0), DownloadManager::NoteRole).toString().startsWith(QStringLiteral("Verified")),
@@ -157,14 +161,16 @@ private Q_SLOTS:
         QVERIFY(hub.listen(QHostAddress::LocalHost));
         const auto s = fresh();
         {
-            DownloadManager m(s.models, s.state);
+            deepdesk::app::StorageThread mDb(s.state);
+            DownloadManager m(s.models, &mDb);
             quick(m);
             QSignalSpy failed(&m, &DownloadManager::itemFailed);
             m.enqueue(hub.url(QStringLiteral("/one")), QStringLiteral("one.gguf"), QStringLiteral("One"));
             QVERIFY(failed.wait(10000));
         }
         {
-            DownloadManager m(s.models, s.state);
+            deepdesk::app::StorageThread mDb(s.state);
+            DownloadManager m(s.models, &mDb);
             QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
             quick(m);
             QSignalSpy failed(&m, &DownloadManager::itemFailed);
@@ -175,7 +181,8 @@ private Q_SLOTS:
             QCOMPARE(m.items()[1].id, QStringLiteral("two.gguf"));
             QVERIFY(!failed.isEmpty() || failed.wait(10000));
         }
-        DownloadManager m(s.models, s.state);
+        deepdesk::app::StorageThread mDb(s.state);
+        DownloadManager m(s.models, &mDb);
         QTRY_VERIFY(m.restoredQueue());
         QCOMPARE(m.rowCount(), 2);
         QCOMPARE(m.items()[1].state, DownloadManager::State::Failed);
@@ -191,7 +198,8 @@ private Q_SLOTS:
         hub.stallOnce = true;
         const QString expected = sha256(hub.body);
         const auto s = fresh();
-        DownloadManager m(s.models, s.state);
+        deepdesk::app::StorageThread mDb(s.state);
+        DownloadManager m(s.models, &mDb);
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         quick(m);
         QSignalSpy ready(&m, &DownloadManager::modelReady);
@@ -220,7 +228,8 @@ private Q_SLOTS:
         QVERIFY(hub.listen(QHostAddress::LocalHost));
         hub.body = makeGguf(1 << 20, 3);
         const auto s = fresh();
-        DownloadManager m(s.models, s.state);
+        deepdesk::app::StorageThread mDb(s.state);
+        DownloadManager m(s.models, &mDb);
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         quick(m);
         QSignalSpy failed(&m, &DownloadManager::itemFailed);
@@ -239,7 +248,8 @@ private Q_SLOTS:
         HubServer hub;
         QVERIFY(hub.listen(QHostAddress::LocalHost));
         const auto s = fresh();
-        DownloadManager m(s.models, s.state);
+        deepdesk::app::StorageThread mDb(s.state);
+        DownloadManager m(s.models, &mDb);
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         quick(m);
         QSignalSpy failed(&m, &DownloadManager::itemFailed);
@@ -264,7 +274,8 @@ private Q_SLOTS:
         hub.dropsLeft = 1;
         hub.ignoreRange = true;
         const auto s = fresh();
-        DownloadManager m(s.models, s.state);
+        deepdesk::app::StorageThread mDb(s.state);
+        DownloadManager m(s.models, &mDb);
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         quick(m);
         QSignalSpy ready(&m, &DownloadManager::modelReady);
@@ -288,7 +299,8 @@ private Q_SLOTS:
         const auto s = fresh();
         QString id;
         {
-            DownloadManager m(s.models, s.state);
+            deepdesk::app::StorageThread mDb(s.state);
+            DownloadManager m(s.models, &mDb);
             quick(m);
             id = m.enqueue(hub.url(QStringLiteral("/file")), QStringLiteral("paused.gguf"), QStringLiteral("Paused"),
                            sha256(hub.body), hub.body.size());
@@ -300,7 +312,8 @@ private Q_SLOTS:
         const qint64 part = QFileInfo(QDir(s.models).filePath(QStringLiteral("paused.gguf.part"))).size();
         QVERIFY(part > (1 << 20) && part < hub.body.size());
         hub.throttle = 0;
-        DownloadManager again(s.models, s.state);
+        deepdesk::app::StorageThread againDb(s.state);
+        DownloadManager again(s.models, &againDb);
         quick(again);
         QTRY_VERIFY(again.restoredQueue());  // read back off the GUI thread
         QCOMPARE(again.rowCount(), 1);
@@ -319,7 +332,8 @@ private Q_SLOTS:
         hub.body = makeGguf(8 << 20, 6);
         hub.throttle = 64 << 10;
         const auto s = fresh();
-        DownloadManager m(s.models, s.state);
+        deepdesk::app::StorageThread mDb(s.state);
+        DownloadManager m(s.models, &mDb);
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         quick(m);
         const QString id = m.enqueue(hub.url(QStringLiteral("/file")), QStringLiteral("cancel.gguf"),
@@ -339,7 +353,8 @@ private Q_SLOTS:
         QVERIFY(hub.listen(QHostAddress::LocalHost));
         hub.body = makeGguf(6 << 20, 8);
         const auto s = fresh();
-        DownloadManager m(s.models, s.state);
+        deepdesk::app::StorageThread mDb(s.state);
+        DownloadManager m(s.models, &mDb);
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         quick(m);
         qint64 freeBytes = 1 << 20;  // what the "disk" reports once a write has failed
@@ -397,7 +412,8 @@ private Q_SLOTS:
         QVERIFY(stale.open(QIODevice::WriteOnly));
         stale.write(QByteArray(2 << 20, 'x'));
         stale.close();
-        DownloadManager m(s.models, s.state);
+        deepdesk::app::StorageThread mDb(s.state);
+        DownloadManager m(s.models, &mDb);
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         quick(m);
         const auto notes = notesShown(m);
@@ -416,7 +432,8 @@ private Q_SLOTS:
         QVERIFY(hub.listen(QHostAddress::LocalHost));
         hub.body = makeGguf(1 << 20, 7);
         const auto s = fresh();
-        DownloadManager m(s.models, s.state);
+        deepdesk::app::StorageThread mDb(s.state);
+        DownloadManager m(s.models, &mDb);
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         quick(m);
         m.setFreeSpaceProvider([](const QString&) { return qint64{4096}; });

@@ -147,7 +147,7 @@ private Q_SLOTS:
         MainWindow w(dir.path());
         QVERIFY(w.show());
         QQuickWindow* window = w.window;
-        w.chat.start({}, false);
+        w.services.start({}, false);
         QTRY_VERIFY(window->property("ready").toBool());
         QTRY_COMPARE(w.chat.conversations()->rowCount(), 1);
         auto* pages = window->findChild<QQuickItem*>(QStringLiteral("pages"));
@@ -173,7 +173,7 @@ private Q_SLOTS:
         for (const QString& language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
             w.localization.setLanguage(language);
             for (const QString& theme : {QStringLiteral("light"), QStringLiteral("dark")}) {
-                w.chat.setTheme(theme);
+                w.services.settings.setTheme(theme);
                 const QString prefix = language + QLatin1Char('-') + theme + QLatin1Char('-');
                 pages->setProperty("currentIndex", 0);
                 shoot(window, prefix + QStringLiteral("chat"));
@@ -259,7 +259,7 @@ private Q_SLOTS:
                     QTRY_VERIFY(!settings->property("visible").toBool());
                 }
                 // A file that is not a model: the load-failure dialog.
-                w.chat.loadModel(broken);
+                w.services.host.loadModel(broken);
                 auto* error = window->findChild<QObject*>(QStringLiteral("modelErrorDialog"));
                 QVERIFY(error);
                 QTRY_VERIFY_WITH_TIMEOUT(error->property("visible").toBool(), 10000);
@@ -285,7 +285,7 @@ private Q_SLOTS:
         MainWindow w(dir.path());
         QVERIFY(w.show());
         QQuickWindow* window = w.window;
-        w.chat.start({}, false);
+        w.services.start({}, false);
         QTRY_COMPARE(w.chat.conversations()->rowCount(), 1);
         auto* dialog = window->findChild<QObject*>(QStringLiteral("exportConversationDialog"));
         QVERIFY(dialog);

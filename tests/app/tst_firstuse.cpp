@@ -58,7 +58,7 @@ private Q_SLOTS:
         MainWindow w(dir.path());
         QVERIFY(w.show());
         QQuickWindow* window = w.window;
-        w.chat.start({}, false);
+        w.services.start({}, false);
         QTRY_COMPARE(w.chat.conversations()->rowCount(), 2);
         auto* sidebar = window->findChild<QQuickItem*>(QStringLiteral("sidebar"));
         auto* timer = window->findChild<QObject*>(QStringLiteral("deleteTimer"));
@@ -106,12 +106,13 @@ private Q_SLOTS:
         deepdesk::testing::write_scripted_chat_model(model.toStdString(), spec);
         MainWindow w(dir.path());
         ChatController& chat = w.chat;
-        chat.setMaxTokens(100000);
-        chat.setContextLength(4096);
+        deepdesk::app::Services& chatApp = w.services;
+        chatApp.settings.setMaxTokens(100000);
+        chatApp.settings.setContextLength(4096);
         QVERIFY(w.show());
         QQuickWindow* window = w.window;
-        chat.start(model, false);
-        QTRY_VERIFY_WITH_TIMEOUT(chat.modelLoaded(), 20000);
+        chatApp.start(model, false);
+        QTRY_VERIFY_WITH_TIMEOUT(chatApp.host.modelLoaded(), 20000);
         QTRY_VERIFY(window->property("ready").toBool());
         auto* status = window->findChild<QQuickItem*>(QStringLiteral("statusLabel"));
         QVERIFY(status);
@@ -179,7 +180,7 @@ private Q_SLOTS:
         MainWindow w(dir.path());
         QVERIFY(w.show());
         QQuickWindow* window = w.window;
-        w.chat.start({}, false);
+        w.services.start({}, false);
         auto* settings = window->findChild<QObject*>(QStringLiteral("settingsDialog"));
         QVERIFY(settings);
         QMetaObject::invokeMethod(settings, "open");
@@ -196,45 +197,45 @@ private Q_SLOTS:
         };
         for (const QString& language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
             w.localization.setLanguage(language);
-            w.chat.setTemperature(0.6);
+            w.services.settings.setTemperature(0.6);
             QTest::qWait(50);
             QQuickItem* temperature = typeInto(QStringLiteral("temperatureField"), QStringLiteral("0.7"));
             QVERIFY(temperature);
             QCOMPARE(temperature->property("text").toString(), QStringLiteral("0.7"));
-            QCOMPARE(w.chat.temperature(), 0.7);
+            QCOMPARE(w.services.settings.temperature(), 0.7);
             QVERIFY(temperature->property("valid").toBool());
 
             QQuickItem* minP = typeInto(QStringLiteral("minPField"), QStringLiteral("0.5"));
             QVERIFY(minP);
-            QCOMPARE(w.chat.minP(), 0.5);
+            QCOMPARE(w.services.settings.minP(), 0.5);
             typeInto(QStringLiteral("minPField"), QStringLiteral("0,25"));  // a decimal comma too
-            QCOMPARE(w.chat.minP(), 0.25);
+            QCOMPARE(w.services.settings.minP(), 0.25);
 
             // Not a number, and out of range: shown as invalid, kept as typed, nothing changes.
             typeInto(QStringLiteral("temperatureField"), QStringLiteral("abc"));
             QCOMPARE(temperature->property("text").toString(), QStringLiteral("abc"));
             QVERIFY(!temperature->property("valid").toBool());
-            QCOMPARE(w.chat.temperature(), 0.7);
+            QCOMPARE(w.services.settings.temperature(), 0.7);
             shoot(window, language + QStringLiteral("-light-settings-invalid-number"));
             typeInto(QStringLiteral("temperatureField"), QStringLiteral("3"));
             QVERIFY(!temperature->property("valid").toBool());
-            QCOMPARE(w.chat.temperature(), 0.7);
+            QCOMPARE(w.services.settings.temperature(), 0.7);
             // Leaving the field keeps what was typed (no silent clamp to 2.00).
             window->findChild<QQuickItem*>(QStringLiteral("contextField"))->forceActiveFocus();
             QTest::qWait(50);
             QCOMPARE(temperature->property("text").toString(), QStringLiteral("3"));
-            QCOMPARE(w.chat.temperature(), 0.7);
+            QCOMPARE(w.services.settings.temperature(), 0.7);
             // Up steps from the last valid value.
             temperature->forceActiveFocus();
             typeInto(QStringLiteral("temperatureField"), QStringLiteral("1.2"));
             QTest::keyClick(window, Qt::Key_Up);
-            QCOMPARE(w.chat.temperature(), 1.25);
+            QCOMPARE(w.services.settings.temperature(), 1.25);
 
             QQuickItem* context = typeInto(QStringLiteral("contextField"), QStringLiteral("8192"));
-            QCOMPARE(w.chat.contextLength(), 8192);
+            QCOMPARE(w.services.settings.contextLength(), 8192);
             typeInto(QStringLiteral("contextField"), QStringLiteral("8.5"));
             QVERIFY(!context->property("valid").toBool());
-            QCOMPARE(w.chat.contextLength(), 8192);
+            QCOMPARE(w.services.settings.contextLength(), 8192);
             typeInto(QStringLiteral("contextField"), QStringLiteral("4096"));
         }
         QMetaObject::invokeMethod(settings, "close");
@@ -256,13 +257,14 @@ private Q_SLOTS:
         deepdesk::testing::write_scripted_chat_model(model.toStdString());
         MainWindow w(dir.path());
         ChatController& chat = w.chat;
-        chat.setContextLength(512);
-        chat.setMaxTokens(64);
+        deepdesk::app::Services& chatApp = w.services;
+        chatApp.settings.setContextLength(512);
+        chatApp.settings.setMaxTokens(64);
         QVERIFY(w.show());
         QQuickWindow* window = w.window;
-        chat.start(model, false);
-        QTRY_VERIFY_WITH_TIMEOUT(chat.modelLoaded(), 20000);
-        QCOMPARE(chat.contextSize(), qint64{512});
+        chatApp.start(model, false);
+        QTRY_VERIFY_WITH_TIMEOUT(chatApp.host.modelLoaded(), 20000);
+        QCOMPARE(chatApp.host.contextSize(), qint64{512});
         QSignalSpy opened(&chat, &ChatController::conversationOpened);
         chat.openConversation(longOne);
         QVERIFY(opened.wait(5000));
@@ -319,12 +321,13 @@ private Q_SLOTS:
         clickOnceSettled(window, raise);
         QVERIFY(finished.wait(20000));
         QCOMPARE(finished.last().first().toString(), QStringLiteral("stop"));
-        QVERIFY2(chat.contextSize() > 512, qPrintable(QStringLiteral("context %1, setting %2, turns %3, last %4")
-                                                          .arg(chat.contextSize())
-                                                          .arg(chat.contextLength())
-                                                          .arg(finished.size())
-                                                          .arg(finished.last().first().toString())));
-        QCOMPARE(chat.contextLength(), static_cast<int>(chat.contextSize()));
+        QVERIFY2(chatApp.host.contextSize() > 512,
+                 qPrintable(QStringLiteral("context %1, setting %2, turns %3, last %4")
+                                .arg(chatApp.host.contextSize())
+                                .arg(chatApp.settings.contextLength())
+                                .arg(finished.size())
+                                .arg(finished.last().first().toString())));
+        QCOMPARE(chatApp.settings.contextLength(), static_cast<int>(chatApp.host.contextSize()));
         QCOMPARE(chat.messages()->rows().back().message.content, std::string("Hi 4U!"));
         QVERIFY2(g_warnings.isEmpty(), qPrintable(g_warnings.join(QLatin1Char('\n'))));
     }
@@ -338,7 +341,7 @@ private Q_SLOTS:
         MainWindow w(dir.path());
         QVERIFY(w.show());
         QQuickWindow* window = w.window;
-        w.chat.start({}, false);
+        w.services.start({}, false);
         w.localization.setLanguage(QStringLiteral("zh_CN"));
         auto* pages = window->findChild<QQuickItem*>(QStringLiteral("pages"));
         pages->setProperty("currentIndex", 1);
@@ -349,7 +352,7 @@ private Q_SLOTS:
         QMetaObject::invokeMethod(dialog, "reject");
         QTRY_VERIFY(!dialog->property("visible").toBool());
         // The file as the dialog hands it over when Import is pressed.
-        QSignalSpy imported(&w.chat, &ChatController::modelImported);
+        QSignalSpy imported(&w.services.host, &deepdesk::app::ModelHost::modelImported);
         dialog->setProperty("selectedFile", QUrl::fromLocalFile(broken));
         QCOMPARE(dialog->property("selectedFile").toUrl(), QUrl::fromLocalFile(broken));
         QMetaObject::invokeMethod(dialog, "accepted");
@@ -377,7 +380,7 @@ private Q_SLOTS:
         MainWindow w(dir.path());
         QVERIFY(w.show());
         QQuickWindow* window = w.window;
-        w.chat.start({}, false);
+        w.services.start({}, false);
         w.chat.send(QStringLiteral("hello"));  // no model: refused with a reason
         auto* banner = window->findChild<QQuickItem*>(QStringLiteral("errorBanner"));
         QVERIFY(banner);
@@ -397,19 +400,19 @@ private Q_SLOTS:
         QTemporaryDir dir;
         MainWindow w(dir.path());
         QVERIFY(w.show());
-        w.chat.start({}, false);
-        QCOMPARE(w.chat.modelFiles().size(), 0);
+        w.services.start({}, false);
+        QCOMPARE(w.services.host.modelFiles().size(), 0);
         deepdesk::testing::write_scripted_chat_model(
-            QDir(w.chat.modelsFolder()).filePath(QStringLiteral("copied.gguf")).toStdString());
-        QTRY_COMPARE_WITH_TIMEOUT(w.chat.modelFiles().size(), 1, 5000);
-        QFile::remove(QDir(w.chat.modelsFolder()).filePath(QStringLiteral("copied.gguf")));
-        QTRY_COMPARE_WITH_TIMEOUT(w.chat.modelFiles().size(), 0, 5000);
+            QDir(w.services.settings.modelsFolder()).filePath(QStringLiteral("copied.gguf")).toStdString());
+        QTRY_COMPARE_WITH_TIMEOUT(w.services.host.modelFiles().size(), 1, 5000);
+        QFile::remove(QDir(w.services.settings.modelsFolder()).filePath(QStringLiteral("copied.gguf")));
+        QTRY_COMPARE_WITH_TIMEOUT(w.services.host.modelFiles().size(), 0, 5000);
         // A folder chosen later is watched too.
         const QString other = dir.filePath(QStringLiteral("elsewhere"));
         QDir().mkpath(other);
-        w.chat.setModelsFolder(other);
+        w.services.settings.setModelsFolder(other);
         deepdesk::testing::write_scripted_chat_model(QDir(other).filePath(QStringLiteral("there.gguf")).toStdString());
-        QTRY_COMPARE_WITH_TIMEOUT(w.chat.modelFiles().size(), 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(w.services.host.modelFiles().size(), 1, 5000);
     }
 
     // --continue opens the most recently updated conversation, not the pinned one listed first.
@@ -431,9 +434,10 @@ private Q_SLOTS:
             store.add_message(recent, std::nullopt, "user", "new");
             QVERIFY(store.list_conversations().front().id == pinned);  // listed first
         }
-        ChatController chat(dir.path());
+        deepdesk::app::Services chatApp(dir.path());
+        ChatController& chat = chatApp.chat;
         QSignalSpy opened(&chat, &ChatController::conversationOpened);
-        chat.start({}, true);
+        chatApp.start({}, true);
         QVERIFY(opened.wait(5000));
         QCOMPARE(chat.conversationId(), recent);
     }

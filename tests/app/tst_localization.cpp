@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include <QCoreApplication>
+#include <QDir>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -8,6 +9,7 @@
 #include "app/chatcontroller.h"
 #include "app/localization.h"
 #include "app/providers.h"
+#include "app/settings.h"
 
 using deepdesk::app::Localization;
 
@@ -27,7 +29,8 @@ private Q_SLOTS:
     void init() { QSettings().clear(); }
 
     void runLanguageTranslatesWithoutBeingRemembered() {
-        Localization loc(nullptr, QStringLiteral("zh_CN"));
+        deepdesk::app::Settings settings(QDir::tempPath());
+        Localization loc(nullptr, &settings, QStringLiteral("zh_CN"));
         QCOMPARE(loc.effectiveLanguage(), QStringLiteral("zh_CN"));
         QCOMPARE(translated("Composer", "Send"), QStringLiteral("发送"));
         QCOMPARE(translated("Sidebar", "New chat"), QStringLiteral("新对话"));
@@ -37,7 +40,8 @@ private Q_SLOTS:
     // Messages written in C++ (errors, preset names) are translated too: the classes live in a
     // namespace, which their tr() context carries.
     void stringsFromCppClassesAreTranslated() {
-        Localization loc(nullptr, QStringLiteral("zh_CN"));
+        deepdesk::app::Settings settings(QDir::tempPath());
+        Localization loc(nullptr, &settings, QStringLiteral("zh_CN"));
         QCOMPARE(deepdesk::app::ChatController::tr("Load a model to start chatting."),
                  translated("ChatPage", "Load a model to start chatting."));
         QVERIFY(deepdesk::app::ChatController::tr("Load a model to start chatting.") !=
@@ -46,7 +50,8 @@ private Q_SLOTS:
     }
 
     void switchingLanguageRetranslatesAndIsRemembered() {
-        Localization loc(nullptr, QStringLiteral("zh_CN"));
+        deepdesk::app::Settings settings(QDir::tempPath());
+        Localization loc(nullptr, &settings, QStringLiteral("zh_CN"));
         QSignalSpy spy(&loc, &Localization::languageChanged);
         loc.setLanguage(QStringLiteral("en"));
         QCOMPARE(spy.count(), 1);
@@ -57,12 +62,13 @@ private Q_SLOTS:
         loc.setLanguage(QStringLiteral("en"));  // no change, no signal
         QCOMPARE(spy.count(), 1);
 
-        Localization next(nullptr);
+        Localization next(nullptr, &settings);
         QCOMPARE(next.language(), QStringLiteral("en"));
     }
 
     void unknownLanguageFallsBackToSystem() {
-        Localization loc(nullptr, QStringLiteral("zh_CN"));
+        deepdesk::app::Settings settings(QDir::tempPath());
+        Localization loc(nullptr, &settings, QStringLiteral("zh_CN"));
         loc.setLanguage(QStringLiteral("tlh"));
         QCOMPARE(loc.language(), QStringLiteral("system"));
     }
@@ -75,7 +81,8 @@ private Q_SLOTS:
     }
 
     void languagesAreNamedInThemselves() {
-        Localization loc(nullptr, QStringLiteral("en"));
+        deepdesk::app::Settings settings(QDir::tempPath());
+        Localization loc(nullptr, &settings, QStringLiteral("en"));
         const QVariantList langs = loc.languages();
         QCOMPARE(langs.size(), Localization::supportedLanguages().size());
         QCOMPARE(langs.at(1).toMap().value(QStringLiteral("name")).toString(), QStringLiteral("简体中文"));

@@ -16,6 +16,7 @@
 #include "app/chatcontroller.h"
 #include "app/modelcatalog.h"
 #include "app/modelscontroller.h"
+#include "app/services.h"
 #include "tests/support/gguf_writer.h"
 #include "tests/support/hub_server.h"
 #include "tests/support/scripted_chat_model.h"
@@ -125,8 +126,8 @@ private Q_SLOTS:
             QVERIFY(f.open(QIODevice::WriteOnly));
             f.write(json);
             f.close();
-            ChatController chat(dir);
-            ModelsController models(&chat, dir);
+            deepdesk::app::Services chatApp(dir);
+            ModelsController& models = chatApp.models;
             QVERIFY2(models.catalogError().contains(expected), qPrintable(models.catalogError()));
             QVERIFY(models.catalog().size() >= 16);  // the built-in one
         }
@@ -136,8 +137,8 @@ private Q_SLOTS:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write(k_catalogOk);
         f.close();
-        ChatController chat(dir);
-        ModelsController models(&chat, dir);
+        deepdesk::app::Services chatApp(dir);
+        ModelsController& models = chatApp.models;
         QVERIFY(models.catalogError().isEmpty());
         QCOMPARE(models.catalog().size(), 1);
         QCOMPARE(models.catalog().first().toMap().value(QStringLiteral("name")).toString(), QStringLiteral("Tiny"));
@@ -151,9 +152,9 @@ private Q_SLOTS:
                                                      {QStringLiteral("big-Q8_0-00001-of-00002.gguf"), p1},
                                                      {QStringLiteral("big-Q8_0-00002-of-00002.gguf"), p2}});
         const QString dir = freshDir();
-        ChatController chat(dir);
-        ModelsController models(&chat, dir);
-        models.setEndpoint(QStringLiteral("http://127.0.0.1:%1/").arg(hub.serverPort()));
+        deepdesk::app::Services chatApp(dir);
+        ModelsController& models = chatApp.models;
+        chatApp.settings.setHubEndpoint(QStringLiteral("http://127.0.0.1:%1/").arg(hub.serverPort()));
         QSignalSpy listed(&models, &ModelsController::repositoryListed);
         models.listRepository(QStringLiteral("me/repo"));
         QVERIFY(listed.wait(10000));
@@ -175,14 +176,17 @@ private Q_SLOTS:
         QCOMPARE(installed.size(), 1);
         QCOMPARE(QFileInfo(installed.first().first().toString()).fileName(),
                  QStringLiteral("big-Q8_0-00001-of-00002.gguf"));
-        QCOMPARE(readFile(QDir(chat.modelsFolder()).filePath(QStringLiteral("big-Q8_0-00002-of-00002.gguf"))), p2);
+        QCOMPARE(
+            readFile(QDir(chatApp.settings.modelsFolder()).filePath(QStringLiteral("big-Q8_0-00002-of-00002.gguf"))),
+            p2);
         QCOMPARE(models.downloads()->rowCount(), 2);
 
         // Deleting it removes every part; files outside the models folder are refused.
-        chat.refreshModels();
-        QVERIFY(models.deleteLocal(installed.first().first().toString()));
-        QVERIFY(!QFile::exists(QDir(chat.modelsFolder()).filePath(QStringLiteral("big-Q8_0-00002-of-00002.gguf"))));
-        QVERIFY(!models.deleteLocal(QDir(dir).filePath(QStringLiteral("conversations.db"))));
+        chatApp.host.refreshModels();
+        QVERIFY(chatApp.host.deleteModel(installed.first().first().toString()).isEmpty());
+        QVERIFY(!QFile::exists(
+            QDir(chatApp.settings.modelsFolder()).filePath(QStringLiteral("big-Q8_0-00002-of-00002.gguf"))));
+        QVERIFY(!chatApp.host.deleteModel(QDir(dir).filePath(QStringLiteral("conversations.db"))).isEmpty());
     }
 
     void modelScopeListingIsReadToo() {
@@ -199,11 +203,11 @@ private Q_SLOTS:
                 .toJson();
         hub.files["/models/me/ms/resolve/master/m-Q4_K_M.gguf"] = a;
         const QString dir = freshDir();
-        ChatController chat(dir);
-        ModelsController models(&chat, dir);
-        models.setSource(QStringLiteral("modelscope"));
-        QCOMPARE(models.endpoint(), QStringLiteral("https://modelscope.cn"));
-        models.setEndpoint(QStringLiteral("http://127.0.0.1:%1").arg(hub.serverPort()));
+        deepdesk::app::Services chatApp(dir);
+        ModelsController& models = chatApp.models;
+        chatApp.settings.setHubSource(QStringLiteral("modelscope"));
+        QCOMPARE(chatApp.settings.hubEndpoint(), QStringLiteral("https://modelscope.cn"));
+        chatApp.settings.setHubEndpoint(QStringLiteral("http://127.0.0.1:%1").arg(hub.serverPort()));
         QSignalSpy installed(&models, &ModelsController::modelInstalled);
         models.downloadFile(QStringLiteral("me/ms"), QStringLiteral("m-Q4_K_M.gguf"));
         QVERIFY(installed.wait(20000));
@@ -218,9 +222,9 @@ private Q_SLOTS:
             R"([{"id": "bartowski/DeepSeek-R1-Distill-Qwen-7B-GGUF", "downloads": 1234, "likes": 5},
                                       {"id": "unsloth/DeepSeek-R1-Distill-Qwen-7B-GGUF", "downloads": 99}])";
         const QString dir = freshDir();
-        ChatController chat(dir);
-        ModelsController models(&chat, dir);
-        models.setEndpoint(QStringLiteral("http://127.0.0.1:%1").arg(hub.serverPort()));
+        deepdesk::app::Services chatApp(dir);
+        ModelsController& models = chatApp.models;
+        chatApp.settings.setHubEndpoint(QStringLiteral("http://127.0.0.1:%1").arg(hub.serverPort()));
         QSignalSpy found(&models, &ModelsController::searchFinished);
         models.searchHub(QStringLiteral("R1 Qwen 7B"));
         QVERIFY(found.wait(10000));
@@ -246,15 +250,15 @@ private Q_SLOTS:
         const QString file = QStringLiteral("DeepSeek-R1-Distill-Qwen-1.5B-Q4_K_M.gguf");
         hub.json["/api/models/" + repo.toUtf8()] = hfListing({{file, body}});
         hub.files["/" + repo.toUtf8() + "/resolve/main/" + file.toUtf8()] = body;
-        ChatController chat(dir);
-        ModelsController models(&chat, dir);
-        models.setEndpoint(QStringLiteral("http://127.0.0.1:%1").arg(hub.serverPort()));
+        deepdesk::app::Services chatApp(dir);
+        ModelsController& models = chatApp.models;
+        chatApp.settings.setHubEndpoint(QStringLiteral("http://127.0.0.1:%1").arg(hub.serverPort()));
         QSignalSpy installed(&models, &ModelsController::modelInstalled);
         models.download(QStringLiteral("r1-distill-qwen-1.5b"), QStringLiteral("Q4_K_M"));
         QVERIFY(installed.wait(20000));
         QCOMPARE(installed.first().at(1).toString(), QStringLiteral("DeepSeek-R1-Distill-Qwen-1.5B Q4_K_M"));
-        QTRY_VERIFY_WITH_TIMEOUT(chat.modelLoaded(), 20000);
-        QCOMPARE(chat.modelFiles().size(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(chatApp.host.modelLoaded(), 20000);
+        QCOMPARE(chatApp.host.modelFiles().size(), 1);
         QVERIFY(models.errorText().isEmpty());
 
         // A quantization whose file is not in the repository: the error lists what is there.
@@ -268,9 +272,9 @@ private Q_SLOTS:
         HubServer hub;
         QVERIFY(hub.listen(QHostAddress::LocalHost));
         const QString dir = freshDir();
-        ChatController chat(dir);
-        ModelsController models(&chat, dir);
-        models.setEndpoint(QStringLiteral("http://127.0.0.1:%1").arg(hub.serverPort()));
+        deepdesk::app::Services chatApp(dir);
+        ModelsController& models = chatApp.models;
+        chatApp.settings.setHubEndpoint(QStringLiteral("http://127.0.0.1:%1").arg(hub.serverPort()));
         QSignalSpy listed(&models, &ModelsController::repositoryListed);
         // Gated: the API answers 401; the message says how to get access, with the page.
         models.listRepository(QStringLiteral("org/gated"));
@@ -289,7 +293,7 @@ private Q_SLOTS:
         QVERIFY(closed.listen(QHostAddress::LocalHost));
         const quint16 port = closed.serverPort();
         closed.close();
-        models.setEndpoint(QStringLiteral("http://127.0.0.1:%1").arg(port));
+        chatApp.settings.setHubEndpoint(QStringLiteral("http://127.0.0.1:%1").arg(port));
         models.download(QStringLiteral("r1-distill-qwen-1.5b"), QStringLiteral("Q4_K_M"));
         QTRY_VERIFY_WITH_TIMEOUT(!models.errorText().isEmpty(), 10000);
         QVERIFY2(models.errorText().contains(QStringLiteral("offline")), qPrintable(models.errorText()));

@@ -21,7 +21,8 @@
 
 #include "app/chatcontroller.h"
 #include "app/providers.h"
-#include "app/remoteworker.h"
+#include "app/remoterunner.h"
+#include "app/services.h"
 #include "tests/support/scripted_chat_model.h"
 
 using deepdesk::app::ChatController;
@@ -206,36 +207,37 @@ private Q_SLOTS:
         const QString key = QStringLiteral("sk-test-0123456789abcdef");
 
         QDir().mkpath(dir.filePath(QStringLiteral("serving")));
-        ChatController serving(dir.filePath(QStringLiteral("serving")));
-        QSignalSpy modelChanged(&serving, &ChatController::modelChanged);
-        serving.loadModel(model);
-        QTRY_VERIFY_WITH_TIMEOUT(serving.modelLoaded(), 20000);
-        QSignalSpy serverChanged(&serving, &ChatController::serverChanged);
-        serving.setServerPort(0);  // any free port
-        serving.setServerApiKey(key);
-        serving.setServerEnabled(true);
-        QTRY_VERIFY_WITH_TIMEOUT(!serving.serverUrl().isEmpty(), 10000);
-        QVERIFY2(serving.serverError().isEmpty(), qPrintable(serving.serverError()));
-        QVERIFY(serving.serverUrl().startsWith(QStringLiteral("http://127.0.0.1:")));
-        QVERIFY(serving.serverExample().contains(serving.serverUrl() + QStringLiteral("/chat/completions")));
-        QVERIFY(serving.serverExample().contains(key));
+        deepdesk::app::Services servingApp(dir.filePath(QStringLiteral("serving")));
+        ChatController& serving = servingApp.chat;
+        QSignalSpy modelChanged(&servingApp.host, &deepdesk::app::ModelHost::modelChanged);
+        servingApp.host.loadModel(model);
+        QTRY_VERIFY_WITH_TIMEOUT(servingApp.host.modelLoaded(), 20000);
+        QSignalSpy serverChanged(&servingApp.server, &deepdesk::app::ServerController::stateChanged);
+        servingApp.settings.setServerPort(0);  // any free port
+        servingApp.settings.setServerApiKey(key);
+        servingApp.settings.setServerEnabled(true);
+        QTRY_VERIFY_WITH_TIMEOUT(!servingApp.server.url().isEmpty(), 10000);
+        QVERIFY2(servingApp.server.error().isEmpty(), qPrintable(servingApp.server.error()));
+        QVERIFY(servingApp.server.url().startsWith(QStringLiteral("http://127.0.0.1:")));
+        QVERIFY(servingApp.server.example().contains(servingApp.server.url() + QStringLiteral("/chat/completions")));
+        QVERIFY(servingApp.server.example().contains(key));
 
-        ProvidersController providers;
+        QDir().mkpath(dir.filePath(QStringLiteral("client")));
+        deepdesk::app::Services clientApp(dir.filePath(QStringLiteral("client")));
+        ProvidersController& providers = clientApp.providers;
         QSignalSpy fetched(&providers, &ProvidersController::modelsFetched);
         const QString id =
-            providers.addProvider(QStringLiteral("deepdesk"), QStringLiteral("Desk"), serving.serverUrl(), key);
+            providers.addProvider(QStringLiteral("deepdesk"), QStringLiteral("Desk"), servingApp.server.url(), key);
         QVERIFY(fetched.wait(10000));
         QVERIFY2(fetched.first().at(1).toBool(), qPrintable(fetched.first().at(2).toString()));
         const QStringList models = providers.providers().first().toMap().value(QStringLiteral("models")).toStringList();
-        QCOMPARE(models, QStringList{serving.modelName()});
+        QCOMPARE(models, QStringList{servingApp.host.modelName()});
 
-        QDir().mkpath(dir.filePath(QStringLiteral("client")));
-        ChatController client(dir.filePath(QStringLiteral("client")));
-        client.setProviders(&providers);
-        client.useRemoteModel(id, models.first());
-        QVERIFY(client.modelLoaded());
-        QCOMPARE(client.modelSource(), QStringLiteral("remote"));
-        QVERIFY(client.reasoningModel());  // an R1 name
+        ChatController& client = clientApp.chat;
+        clientApp.host.useRemoteModel(id, models.first());
+        QVERIFY(clientApp.host.modelLoaded());
+        QCOMPARE(clientApp.host.modelSource(), QStringLiteral("remote"));
+        QVERIFY(clientApp.host.reasoningModel());  // an R1 name
 
         QCOMPARE(turn(client, QStringLiteral("hello")), QStringLiteral("stop"));
         const st::message& answer = lastMessage(client);
@@ -267,21 +269,24 @@ private Q_SLOTS:
                                     .entryList({QStringLiteral("conversations.db*")}, QDir::Files)) {
             QVERIFY2(!fileBytes(dir.filePath(QStringLiteral("client/") + f)).contains(key.toUtf8()), qPrintable(f));
         }
-        // The settings file keeps it, readable by its owner only.
-        const QSettings settings;
-        QCOMPARE(QFile::permissions(settings.fileName()) & (QFileDevice::ReadGroup | QFileDevice::ReadOther),
+        // The secrets file keeps it, readable by its owner only; the settings file does not.
+        const QString secrets = clientApp.settings.secretsPath();
+        QVERIFY(fileBytes(secrets).contains(key.toUtf8()));
+        QCOMPARE(QFile::permissions(secrets) & (QFileDevice::ReadGroup | QFileDevice::ReadOther |
+                                                QFileDevice::WriteGroup | QFileDevice::WriteOther),
                  QFileDevice::Permissions());
+        QVERIFY(!fileBytes(QSettings().fileName()).contains(key.toUtf8()));
 
         // A wrong key is refused, and the message says so.
-        providers.updateProvider(id, QStringLiteral("Desk"), serving.serverUrl(), QStringLiteral("wrong"));
+        providers.updateProvider(id, QStringLiteral("Desk"), servingApp.server.url(), QStringLiteral("wrong"));
         QCOMPARE(turn(client, QStringLiteral("third")), QStringLiteral("error"));
         QCOMPARE(lastMessage(client).status, st::message_status::error);
         QVERIFY2(QString::fromStdString(lastMessage(client).error_text).contains(QStringLiteral("401")),
                  lastMessage(client).error_text.c_str());
 
         // Switched off, the port is closed.
-        serving.setServerEnabled(false);
-        QTRY_VERIFY_WITH_TIMEOUT(serving.serverUrl().isEmpty(), 10000);
+        servingApp.settings.setServerEnabled(false);
+        QTRY_VERIFY_WITH_TIMEOUT(servingApp.server.url().isEmpty(), 10000);
     }
 
     void stoppingARemoteAnswerKeepsWhatArrived() {
@@ -290,22 +295,21 @@ private Q_SLOTS:
         deepdesk::testing::scripted_chat_spec spec;
         spec.loop = true;
         deepdesk::testing::write_scripted_chat_model(model.toStdString(), spec);
-        ChatController serving(dir.path());
-        serving.setMaxTokens(100000);
-        serving.loadModel(model);
-        QTRY_VERIFY_WITH_TIMEOUT(serving.modelLoaded(), 20000);
-        serving.setServerPort(0);
-        serving.setServerApiKey({});
-        serving.setServerEnabled(true);
-        QTRY_VERIFY_WITH_TIMEOUT(!serving.serverUrl().isEmpty(), 10000);
+        deepdesk::app::Services servingApp(dir.path());
+        servingApp.settings.setMaxTokens(100000);
+        servingApp.host.loadModel(model);
+        QTRY_VERIFY_WITH_TIMEOUT(servingApp.host.modelLoaded(), 20000);
+        servingApp.settings.setServerPort(0);
+        servingApp.settings.setServerApiKey({});
+        servingApp.settings.setServerEnabled(true);
+        QTRY_VERIFY_WITH_TIMEOUT(!servingApp.server.url().isEmpty(), 10000);
 
-        ProvidersController providers;
-        const QString id = providers.addProvider(QStringLiteral("vllm"), {}, serving.serverUrl(), {});
         QDir().mkpath(dir.filePath(QStringLiteral("client")));
-        ChatController client(dir.filePath(QStringLiteral("client")));
-        client.setProviders(&providers);
-        client.setMaxTokens(100000);
-        client.useRemoteModel(id, serving.modelName());
+        deepdesk::app::Services clientApp(dir.filePath(QStringLiteral("client")));
+        const QString id = clientApp.providers.addProvider(QStringLiteral("vllm"), {}, servingApp.server.url(), {});
+        ChatController& client = clientApp.chat;
+        clientApp.settings.setMaxTokens(100000);
+        clientApp.host.useRemoteModel(id, servingApp.host.modelName());
         QSignalSpy finished(&client, &ChatController::turnFinished);
         client.send(QStringLiteral("go on forever"));
         QTRY_VERIFY_WITH_TIMEOUT(client.messages()->rowCount() == 2 && lastMessage(client).content.size() > 20, 20000);
@@ -347,12 +351,11 @@ private Q_SLOTS:
         for (const Case& k : cases) {
             QTemporaryDir dir;
             FakeServer fake(k.response);
-            ProvidersController providers;
-            const QString id = providers.addProvider(QStringLiteral("custom"), QStringLiteral("Fake"), fake.baseUrl(),
-                                                     QStringLiteral("sk-fake"));
-            ChatController c(dir.path());
-            c.setProviders(&providers);
-            c.useRemoteModel(id, QStringLiteral("deepseek-chat"));
+            deepdesk::app::Services cApp(dir.path());
+            const QString id = cApp.providers.addProvider(QStringLiteral("custom"), QStringLiteral("Fake"),
+                                                          fake.baseUrl(), QStringLiteral("sk-fake"));
+            ChatController& c = cApp.chat;
+            cApp.host.useRemoteModel(id, QStringLiteral("deepseek-chat"));
             QCOMPARE(turn(c, QStringLiteral("hi")), QStringLiteral("error"));
             const st::message& m = lastMessage(c);
             QCOMPARE(m.status, st::message_status::error);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// What the window tests share: the real main window (Main.qml) over a ChatController, put together
-// as the application does it, fresh settings, and ways to find and name its items.
+// What the window tests share: the real main window (Main.qml) over the app's objects, put
+// together as the application does it, fresh settings, and ways to find and name its items.
 #pragma once
 
 #include <QFileInfo>
@@ -18,10 +18,8 @@
 #include <memory>
 
 #include "app/application.h"
-#include "app/chatcontroller.h"
 #include "app/localization.h"
-#include "app/modelscontroller.h"
-#include "app/providers.h"
+#include "app/services.h"
 
 namespace deepdesk::testing {
 
@@ -97,37 +95,6 @@ inline QStringList unnamedControls(QQuickItem* root) {
     return out;
 }
 
-// The Chat singleton each new engine gets: the controller of the test that is running (a singleton
-// instance registered once would outlive the first test's controller).
-inline ChatController* g_chat = nullptr;
-inline std::unique_ptr<deepdesk::app::ModelsController> g_models;
-inline deepdesk::app::ProvidersController* g_providers = nullptr;
-
-inline void registerChat(ChatController* chat, const QString& dataDir, deepdesk::app::ProvidersController* providers) {
-    g_chat = chat;
-    g_providers = providers;
-    chat->setProviders(providers);
-    g_models = std::make_unique<deepdesk::app::ModelsController>(chat, dataDir);
-    static const bool registered = [] {
-        qmlRegisterSingletonType<deepdesk::app::ProvidersController>(
-            "DeepDesk.App", 1, 0, "Providers", [](QQmlEngine*, QJSEngine*) -> QObject* {
-                QJSEngine::setObjectOwnership(g_providers, QJSEngine::CppOwnership);
-                return g_providers;
-            });
-        qmlRegisterSingletonType<ChatController>("DeepDesk.App", 1, 0, "Chat", [](QQmlEngine*, QJSEngine*) -> QObject* {
-            QJSEngine::setObjectOwnership(g_chat, QJSEngine::CppOwnership);
-            return g_chat;
-        });
-        qmlRegisterSingletonType<deepdesk::app::ModelsController>(
-            "DeepDesk.App", 1, 0, "Models", [](QQmlEngine*, QJSEngine*) -> QObject* {
-                QJSEngine::setObjectOwnership(g_models.get(), QJSEngine::CppOwnership);
-                return g_models.get();
-            });
-        return true;
-    }();
-    Q_UNUSED(registered);
-}
-
 // Settings in the test location, empty: every window test starts as a first run would.
 inline void freshSettings() {
     QStandardPaths::setTestModeEnabled(true);
@@ -137,19 +104,22 @@ inline void freshSettings() {
     QSettings().clear();
 }
 
-// The real main window over a ChatController (and the Models controller) on `dataDir`, put
-// together as the application does it. Set the controllers up, then show().
+// The real main window over the app's objects (Services) on `dataDir`, put together as the
+// application does it. Set them up, then show().
 struct MainWindow {
+    deepdesk::app::Services services;
+    ChatController& chat = services.chat;
+    deepdesk::app::ModelHost& host = services.host;
+    deepdesk::app::Settings& settings = services.settings;
+    deepdesk::app::ProvidersController& providers = services.providers;
     QQmlApplicationEngine engine;
     const bool paths = (engine.addImportPath(QStringLiteral("qrc:/")), true);
-    deepdesk::app::Localization localization{&engine, QStringLiteral("en")};
-    deepdesk::app::ProvidersController providers;
-    ChatController chat;
+    deepdesk::app::Localization localization{&engine, &services.settings, QStringLiteral("en")};
     QQuickWindow* window = nullptr;
 
-    explicit MainWindow(const QString& dataDir) : chat(dataDir) {
+    explicit MainWindow(const QString& dataDir) : services(dataDir) {
         deepdesk::app::useControlsStyle();  // as the application does
-        registerChat(&chat, dataDir, &providers);
+        services.exposeToQml();
     }
     // Loads Main.qml and waits until the window is on screen; false when it did not come up.
     bool show() {

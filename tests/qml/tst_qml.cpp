@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Runs the tst_*.qml files with the app's static QML modules available and a real Chat singleton
-// (ChatController) over a temporary data folder seeded with one conversation whose answer has
-// three versions, for the branch switcher.
+// Runs the tst_*.qml files with the app's static QML modules available and the app's real
+// singletons (Services: Chat, Settings, ModelHost, ...) over a temporary data folder seeded with one conversation whose
+// answer has three versions, for the branch switcher.
 #include <QtQml/qqmlextensionplugin.h>
 #include <QQmlContext>
 #include <QQmlEngine>
@@ -12,7 +12,7 @@
 
 #include <memory>
 
-#include "app/chatcontroller.h"
+#include "app/services.h"
 #include "storage/conversation_store.h"
 #include "storage/database.h"
 
@@ -31,14 +31,14 @@ public Q_SLOTS:
     }
     void qmlEngineAvailable(QQmlEngine* engine) {
         engine->addImportPath(QStringLiteral("qrc:/"));
-        if (!m_chat) {
+        if (!m_app) {
             seed();
-            m_chat = std::make_unique<deepdesk::app::ChatController>(m_dir.path());
-            qmlRegisterSingletonInstance("DeepDesk.App", 1, 0, "Chat", m_chat.get());
+            m_app = std::make_unique<deepdesk::app::Services>(m_dir.path());
+            m_app->exposeToQml();
         }
         engine->rootContext()->setContextProperty(QStringLiteral("seededConversationId"), m_conversationId);
     }
-    void cleanupTestCase() { m_chat.reset(); }
+    void cleanupTestCase() { m_app.reset(); }
 
 private:
     void seed() {
@@ -54,7 +54,7 @@ private:
     }
 
     QTemporaryDir m_dir;
-    std::unique_ptr<deepdesk::app::ChatController> m_chat;
+    std::unique_ptr<deepdesk::app::Services> m_app;
     qint64 m_conversationId = 0;
 };
 

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/services.h"
+
+#include <QDir>
+#include <QJSEngine>
+#include <QQmlEngine>
+
+namespace deepdesk::app {
+namespace {
+
+Services* g_exposed = nullptr;  // whose objects the QML singletons are
+
+template <class T>
+void registerSingleton(const char* name, T Services::*member) {
+    qmlRegisterSingletonType<T>("DeepDesk.App", 1, 0, name, [member](QQmlEngine*, QJSEngine*) -> QObject* {
+        QObject* o = &(g_exposed->*member);
+        QJSEngine::setObjectOwnership(o, QJSEngine::CppOwnership);
+        return o;
+    });
+}
+
+}  // namespace
+
+QString Services::databasePath(const QString& dataDir) {
+    QDir().mkpath(dataDir);
+    return QDir(dataDir).filePath(QStringLiteral("conversations.db"));
+}
+
+Services::Services(const QString& dataDir)
+    : settings(dataDir),
+      storage(databasePath(dataDir)),
+      providers(&settings),
+      host(&settings, &providers),
+      server(&settings, &host),
+      chat(&settings, &storage, &host),
+      models(&settings, &host, &storage, dataDir) {}
+
+Services::~Services() {
+    if (g_exposed == this) {
+        g_exposed = nullptr;
+    }
+}
+
+void Services::start(const QString& modelPath, bool openLatest) {
+    host.start(modelPath);
+    if (openLatest) {
+        chat.openLatest();
+    }
+}
+
+void Services::exposeToQml() {
+    g_exposed = this;
+    static const bool registered = [] {
+        registerSingleton<Settings>("Settings", &Services::settings);
+        registerSingleton<ProvidersController>("Providers", &Services::providers);
+        registerSingleton<ModelHost>("ModelHost", &Services::host);
+        registerSingleton<ServerController>("Server", &Services::server);
+        registerSingleton<ChatController>("Chat", &Services::chat);
+        registerSingleton<ModelsController>("Models", &Services::models);
+        return true;
+    }();
+    Q_UNUSED(registered);
+}
+
+}  // namespace deepdesk::app

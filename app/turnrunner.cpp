@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/turnrunner.h"
+
+#include "app/storagethread.h"
+#include "storage/conversation_store.h"
+
+namespace deepdesk::app {
+
+namespace st = deepdesk::storage;
+
+void StreamBuffer::push(const std::string& reasoning, const std::string& answer, bool thinking, std::int64_t tokens,
+                        std::int64_t context) {
+    std::lock_guard lock(m_mutex);
+    m_chunk.reasoning += reasoning;
+    m_chunk.answer += answer;
+    m_chunk.thinking = thinking;
+    m_chunk.tokens += tokens;
+    if (context >= 0) {
+        m_chunk.context = context;
+    }
+}
+
+StreamBuffer::Chunk StreamBuffer::take() {
+    std::lock_guard lock(m_mutex);
+    Chunk out = std::move(m_chunk);
+    m_chunk = Chunk{};
+    m_chunk.thinking = out.thinking;
+    return out;
+}
+
+StreamSaver::StreamSaver(StorageThread* storage, qint64 messageId, std::string content, std::string reasoning,
+                         std::chrono::milliseconds interval)
+    : m_storage(storage),
+      m_id(messageId),
+      m_content(std::move(content)),
+      m_reasoning(std::move(reasoning)),
+      m_interval(interval),
+      m_lastWrite(std::chrono::steady_clock::now()) {}
+
+void StreamSaver::append(const std::string& reasoning, const std::string& answer) {
+    if (reasoning.empty() && answer.empty()) {
+        return;
+    }
+    m_reasoning += reasoning;
+    m_content += answer;
+    m_dirty = true;
+    if (std::chrono::steady_clock::now() - m_lastWrite >= m_interval) {
+        flush();
+    }
+}
+
+void StreamSaver::flush() {
+    if (!m_dirty) {
+        return;
+    }
+    m_storage->post([id = m_id, content = m_content, reasoning = m_reasoning](st::database& db) {
+        st::conversation_store(db).update_stream(id, content, reasoning);
+    });
+    m_dirty = false;
+    m_lastWrite = std::chrono::steady_clock::now();
+}
+
+void StreamSaver::finish(const TurnResult& result, bool continuing) {
+    flush();
+    st::generation_stats stats;
+    stats.reasoning_ms = result.reasoningMs;
+    stats.prompt_tokens = result.promptTokens;
+    stats.generated_tokens = result.generatedTokens;
+    stats.tokens_per_second = result.tokensPerSecond;
+    stats.finish_reason = result.finishReason.toStdString();
+    const auto status = result.finishReason == QLatin1String("cancelled") ? st::message_status::interrupted
+                                                                          : st::message_status::complete;
+    m_storage->post([id = m_id, stats, status, continuing](st::database& db) mutable {
+        st::conversation_store store(db);
+        if (continuing) {  // the figures of the whole answer, both parts
+            if (const auto before = store.find_message(id)) {
+                stats.reasoning_ms += before->reasoning_ms;
+                stats.generated_tokens += before->generated_tokens;
+            }
+        }
+        store.finish_message(id, stats, status);
+    });
+}
+
+void StreamSaver::fail(const QString& error) {
+    flush();
+    m_storage->post(
+        [id = m_id, why = error.toStdString()](st::database& db) { st::conversation_store(db).fail_message(id, why); });
+}
+
+}  // namespace deepdesk::app
