@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/kernels/dequant.h"
 
+#include "engine/kernels/kernel_table.h"
+
 #include <cstring>
-#include <stdexcept>
-#include <string>
 
 #include "engine/kernels/convert.h"
 
@@ -182,30 +182,47 @@ void dequant_iq4_xs(const block_iq4_xs* x, float* y, std::size_t nb) {
 
 }  // namespace
 
-void dequantize_row_ref(tensor_type type, const void* src, float* dst, std::size_t n) {
-    const auto& t = traits_of(type);
-    if (n % t.block_size != 0) {
-        throw std::invalid_argument("dequantize_row_ref: row of " + std::to_string(n) + " is not whole " +
-                                    std::string(t.name) + " blocks");
-    }
-    const std::size_t nb = n / t.block_size;
-    switch (type) {
-    case tensor_type::f32: std::memcpy(dst, src, n * sizeof(float)); return;
-    case tensor_type::f16: f16_to_f32_ref(static_cast<const std::uint16_t*>(src), dst, n); return;
-    case tensor_type::bf16: bf16_to_f32_ref(static_cast<const std::uint16_t*>(src), dst, n); return;
-    case tensor_type::q4_0: dequant_q4_0(blocks_of<block_q4_0>(src), dst, nb); return;
-    case tensor_type::q4_1: dequant_q4_1(blocks_of<block_q4_1>(src), dst, nb); return;
-    case tensor_type::q5_0: dequant_q5_0(blocks_of<block_q5_0>(src), dst, nb); return;
-    case tensor_type::q5_1: dequant_q5_1(blocks_of<block_q5_1>(src), dst, nb); return;
-    case tensor_type::q8_0: dequant_q8_0(blocks_of<block_q8_0>(src), dst, nb); return;
-    case tensor_type::q4_k: dequant_q4_k(blocks_of<block_q4_k>(src), dst, nb); return;
-    case tensor_type::q5_k: dequant_q5_k(blocks_of<block_q5_k>(src), dst, nb); return;
-    case tensor_type::q6_k: dequant_q6_k(blocks_of<block_q6_k>(src), dst, nb); return;
-    case tensor_type::iq4_nl: dequant_iq4_nl(blocks_of<block_iq4_nl>(src), dst, nb); return;
-    case tensor_type::iq4_xs: dequant_iq4_xs(blocks_of<block_iq4_xs>(src), dst, nb); return;
-    default: break;
-    }
-    throw std::invalid_argument("dequantize_row_ref: " + std::string(t.name) + " is not supported");
+// The table's to_float entries (kernel_table.cpp): n elements, a multiple of the block size.
+namespace ref {
+
+void to_float_f32(const void* src, float* dst, std::size_t n) { std::memcpy(dst, src, n * sizeof(float)); }
+void to_float_f16(const void* src, float* dst, std::size_t n) {
+    f16_to_f32_ref(static_cast<const std::uint16_t*>(src), dst, n);
 }
+void to_float_bf16(const void* src, float* dst, std::size_t n) {
+    bf16_to_f32_ref(static_cast<const std::uint16_t*>(src), dst, n);
+}
+void to_float_q4_0(const void* src, float* dst, std::size_t n) {
+    dequant_q4_0(blocks_of<block_q4_0>(src), dst, n / 32);
+}
+void to_float_q4_1(const void* src, float* dst, std::size_t n) {
+    dequant_q4_1(blocks_of<block_q4_1>(src), dst, n / 32);
+}
+void to_float_q5_0(const void* src, float* dst, std::size_t n) {
+    dequant_q5_0(blocks_of<block_q5_0>(src), dst, n / 32);
+}
+void to_float_q5_1(const void* src, float* dst, std::size_t n) {
+    dequant_q5_1(blocks_of<block_q5_1>(src), dst, n / 32);
+}
+void to_float_q8_0(const void* src, float* dst, std::size_t n) {
+    dequant_q8_0(blocks_of<block_q8_0>(src), dst, n / 32);
+}
+void to_float_q4_k(const void* src, float* dst, std::size_t n) {
+    dequant_q4_k(blocks_of<block_q4_k>(src), dst, n / 256);
+}
+void to_float_q5_k(const void* src, float* dst, std::size_t n) {
+    dequant_q5_k(blocks_of<block_q5_k>(src), dst, n / 256);
+}
+void to_float_q6_k(const void* src, float* dst, std::size_t n) {
+    dequant_q6_k(blocks_of<block_q6_k>(src), dst, n / 256);
+}
+void to_float_iq4_nl(const void* src, float* dst, std::size_t n) {
+    dequant_iq4_nl(blocks_of<block_iq4_nl>(src), dst, n / 32);
+}
+void to_float_iq4_xs(const void* src, float* dst, std::size_t n) {
+    dequant_iq4_xs(blocks_of<block_iq4_xs>(src), dst, n / 256);
+}
+
+}  // namespace ref
 
 }  // namespace deepdesk::kernels
