@@ -2,7 +2,6 @@
 #include "app/messagelistmodel.h"
 
 #include <algorithm>
-#include <map>
 #include <optional>
 
 namespace deepdesk::app {
@@ -134,22 +133,9 @@ void MessageListModel::replaceBranch(std::vector<Row> rows) {
 
 std::vector<MessageListModel::Row> MessageListModel::branchRows(deepdesk::storage::database& db,
                                                                 std::int64_t conversationId) {
-    deepdesk::storage::conversation_store store(db);
-    std::map<std::optional<std::int64_t>, std::vector<std::int64_t>> children;
-    for (const auto& m : store.all_messages(conversationId)) {
-        children[m.parent_id].push_back(m.id);
-    }
-    for (auto& [parent, ids] : children) {
-        std::sort(ids.begin(), ids.end());  // the store's sibling order
-    }
     std::vector<Row> rows;
-    for (auto& m : store.active_branch(conversationId)) {
-        Row r;
-        const auto& sibs = children[m.parent_id];
-        r.siblingCount = std::max(1, static_cast<int>(sibs.size()));
-        r.siblingIndex = std::max(0, static_cast<int>(std::find(sibs.begin(), sibs.end(), m.id) - sibs.begin()));
-        r.message = std::move(m);
-        rows.push_back(std::move(r));
+    for (auto& e : deepdesk::storage::conversation_store(db).active_branch_with_siblings(conversationId)) {
+        rows.push_back({std::move(e.msg), false, e.sibling_index, e.sibling_count});
     }
     return rows;
 }

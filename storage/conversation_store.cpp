@@ -4,6 +4,7 @@
 #include <SQLiteCpp/Savepoint.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace deepdesk::storage {
@@ -297,6 +298,33 @@ std::vector<message> conversation_store::active_branch(std::int64_t conversation
     std::vector<message> out;
     while (q.executeStep()) {
         out.push_back(read_message(q));
+    }
+    return out;
+}
+
+std::vector<conversation_store::branch_entry> conversation_store::active_branch_with_siblings(
+    std::int64_t conversation_id) {
+    SQLite::Statement q(m_db.sql(),
+                        std::string("WITH RECURSIVE branch(id, depth) AS ("
+                                    "  SELECT active_leaf_id, 0 FROM conversations WHERE id = ?"
+                                    "  UNION ALL"
+                                    "  SELECT m.parent_id, b.depth + 1 FROM messages m JOIN branch b "
+                                    "  ON m.id = b.id WHERE m.parent_id IS NOT NULL) "
+                                    "SELECT ") +
+                            k_message_columns +
+                            ", (SELECT COUNT(*) FROM messages s WHERE s.conversation_id = messages.conversation_id"
+                            "   AND s.parent_id IS messages.parent_id AND s.id < messages.id),"
+                            "  (SELECT COUNT(*) FROM messages s WHERE s.conversation_id = messages.conversation_id"
+                            "   AND s.parent_id IS messages.parent_id)"
+                            " FROM messages JOIN branch USING (id) ORDER BY branch.depth DESC");
+    q.bind(1, conversation_id);
+    std::vector<branch_entry> out;
+    while (q.executeStep()) {
+        branch_entry e;
+        e.msg = read_message(q);
+        e.sibling_index = q.getColumn(15).getInt();
+        e.sibling_count = std::max(1, q.getColumn(16).getInt());
+        out.push_back(std::move(e));
     }
     return out;
 }

@@ -82,6 +82,13 @@ public:
     std::optional<message> find_message(std::int64_t id);
     // Root to active leaf: what the chat view shows.
     std::vector<message> active_branch(std::int64_t conversation_id);
+    // The same, each message with its place among its siblings (0-based, oldest first) and their
+    // number: the "‹ 2/3 ›" switcher, in the one query.
+    struct branch_entry {
+        message msg;
+        int sibling_index = 0, sibling_count = 1;
+    };
+    std::vector<branch_entry> active_branch_with_siblings(std::int64_t conversation_id);
     // Every message of a conversation, in creation order.
     std::vector<message> all_messages(std::int64_t conversation_id);
     // The message and its siblings (same parent), oldest first: the "‹ 2/3 ›" switcher.

@@ -89,6 +89,28 @@ TEST_F(StoreTest, EditAndRegenerateMakeBranchesAndTheActiveOneIsRemembered) {
     database db(file);  // reopened: the branch on screen is still the one chosen
     conversation_store s(db);
     EXPECT_EQ(texts(s.active_branch(conv)), (std::vector<std::string>{"What is 2+2?", "4"}));
+    // Each message of the branch with its place among its siblings, as the switcher shows it:
+    // the first of two roots ("1/2"), the first of two answers ("1/2").
+    const auto branch = s.active_branch_with_siblings(conv);
+    ASSERT_EQ(branch.size(), 2u);
+    EXPECT_EQ(branch[0].msg.id, user1);
+    EXPECT_EQ(branch[0].sibling_index, 0);
+    EXPECT_EQ(branch[0].sibling_count, 2);
+    EXPECT_EQ(branch[1].msg.id, answer1);
+    EXPECT_EQ(branch[1].sibling_index, 0);
+    EXPECT_EQ(branch[1].sibling_count, 2);
+    s.select_branch(user1_edit);
+    const auto edited = s.active_branch_with_siblings(conv);
+    ASSERT_EQ(edited.size(), 2u);
+    EXPECT_EQ(edited[0].sibling_index, 1);  // the second root
+    EXPECT_EQ(edited[0].sibling_count, 2);
+    EXPECT_EQ(edited[1].msg.content, "5");
+    EXPECT_EQ(edited[1].sibling_index, 0);  // an only child
+    EXPECT_EQ(edited[1].sibling_count, 1);
+    // Another conversation's messages are never counted as siblings.
+    const auto other = s.create_conversation({});
+    s.add_message(other, std::nullopt, "user", "elsewhere");
+    EXPECT_EQ(s.active_branch_with_siblings(conv)[0].sibling_count, 2);
 }
 
 TEST_F(StoreTest, StreamingMessagesKeepReasoningApartAndRecordTheirStats) {
