@@ -206,8 +206,10 @@ void Settings::setHubEndpoint(const QString& v) {
     set(Key::HubEndpoint, e);
 }
 
-QString Settings::secretsPath() const {
-    return QFileInfo(QSettings().fileName()).dir().filePath(QStringLiteral("secrets.json"));
+QString Settings::secretsPath() {
+    // Beside the settings file and named after it (DeepDesk.conf: DeepDesk-secrets.json).
+    const QFileInfo conf(QSettings().fileName());
+    return conf.dir().filePath(conf.completeBaseName() + QStringLiteral("-secrets.json"));
 }
 
 QString Settings::secret(const QString& name) const { return m_secrets.value(name).toString(); }

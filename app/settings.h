@@ -85,10 +85,10 @@ class Settings : public QObject {
     static QString keyName(Key key);
 
     // Secrets, by name ("server/apiKey", "hub/token", "providers/<id>/apiKey"): an owner-only
-    // file beside the settings file, never the settings file itself.
+    // file beside the settings file (secretsPath), never the settings file itself.
     QString secret(const QString& name) const;
     void setSecret(const QString& name, const QString& value);
-    QString secretsPath() const;
+    static QString secretsPath();
 
     // The remote providers, [{id, name, preset, baseUrl, models}] (their keys are secrets).
     QVariantList providers() const;

@@ -15,6 +15,7 @@
 
 #include "app/chatcontroller.h"
 #include "app/services.h"
+#include "app/settings.h"
 #include "storage/database.h"
 
 using deepdesk::app::ChatController;
@@ -40,6 +41,7 @@ private Q_SLOTS:
         QCoreApplication::setOrganizationName(QStringLiteral("DeepDeskTest"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_chatcontroller"));
         QSettings().clear();
+        QFile::remove(deepdesk::app::Settings::secretsPath());
     }
 
     void badModelGivesAnErrorAndTheAppStaysUsable() {

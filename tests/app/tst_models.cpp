@@ -17,6 +17,7 @@
 #include "app/modelcatalog.h"
 #include "app/modelscontroller.h"
 #include "app/services.h"
+#include "app/settings.h"
 #include "tests/support/gguf_writer.h"
 #include "tests/support/hub_server.h"
 #include "tests/support/scripted_chat_model.h"
@@ -85,7 +86,10 @@ private Q_SLOTS:
         QCoreApplication::setOrganizationName(QStringLiteral("DeepDeskTest"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_models"));
     }
-    void init() { QSettings().clear(); }
+    void init() {
+        QSettings().clear();
+        QFile::remove(deepdesk::app::Settings::secretsPath());
+    }
 
     void builtInCatalogHasTheFamily() {
         QString error;

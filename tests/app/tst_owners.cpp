@@ -48,7 +48,7 @@ private Q_SLOTS:
     void init() {
         QSettings().clear();
         QSettings().sync();
-        QFile::remove(Settings(QDir::tempPath()).secretsPath());
+        QFile::remove(Settings::secretsPath());
     }
 
     // Each key has its default and its range, from the one table.
@@ -192,9 +192,11 @@ private Q_SLOTS:
         const QString model = dir.filePath(QStringLiteral("loop.gguf"));
         deepdesk::testing::scripted_chat_spec spec;
         spec.loop = true;
+        spec.n_ctx = 1 << 18;  // room to stream for as long as the test needs
         deepdesk::testing::write_scripted_chat_model(model.toStdString(), spec);
         Services app(dir.path());
-        app.settings.setMaxTokens(100000);
+        app.settings.setMaxTokens(1 << 18);
+        app.settings.setContextLength(1 << 18);
         app.host.loadModel(model);
         QTRY_VERIFY_WITH_TIMEOUT(app.host.modelLoaded(), 20000);
         QSignalSpy finished(&app.chat, &deepdesk::app::ChatController::turnFinished);

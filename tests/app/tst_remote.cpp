@@ -23,6 +23,7 @@
 #include "app/providers.h"
 #include "app/remoterunner.h"
 #include "app/services.h"
+#include "app/settings.h"
 #include "tests/support/scripted_chat_model.h"
 
 using deepdesk::app::ChatController;
@@ -123,6 +124,7 @@ private Q_SLOTS:
         QCoreApplication::setOrganizationName(QStringLiteral("DeepDeskTest"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_remote"));
         QSettings().clear();
+        QFile::remove(deepdesk::app::Settings::secretsPath());
     }
 
     void serverSentEventsAreReassembledFromAnyPieces() {

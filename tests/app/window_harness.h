@@ -102,6 +102,7 @@ inline void freshSettings() {
     // Named after the test program, so window tests running side by side keep apart.
     QCoreApplication::setApplicationName(QFileInfo(QCoreApplication::applicationFilePath()).baseName());
     QSettings().clear();
+    QFile::remove(deepdesk::app::Settings::secretsPath());
 }
 
 // The real main window over the app's objects (Services) on `dataDir`, put together as the
