@@ -375,6 +375,8 @@ int main(int argc, char** argv) {
     serve->add_option("--port", so.port, "Port (0: any free one)")->check(CLI::Range(0, 65535));
     serve->add_option("--api-key", so.api_key, "Key clients must send as 'Authorization: Bearer KEY'");
     serve->add_option("--model-id", so.model_id, "Model name clients use (default: the file's name)");
+    serve->add_option("--allow-origin", so.allowed_origins,
+                      "A web page origin (e.g. http://localhost:3000) whose scripts may call the server; repeatable");
     serve->add_option("--chat-format", sv_format, "deepseek-llm, deepseek-coder, deepseek-v3 or deepseek-r1");
     serve->add_option("-c,--ctx", sv_ctx, "Context length")->check(CLI::Range(64, 1 << 20));
     serve->add_option("-t,--threads", sv_threads, "Threads (default: all)");

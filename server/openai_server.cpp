@@ -4,6 +4,8 @@
 #include <httplib.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -86,9 +88,21 @@ T number(const json& body, const char* key, T fallback, T low, T high) {
     return static_cast<T>(v);
 }
 
+// Deeper than any real request; copying or printing JSON recurses, so nesting is refused while
+// parsing, before anything is built from it.
+constexpr int k_max_json_depth = 64;
+
 json parse_body(const std::string& text, const std::string& model_id) {
-    json body = json::parse(text, nullptr, false);
-    if (body.is_discarded()) {
+    json body;
+    try {
+        body = json::parse(text, [](int depth, json::parse_event_t, json&) {
+            if (depth > k_max_json_depth) {
+                throw request_error(400, "the request body is nested more than " + std::to_string(k_max_json_depth) +
+                                             " levels deep");
+            }
+            return true;
+        });
+    } catch (const json::exception&) {
         throw request_error(400, "the request body is not valid JSON");
     }
     if (!body.is_object()) {
@@ -104,7 +118,12 @@ json parse_body(const std::string& text, const std::string& model_id) {
 
 // Sampling, length, streaming and stop strings, as both endpoints take them.
 void parse_common(const json& body, int default_max_tokens, gen_request& r) {
-    r.stream = body.value("stream", false);
+    if (body.contains("stream") && !body["stream"].is_null()) {
+        if (!body["stream"].is_boolean()) {
+            throw request_error(400, "'stream' must be true or false");
+        }
+        r.stream = body["stream"].get<bool>();
+    }
     r.gen.sampling = default_sampler_params();
     r.gen.sampling.temperature = number<float>(body, "temperature", 1.0f, 0.0f, 2.0f);
     r.gen.sampling.top_p = number<float>(body, "top_p", 1.0f, 0.0f, 1.0f);
@@ -429,21 +448,94 @@ void openai_server::stop() {
     }
 }
 
+namespace {
+
+// The host part of a Host header or of an origin's authority: "[::1]:8080" -> "::1".
+std::string host_part(std::string authority) {
+    if (!authority.empty() && authority.front() == '[') {
+        const auto close = authority.find(']');
+        return close == std::string::npos ? authority : authority.substr(1, close - 1);
+    }
+    const auto colon = authority.rfind(':');
+    return colon == std::string::npos ? authority : authority.substr(0, colon);
+}
+
+bool is_ip_literal(const std::string& host) {
+    return !host.empty() && (host.find(':') != std::string::npos ||
+                             host.find_first_not_of("0123456789.") == std::string::npos);
+}
+
+bool is_loopback_name(const std::string& host) {
+    return host == "127.0.0.1" || host == "localhost" || host == "::1";
+}
+
+}  // namespace
+
+bool openai_server::host_allowed(const std::string& host_header) const {
+    if (host_header.empty()) {
+        return true;  // HTTP/1.0 clients; no browser sends none
+    }
+    std::string host = host_part(host_header);
+    std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) { return std::tolower(c); });
+    const bool any_address = m_options.host == "0.0.0.0" || m_options.host == "::";
+    return is_loopback_name(host) || host == m_options.host ||
+           (any_address && is_ip_literal(host));
+}
+
+bool openai_server::origin_allowed(const std::string& origin) const {
+    return std::find(m_options.allowed_origins.begin(), m_options.allowed_origins.end(), origin) !=
+           m_options.allowed_origins.end();
+}
+
 void openai_server::routes() {
     httplib::Server& http = *m_http;
     http.set_payload_max_length(m_options.max_body_bytes);
     // Enough workers that many streaming clients wait for the model, not for a connection.
     http.new_task_queue = [] { return new httplib::ThreadPool(64); };
+    // Nothing about a failure inside the server goes out but its status (cpp-httplib would put the
+    // exception's text in a header).
+    http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        send_error(res, 500, "The server failed to answer this request.", "server_error");
+    });
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-        if (m_options.api_key.empty()) {
-            return httplib::Server::HandlerResponse::Unhandled;
+        using HR = httplib::Server::HandlerResponse;
+        // A browser page must not reach the model: a name that resolves here by DNS rebinding is
+        // refused by its Host; a page of another origin by its Origin (unless the user allowed it).
+        if (!host_allowed(req.get_header_value("Host"))) {
+            send_error(res, 403, "This server answers requests addressed to " + m_options.host +
+                                     " only (Host: " + req.get_header_value("Host") + ").",
+                       "invalid_request_error", "host_not_allowed");
+            return HR::Handled;
         }
-        if (req.get_header_value("Authorization") != "Bearer " + m_options.api_key) {
+        const std::string origin = req.get_header_value("Origin");
+        if (!origin.empty()) {
+            if (!origin_allowed(origin)) {
+                send_error(res, 403,
+                           "Requests from web pages of " + origin +
+                               " are refused; allow the origin in DeepDesk's server settings to use it.",
+                           "invalid_request_error", "origin_not_allowed");
+                return HR::Handled;
+            }
+            res.set_header("Access-Control-Allow-Origin", origin);
+            res.set_header("Vary", "Origin");
+        }
+        if (req.method == "OPTIONS") {  // a CORS preflight from an allowed origin
+            res.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+            res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type");
+            res.set_header("Access-Control-Max-Age", "600");
+            res.status = 204;
+            return HR::Handled;
+        }
+        if (req.method == "POST" && req.get_header_value("Content-Type").rfind("application/json", 0) != 0) {
+            send_error(res, 415, "Send the request body as JSON, with 'Content-Type: application/json'.");
+            return HR::Handled;
+        }
+        if (!m_options.api_key.empty() && req.get_header_value("Authorization") != "Bearer " + m_options.api_key) {
             send_error(res, 401, "Incorrect or missing API key: send 'Authorization: Bearer <key>'.",
                        "invalid_request_error", "invalid_api_key");
-            return httplib::Server::HandlerResponse::Handled;
+            return HR::Handled;
         }
-        return httplib::Server::HandlerResponse::Unhandled;
+        return HR::Unhandled;
     });
     http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty()) {
@@ -473,6 +565,8 @@ void openai_server::routes() {
             answer(m_engine, *m_generation, m_options.model_id, parse_chat(req.body, m_options.model_id), true, res);
         } catch (const request_error& e) {
             send_error(res, e.status, e.what(), "invalid_request_error", e.code);
+        } catch (const json::exception&) {
+            send_error(res, 400, "a field of the request has the wrong type");
         }
     });
     http.Post("/v1/completions", [this](const httplib::Request& req, httplib::Response& res) {
@@ -481,6 +575,8 @@ void openai_server::routes() {
                    parse_completion(req.body, m_options.model_id, m_engine.supports_fim()), false, res);
         } catch (const request_error& e) {
             send_error(res, e.status, e.what(), "invalid_request_error", e.code);
+        } catch (const json::exception&) {
+            send_error(res, 400, "a field of the request has the wrong type");
         }
     });
 }

@@ -3,6 +3,8 @@
 // server-sent events or not), with DeepSeek's `reasoning_content` kept apart from `content` as the
 // DeepSeek API does. One loaded model; requests wait their turn for it; a streaming client that
 // goes away cancels its generation. Bound to 127.0.0.1 unless told otherwise; an optional key.
+// Browsers cannot drive it: JSON bodies only, foreign Origins and Hosts refused (CSRF, DNS
+// rebinding), CORS only for the origins the user allows.
 #pragma once
 
 #include <atomic>
@@ -10,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "engine/chat_engine.h"
 
@@ -28,6 +31,9 @@ struct server_options {
     // Held while a request generates. The desktop app passes the lock its own chat turns take,
     // so the window and the API clients take turns on the one model; null: the server's own.
     std::mutex* generation_lock = nullptr;
+    // Web pages (origins such as "http://localhost:3000") whose scripts may call the server; any
+    // other page's request is refused, and so is a Host that is not this server's address.
+    std::vector<std::string> allowed_origins;
 };
 
 class openai_server {
@@ -46,6 +52,8 @@ public:
 
 private:
     void routes();
+    bool host_allowed(const std::string& host_header) const;
+    bool origin_allowed(const std::string& origin) const;
 
     chat_engine& m_engine;
     server_options m_options;

@@ -364,5 +364,86 @@ TEST(OpenAIServer, BadRequestsGetOpenAIErrors) {
     EXPECT_EQ(code_of(post(chat_body(false, 4).dump())), 200);
 }
 
+// A body nested far deeper than any request (it crashed the server: recursive JSON copies).
+TEST(OpenAIServer, DeeplyNestedJsonIsRefusedBeforeItIsBuilt) {
+    Running s({});
+    auto c = s.client();
+    const std::size_t depth = 200000;
+    std::string nested = R"({"messages": [{"role": "user", "content": )";
+    nested += std::string(depth, '[') + std::string(depth, ']') + "}]}";
+    const auto r = c.Post("/v1/chat/completions", nested, "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400);
+    EXPECT_NE(r->body.find("nested"), std::string::npos) << r->body;
+    const auto shallow = std::string(70, '[') + std::string(70, ']');
+    EXPECT_EQ(c.Post("/v1/completions", R"({"prompt": )" + shallow + "}", "application/json")->status, 400);
+    EXPECT_EQ(c.Post("/v1/chat/completions", chat_body(false, 4).dump(), "application/json")->status, 200);
+}
+
+// Fields of the wrong type are the client's error (400), and no failure shows its internals.
+TEST(OpenAIServer, BadlyTypedFieldsAre400WithoutInternals) {
+    Running s({});
+    auto c = s.client();
+    for (const char* body :
+         {R"({"messages": [{"role": "user", "content": "x"}], "stream": "yes"})",
+          R"({"messages": [{"role": "user", "content": "x"}], "stop": {"a": 1}})",
+          R"({"messages": [{"role": "user", "content": 5}]})", R"({"messages": [{"role": 5, "content": "x"}]})"}) {
+        const auto r = c.Post("/v1/chat/completions", body, "application/json");
+        ASSERT_TRUE(r);
+        EXPECT_EQ(r->status, 400) << body << " -> " << r->body;
+        EXPECT_FALSE(r->has_header("EXCEPTION_WHAT")) << body;
+        EXPECT_EQ(json::parse(r->body)["error"]["type"], "invalid_request_error");
+    }
+    EXPECT_EQ(c.Post("/v1/completions", R"({"prompt": "x", "max_tokens": "many"})", "application/json")->status, 400);
+}
+
+// Web pages cannot drive the server: a cross-origin "simple" POST (text/plain, the CSRF kind), a
+// foreign Origin, a Host that is not this server (DNS rebinding) and a foreign preflight are
+// refused; an origin the user allowed gets CORS headers.
+TEST(OpenAIServer, BrowsersOfOtherOriginsAndHostsAreRefused) {
+    server_options o;
+    o.allowed_origins = {"http://localhost:3000"};
+    Running s({}, o);
+    auto c = s.client();
+    const std::string body = chat_body(false, 4).dump();
+    const auto plain = c.Post("/v1/chat/completions", body, "text/plain");
+    ASSERT_TRUE(plain);
+    EXPECT_EQ(plain->status, 415);
+
+    const auto from = [&](const std::string& origin) {
+        return c.Post("/v1/chat/completions", httplib::Headers{{"Origin", origin}}, body, "application/json");
+    };
+    const auto evil = from("https://evil.example");
+    ASSERT_TRUE(evil);
+    EXPECT_EQ(evil->status, 403);
+    EXPECT_EQ(json::parse(evil->body)["error"]["code"], "origin_not_allowed");
+    EXPECT_FALSE(evil->has_header("Access-Control-Allow-Origin"));
+    const auto allowed = from("http://localhost:3000");
+    ASSERT_TRUE(allowed);
+    EXPECT_EQ(allowed->status, 200);
+    EXPECT_EQ(allowed->get_header_value("Access-Control-Allow-Origin"), "http://localhost:3000");
+
+    const auto rebound = c.Get("/v1/models", httplib::Headers{{"Host", "attacker.example:8080"}});
+    ASSERT_TRUE(rebound);
+    EXPECT_EQ(rebound->status, 403);
+    EXPECT_EQ(json::parse(rebound->body)["error"]["code"], "host_not_allowed");
+    for (const char* host : {"localhost:1234", "127.0.0.1", "[::1]:80", "LOCALHOST"}) {
+        const auto ok = c.Get("/v1/models", httplib::Headers{{"Host", host}});
+        ASSERT_TRUE(ok);
+        EXPECT_EQ(ok->status, 200) << host;
+    }
+
+    const auto preflight = [&](const std::string& origin) {
+        return c.Options("/v1/chat/completions",
+                         httplib::Headers{{"Origin", origin}, {"Access-Control-Request-Method", "POST"}});
+    };
+    EXPECT_EQ(preflight("https://evil.example")->status, 403);
+    const auto good = preflight("http://localhost:3000");
+    ASSERT_TRUE(good);
+    EXPECT_EQ(good->status, 204);
+    EXPECT_EQ(good->get_header_value("Access-Control-Allow-Origin"), "http://localhost:3000");
+    EXPECT_NE(good->get_header_value("Access-Control-Allow-Headers").find("Authorization"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace deepdesk::server
