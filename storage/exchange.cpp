@@ -254,13 +254,23 @@ std::string export_conversations(conversation_store& store, const std::vector<st
 }
 
 std::vector<std::int64_t> import_json(conversation_store& store, const std::string& json_text) {
+    // An export nests four levels; anything much deeper is refused while it is read, before
+    // the recursive copies and dump() of nlohmann-json could run out of stack.
+    constexpr int k_max_depth = 64;
     json root;
     try {
-        root = json::parse(json_text);
+        root = json::parse(json_text, [](int depth, json::parse_event_t, json&) {
+            if (depth > k_max_depth) {
+                throw import_error("The file nests its JSON more than " + std::to_string(k_max_depth) +
+                                   " levels deep; it is not a DeepDesk conversation export.");
+            }
+            return true;
+        });
     } catch (const json::parse_error& e) {
         throw import_error(std::string("The file is not valid JSON (it may be truncated): ") + e.what());
     }
-    if (!root.is_object() || root.value("format", "") != k_format_name) {
+    if (!root.is_object() || !root.contains("format") || !root.at("format").is_string() ||
+        root.at("format").get<std::string>() != k_format_name) {
         throw import_error("The file is not a DeepDesk conversation export (no \"format\": \"" +
                            std::string(k_format_name) + "\").");
     }

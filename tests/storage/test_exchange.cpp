@@ -168,6 +168,13 @@ TEST_F(ExchangeTest, BadImportsSayWhyAndChangeNothing) {
     expect_refused(good.substr(0, good.size() * 2 / 3), "not valid JSON");
     expect_refused("{\"hello\": 1}", "not a DeepDesk conversation export");
     expect_refused("[]", "not a DeepDesk conversation export");
+    expect_refused(R"({"format": 5, "version": 1, "conversations": []})", "not a DeepDesk conversation export");
+    // Nested deep enough to crash a recursive copy: refused while it is read.
+    std::string deep = good;
+    const std::size_t at = deep.find("\"sampling\": ") + 12;
+    const std::size_t end = deep.find_first_of(",\n", at);
+    deep.replace(at, end - at, std::string(200000, '[') + std::string(200000, ']'));
+    expect_refused(deep, "levels deep");
     expect_refused(R"({"format": "deepdesk-conversations", "version": 99, "conversations": []})", "newer DeepDesk");
     std::string broken = good;
     broken.replace(broken.find("\"parent\": 1"), 11, "\"parent\": 9");
