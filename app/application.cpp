@@ -11,6 +11,7 @@
 #include <cstdio>
 
 #include "app/localization.h"
+#include "app/offlineqml.h"
 #include "app/screenshotter.h"
 #include "app/services.h"
 #include "app/startupoptions.h"
@@ -94,6 +95,7 @@ int run(int argc, char** argv) {
     services.exposeToQml();
     QQmlApplicationEngine engine;
     engine.addImportPath(QStringLiteral("qrc:/"));
+    keepQmlOffline(engine);
     Localization localization(&engine, &services.settings, options.language);
     if (!services.models.catalogError().isEmpty()) {
         std::fprintf(stderr, "deepdesk: the catalog in the data folder was not used: %s\n",

@@ -27,6 +27,7 @@
 
 #include "app/chatcontroller.h"
 #include "app/localization.h"
+#include "app/offlineqml.h"
 #include "app/services.h"
 #include "storage/conversation_store.h"
 #include "storage/database.h"
@@ -122,6 +123,7 @@ int main(int argc, char** argv) {
     services.exposeToQml();
     QQmlApplicationEngine engine;
     engine.addImportPath(QStringLiteral("qrc:/"));
+    deepdesk::app::keepQmlOffline(engine);
     deepdesk::app::Localization localization(&engine, &services.settings, QStringLiteral("en"));
     engine.setInitialProperties({{QStringLiteral("localization"), QVariant::fromValue(&localization)}});
     engine.load(QUrl(QStringLiteral("qrc:/DeepDesk/Ui/Main.qml")));

@@ -498,6 +498,10 @@
         <source>Copy</source>
         <translation>复制</translation>
     </message>
+    <message>
+        <source>Image: %1</source>
+        <translation>图片：%1</translation>
+    </message>
 </context>
 <context>
     <name>MessageItem</name>

@@ -84,6 +84,7 @@ ColumnLayout {
         Layout.fillWidth: true
         horizontalAlignment: Text.AlignHCenter
         wrapMode: Text.Wrap
+        textFormat: Text.PlainText  // conversation content: never markup
         text: Models.errorText
         color: Theme.dark ? "#fda29b" : "#b42318"
     }

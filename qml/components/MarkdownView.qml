@@ -15,6 +15,15 @@ ColumnLayout {
 
     spacing: 8
 
+    // Images become links the user can open: nothing shown from a conversation fetches anything
+    // (an answer or an imported file could otherwise send data anywhere; the QML engine's network
+    // access is refused as well, see app/offlineqml.h).
+    function withoutImages(source) {
+        return source.replace(/!\[([^\]]*)\]\(([^)\s]*)[^)]*\)/g, function(all, alt, url) {
+            return "[" + qsTr("Image: %1").arg(alt.length > 0 ? alt : url) + "](" + url + ")"
+        })
+    }
+
     // [{code: bool, text, lang}] from the ``` fences of `text`.
     function segments(source) {
         const out = []
@@ -57,7 +66,7 @@ ColumnLayout {
                     selectByMouse: true
                     wrapMode: TextEdit.Wrap
                     textFormat: TextEdit.MarkdownText
-                    text: modelData.text
+                    text: view.withoutImages(modelData.text)
                     color: Theme.text
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.fontNormal

@@ -113,6 +113,7 @@ Item {
             wrapMode: Text.Wrap
             color: item.status === "error" ? "#d92d20" : "#b54708"
             font.pixelSize: Theme.fontSmall
+            textFormat: Text.PlainText  // conversation content: never markup
             text: item.status === "error" ? qsTr("Error: %1").arg(item.errorText)
                                           : qsTr("This answer was interrupted.")
         }

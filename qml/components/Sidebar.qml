@@ -203,6 +203,7 @@ Rectangle {
                         Label {
                             Layout.fillWidth: true
                             elide: Text.ElideRight
+                            textFormat: Text.PlainText  // conversation content: never markup
                             text: modelData.title.length > 0 ? modelData.title : qsTr("Untitled")
                             color: Theme.text
                             font.bold: true
@@ -270,6 +271,7 @@ Rectangle {
                         visible: !row.renaming
                         Layout.fillWidth: true
                         elide: Text.ElideRight
+                        textFormat: Text.PlainText  // conversation content: never markup
                         text: (row.pinned ? "\u2605 " : "") + (row.title.length > 0 ? row.title : qsTr("Untitled"))
                         color: Theme.text
                     }

@@ -144,6 +144,7 @@ Item {
                 Label {
                     Layout.fillWidth: true
                     elide: Text.ElideRight
+                    textFormat: Text.PlainText  // conversation content: never markup
                     text: Chat.conversationTitle
                     color: Theme.text
                     font.bold: true
@@ -182,6 +183,7 @@ Item {
                 Label {
                     Layout.fillWidth: true
                     wrapMode: Text.Wrap
+                    textFormat: Text.PlainText  // conversation content: never markup
                     text: Chat.storageError.length > 0 ? Chat.storageError
                         : page.importError.length > 0 ? page.importError : Chat.errorText
                     color: Theme.dark ? "#fda29b" : "#b42318"

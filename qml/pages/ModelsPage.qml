@@ -90,6 +90,7 @@ Rectangle {
                         objectName: "modelsError"
                         Layout.fillWidth: true
                         wrapMode: Text.Wrap
+                        textFormat: Text.PlainText  // a server's words: never markup
                         text: page.importError.length > 0 ? page.importError
                               : Models.errorText.length > 0 ? Models.errorText
                               : qsTr("The catalog in the data folder was not used: %1").arg(Models.catalogError)

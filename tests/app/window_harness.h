@@ -19,6 +19,7 @@
 
 #include "app/application.h"
 #include "app/localization.h"
+#include "app/offlineqml.h"
 #include "app/services.h"
 
 namespace deepdesk::testing {
@@ -114,7 +115,7 @@ struct MainWindow {
     deepdesk::app::Settings& settings = services.settings;
     deepdesk::app::ProvidersController& providers = services.providers;
     QQmlApplicationEngine engine;
-    const bool paths = (engine.addImportPath(QStringLiteral("qrc:/")), true);
+    const bool paths = (engine.addImportPath(QStringLiteral("qrc:/")), deepdesk::app::keepQmlOffline(engine), true);
     deepdesk::app::Localization localization{&engine, &services.settings, QStringLiteral("en")};
     QQuickWindow* window = nullptr;
 
