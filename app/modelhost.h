@@ -35,20 +35,21 @@ class ModelHost : public QObject {
     Q_OBJECT
     QML_ANONYMOUS  // the QML singleton of this name is the application's object
     Q_PROPERTY(QVariantList modelFiles READ modelFiles NOTIFY modelFilesChanged)
-        Q_PROPERTY(QString modelName READ modelName NOTIFY modelChanged)
-            Q_PROPERTY(QString modelPath READ modelPath NOTIFY modelChanged)
-                Q_PROPERTY(bool modelLoaded READ modelLoaded NOTIFY modelChanged)
-                    Q_PROPERTY(bool loading READ loading NOTIFY loadingChanged)
-                        Q_PROPERTY(double loadProgress READ loadProgress NOTIFY loadProgressChanged)
-                            Q_PROPERTY(qint64 contextSize READ contextSize NOTIFY modelChanged)
-        // The model reasons (R1 family): DeepSeek advises temperature 0.6 and no system prompt.
-        Q_PROPERTY(bool reasoningModel READ reasoningModel NOTIFY modelChanged)
-        // "local" (a GGUF file on this machine) or "remote" (a provider's model).
-        Q_PROPERTY(QString modelSource READ modelSource NOTIFY modelChanged)
-            Q_PROPERTY(QString remoteProviderId READ remoteProviderId NOTIFY modelChanged)
-                Q_PROPERTY(QString remoteProviderName READ remoteProviderName NOTIFY modelChanged)
+    Q_PROPERTY(QString modelName READ modelName NOTIFY modelChanged)
+    Q_PROPERTY(QString modelPath READ modelPath NOTIFY modelChanged)
+    Q_PROPERTY(bool modelLoaded READ modelLoaded NOTIFY modelChanged)
+    Q_PROPERTY(bool loading READ loading NOTIFY loadingChanged)
+    Q_PROPERTY(double loadProgress READ loadProgress NOTIFY loadProgressChanged)
+    Q_PROPERTY(qint64 contextSize READ contextSize NOTIFY modelChanged)
+    // The model reasons (R1 family): DeepSeek advises temperature 0.6 and no system prompt.
+    Q_PROPERTY(bool reasoningModel READ reasoningModel NOTIFY modelChanged)
+    // "local" (a GGUF file on this machine) or "remote" (a provider's model).
+    Q_PROPERTY(QString modelSource READ modelSource NOTIFY modelChanged)
+    Q_PROPERTY(QString remoteProviderId READ remoteProviderId NOTIFY modelChanged)
+    Q_PROPERTY(QString remoteProviderName READ remoteProviderName NOTIFY modelChanged)
 
-                    public : ModelHost(Settings* settings, ProvidersController* providers, QObject* parent = nullptr);
+public:
+    ModelHost(Settings* settings, ProvidersController* providers, QObject* parent = nullptr);
     ~ModelHost() override;
 
     QVariantList modelFiles() const { return m_modelFiles; }

@@ -17,11 +17,12 @@ class ServerController : public QObject {
     Q_OBJECT
     QML_ANONYMOUS                                         // the QML singleton of this name is the application's object
     Q_PROPERTY(QString url READ url NOTIFY stateChanged)  // empty unless serving
-        Q_PROPERTY(QString error READ error NOTIFY stateChanged)
-        // A curl command that asks the running server for a streamed answer.
-        Q_PROPERTY(QString example READ example NOTIFY stateChanged)
+    Q_PROPERTY(QString error READ error NOTIFY stateChanged)
+    // A curl command that asks the running server for a streamed answer.
+    Q_PROPERTY(QString example READ example NOTIFY stateChanged)
 
-            public : ServerController(Settings* settings, ModelHost* host, QObject* parent = nullptr);
+public:
+    ServerController(Settings* settings, ModelHost* host, QObject* parent = nullptr);
 
     QString url() const { return m_url; }
     QString error() const { return m_error; }

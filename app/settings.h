@@ -20,57 +20,57 @@ class Settings : public QObject {
     QML_ANONYMOUS  // the QML singleton of this name is the application's object
     // Sampling and the context, for answers in the window.
     Q_PROPERTY(QString systemPrompt READ systemPrompt WRITE setSystemPrompt NOTIFY changed)
-        Q_PROPERTY(double temperature READ temperature WRITE setTemperature NOTIFY changed)
-            Q_PROPERTY(int maxTokens READ maxTokens WRITE setMaxTokens NOTIFY changed)
-                Q_PROPERTY(int contextLength READ contextLength WRITE setContextLength NOTIFY changed)
-                    Q_PROPERTY(double topP READ topP WRITE setTopP NOTIFY changed)
-                        Q_PROPERTY(int topK READ topK WRITE setTopK NOTIFY changed)
-                            Q_PROPERTY(double minP READ minP WRITE setMinP NOTIFY changed) Q_PROPERTY(
-                                double repeatPenalty READ repeatPenalty WRITE setRepeatPenalty NOTIFY changed)
-                                Q_PROPERTY(
-                                    int seed READ seed WRITE setSeed NOTIFY changed)  // 0: a new random seed per answer
-        Q_PROPERTY(int threads READ threads WRITE setThreads NOTIFY changed)          // 0: all cores
-        Q_PROPERTY(QString theme READ theme WRITE setTheme NOTIFY changed)            // system, light, dark
-        Q_PROPERTY(QString modelsFolder READ modelsFolder WRITE setModelsFolder NOTIFY changed)
-        // The local OpenAI-compatible server (off by default, 127.0.0.1 unless the user says otherwise).
-        Q_PROPERTY(bool serverEnabled READ serverEnabled WRITE setServerEnabled NOTIFY changed)
-            Q_PROPERTY(QString serverHost READ serverHost WRITE setServerHost NOTIFY changed)
-                Q_PROPERTY(int serverPort READ serverPort WRITE setServerPort NOTIFY changed)
-                    Q_PROPERTY(QString serverApiKey READ serverApiKey WRITE setServerApiKey NOTIFY changed)
-        // Where the Models page looks for models: huggingface or modelscope, at an endpoint (a mirror),
-        // with an optional access token.
-        Q_PROPERTY(QString hubSource READ hubSource WRITE setHubSource NOTIFY changed)
-            Q_PROPERTY(QString hubEndpoint READ hubEndpoint WRITE setHubEndpoint NOTIFY changed)
-                Q_PROPERTY(QString hubToken READ hubToken WRITE setHubToken NOTIFY changed)
+    Q_PROPERTY(double temperature READ temperature WRITE setTemperature NOTIFY changed)
+    Q_PROPERTY(int maxTokens READ maxTokens WRITE setMaxTokens NOTIFY changed)
+    Q_PROPERTY(int contextLength READ contextLength WRITE setContextLength NOTIFY changed)
+    Q_PROPERTY(double topP READ topP WRITE setTopP NOTIFY changed)
+    Q_PROPERTY(int topK READ topK WRITE setTopK NOTIFY changed)
+    Q_PROPERTY(double minP READ minP WRITE setMinP NOTIFY changed)
+    Q_PROPERTY(double repeatPenalty READ repeatPenalty WRITE setRepeatPenalty NOTIFY changed)
+    Q_PROPERTY(int seed READ seed WRITE setSeed NOTIFY changed)           // 0: a new random seed per answer
+    Q_PROPERTY(int threads READ threads WRITE setThreads NOTIFY changed)  // 0: all cores
+    Q_PROPERTY(QString theme READ theme WRITE setTheme NOTIFY changed)    // system, light, dark
+    Q_PROPERTY(QString modelsFolder READ modelsFolder WRITE setModelsFolder NOTIFY changed)
+    // The local OpenAI-compatible server (off by default, 127.0.0.1 unless the user says otherwise).
+    Q_PROPERTY(bool serverEnabled READ serverEnabled WRITE setServerEnabled NOTIFY changed)
+    Q_PROPERTY(QString serverHost READ serverHost WRITE setServerHost NOTIFY changed)
+    Q_PROPERTY(int serverPort READ serverPort WRITE setServerPort NOTIFY changed)
+    Q_PROPERTY(QString serverApiKey READ serverApiKey WRITE setServerApiKey NOTIFY changed)
+    // Where the Models page looks for models: huggingface or modelscope, at an endpoint (a mirror),
+    // with an optional access token.
+    Q_PROPERTY(QString hubSource READ hubSource WRITE setHubSource NOTIFY changed)
+    Q_PROPERTY(QString hubEndpoint READ hubEndpoint WRITE setHubEndpoint NOTIFY changed)
+    Q_PROPERTY(QString hubToken READ hubToken WRITE setHubToken NOTIFY changed)
 
-                    public :
-        // The declared keys (see settings.cpp for each one's name, type, default and range).
-        enum class Key {
-            SystemPrompt,
-            Temperature,
-            TemperatureSetByUser,
-            MaxTokens,
-            ContextLength,
-            TopP,
-            TopK,
-            MinP,
-            RepeatPenalty,
-            Seed,
-            Threads,
-            Theme,
-            Language,
-            ModelsFolder,
-            LastModel,
-            ChatSource,  // what the chat talks to: local or remote
-            RemoteProvider,
-            RemoteModel,
-            ServerEnabled,
-            ServerHost,
-            ServerPort,
-            HubSource,
-            HubEndpoint,
-            Count
-        };
+public:
+    // The declared keys (see settings.cpp for each one's name, type, default and range).
+    enum class Key {
+        SystemPrompt,
+        Temperature,
+        TemperatureSetByUser,
+        MaxTokens,
+        ContextLength,
+        TopP,
+        TopK,
+        MinP,
+        RepeatPenalty,
+        Seed,
+        Threads,
+        Theme,
+        Language,
+        ModelsFolder,
+        LastModel,
+        ChatSource,  // what the chat talks to: local or remote
+        RemoteProvider,
+        RemoteModel,
+        ServerEnabled,
+        ServerHost,
+        ServerPort,
+        HubSource,
+        HubEndpoint,
+        HubTokenHost,  // the host the hub token was entered for: the only one it is sent to
+        Count
+    };
 
     // dataDir: the default models folder is dataDir/models. Settings written by an older version
     // are moved to their keys of today (and secrets out of the settings file) here.
@@ -133,7 +133,9 @@ class Settings : public QObject {
     QString hubEndpoint() const { return value(Key::HubEndpoint).toString(); }
     void setHubEndpoint(const QString& v);  // blank: the source's own
     QString hubToken() const { return secret(QStringLiteral("hub/token")); }
-    void setHubToken(const QString& v) { setSecret(QStringLiteral("hub/token"), v.trimmed()); }
+    // Kept with the host of the endpoint in use now: the token is sent to that host only.
+    void setHubToken(const QString& v);
+    QString hubTokenHost() const { return value(Key::HubTokenHost).toString(); }
     static QString hubDefaultEndpoint(const QString& source);
 
 Q_SIGNALS:
