@@ -274,7 +274,9 @@ void ModelHost::importModel(const QUrl& file) {
         this,
         [source, target]() -> QString {
             try {
-                deepdesk::gguf::model_file::open(source.toStdString());  // refuse what the engine cannot read
+                // Refuse what the engine cannot load: the header, the architecture and every
+                // hyperparameter are read as a load reads them (the weights are only mapped).
+                (void)deepdesk::model::load(source.toStdString());
             } catch (const std::exception& e) {
                 // The sentence in the user's language; the engine's (English) finding as a detail.
                 return tr("%1 is not a usable GGUF model.").arg(QFileInfo(source).fileName()) + QLatin1Char('\n') +

@@ -467,6 +467,9 @@ std::unique_ptr<architecture_impl> load_deepseek2(model& m) {
     ds2_config d;
     c.n_embd = hparam(m, arch, "embedding_length");
     c.n_layer = hparam(m, arch, "block_count");
+    if (static_cast<std::uint64_t>(c.n_layer) > m.file().tensors().size()) {
+        m.fail("block_count " + std::to_string(c.n_layer) + " is more than the file has tensors for");
+    }
     c.n_head = hparam(m, arch, "attention.head_count");
     c.n_head_kv = c.n_head;
     c.n_ff = hparam(m, arch, "feed_forward_length");

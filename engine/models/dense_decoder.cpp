@@ -14,30 +14,35 @@ std::int64_t hparam(const model& m, const std::string& arch, const std::string& 
     const gguf::file& f = m.file().main();
     const std::string full = arch + "." + key;
     const gguf::metadata_entry* entry = f.find(full);
-    if (entry != nullptr && entry->type == gguf::value_type::array) {
-        const gguf::array_value* a = f.get_array(full);
-        if (a->count == 0 || a->data == nullptr) {
-            m.fail("metadata '" + full + "' is an empty or non-numeric array");
-        }
-        const double first = a->number_at(0);
-        for (std::uint64_t i = 1; i < a->count; ++i) {
-            if (a->number_at(i) != first) {
-                m.fail("metadata '" + full + "' differs between layers, which this architecture does not support");
-            }
-        }
-        return static_cast<std::int64_t>(first);
-    }
-    const auto v = f.get_int(full);
-    if (!v) {
+    if (entry == nullptr) {
         if (fallback >= 0) {
             return fallback;
         }
         m.fail("metadata '" + full + "' is missing");
     }
-    if (*v <= 0 || *v > (std::int64_t{1} << 31)) {
-        m.fail("metadata '" + full + "' has the impossible value " + std::to_string(*v));
+    // One value, whatever the GGUF type it is stored as (an integer, or a per-layer array whose
+    // values must agree), then the same checks: a whole number from 1 to 2^31.
+    double value = 0.0;
+    if (entry->type == gguf::value_type::array) {
+        const gguf::array_value* a = f.get_array(full);
+        if (a->count == 0 || a->data == nullptr) {
+            m.fail("metadata '" + full + "' is an empty or non-numeric array");
+        }
+        value = a->number_at(0);
+        for (std::uint64_t i = 1; i < a->count; ++i) {
+            const double other = a->number_at(i);
+            if (!(other == value)) {
+                m.fail("metadata '" + full + "' differs between layers, which this architecture does not support");
+            }
+        }
+    } else {
+        value = static_cast<double>(*f.get_int(full));
     }
-    return *v;
+    if (!std::isfinite(value) || value != std::floor(value) || value < 1.0 ||
+        value > static_cast<double>(std::int64_t{1} << 31)) {
+        m.fail("metadata '" + full + "' has the impossible value " + std::to_string(value));
+    }
+    return static_cast<std::int64_t>(value);
 }
 
 namespace {

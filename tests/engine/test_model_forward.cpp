@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -185,6 +186,51 @@ TEST_F(ModelFiles, BadModelsGiveClearErrors) {
         EXPECT_NE(load_error(path("q2k.gguf")).find("Q2_K, which DeepDesk cannot run yet"), std::string::npos)
             << load_error(path("q2k.gguf"));
     }
+}
+
+// A hyperparameter is checked the same way whatever GGUF type stores it: a per-layer array of
+// zeros divided by zero (SIGFPE) and a NaN context length became INT64_MIN before.
+TEST_F(ModelFiles, HyperparametersAreCheckedWhateverTheirType) {
+    const auto llama_with = [&](const std::string& name, const std::function<void(testing::gguf_writer&)>& add) {
+        testing::gguf_writer w;
+        w.add_string("general.architecture", "llama");
+        w.add_u32("llama.embedding_length", 256);
+        w.add_u32("llama.block_count", 1);
+        w.add_u32("llama.feed_forward_length", 512);
+        add(w);
+        w.add_f32_tensor("token_embd.weight", {256, 10}, std::vector<float>(2560, 0.1f));
+        w.write(path(name));
+        return load_error(path(name));
+    };
+    std::string err = llama_with("heads0.gguf", [](testing::gguf_writer& w) {
+        w.add_array<std::uint32_t>("llama.attention.head_count", 4, {0});
+    });
+    EXPECT_NE(err.find("'llama.attention.head_count' has the impossible value"), std::string::npos) << err;
+    err = llama_with("ctxnan.gguf", [](testing::gguf_writer& w) {
+        w.add_u32("llama.attention.head_count", 4);
+        w.add_array<float>("llama.context_length", 6, {std::nanf("")});
+    });
+    EXPECT_NE(err.find("'llama.context_length' has the impossible value"), std::string::npos) << err;
+    err = llama_with("ctxfrac.gguf", [](testing::gguf_writer& w) {
+        w.add_u32("llama.attention.head_count", 4);
+        w.add_array<float>("llama.context_length", 6, {4096.5f});
+    });
+    EXPECT_NE(err.find("impossible value"), std::string::npos) << err;
+    err = llama_with("ctxfloat.gguf", [](testing::gguf_writer& w) {
+        w.add_u32("llama.attention.head_count", 4);
+        w.add_f32("llama.context_length", std::nanf(""));
+    });
+    EXPECT_NE(err.find("llama.context_length"), std::string::npos) << err;
+
+    // deepseek2 refuses a block count the file has no tensors for before allocating anything.
+    testing::gguf_writer w;
+    w.add_string("general.architecture", "deepseek2");
+    w.add_u32("deepseek2.embedding_length", 256);
+    w.add_u32("deepseek2.block_count", 1U << 20);
+    w.add_f32_tensor("token_embd.weight", {256, 10}, std::vector<float>(2560, 0.1f));
+    w.write(path("ds2blocks.gguf"));
+    err = load_error(path("ds2blocks.gguf"));
+    EXPECT_NE(err.find("block_count 1048576 is more than the file has tensors for"), std::string::npos) << err;
 }
 
 TEST_F(ModelFiles, SessionRefusesBadTokensAndAFullContext) {
