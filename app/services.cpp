@@ -2,6 +2,8 @@
 #include "app/services.h"
 
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QJSEngine>
 #include <QQmlEngine>
 
@@ -22,7 +24,10 @@ void registerSingleton(const char* name, T Services::*member) {
 }  // namespace
 
 QString Services::databasePath(const QString& dataDir) {
-    QDir().mkpath(dataDir);
+    if (!QFileInfo::exists(dataDir) && QDir().mkpath(dataDir)) {
+        // Conversations and keys of downloads live here: the owner's only.
+        QFile::setPermissions(dataDir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    }
     return QDir(dataDir).filePath(QStringLiteral("conversations.db"));
 }
 

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <system_error>
 #include <thread>
 
@@ -29,11 +30,30 @@ storage_error classify(const SQLite::Exception& e, const std::string& path) {
     }
 }
 
+// Conversations are private: the database and its -wal and -shm files (which SQLite creates with
+// the database file's mode) are for their owner only, from the first byte (a new file is created
+// empty and restricted before SQLite writes to it; an older one loses its group and other bits).
+void keep_owner_only(const std::string& path, bool exists) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!exists) {
+        std::ofstream(path, std::ios::binary | std::ios::app).close();  // empty: SQLite's new database
+    }
+    for (const std::string& f : {path, path + "-wal", path + "-shm"}) {
+        if (fs::exists(f, ec)) {
+            fs::permissions(f, fs::perms::group_all | fs::perms::others_all, fs::perm_options::remove, ec);
+        }
+    }
+}
+
 }  // namespace
 
 database::database(const std::string& path, open_options options) : m_path(path) {
     std::error_code ec;
     const bool exists = std::filesystem::exists(path, ec);
+    if (path != ":memory:" && !path.empty()) {
+        keep_owner_only(path, exists);
+    }
     const int flags = SQLite::OPEN_READWRITE | (exists ? 0 : SQLite::OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
     try {
         m_db = std::make_unique<SQLite::Database>(path, flags, static_cast<int>(options.busy_timeout.count()));

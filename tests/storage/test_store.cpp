@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include "storage/conversation_store.h"
@@ -56,6 +57,27 @@ TEST_F(StoreTest, ConversationsAreListedPinnedFirstThenByLastUpdate) {
     s.delete_conversation(d);
     EXPECT_FALSE(s.find_conversation(d));
     EXPECT_EQ(s.list_conversations().size(), 2u);
+}
+
+// The database, its write-ahead log and shared memory are the owner's only, from creation; an
+// older database readable by others is tightened when opened.
+TEST_F(StoreTest, TheDatabaseFilesAreOwnerOnly) {
+    namespace fs = std::filesystem;
+    const auto others = fs::perms::group_all | fs::perms::others_all;
+    const std::string file = path("private.db");
+    {
+        database db(file);
+        conversation_store s(db);
+        s.add_message(s.create_conversation({}), std::nullopt, "user", "secret");
+        for (const std::string& f : {file, file + "-wal", file + "-shm"}) {
+            ASSERT_TRUE(fs::exists(f)) << f;
+            EXPECT_EQ(fs::status(f).permissions() & others, fs::perms::none) << f;
+        }
+    }
+    fs::permissions(file, fs::perms::group_read | fs::perms::others_read, fs::perm_options::add);
+    database again(file);
+    EXPECT_EQ(fs::status(file).permissions() & others, fs::perms::none);
+    EXPECT_NE(fs::status(file).permissions() & fs::perms::owner_write, fs::perms::none);
 }
 
 TEST_F(StoreTest, EditAndRegenerateMakeBranchesAndTheActiveOneIsRemembered) {
