@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "app/hubtoken.h"
 #include "app/storagethread.h"
 #include "app/uitext.h"
 #include "storage/download_queue.h"
@@ -93,7 +94,8 @@ public:
         m_backoffMs = firstMs;
         m_backoffMaxMs = maxMs;
     }
-    void setAccessToken(const QString& token) { m_token = token; }
+    // The hub token, sent only to its host and never across a redirect to another (HubToken).
+    void setAccessToken(const HubToken& token) { m_token = token; }
     // Free bytes where the models folder is; replaceable to simulate a full disk.
     void setFreeSpaceProvider(std::function<qint64(const QString&)> f) { m_freeSpace = std::move(f); }
 
@@ -129,6 +131,8 @@ private:
     void begin(Item& item);
     // After the part on disk has been hashed (off the GUI thread): the request for the rest.
     void request(Item& item, std::unique_ptr<QCryptographicHash> hash, qint64 have);
+    // The GET of the transfer under way, to `url` (the item's, or where a redirect sent it).
+    void send(Item& item, const QUrl& url);
     void onReadyRead();
     void onFinished();
     void fail(Item& item, const UiText& error);
@@ -139,7 +143,10 @@ private:
     QString partPath(const Item& item) const;
     QString finalPath(const Item& item) const;
 
-    QString m_modelsFolder, m_token;
+    QString m_modelsFolder;
+    HubToken m_token;
+    QUrl m_redirectTo;  // where the request being aborted goes on, without the token
+    int m_redirects = 0;
     StorageThread* m_storage;  // where the queue is kept
     bool m_restored = false;
     std::vector<Item> m_items;

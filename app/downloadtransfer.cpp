@@ -132,22 +132,8 @@ void DownloadManager::request(Item& item, std::unique_ptr<QCryptographicHash> ha
     m_checkedStatus = false;
     m_stalled = false;
 
-    QNetworkRequest req(item.url);
-    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::NoLessSafeRedirectPolicy);
-    req.setHeader(QNetworkRequest::UserAgentHeader, QStringLiteral("DeepDesk"));
-    if (item.received > 0) {
-        req.setRawHeader("Range", "bytes=" + QByteArray::number(item.received) + "-");
-        if (!item.etag.isEmpty()) {
-            req.setRawHeader("If-Range", item.etag.toUtf8());
-        }
-    }
-    if (!m_token.isEmpty()) {
-        req.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
-    }
-    m_activeId = item.id;
-    m_active = m_network.get(req);
-    connect(m_active, &QNetworkReply::readyRead, this, &DownloadManager::onReadyRead);
-    connect(m_active, &QNetworkReply::finished, this, &DownloadManager::onFinished);
+    m_redirects = 0;
+    send(item, item.url);
     m_stallTimer.start(m_readTimeoutMs);
     m_speedBytes = 0;
     m_speedClock.start();
@@ -155,6 +141,37 @@ void DownloadManager::request(Item& item, std::unique_ptr<QCryptographicHash> ha
     changed(item);
     save();
     Q_EMIT busyChanged();
+}
+
+void DownloadManager::send(Item& item, const QUrl& url) {
+    QNetworkRequest req(url);
+    req.setHeader(QNetworkRequest::UserAgentHeader, QStringLiteral("DeepDesk"));
+    if (item.received > 0) {
+        req.setRawHeader("Range", "bytes=" + QByteArray::number(item.received) + "-");
+        if (!item.etag.isEmpty()) {
+            req.setRawHeader("If-Range", item.etag.toUtf8());
+        }
+    }
+    const bool authorized = m_token.authorize(req);
+    m_activeId = item.id;
+    m_active = m_network.get(req);
+    connect(m_active, &QNetworkReply::readyRead, this, &DownloadManager::onReadyRead);
+    connect(m_active, &QNetworkReply::finished, this, &DownloadManager::onFinished);
+    // A hub sends the file from another host (a CDN): that request goes without the token.
+    connect(m_active, &QNetworkReply::redirected, this, [this, reply = m_active, authorized](const QUrl& to) {
+        if (reply != m_active) {
+            return;
+        }
+        if (m_token.allowsRedirect(reply->url(), to, authorized)) {
+            Q_EMIT reply->redirectAllowed();
+        } else if (!(reply->url().scheme() == QLatin1String("https") && to.scheme() != QLatin1String("https")) &&
+                   ++m_redirects <= 10) {
+            m_redirectTo = to;  // onFinished asks there again, without the token
+            reply->abort();
+        } else {
+            reply->abort();  // to http, or round in circles: fails like any broken transfer
+        }
+    });
 }
 
 void DownloadManager::onReadyRead() {
@@ -220,6 +237,16 @@ void DownloadManager::onFinished() {
     QNetworkReply* reply = m_active;
     if (reply == nullptr) {
         return;
+    }
+    if (m_redirectTo.isValid()) {  // the same transfer, on at the redirect's target
+        const QUrl to = m_redirectTo;
+        m_redirectTo.clear();
+        m_active = nullptr;
+        reply->deleteLater();
+        if (Item* it = find(m_activeId); it != nullptr && it->state == State::Downloading) {
+            send(*it, to);
+            return;
+        }
     }
     if (reply->bytesAvailable() > 0 && reply->error() == QNetworkReply::NoError) {
         onReadyRead();

@@ -33,7 +33,7 @@ ModelsController::ModelsController(Settings* settings, ModelHost* host, StorageT
       m_dataDir(dataDir),
       m_downloads(settings->modelsFolder(), storage) {
     m_catalog = Catalog::load(QDir(dataDir).filePath(QStringLiteral("catalog.json")), &m_catalogError);
-    m_downloads.setAccessToken(token());
+    m_downloads.setAccessToken(hubToken());
     connect(m_settings, &Settings::valueChanged, this, [this](Settings::Key key) {
         if (key == Settings::Key::ModelsFolder) {
             m_downloads.setModelsFolder(m_settings->modelsFolder());
@@ -43,7 +43,7 @@ ModelsController::ModelsController(Settings* settings, ModelHost* host, StorageT
     });
     connect(m_settings, &Settings::secretChanged, this, [this](const QString& name) {
         if (name == QLatin1String("hub/token")) {
-            m_downloads.setAccessToken(token());
+            m_downloads.setAccessToken(hubToken());
         }
     });
     connect(&m_downloads, &DownloadManager::modelReady, this, [this](const QString& path, const QString& name) {
@@ -58,8 +58,26 @@ ModelsController::ModelsController(Settings* settings, ModelHost* host, StorageT
 ModelsController::~ModelsController() = default;
 
 QString ModelsController::source() const { return m_settings->hubSource(); }
+
+HubToken ModelsController::hubToken() const { return {m_settings->hubToken(), m_settings->hubTokenHost()}; }
+
+QNetworkReply* ModelsController::get(QNetworkRequest req) {
+    const HubToken credentials = hubToken();
+    const bool authorized = credentials.authorize(req);
+    QNetworkReply* reply = m_network.get(req);
+    // A redirect the token may not follow (another host, or to http) ends the request; it is
+    // reported as such (networkError).
+    connect(reply, &QNetworkReply::redirected, reply, [reply, credentials, authorized](const QUrl& to) {
+        if (credentials.allowsRedirect(reply->url(), to, authorized)) {
+            Q_EMIT reply->redirectAllowed();
+        } else {
+            reply->setProperty("refusedRedirect", to);
+            reply->abort();
+        }
+    });
+    return reply;
+}
 QString ModelsController::endpoint() const { return m_settings->hubEndpoint(); }
-QString ModelsController::token() const { return m_settings->hubToken(); }
 
 qint64 ModelsController::totalMemory() { return memory::machine().totalBytes; }
 
@@ -149,6 +167,12 @@ void ModelsController::addPending(int delta) {
 }
 
 QString ModelsController::networkError(QNetworkReply* reply, const QString& repo) const {
+    const QUrl refused = reply->property("refusedRedirect").toUrl();
+    if (refused.isValid()) {
+        return tr("The hub sent the request on to %1, which DeepDesk does not follow with your access token (it is "
+                  "sent to %2 only). Use the hub's own address, or remove the token.")
+            .arg(refused.host(), m_settings->hubTokenHost());
+    }
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (status == 401 || status == 403) {
         return tr("The hub refused access to %1 (HTTP %2). It may be gated: sign in, accept its licence at %3, and "
@@ -176,13 +200,9 @@ QString ModelsController::networkError(QNetworkReply* reply, const QString& repo
 
 void ModelsController::fetchListing(const QString& repo, ListingHandler done) {
     QNetworkRequest req(listingUrl(repo));
-    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::NoLessSafeRedirectPolicy);
     req.setTransferTimeout(30000);
-    if (!token().isEmpty()) {
-        req.setRawHeader("Authorization", "Bearer " + token().toUtf8());
-    }
     addPending(1);
-    QNetworkReply* reply = m_network.get(req);
+    QNetworkReply* reply = get(req);
     connect(reply, &QNetworkReply::finished, this, [this, reply, repo, done = std::move(done)] {
         reply->deleteLater();
         addPending(-1);
@@ -337,11 +357,8 @@ void ModelsController::searchHub(const QString& text) {
     }
     QNetworkRequest req(searchUrl(text.trimmed()));
     req.setTransferTimeout(30000);
-    if (!token().isEmpty()) {
-        req.setRawHeader("Authorization", "Bearer " + token().toUtf8());
-    }
     addPending(1);
-    QNetworkReply* reply = m_network.get(req);
+    QNetworkReply* reply = get(req);
     connect(reply, &QNetworkReply::finished, this, [this, reply] {
         reply->deleteLater();
         addPending(-1);

@@ -11,6 +11,7 @@
 #include <QVariantList>
 
 #include "app/downloadmanager.h"
+#include "app/hubtoken.h"
 #include "app/modelcatalog.h"
 
 namespace deepdesk::app {
@@ -88,7 +89,9 @@ private:
 
     QString source() const;
     QString endpoint() const;
-    QString token() const;
+    HubToken hubToken() const;
+    // GET with the hub token where it may go (see HubToken).
+    QNetworkReply* get(QNetworkRequest req);
 
     Settings* m_settings;
     ModelHost* m_host;

@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 #include <QSettings>
+#include <QUrl>
 
 #include <array>
 #include <climits>
@@ -74,6 +75,7 @@ const std::array<Declared, static_cast<std::size_t>(Key::Count)>& table() {
          0,
          {QStringLiteral("huggingface"), QStringLiteral("modelscope")}},
         {Key::HubEndpoint, "hub/endpoint", QMetaType::QString, QString(), 0, 0, {}},  // the source's own
+        {Key::HubTokenHost, "hub/tokenHost", QMetaType::QString, QString(), 0, 0, {}},
     }};
     return t;
 }
@@ -206,6 +208,11 @@ void Settings::setHubEndpoint(const QString& v) {
     set(Key::HubEndpoint, e);
 }
 
+void Settings::setHubToken(const QString& v) {
+    set(Key::HubTokenHost, v.trimmed().isEmpty() ? QString() : QUrl(hubEndpoint()).host().toLower());
+    setSecret(QStringLiteral("hub/token"), v.trimmed());
+}
+
 QString Settings::secretsPath() {
     // Beside the settings file and named after it (DeepDesk.conf: DeepDesk-secrets.json).
     const QFileInfo conf(QSettings().fileName());
@@ -313,6 +320,13 @@ void Settings::migrate() {
         }
     }
     moveSecret(QStringLiteral("server/apiKey"), QStringLiteral("server/apiKey"));
+    if (s.contains(QStringLiteral("models/token")) && !s.contains(keyName(Key::HubTokenHost))) {
+        // Entered for the endpoint of then, which the keys above have carried over.
+        const QString endpoint = s.value(keyName(Key::HubEndpoint)).toString();
+        const QString source = s.value(keyName(Key::HubSource)).toString();
+        s.setValue(keyName(Key::HubTokenHost),
+                   QUrl(endpoint.isEmpty() ? hubDefaultEndpoint(source) : endpoint).host().toLower());
+    }
     moveSecret(QStringLiteral("models/token"), QStringLiteral("hub/token"));
     for (const QString& id : s.value(QStringLiteral("providers/ids")).toStringList()) {
         const QString key = QStringLiteral("providers/%1/apiKey").arg(id);

@@ -631,6 +631,10 @@
         <source>Search works with the Hugging Face source (or a mirror of it). On ModelScope, type a repository name (owner/name) to list its files.</source>
         <translation>搜索功能适用于 Hugging Face 来源（或其镜像）。使用魔搭时，请输入仓库名（所有者/名称）以列出其文件。</translation>
     </message>
+    <message>
+        <source>The hub sent the request on to %1, which DeepDesk does not follow with your access token (it is sent to %2 only). Use the hub&apos;s own address, or remove the token.</source>
+        <translation>模型站点把请求转到了 %1，DeepDesk 不会带着你的访问令牌跟过去（令牌只发送给 %2）。请使用模型站点本身的地址，或移除令牌。</translation>
+    </message>
 </context>
 <context>
     <name>ModelsPage</name>

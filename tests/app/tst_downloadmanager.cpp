@@ -267,6 +267,39 @@ private Q_SLOTS:
                  qPrintable(failed.last().at(1).toString()));
     }
 
+    // The hub token goes to the hub's host only: a download redirected to another host (a CDN,
+    // or anywhere a mirror sends it) is fetched there without it. Qt would forward it.
+    void theTokenStaysWithItsHost() {
+        HubServer hub, cdn;
+        QVERIFY(hub.listen(QHostAddress::LocalHost));
+        QVERIFY(cdn.listen(QHostAddress::LocalHost));
+        cdn.body = makeGguf(1 << 20, 9);
+        hub.redirects["/resolve/model.gguf"] = "http://localhost:" + QByteArray::number(cdn.serverPort()) + "/file";
+        const auto s = fresh();
+        deepdesk::app::StorageThread mDb(s.state);
+        DownloadManager m(s.models, &mDb);
+        quick(m);
+        m.setAccessToken({QStringLiteral("hf_secret"), QStringLiteral("127.0.0.1")});
+        QSignalSpy ready(&m, &DownloadManager::modelReady);
+        m.enqueue(hub.url(QStringLiteral("/resolve/model.gguf")), QStringLiteral("model.gguf"), QStringLiteral("M"),
+                  sha256(cdn.body), cdn.body.size());
+        QVERIFY(ready.wait(20000));
+        QCOMPARE(installed(ready), cdn.body);
+        QCOMPARE(hub.authorizations, QList<QByteArray>{"Bearer hf_secret"});
+        QVERIFY(!cdn.authorizations.isEmpty());
+        for (const QByteArray& a : cdn.authorizations) {
+            QVERIFY2(a.isEmpty(), a.constData());
+        }
+        // A token entered for another host is not sent at all.
+        m.setAccessToken({QStringLiteral("hf_other"), QStringLiteral("huggingface.co")});
+        m.enqueue(cdn.url(QStringLiteral("/file")), QStringLiteral("again.gguf"), QStringLiteral("Again"),
+                  sha256(cdn.body), cdn.body.size());
+        QVERIFY(ready.wait(20000));
+        for (const QByteArray& a : cdn.authorizations) {
+            QVERIFY2(a.isEmpty(), a.constData());
+        }
+    }
+
     void aServerIgnoringRangeRestartsFromZeroAndSaysSo() {
         HubServer hub;
         QVERIFY(hub.listen(QHostAddress::LocalHost));

@@ -126,10 +126,14 @@ private Q_SLOTS:
             old.setValue(QStringLiteral("providers/p1/apiKey"), QStringLiteral("sk-provider-key"));
         }
         QTemporaryDir dir;
-        Services app(dir.path());
+        Services app(dir.filePath(QStringLiteral("new-data")));
+        QCOMPARE(QFile::permissions(dir.filePath(QStringLiteral("new-data"))) &
+                     (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::ExeGroup | QFileDevice::ExeOther),
+                 QFileDevice::Permissions());  // a data folder DeepDesk makes is the owner's only
         QCOMPARE(app.settings.hubSource(), QStringLiteral("modelscope"));
         QCOMPARE(app.settings.hubEndpoint(), QStringLiteral("https://ms.mirror"));
         QCOMPARE(app.settings.hubToken(), QStringLiteral("hf_secret_token"));
+        QCOMPARE(app.settings.hubTokenHost(), QStringLiteral("ms.mirror"));  // where it was entered for
         QCOMPARE(app.settings.serverApiKey(), QStringLiteral("sk-server-key"));
         QCOMPARE(app.providers.apiKey(QStringLiteral("p1")), QStringLiteral("sk-provider-key"));
         QCOMPARE(app.settings.value(Key::ChatSource).toString(), QStringLiteral("local"));
@@ -156,6 +160,9 @@ private Q_SLOTS:
         Settings s(dir.path());
         s.setHubToken(QStringLiteral("  hf_new  "));
         QCOMPARE(s.hubToken(), QStringLiteral("hf_new"));
+        QCOMPARE(s.hubTokenHost(), QStringLiteral("huggingface.co"));
+        s.setHubEndpoint(QStringLiteral("https://hf-mirror.example"));
+        QCOMPARE(s.hubTokenHost(), QStringLiteral("huggingface.co"));  // a new endpoint does not get it
         QVERIFY(ownerOnly(s.secretsPath()));
         QVERIFY(!fileBytes(QSettings().fileName()).contains("hf_new"));
         QCOMPARE(Settings(dir.path()).hubToken(), QStringLiteral("hf_new"));

@@ -28,6 +28,8 @@ public:
     qint64 throttle = 0;                        // bytes per 10 ms when > 0
     QList<qint64> rangeStarts;                  // the Range start of every file request (0 without one)
     QList<QByteArray> requests;                 // every request target, in order
+    QList<QByteArray> authorizations;           // the Authorization header of each ("" when none)
+    QHash<QByteArray, QByteArray> redirects;    // path -> Location (302)
     std::mt19937 rng{7};
 
     explicit HubServer(QObject* parent = nullptr) : QTcpServer(parent) {
@@ -56,13 +58,19 @@ private:
         const QByteArray path = target.left(target.indexOf('?') < 0 ? target.size() : target.indexOf('?'));
         requests << target;
         qint64 from = 0;
+        QByteArray authorization;
         for (const QByteArray& l : lines) {
             const QByteArray t = l.trimmed();
             if (t.toLower().startsWith("range: bytes=")) {
                 from = t.mid(13, t.indexOf('-') - 13).toLongLong();
+            } else if (t.toLower().startsWith("authorization:")) {
+                authorization = t.mid(14).trimmed();
             }
         }
-        if (json.contains(path)) {
+        authorizations << authorization;
+        if (redirects.contains(path)) {
+            reply(s, "302 Found", "Location: " + redirects[path] + "\r\nContent-Length: 0\r\n", {});
+        } else if (json.contains(path)) {
             reply(s, "200 OK",
                   "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(json[path].size()) + "\r\n",
                   json[path]);
