@@ -186,7 +186,8 @@ int run_generate(const run_options& o) {
             messages.push_back({deepdesk::chat_message::role::system, o.system});
         }
         messages.push_back({deepdesk::chat_message::role::user, o.prompt});
-        prompt = tok->encode(deepdesk::render_chat(format, messages, true), tok->adds_bos(), true);
+        const auto rendered = deepdesk::render_chat_spans(format, messages, true);
+        prompt = tok->encode(rendered.text, tok->adds_bos(), rendered.content);
     } else {
         prompt = prompt_tokens(*m, o.prompt, o.prompt_ids);
     }

@@ -79,7 +79,7 @@ turn_result chat_engine::generate(const std::vector<chat_message>& messages, con
                                   const std::function<void(const reasoning_delta&)>& on_delta,
                                   const std::atomic<bool>* cancel) {
     std::int64_t dropped = 0;
-    std::string text_prompt = render_chat(m_format, messages, true);
+    rendered_chat text_prompt = render_chat_spans(m_format, messages, true);
     if (options.drop_oldest_turns) {
         // Room for the answer: what max_tokens asks, at most half the context.
         const std::int64_t room = std::min<std::int64_t>(options.max_tokens, n_ctx() / 2);
@@ -95,24 +95,32 @@ turn_result chat_engine::generate(const std::vector<chat_message>& messages, con
             }
             dropped += end - (kept.begin() + begin);
             kept.erase(kept.begin() + begin, end);
-            text_prompt = render_chat(m_format, kept, true);
+            text_prompt = render_chat_spans(m_format, kept, true);
         }
     }
     const bool continuing = !options.continue_reasoning.empty() || !options.continue_answer.empty();
     bool in_reasoning = m_format.think_prefix;
     if (continuing) {
         // The cut-off answer, as the model wrote it: reasoning in <think> tags, then the answer.
+        // What the model wrote is its words, as a user's are: text, not markup.
+        std::string& t = text_prompt.text;
+        const auto written = [&](const std::string& words) {
+            text_prompt.content.push_back({t.size(), t.size() + words.size()});
+            t += words;
+        };
         if (!options.continue_reasoning.empty()) {
-            text_prompt += (m_format.think_prefix ? "" : "<think>\n") + options.continue_reasoning;
+            t += m_format.think_prefix ? "" : "<think>\n";
+            written(options.continue_reasoning);
             in_reasoning = options.continue_answer.empty();
             if (!in_reasoning) {
-                text_prompt += "\n</think>\n\n" + options.continue_answer;
+                t += "\n</think>\n\n";
+                written(options.continue_answer);
             }
         } else {
             if (m_format.think_prefix) {
-                text_prompt += "\n</think>\n\n";
+                t += "\n</think>\n\n";
             }
-            text_prompt += options.continue_answer;
+            written(options.continue_answer);
             in_reasoning = false;
         }
     }
@@ -121,19 +129,19 @@ turn_result chat_engine::generate(const std::vector<chat_message>& messages, con
     return r;
 }
 
-std::int64_t chat_engine::count_tokens_of(const std::string& text) const {
-    return static_cast<std::int64_t>(m_tok->encode(text, m_tok->adds_bos(), true).size());
+std::int64_t chat_engine::count_tokens_of(const rendered_chat& prompt) const {
+    return static_cast<std::int64_t>(m_tok->encode(prompt.text, m_tok->adds_bos(), prompt.content).size());
 }
 
 std::int64_t chat_engine::count_prompt_tokens(const std::vector<chat_message>& messages) const {
-    return count_tokens_of(render_chat(m_format, messages, true));
+    return count_tokens_of(render_chat_spans(m_format, messages, true));
 }
 
 turn_result chat_engine::complete(const std::string& prompt, const generation_options& options,
                                   const std::function<void(const std::string&)>& on_text,
                                   const std::atomic<bool>* cancel) {
     return run(
-        prompt, false, false, options,
+        rendered_chat{prompt, {}}, false, false, options,  // a raw prompt: its control tokens are meant
         [&](const reasoning_delta& d) {
             if (on_text) {
                 on_text(d.answer);
@@ -148,12 +156,12 @@ bool chat_engine::supports_fim() const {
     return ids.size() == 1 && m_tok->token_bytes(ids[0]) == begin;
 }
 
-turn_result chat_engine::run(const std::string& text_prompt, bool split_reasoning, bool in_reasoning,
+turn_result chat_engine::run(const rendered_chat& text_prompt, bool split_reasoning, bool in_reasoning,
                              const generation_options& options,
                              const std::function<void(const reasoning_delta&)>& on_delta,
                              const std::atomic<bool>* cancel) {
     turn_result r;
-    const auto prompt = m_tok->encode(text_prompt, m_tok->adds_bos(), true);
+    const auto prompt = m_tok->encode(text_prompt.text, m_tok->adds_bos(), text_prompt.content);
     r.prompt_tokens = static_cast<std::int64_t>(prompt.size());
     m_session->set_cancel_flag(cancel);
     const auto cancelled = [&] { return cancel != nullptr && cancel->load(std::memory_order_relaxed); };

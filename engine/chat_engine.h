@@ -95,8 +95,8 @@ public:
     bool supports_fim() const;
 
 private:
-    std::int64_t count_tokens_of(const std::string& text) const;
-    turn_result run(const std::string& text_prompt, bool split_reasoning, bool in_reasoning,
+    std::int64_t count_tokens_of(const rendered_chat& prompt) const;
+    turn_result run(const rendered_chat& text_prompt, bool split_reasoning, bool in_reasoning,
                     const generation_options& options, const std::function<void(const reasoning_delta&)>& on_delta,
                     const std::atomic<bool>* cancel);
 

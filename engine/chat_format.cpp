@@ -93,10 +93,15 @@ std::string strip_reasoning(std::string_view content) {
     return first == std::string_view::npos ? std::string() : std::string(rest.substr(first));
 }
 
-std::string render_chat(const chat_format& format, const std::vector<chat_message>& messages,
-                        bool add_generation_prompt) {
+rendered_chat render_chat_spans(const chat_format& format, const std::vector<chat_message>& messages,
+                                bool add_generation_prompt) {
     using role = chat_message::role;
-    std::string out;
+    rendered_chat r;
+    std::string& out = r.text;
+    const auto content = [&](const std::string& text) {  // what a person or the model wrote
+        r.content.push_back({out.size(), out.size() + text.size()});
+        out += text;
+    };
     bool has_system = false;
     for (const auto& m : messages) {
         has_system = has_system || m.who == role::system;
@@ -109,29 +114,42 @@ std::string render_chat(const chat_format& format, const std::vector<chat_messag
         switch (format.family) {
         case chat_family::deepseek_llm:
             if (m.who == role::system) {
-                out += m.content + "\n\n";
+                content(m.content);
+                out += "\n\n";
             } else if (m.who == role::user) {
-                out += "User: " + m.content + "\n\n";
+                out += "User: ";
+                content(m.content);
+                out += "\n\n";
             } else {
-                out += "Assistant: " + answer + std::string(k_eos);
+                out += "Assistant: ";
+                content(answer);
+                out += k_eos;
             }
             break;
         case chat_family::deepseek_coder:
             if (m.who == role::system) {
-                out += m.content + "\n";
+                content(m.content);
+                out += "\n";
             } else if (m.who == role::user) {
-                out += "### Instruction:\n" + m.content + "\n";
+                out += "### Instruction:\n";
+                content(m.content);
+                out += "\n";
             } else {
-                out += "### Response:\n" + answer + "\n<|EOT|>\n";
+                out += "### Response:\n";
+                content(answer);
+                out += "\n<|EOT|>\n";
             }
             break;
         case chat_family::deepseek_v3:
             if (m.who == role::system) {
-                out += m.content;
+                content(m.content);
             } else if (m.who == role::user) {
-                out += std::string(k_user) + m.content;
+                out += k_user;
+                content(m.content);
             } else {
-                out += std::string(k_assistant) + answer + std::string(k_eos);
+                out += k_assistant;
+                content(answer);
+                out += k_eos;
             }
             break;
         }
@@ -148,7 +166,12 @@ std::string render_chat(const chat_format& format, const std::vector<chat_messag
             break;
         }
     }
-    return out;
+    return r;
+}
+
+std::string render_chat(const chat_format& format, const std::vector<chat_message>& messages,
+                        bool add_generation_prompt) {
+    return render_chat_spans(format, messages, add_generation_prompt).text;
 }
 
 std::string fim_prompt(std::string_view prefix, std::string_view suffix) {

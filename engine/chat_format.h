@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace deepdesk {
@@ -41,6 +42,16 @@ chat_format chat_format_for_model(std::string_view chat_template, bool has_user_
 // turns are replayed without their reasoning.
 std::string render_chat(const chat_format& format, const std::vector<chat_message>& messages,
                         bool add_generation_prompt);
+
+// The same text, with where the messages' own words are in it ([begin, end) byte offsets): those
+// are tokenized as text, so a control token typed by a user (<|EOT|>, <｜end▁of▁sentence｜>) stays
+// text and only the format's own markup becomes control tokens.
+struct rendered_chat {
+    std::string text;
+    std::vector<std::pair<std::size_t, std::size_t>> content;
+};
+rendered_chat render_chat_spans(const chat_format& format, const std::vector<chat_message>& messages,
+                                bool add_generation_prompt);
 
 // Fill-in-the-middle prompt for Coder models.
 std::string fim_prompt(std::string_view prefix, std::string_view suffix);

@@ -392,22 +392,60 @@ void tokenizer::encode_plain(std::string_view text, std::vector<std::int32_t>& o
 }
 
 std::vector<std::int32_t> tokenizer::encode(std::string_view text, bool add_bos, bool parse_special) const {
+    static const std::vector<std::pair<std::size_t, std::size_t>> none;
+    return encode_impl(text, add_bos, none, parse_special);
+}
+
+bool tokenizer::is_markup(std::int32_t id) const {
+    const token_kind kind = m_kinds[static_cast<std::size_t>(id)];
+    if (kind == token_kind::control) {
+        return true;
+    }
+    // User-defined tokens that look like markup (<|EOT|> in DeepSeek-Coder, <think>, the FIM
+    // markers) are the format's too; others (runs of spaces, digits) are ordinary text.
+    const std::string& s = m_tokens[static_cast<std::size_t>(id)];
+    return kind == token_kind::user_defined && s.size() > 2 && s.front() == '<' && s.back() == '>';
+}
+
+std::vector<std::int32_t> tokenizer::encode(std::string_view text, bool add_bos,
+                                            const std::vector<std::pair<std::size_t, std::size_t>>& plain) const {
+    return encode_impl(text, add_bos, plain, true);
+}
+
+std::vector<std::int32_t> tokenizer::encode_impl(std::string_view text, bool add_bos,
+                                                 const std::vector<std::pair<std::size_t, std::size_t>>& plain,
+                                                 bool parse_special) const {
     std::vector<std::int32_t> out;
     if (add_bos && m_bos >= 0) {
         out.push_back(m_bos);
     }
+    // Whether [at, at + n) touches a plain range (ranges sorted; `next` only moves forward).
+    std::size_t next = 0;
+    const auto touches_plain = [&](std::size_t at, std::size_t n) {
+        while (next < plain.size() && plain[next].second <= at) {
+            ++next;
+        }
+        for (std::size_t k = next; k < plain.size() && plain[k].first < at + n; ++k) {
+            if (plain[k].second > at && plain[k].first < plain[k].second) {
+                return true;
+            }
+        }
+        return false;
+    };
     std::size_t start = 0, i = 0;
     while (i < text.size()) {
         std::int32_t found = -1;
         for (const std::int32_t id : m_specials_by_first_byte[static_cast<unsigned char>(text[i])]) {
-            if (m_kinds[static_cast<std::size_t>(id)] == token_kind::control && !parse_special) {
+            const std::string& s = m_tokens[static_cast<std::size_t>(id)];
+            if (text.compare(i, s.size(), s) != 0) {
                 continue;
             }
-            const std::string& s = m_tokens[static_cast<std::size_t>(id)];
-            if (text.compare(i, s.size(), s) == 0) {
-                found = id;
-                break;
+            const bool control = m_kinds[static_cast<std::size_t>(id)] == token_kind::control;
+            if ((control && !parse_special) || (is_markup(id) && touches_plain(i, s.size()))) {
+                continue;
             }
+            found = id;
+            break;
         }
         if (found < 0) {
             ++i;

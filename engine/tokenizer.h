@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "engine/gguf.h"
@@ -52,6 +53,12 @@ public:
     // Text to token ids. add_bos: prepend BOS (when the model has one). parse_special: control
     // tokens written in the text become their ids (user-defined tokens always do).
     std::vector<std::int32_t> encode(std::string_view text, bool add_bos, bool parse_special) const;
+    // Control tokens (and user-defined ones written like markup, such as DeepSeek-Coder's <|EOT|>)
+    // are parsed outside the `plain` byte ranges ([begin, end), sorted) only: a chat prompt whose
+    // messages' own words must stay text. Otherwise the text is tokenized as with parse_special, so
+    // a prompt with no such token typed in tokenizes the same.
+    std::vector<std::int32_t> encode(std::string_view text, bool add_bos,
+                                     const std::vector<std::pair<std::size_t, std::size_t>>& plain) const;
 
     // The bytes a token stands for (control tokens give their text, e.g. "<｜end▁of▁sentence｜>").
     std::string token_bytes(std::int32_t id) const;
@@ -72,6 +79,11 @@ public:
 private:
     struct regex_set;
     tokenizer() = default;
+    std::vector<std::int32_t> encode_impl(std::string_view text, bool add_bos,
+                                          const std::vector<std::pair<std::size_t, std::size_t>>& plain,
+                                          bool parse_special) const;
+    // Control tokens, and user-defined ones written like markup (<|EOT|>, <think>).
+    bool is_markup(std::int32_t id) const;
     void encode_piece(std::string_view piece, std::vector<std::int32_t>& out) const;
     void encode_plain(std::string_view text, std::vector<std::int32_t>& out) const;
 
