@@ -11,6 +11,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkReply>
+#include <QRandomGenerator>
 #include <QStorageInfo>
 
 #include <algorithm>
@@ -78,6 +79,8 @@ DownloadManager::DownloadManager(const QString& modelsFolder, StorageThread* sto
             m_active->abort();
         }
     });
+    m_clock.start();
+    m_jitter = [] { return QRandomGenerator::global()->generateDouble(); };
     m_retryTimer.setSingleShot(true);
     connect(&m_retryTimer, &QTimer::timeout, this, &DownloadManager::startNext);
     m_speedTimer.setInterval(1000);
@@ -281,9 +284,7 @@ QString DownloadManager::enqueue(const QUrl& url, const QString& fileName, const
     endInsertRows();
     Q_EMIT countChanged();
     save();
-    if (!m_active && !m_retryTimer.isActive()) {
-        startNext();
-    }
+    startNext();  // at once, unless another download is under way (a waiting retry does not hold it)
     return name;
 }
 
@@ -310,12 +311,10 @@ void DownloadManager::resume(const QString& id) {
     it->state = State::Queued;
     it->error = {};
     it->retries = 0;
+    it->retryAtMs = 0;
     changed(*it);
     save();
-    if (!busy()) {
-        m_retryTimer.stop();
-        startNext();
-    }
+    startNext();
 }
 
 void DownloadManager::cancel(const QString& id) {

@@ -53,8 +53,10 @@ public:
         State state = State::Queued;
         qint64 received = 0, total = -1;
         double bytesPerSecond = 0.0;
-        UiText error, note;  // read in the language shown now (text())
-        int retries = 0;
+        UiText error, note;       // read in the language shown now (text())
+        int retries = 0;          // failed attempts in a row that brought no byte
+        qint64 retryAtMs = 0;     // a retry waits until then (m_clock), 0: at once
+        qint64 attemptStart = 0;  // received when the attempt under way began
         QString etag;
     };
 
@@ -90,6 +92,8 @@ public:
     // Tuning (tests shorten them).
     void setReadTimeout(int ms) { m_readTimeoutMs = ms; }
     void setMaxRetries(int n) { m_maxRetries = n; }
+    // The random part of the backoff (0..1); tests fix it to see exact delays.
+    void setJitter(std::function<double()> jitter) { m_jitter = std::move(jitter); }
     void setBackoff(int firstMs, int maxMs) {
         m_backoffMs = firstMs;
         m_backoffMaxMs = maxMs;
@@ -138,7 +142,8 @@ private:
     void fail(Item& item, const UiText& error);
     // The part is verified: it becomes the model file.
     void install(Item& item, const QString& sha, qint64 size);
-    void retryLater(Item& item, const UiText& why);
+    // Queued again, to start after a backoff (or what the server asked for, in ms).
+    void retryLater(Item& item, const UiText& why, qint64 serverAskedMs = 0);
     void verifyAndInstall(Item& item);
     QString partPath(const Item& item) const;
     QString finalPath(const Item& item) const;
@@ -160,6 +165,8 @@ private:
     qint64 m_speedBytes = 0;
     QElapsedTimer m_speedClock;
     int m_readTimeoutMs = 30000, m_maxRetries = 8, m_backoffMs = 1000, m_backoffMaxMs = 60000;
+    QElapsedTimer m_clock;             // retry times are measured on it
+    std::function<double()> m_jitter;  // 0..1, random; tests may fix it
     std::function<qint64(const QString&)> m_freeSpace;
     // Re-hashing a resumed part (it can be tens of GB) runs on its own thread.
     std::thread m_hashThread;

@@ -36,11 +36,23 @@ void DownloadManager::startNext() {
     if (busy()) {
         return;
     }
+    // The first queued item whose retry time has come; a retry that must still wait leaves the
+    // way to the others, and the timer wakes it.
+    const qint64 now = m_clock.elapsed();
+    qint64 wake = -1;
     for (auto& it : m_items) {
-        if (it.state == State::Queued) {
+        if (it.state != State::Queued) {
+            continue;
+        }
+        if (it.retryAtMs <= now) {
+            m_retryTimer.stop();
             begin(it);
             return;
         }
+        wake = wake < 0 ? it.retryAtMs : std::min(wake, it.retryAtMs);
+    }
+    if (wake >= 0) {
+        m_retryTimer.start(static_cast<int>(wake - now));
     }
 }
 
@@ -133,6 +145,7 @@ void DownloadManager::request(Item& item, std::unique_ptr<QCryptographicHash> ha
     m_stalled = false;
 
     m_redirects = 0;
+    item.attemptStart = item.received;
     send(item, item.url);
     m_stallTimer.start(m_readTimeoutMs);
     m_speedBytes = 0;
@@ -205,6 +218,27 @@ void DownloadManager::onReadyRead() {
         }
     }
     const QByteArray chunk = m_active->readAll();
+    if (it->expectedSize > 0 && it->received + chunk.size() > it->expectedSize) {
+        // More than the listing said: not the file that was asked for (or a server gone wrong);
+        // stop before it fills the disk.
+        QNetworkReply* r = m_active;
+        r->disconnect(this);
+        r->abort();
+        r->deleteLater();
+        m_active = nullptr;
+        m_file.close();
+        QFile::remove(partPath(*it));
+        it->received = 0;
+        m_activeId.clear();
+        m_stallTimer.stop();
+        m_speedTimer.stop();
+        fail(*it, say(QT_TR_NOOP("The server sent more than the %1 bytes the listing gives for %2; the download was "
+                                 "stopped and the part deleted."),
+                      {UiText::of(it->expectedSize), UiText::of(it->fileName)}));
+        Q_EMIT busyChanged();
+        startNext();
+        return;
+    }
     if (m_file.write(chunk) != chunk.size()) {
         const qint64 free = m_freeSpace(m_modelsFolder);
         const UiText why =
@@ -301,15 +335,20 @@ void DownloadManager::onFinished() {
             changed(*it);
             startNext();
         }
+    } else if (err == QNetworkReply::NoError && status >= 200 && status < 300 && it->total > 0 &&
+               it->received < it->total) {
+        // Fewer bytes than the server's own Content-Length: Qt sometimes reports a connection
+        // closed early as a normal end. Resume, as after a drop.
+        retryLater(*it, say(QT_TR_NOOP("the connection ended early")));
     } else if (err == QNetworkReply::NoError && status >= 200 && status < 300) {
         verifyAndInstall(*it);
     } else if (m_stalled) {
         retryLater(*it, say(QT_TR_NOOP("no data for %1 s"), {UiText::of(m_readTimeoutMs / 1000.0)}));
-    } else if (status >= 500 || err == QNetworkReply::RemoteHostClosedError || err == QNetworkReply::TimeoutError ||
-               err == QNetworkReply::TemporaryNetworkFailureError || err == QNetworkReply::NetworkSessionFailedError ||
-               err == QNetworkReply::ProxyConnectionClosedError || err == QNetworkReply::UnknownNetworkError ||
-               err == QNetworkReply::OperationCanceledError || err == QNetworkReply::ConnectionRefusedError ||
-               err == QNetworkReply::HostNotFoundError) {
+    } else if (status >= 500 || status == 429 || err == QNetworkReply::RemoteHostClosedError ||
+               err == QNetworkReply::TimeoutError || err == QNetworkReply::TemporaryNetworkFailureError ||
+               err == QNetworkReply::NetworkSessionFailedError || err == QNetworkReply::ProxyConnectionClosedError ||
+               err == QNetworkReply::UnknownNetworkError || err == QNetworkReply::OperationCanceledError ||
+               err == QNetworkReply::ConnectionRefusedError || err == QNetworkReply::HostNotFoundError) {
         if (it->retries >= m_maxRetries &&
             (err == QNetworkReply::HostNotFoundError || err == QNetworkReply::ConnectionRefusedError)) {
             fail(*it, say(QT_TR_NOOP(
@@ -317,7 +356,9 @@ void DownloadManager::onFinished() {
                               "resumes where it stopped when you retry."),
                           {UiText::of(it->url.host())}));
         } else {
-            retryLater(*it, UiText::plain(reply->errorString()));
+            bool seconds = false;
+            const qint64 asked = reply->rawHeader("Retry-After").trimmed().toLongLong(&seconds);
+            retryLater(*it, UiText::plain(reply->errorString()), seconds ? std::min<qint64>(asked, 3600) * 1000 : 0);
         }
     } else {
         fail(*it, say(QT_TR_NOOP("The download failed: %1"), {UiText::of(reply->errorString())}));
@@ -325,20 +366,31 @@ void DownloadManager::onFinished() {
     startNext();
 }
 
-void DownloadManager::retryLater(Item& item, const UiText& why) {
+void DownloadManager::retryLater(Item& item, const UiText& why, qint64 serverAskedMs) {
+    // Only attempts that brought nothing count: a connection that drops every few MB still gets
+    // the file, however many times it drops.
+    if (item.received > item.attemptStart) {
+        item.retries = 0;
+    }
     if (item.retries >= m_maxRetries) {
         fail(item, say(QT_TR_NOOP("The download kept failing (%1). The part is kept; retry to resume it."),
                        {UiText::of(why)}));
         return;
     }
-    const int delay = std::min(m_backoffMaxMs, m_backoffMs << std::min(item.retries, 16));
+    // Exponential, with up to a quarter more at random so that clients do not come back in step;
+    // what the server asked for (Retry-After) when it asked for longer.
+    const qint64 base =
+        std::min<qint64>(m_backoffMaxMs, static_cast<qint64>(m_backoffMs) << std::min(item.retries, 16));
+    const qint64 jitter = static_cast<qint64>(m_jitter() * static_cast<double>(base) / 4.0);
+    const qint64 delay = std::max(base + jitter, serverAskedMs);
     ++item.retries;
     item.state = State::Queued;
+    item.retryAtMs = m_clock.elapsed() + delay;
     item.note = say(QT_TR_NOOP("Connection problem (%1); retrying in %2 s (attempt %3 of %4)."),
-                    {UiText::of(why), UiText::of(delay / 1000.0), UiText::of(item.retries), UiText::of(m_maxRetries)});
+                    {UiText::of(why), UiText::of(QString::number(static_cast<double>(delay) / 1000.0, 'f', 1)),
+                     UiText::of(item.retries), UiText::of(m_maxRetries)});
     changed(item);
     save();
-    m_retryTimer.start(delay);
 }
 
 void DownloadManager::fail(Item& item, const UiText& error) {

@@ -365,6 +365,14 @@
         <source>Cannot read %1.</source>
         <translation>无法读取 %1。</translation>
     </message>
+    <message>
+        <source>The server sent more than the %1 bytes the listing gives for %2; the download was stopped and the part deleted.</source>
+        <translation>服务器发送的数据超过了文件列表给出的 %2 的 %1 字节；下载已停止，已删除部分文件。</translation>
+    </message>
+    <message>
+        <source>the connection ended early</source>
+        <translation>连接提前结束</translation>
+    </message>
 </context>
 <context>
     <name>EmptyChatState</name>

@@ -267,6 +267,87 @@ private Q_SLOTS:
                  qPrintable(failed.last().at(1).toString()));
     }
 
+    // Retries wait for real: each longer than the one before, what the server asks (Retry-After)
+    // when it asks for longer; attempts that bring bytes do not use up the budget; a download
+    // added while a retry waits starts at once.
+    void retriesBackOffForRealAndOnlyCountAttemptsWithoutProgress() {
+        HubServer hub;
+        QVERIFY(hub.listen(QHostAddress::LocalHost));
+        hub.body = makeGguf(2 << 20, 11);
+        hub.unavailableLeft = 3;
+        const auto s = fresh();
+        deepdesk::app::StorageThread mDb(s.state);
+        DownloadManager m(s.models, &mDb);
+        m.setBackoff(200, 5000);
+        m.setReadTimeout(10000);
+        m.setMaxRetries(5);
+        m.setJitter([] { return 0.0; });
+        QSignalSpy ready(&m, &DownloadManager::modelReady);
+        m.enqueue(hub.url(QStringLiteral("/file")), QStringLiteral("slow.gguf"), QStringLiteral("Slow"),
+                  sha256(hub.body), hub.body.size());
+        QVERIFY(ready.wait(20000));
+        QCOMPARE(hub.requestTimes.size(), 4);  // three 503s, then the file
+        const auto gap = [&](int i) { return hub.requestTimes[i] - hub.requestTimes[i - 1]; };
+        QVERIFY2(gap(1) >= 190 && gap(2) >= 390 && gap(3) >= 790,
+                 qPrintable(QStringLiteral("gaps %1, %2, %3 ms").arg(gap(1)).arg(gap(2)).arg(gap(3))));
+
+        // Retry-After: 2 is waited for, though the backoff alone would be 200 ms.
+        hub.unavailableLeft = 1;
+        hub.retryAfterSeconds = 2;
+        hub.requestTimes.clear();
+        m.enqueue(hub.url(QStringLiteral("/file")), QStringLiteral("after.gguf"), QStringLiteral("After"),
+                  sha256(hub.body), hub.body.size());
+        QVERIFY(ready.wait(20000));
+        QCOMPARE(hub.requestTimes.size(), 2);
+        QVERIFY2(hub.requestTimes[1] - hub.requestTimes[0] >= 1900,
+                 qPrintable(QString::number(hub.requestTimes[1] - hub.requestTimes[0])));
+
+        // Eight drops, each after some progress, with a budget of five attempts: it completes.
+        hub.retryAfterSeconds = 0;
+        hub.dropsLeft = 8;
+        m.setMaxRetries(5);
+        m.setBackoff(20, 100);
+        m.enqueue(hub.url(QStringLiteral("/file")), QStringLiteral("drops.gguf"), QStringLiteral("Drops"),
+                  sha256(hub.body), hub.body.size());
+        QVERIFY2(ready.wait(30000),
+                 qPrintable(m.items().back().note.text() + QStringLiteral(" / ") + m.items().back().error.text() +
+                            QStringLiteral(" / state ") + QString::number(static_cast<int>(m.items().back().state))));
+        QCOMPARE(hub.dropsLeft, 0);
+
+        // A retry waiting (a long Retry-After) does not hold up a new download.
+        hub.unavailableLeft = 1;
+        hub.retryAfterSeconds = 30;
+        m.enqueue(hub.url(QStringLiteral("/file")), QStringLiteral("waits.gguf"), QStringLiteral("Waits"),
+                  sha256(hub.body), hub.body.size());
+        QTRY_VERIFY(m.items().back().state == DownloadManager::State::Queued && m.items().back().retries == 1);
+        QElapsedTimer since;
+        since.start();
+        hub.files["/other"] = hub.body;
+        m.enqueue(hub.url(QStringLiteral("/other")), QStringLiteral("other.gguf"), QStringLiteral("Other"),
+                  sha256(hub.body), hub.body.size());
+        QVERIFY(ready.wait(10000));
+        QCOMPARE(QFileInfo(ready.last().first().toString()).fileName(), QStringLiteral("other.gguf"));
+        QVERIFY(since.elapsed() < 10000);
+    }
+
+    // More bytes than the listing said: stopped, the part deleted.
+    void moreBytesThanListedStops() {
+        HubServer hub;
+        QVERIFY(hub.listen(QHostAddress::LocalHost));
+        hub.body = makeGguf(1 << 20, 12);
+        const auto s = fresh();
+        deepdesk::app::StorageThread mDb(s.state);
+        DownloadManager m(s.models, &mDb);
+        quick(m);
+        QSignalSpy failed(&m, &DownloadManager::itemFailed);
+        m.enqueue(hub.url(QStringLiteral("/file")), QStringLiteral("big.gguf"), QStringLiteral("Big"), QString(),
+                  hub.body.size() / 2);
+        QVERIFY(failed.wait(20000));
+        QVERIFY2(failed.last().at(1).toString().contains(QStringLiteral("more than")),
+                 qPrintable(failed.last().at(1).toString()));
+        QVERIFY(QDir(s.models).entryList(QDir::Files).isEmpty());
+    }
+
     // The hub token goes to the hub's host only: a download redirected to another host (a CDN,
     // or anywhere a mirror sends it) is fetched there without it. Qt would forward it.
     void theTokenStaysWithItsHost() {

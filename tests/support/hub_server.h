@@ -4,6 +4,7 @@
 // dropped mid-body, a stall, a server that ignores Range).
 #pragma once
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -30,9 +31,14 @@ public:
     QList<QByteArray> requests;                 // every request target, in order
     QList<QByteArray> authorizations;           // the Authorization header of each ("" when none)
     QHash<QByteArray, QByteArray> redirects;    // path -> Location (302)
+    int unavailableLeft = 0;                    // file requests answered 503 first
+    int retryAfterSeconds = 0;                  // their Retry-After (0: none)
+    QList<qint64> requestTimes;                 // ms since the server was made, per request
+    QElapsedTimer clock;
     std::mt19937 rng{7};
 
     explicit HubServer(QObject* parent = nullptr) : QTcpServer(parent) {
+        clock.start();
         connect(this, &QTcpServer::newConnection, this, [this] {
             while (QTcpSocket* s = nextPendingConnection()) {
                 connect(s, &QTcpSocket::readyRead, this, [this, s] { onRequest(s); });
@@ -68,7 +74,15 @@ private:
             }
         }
         authorizations << authorization;
-        if (redirects.contains(path)) {
+        requestTimes << clock.elapsed();
+        if (unavailableLeft > 0 && (files.contains(path) || path == "/file")) {
+            --unavailableLeft;
+            reply(s, "503 Service Unavailable",
+                  (retryAfterSeconds > 0 ? "Retry-After: " + QByteArray::number(retryAfterSeconds) + "\r\n"
+                                         : QByteArray()) +
+                      "Content-Length: 0\r\n",
+                  {});
+        } else if (redirects.contains(path)) {
             reply(s, "302 Found", "Location: " + redirects[path] + "\r\nContent-Length: 0\r\n", {});
         } else if (json.contains(path)) {
             reply(s, "200 OK",
