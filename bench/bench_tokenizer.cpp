@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Tokenizer throughput on 1 MB of mixed Chinese and English text, one thread.
+// Tokenizer throughput on 1 MB of mixed Chinese and English text, one thread; then the worst case
+// of byte-pair merging, one "word" of the same size (letters only: one pre-token), which took
+// minutes when merging was quadratic in a pre-token's length.
 //   bench_tokenizer VOCAB.gguf|TOKENIZER_DIR [MB] [PRE]
 // PRE (with a tokenizer.json directory): run that built-in pre-tokenizer (deepseek-v3, qwen2,
 // llama3, ...) over the directory's vocabulary instead of the file's own regexes.
@@ -45,5 +47,14 @@ int main(int argc, char** argv) {
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::printf("%s (pre-tokenizer %s): %.2f MB in %.3f s = %.2f MB/s, %zu tokens\n", argv[1], tok->pre().c_str(),
                 static_cast<double>(text.size()) / 1e6, s, static_cast<double>(text.size()) / 1e6 / s, ids.size());
+    std::string word;
+    for (std::size_t i = 0; word.size() < static_cast<std::size_t>(mb * 1e6); ++i) {
+        word += static_cast<char>('a' + (i * 7 + i / 26) % 26);
+    }
+    const auto w0 = std::chrono::steady_clock::now();
+    const auto word_ids = tok->encode(word, false, false);
+    const double ws = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
+    std::printf("one word of %.2f MB in %.3f s, %zu tokens\n", static_cast<double>(word.size()) / 1e6, ws,
+                word_ids.size());
     return 0;
 }
