@@ -11,7 +11,7 @@ while IFS= read -r f; do
         echo "no SPDX line: $f"
         missing=$((missing + 1))
     fi
-done < <(find engine storage app qml tests bench packaging scripts .ci CMakeLists.txt cmake -type f \
+done < <(find engine storage server cli app qml tests bench packaging scripts .ci CMakeLists.txt cmake -type f \
             \( -name '*.cpp' -o -name '*.h' -o -name '*.qml' -o -name '*.cmake' -o -name 'CMakeLists.txt' \
                -o -name '*.sh' -o -name '*.py' -o -name 'run' -o -name 'test' -o -name 'format' \) \
             -not -path '*/build/*' | sort)
