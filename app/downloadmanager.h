@@ -135,6 +135,8 @@ private:
     void begin(Item& item);
     // After the part on disk has been hashed (off the GUI thread): the request for the rest.
     void request(Item& item, std::unique_ptr<QCryptographicHash> hash, qint64 have);
+    // Ends the transfer under way at once (its reply aborted, unheard) and fails the item.
+    void abandonTransfer(Item& item, const UiText& why);
     // The GET of the transfer under way, to `url` (the item's, or where a redirect sent it).
     void send(Item& item, const QUrl& url);
     void onReadyRead();

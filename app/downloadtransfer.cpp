@@ -221,21 +221,11 @@ void DownloadManager::onReadyRead() {
     if (it->expectedSize > 0 && it->received + chunk.size() > it->expectedSize) {
         // More than the listing said: not the file that was asked for (or a server gone wrong);
         // stop before it fills the disk.
-        QNetworkReply* r = m_active;
-        r->disconnect(this);
-        r->abort();
-        r->deleteLater();
-        m_active = nullptr;
-        m_file.close();
+        abandonTransfer(*it, say(QT_TR_NOOP("The server sent more than the %1 bytes the listing gives for %2; the "
+                                            "download was stopped and the part deleted."),
+                                 {UiText::of(it->expectedSize), UiText::of(it->fileName)}));
         QFile::remove(partPath(*it));
         it->received = 0;
-        m_activeId.clear();
-        m_stallTimer.stop();
-        m_speedTimer.stop();
-        fail(*it, say(QT_TR_NOOP("The server sent more than the %1 bytes the listing gives for %2; the download was "
-                                 "stopped and the part deleted."),
-                      {UiText::of(it->expectedSize), UiText::of(it->fileName)}));
-        Q_EMIT busyChanged();
         startNext();
         return;
     }
@@ -249,22 +239,26 @@ void DownloadManager::onReadyRead() {
                 : say(QT_TR_NOOP("Writing %1 failed (%2); the disk may be full. The part downloaded so far is "
                                  "kept: free some space and resume."),
                       {UiText::of(m_file.fileName()), UiText::of(m_file.errorString())});
-        QNetworkReply* r = m_active;
-        r->disconnect(this);
-        r->abort();
-        r->deleteLater();
-        m_active = nullptr;
-        m_file.close();
-        m_activeId.clear();
-        m_stallTimer.stop();
-        m_speedTimer.stop();
-        fail(*it, why);
-        Q_EMIT busyChanged();
+        abandonTransfer(*it, why);
         return;
     }
     m_hash->addData(chunk);
     it->received += chunk.size();
     m_speedBytes += chunk.size();
+}
+
+void DownloadManager::abandonTransfer(Item& item, const UiText& why) {
+    QNetworkReply* r = m_active;
+    r->disconnect(this);
+    r->abort();
+    r->deleteLater();
+    m_active = nullptr;
+    m_file.close();
+    m_activeId.clear();
+    m_stallTimer.stop();
+    m_speedTimer.stop();
+    fail(item, why);
+    Q_EMIT busyChanged();
 }
 
 void DownloadManager::onFinished() {

@@ -13,6 +13,14 @@ namespace {
 constexpr const char* k_message_columns =
     "id, conversation_id, parent_id, role, content, reasoning, reasoning_ms, prompt_tokens, generated_tokens, "
     "tokens_per_second, finish_reason, status, error_text, created_at, updated_at";
+// The messages from the active leaf up to the root (`branch`: id, depth from the leaf), for the
+// conversation bound to the first parameter: one statement however long the chat is.
+constexpr const char* k_active_branch =
+    "WITH RECURSIVE branch(id, depth) AS ("
+    "  SELECT active_leaf_id, 0 FROM conversations WHERE id = ?"
+    "  UNION ALL"
+    "  SELECT m.parent_id, b.depth + 1 FROM messages m JOIN branch b "
+    "  ON m.id = b.id WHERE m.parent_id IS NOT NULL) ";
 constexpr const char* k_conversation_columns =
     "id, title, created_at, updated_at, pinned, model_source, model_name, system_prompt, sampling_json, "
     "active_leaf_id";
@@ -286,13 +294,7 @@ std::optional<message> conversation_store::find_message(std::int64_t id) {
 
 std::vector<message> conversation_store::active_branch(std::int64_t conversation_id) {
     // Walk up from the leaf with a recursive query; one statement however long the chat is.
-    SQLite::Statement q(m_db.sql(), std::string("WITH RECURSIVE branch(id, depth) AS ("
-                                                "  SELECT active_leaf_id, 0 FROM conversations WHERE id = ?"
-                                                "  UNION ALL"
-                                                "  SELECT m.parent_id, b.depth + 1 FROM messages m JOIN branch b "
-                                                "  ON m.id = b.id WHERE m.parent_id IS NOT NULL) "
-                                                "SELECT ") +
-                                        k_message_columns +
+    SQLite::Statement q(m_db.sql(), std::string(k_active_branch) + "SELECT " + k_message_columns +
                                         " FROM messages JOIN branch USING (id) ORDER BY branch.depth DESC");
     q.bind(1, conversation_id);
     std::vector<message> out;
@@ -305,13 +307,7 @@ std::vector<message> conversation_store::active_branch(std::int64_t conversation
 std::vector<conversation_store::branch_entry> conversation_store::active_branch_with_siblings(
     std::int64_t conversation_id) {
     SQLite::Statement q(m_db.sql(),
-                        std::string("WITH RECURSIVE branch(id, depth) AS ("
-                                    "  SELECT active_leaf_id, 0 FROM conversations WHERE id = ?"
-                                    "  UNION ALL"
-                                    "  SELECT m.parent_id, b.depth + 1 FROM messages m JOIN branch b "
-                                    "  ON m.id = b.id WHERE m.parent_id IS NOT NULL) "
-                                    "SELECT ") +
-                            k_message_columns +
+                        std::string(k_active_branch) + "SELECT " + k_message_columns +
                             ", (SELECT COUNT(*) FROM messages s WHERE s.conversation_id = messages.conversation_id"
                             "   AND s.parent_id IS messages.parent_id AND s.id < messages.id),"
                             "  (SELECT COUNT(*) FROM messages s WHERE s.conversation_id = messages.conversation_id"
