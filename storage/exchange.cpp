@@ -266,7 +266,7 @@ std::vector<std::int64_t> import_json(conversation_store& store, const std::stri
             }
             return true;
         });
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse errors, and numbers too large for a double
         throw import_error(std::string("The file is not valid JSON (it may be truncated): ") + e.what());
     }
     if (!root.is_object() || !root.contains("format") || !root.at("format").is_string() ||

@@ -169,6 +169,9 @@ TEST_F(ExchangeTest, BadImportsSayWhyAndChangeNothing) {
     expect_refused("{\"hello\": 1}", "not a DeepDesk conversation export");
     expect_refused("[]", "not a DeepDesk conversation export");
     expect_refused(R"({"format": 5, "version": 1, "conversations": []})", "not a DeepDesk conversation export");
+    // A number no double holds (found by fuzz_import): an import error, not an escaping exception.
+    expect_refused(R"({"format": "deepdesk-conversations", "version": 176400000E500, "conversations": []})",
+                   "not valid JSON");
     // Nested deep enough to crash a recursive copy: refused while it is read.
     std::string deep = good;
     const std::size_t at = deep.find("\"sampling\": ") + 12;
