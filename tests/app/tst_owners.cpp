@@ -5,11 +5,14 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <signal.h>
 
 #include "app/memory.h"
 #include "app/services.h"
@@ -237,6 +240,49 @@ private Q_SLOTS:
         QCOMPARE(last->status, deepdesk::storage::message_status::interrupted);
         QCOMPARE(last->content, app.chat.messages()->rows().back().message.content);
         QVERIFY(last->content.size() >= saved.size());
+    }
+
+    // kill -9 in the middle of an answer: what was streamed up to the last save (250 ms) is in
+    // the database; the next start marks it interrupted, keeps its text, and it can be continued.
+    void killedWhileStreamingLosesAtMostTheLastSave() {
+        QTemporaryDir dir;
+        const QString model = dir.filePath(QStringLiteral("loop.gguf"));
+        deepdesk::testing::scripted_chat_spec spec;
+        spec.loop = true;
+        spec.n_ctx = 1 << 18;
+        deepdesk::testing::write_scripted_chat_model(model.toStdString(), spec);
+        const QString data = dir.filePath(QStringLiteral("data"));
+        QProcess child;
+        child.setProcessChannelMode(QProcess::MergedChannels);
+        QByteArray said;
+        connect(&child, &QProcess::readyRead, &child, [&] { said += child.readAll(); });
+        child.start(QStringLiteral(DEEPDESK_STREAM_FOREVER), {data, model});
+        QVERIFY(child.waitForStarted(10000));
+        QTRY_VERIFY2_WITH_TIMEOUT(said.contains("streaming"), said.constData(), 30000);
+        QTest::qWait(700);  // a few saves
+        ::kill(static_cast<pid_t>(child.processId()), SIGKILL);
+        QVERIFY(child.waitForFinished(10000));
+        QCOMPARE(child.exitStatus(), QProcess::CrashExit);
+
+        std::string saved;
+        {
+            deepdesk::storage::database db(Services::databasePath(data).toStdString());
+            deepdesk::storage::conversation_store store(db);
+            const auto conversations = store.list_conversations();
+            QCOMPARE(conversations.size(), std::size_t{1});
+            const auto branch = store.active_branch(conversations.front().id);
+            QCOMPARE(branch.size(), std::size_t{2});
+            QCOMPARE(branch.back().status, deepdesk::storage::message_status::streaming);
+            saved = branch.back().content;
+            QVERIFY2(saved.size() > 200, saved.c_str());  // at least what was on screen 700 ms before
+            QVERIFY(saved.find("Hi 4U!") != std::string::npos);
+        }
+        Services again(data);
+        again.start({}, true);  // as --continue
+        QTRY_COMPARE_WITH_TIMEOUT(again.chat.messages()->rowCount(), 2, 10000);
+        const auto& answer = again.chat.messages()->rows().back().message;
+        QCOMPARE(answer.status, deepdesk::storage::message_status::interrupted);
+        QCOMPARE(answer.content, saved);
     }
 };
 
