@@ -177,8 +177,7 @@ void DownloadManager::send(Item& item, const QUrl& url) {
         }
         if (m_token.allowsRedirect(reply->url(), to, authorized)) {
             Q_EMIT reply->redirectAllowed();
-        } else if (!(reply->url().scheme() == QLatin1String("https") && to.scheme() != QLatin1String("https")) &&
-                   ++m_redirects <= 10) {
+        } else if (!HubToken::downgrades(reply->url(), to) && ++m_redirects <= 10) {
             m_redirectTo = to;  // onFinished asks there again, without the token
             reply->abort();
         } else {

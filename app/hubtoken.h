@@ -28,13 +28,14 @@ struct HubToken {
         req.setRawHeader("Authorization", "Bearer " + token.toUtf8());
         return true;
     }
-    // Whether a request from `from` may follow a redirect to `to` as it is: never from https to
-    // http; and with the token, only to the token's host.
+    // A redirect from https to anything else: never followed.
+    static bool downgrades(const QUrl& from, const QUrl& to) {
+        return from.scheme() == QLatin1String("https") && to.scheme() != QLatin1String("https");
+    }
+    // Whether a request from `from` may follow a redirect to `to` as it is: not a downgrade; and
+    // with the token, only to the token's host.
     bool allowsRedirect(const QUrl& from, const QUrl& to, bool authorized) const {
-        if (from.scheme() == QLatin1String("https") && to.scheme() != QLatin1String("https")) {
-            return false;
-        }
-        return !authorized || sendsTo(to);
+        return !downgrades(from, to) && (!authorized || sendsTo(to));
     }
 };
 
