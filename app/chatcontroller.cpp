@@ -3,6 +3,7 @@
 
 #include <QClipboard>
 #include <QCoreApplication>
+#include <QDate>
 #include <QDir>
 #include <QEvent>
 #include <QFileInfo>
@@ -193,6 +194,23 @@ QUrl ChatController::startFolder(const QString& kind) const {
         kind == QLatin1String("downloads") ? QStandardPaths::DownloadLocation : QStandardPaths::DocumentsLocation;
     const QString folder = QStandardPaths::writableLocation(type);
     return QUrl::fromLocalFile(QFileInfo(folder).isDir() ? folder : QDir::homePath());
+}
+
+QString ChatController::exportFileName(const QString& title) const {
+    QString name;
+    for (const QChar c : title) {
+        // What no file system or file manager takes well: separators, wildcards, controls.
+        const bool bad = c.category() == QChar::Other_Control || QStringLiteral("/\\:*?\"<>|").contains(c);
+        name += bad ? QLatin1Char(' ') : c;
+    }
+    name = name.simplified().left(80).trimmed();
+    while (name.startsWith(QLatin1Char('.'))) {  // not a hidden file
+        name.remove(0, 1);
+    }
+    if (name.isEmpty()) {
+        name = tr("DeepDesk conversations %1").arg(QDate::currentDate().toString(Qt::ISODate));
+    }
+    return name + QStringLiteral(".md");
 }
 
 }  // namespace deepdesk::app

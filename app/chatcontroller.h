@@ -114,6 +114,9 @@ public:
     // Where a file dialog starts: the user's "downloads" or "documents" folder when it exists,
     // else the home folder (never the folder the app happened to be started from).
     Q_INVOKABLE QUrl startFolder(const QString& kind) const;
+    // The name a save dialog proposes for an export: the conversation's title made safe for a
+    // file name, or "DeepDesk conversations <date>" for all of them (an empty title), ".md".
+    Q_INVOKABLE QString exportFileName(const QString& title) const;
 
     // Waits until the storage thread has done everything asked of it so far (tests, benches).
     void flushStorage() { m_storage->flush(); }

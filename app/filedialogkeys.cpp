@@ -25,6 +25,18 @@ bool isA(const QObject* o, const char* className) {
     return false;
 }
 
+QQuickItem* firstOfClass(QQuickItem* root, const char* className) {
+    if (isA(root, className)) {
+        return root;
+    }
+    for (auto* child : root->childItems()) {
+        if (auto* found = firstOfClass(child, className)) {
+            return found;
+        }
+    }
+    return nullptr;
+}
+
 }  // namespace
 
 void FileDialogKeys::setWindow(QQuickWindow* window) {
@@ -37,8 +49,27 @@ void FileDialogKeys::setWindow(QQuickWindow* window) {
     m_window = window;
     if (m_window) {
         m_window->installEventFilter(this);
+        // A dialog that opens takes the focus: the moment to paint its path bar.
+        connect(m_window, &QQuickWindow::activeFocusItemChanged, this, &FileDialogKeys::paintPathBar);
     }
     Q_EMIT windowChanged();
+}
+
+void FileDialogKeys::paintPathBar() {
+    QQuickItem* item = m_window ? m_window->activeFocusItem() : nullptr;
+    while (item != nullptr && !isA(item, "QQuickPopupItem")) {
+        item = item->parentItem();
+    }
+    const QObject* dialog = item != nullptr ? item->parent() : nullptr;
+    if (dialog == nullptr || !(isA(dialog, "QQuickFileDialogImpl") || isA(dialog, "QQuickFolderDialogImpl"))) {
+        return;
+    }
+    QQuickItem* bar = firstOfClass(item, "QQuickFolderBreadcrumbBar");
+    auto* background = bar != nullptr ? qvariant_cast<QQuickItem*>(bar->property("background")) : nullptr;
+    const auto* palette = bar != nullptr ? qvariant_cast<QObject*>(bar->property("palette")) : nullptr;
+    if (background != nullptr && palette != nullptr) {
+        background->setProperty("color", palette->property("base"));
+    }
 }
 
 bool FileDialogKeys::eventFilter(QObject* watched, QEvent* event) {

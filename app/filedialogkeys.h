@@ -8,8 +8,10 @@
 
 namespace deepdesk::app {
 
-// Enter in the file name field of Qt's own (non-native) save dialog saves, as it does in every
-// desktop save dialog; Qt 6.4's dialog ignores it. Put one in the main window:
+// What Qt 6.4's own (non-native) file and folder dialogs lack, mended: Enter in the file name
+// field of a save dialog saves, as it does in every desktop save dialog (Qt's ignores it), and the
+// folder path bar is painted in the window's palette (Qt's leaves its background white, which
+// hides the light text of the dark theme). Put one in the main window:
 // `FileDialogKeys { window: window }`.
 class FileDialogKeys : public QObject {
     Q_OBJECT
@@ -28,6 +30,8 @@ protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
+    void paintPathBar();
+
     QPointer<QQuickWindow> m_window;
 };
 

@@ -117,6 +117,10 @@
         <source>The provider of this model was removed.</source>
         <translation>提供此模型的服务已被移除。</translation>
     </message>
+    <message>
+        <source>DeepDesk conversations %1</source>
+        <translation>DeepDesk 对话 %1</translation>
+    </message>
 </context>
 <context>
     <name>ChatPage</name>

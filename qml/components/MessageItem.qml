@@ -25,6 +25,7 @@ Item {
     required property int siblingCount
     property bool isLast: false
     property bool editing: false
+    property bool errorExplainedBelow: false
 
     implicitHeight: column.implicitHeight + 20
 
@@ -108,7 +109,7 @@ Item {
         }
         Label {
             objectName: "messageState"
-            visible: item.status === "interrupted" || item.status === "error"
+            visible: item.status === "interrupted" || (item.status === "error" && !item.errorExplainedBelow)
             Layout.fillWidth: true
             wrapMode: Text.Wrap
             color: item.status === "error" ? "#d92d20" : "#b54708"

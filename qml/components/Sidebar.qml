@@ -301,7 +301,11 @@ Rectangle {
                             }
                             MenuItem {
                                 text: qsTr("Export\u2026")
-                                onTriggered: { exportOne.conversationId = row.conversationId; exportOne.open() }
+                                onTriggered: {
+                                    exportOne.conversationId = row.conversationId
+                                    exportOne.selectedFile = exportOne.currentFolder + "/" + Chat.exportFileName(row.title.length > 0 ? row.title : qsTr("Untitled"))
+                                    exportOne.open()
+                                }
                             }
                             MenuItem {
                                 text: qsTr("Delete")

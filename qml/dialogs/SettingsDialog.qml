@@ -14,9 +14,14 @@ Dialog {
     required property Localization localization
     signal providersRequested()
 
+    function exportAll() {
+        exportDialog.selectedFile = exportDialog.currentFolder + "/" + Chat.exportFileName("")
+        exportDialog.open()
+    }
+
     function openFileDialog(name) {
         if (name === "exportAllDialog")
-            exportDialog.open()
+            exportAll()
         else if (name === "importConversationsDialog")
             importDialog.open()
         else if (name === "modelsFolderDialog")
@@ -292,7 +297,7 @@ Dialog {
 
             Label { text: qsTr("Conversations"); font.bold: true; color: Theme.text; Layout.columnSpan: 2; Layout.topMargin: 8 }
             SettingLabel { text: qsTr("Export all conversations") }
-            Button { Accessible.name: qsTr("Export all conversations"); text: qsTr("Export\u2026"); onClicked: exportDialog.open() }
+            Button { Accessible.name: qsTr("Export all conversations"); text: qsTr("Export\u2026"); onClicked: dialog.exportAll() }
             SettingLabel { text: qsTr("Import a DeepDesk export (JSON)") }
             Button { Accessible.name: qsTr("Import a DeepDesk export (JSON)"); text: qsTr("Import\u2026"); onClicked: importDialog.open() }
             Hint { id: importResult; text: "" }

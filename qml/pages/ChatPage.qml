@@ -242,6 +242,10 @@ Item {
                     x: Math.max(24, (messageList.width - Theme.contentMaxWidth) / 2)
                     width: Math.min(messageList.width - 48, Theme.contentMaxWidth)
                     isLast: index === messageList.count - 1
+                    // The panel below the list explains a conversation too long for the context,
+                    // with its fixes: the message does not say it a second time.
+                    errorExplainedBelow: Chat.contextProblem.messageId !== undefined
+                                         && Chat.contextProblem.messageId === messageId
                 }
             }
         }

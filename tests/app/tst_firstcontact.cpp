@@ -6,6 +6,7 @@
 // QML files import (qmlimportscanner), must come from a Debian package that scripts/packages.txt
 // [build] installs and that the .deb depends on.
 #include <QtQml/qqmlextensionplugin.h>
+#include <QDate>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -82,6 +83,7 @@ class TestFirstContact : public QObject {
         QTRY_VERIFY2(dialog->property("visible").toBool(), qPrintable(name + QStringLiteral(" did not open")));
         shoot(window, shot);
         checkButtonsSpeakTheLanguage(window, shot);
+        checkPathBarIsReadable(window, shot);
         // A dialog that scrolls: its end too.
         if (auto* scroll = dialog->findChild<QQuickItem*>(QStringLiteral("settingsScroll"))) {
             auto* flick = scroll->property("contentItem").value<QQuickItem*>();
@@ -94,6 +96,28 @@ class TestFirstContact : public QObject {
         QVERIFY(QMetaObject::invokeMethod(dialog,
                                           dialog->metaObject()->indexOfMethod("reject()") >= 0 ? "reject" : "close"));
         QTRY_VERIFY2(!dialog->property("visible").toBool(), qPrintable(name + QStringLiteral(" did not close")));
+    }
+
+    // Qt's file and folder dialogs: the folder path bar is painted in the window's palette, its
+    // text readable on it (Qt 6.4 leaves it white under the dark theme's light text).
+    static void checkPathBarIsReadable(QQuickWindow* window, const QString& shot) {
+        QQuickItem* bar = nullptr;
+        for (auto* item : itemsOfClass(window->contentItem(), "QQuickFolderBreadcrumbBar")) {
+            if (item->isVisible()) {
+                bar = item;
+            }
+        }
+        if (bar == nullptr) {
+            return;  // not one of Qt's file dialogs
+        }
+        auto* background = qvariant_cast<QQuickItem*>(bar->property("background"));
+        const auto* palette = qvariant_cast<QObject*>(bar->property("palette"));
+        QVERIFY(background && palette);
+        const QColor ground = background->property("color").value<QColor>();
+        const QColor text = palette->property("buttonText").value<QColor>();
+        QVERIFY2(
+            std::abs(ground.lightness() - text.lightness()) > 100,
+            qPrintable(shot + QStringLiteral(": the path bar is %1 under %2 text").arg(ground.name(), text.name())));
     }
 
     // What keeps Qt's own file and folder dialogs from compiling (checked once).
@@ -322,6 +346,42 @@ private Q_SLOTS:
         QTRY_VERIFY(notice->isVisible());
         QVERIFY2(notice->property("text").toString().contains(saved), qPrintable(notice->property("text").toString()));
         shoot(window, QStringLiteral("en-light-export-saved"));
+        QVERIFY2(g_warnings.isEmpty(), qPrintable(g_warnings.join(QLatin1Char('\n'))));
+    }
+
+    // A save dialog proposes a name: the conversation's title made safe for a file, or for all
+    // conversations "DeepDesk conversations <date>", in the window's language.
+    void exportProposesAName() {
+        if (!dialogImplementationErrors().isEmpty()) {
+            QFAIL("Qt's dialogs do not load (see qtDialogImplementationsLoad): not opened, Qt would crash");
+        }
+        freshSettings();
+        QTemporaryDir dir;
+        MainWindow w(dir.path());
+        QCOMPARE(w.chat.exportFileName(QStringLiteral("  a/b: c?*<d>|\"e\u0007 ")), QStringLiteral("a b c d e.md"));
+        QCOMPARE(w.chat.exportFileName(QStringLiteral("..hidden")), QStringLiteral("hidden.md"));
+        QCOMPARE(w.chat.exportFileName(QStringLiteral("质数")), QStringLiteral("质数.md"));
+        QCOMPARE(w.chat.exportFileName(QString(200, QLatin1Char('x'))).size(), 83);
+        QVERIFY(w.show());
+        QQuickWindow* window = w.window;
+        w.services.start({}, false);
+        auto* settings = window->findChild<QObject*>(QStringLiteral("settingsDialog"));
+        auto* dialog = window->findChild<QObject*>(QStringLiteral("exportAllDialog"));
+        QVERIFY(settings && dialog);
+        for (const QString& language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
+            w.localization.setLanguage(language);
+            QMetaObject::invokeMethod(settings, "openFileDialog", Q_ARG(QVariant, QStringLiteral("exportAllDialog")));
+            QTRY_VERIFY(dialog->property("visible").toBool());
+            QTRY_VERIFY(!itemsNamed(window->contentItem(), QStringLiteral("fileNameTextField")).isEmpty());
+            QQuickItem* name = itemsNamed(window->contentItem(), QStringLiteral("fileNameTextField")).first();
+            const QString wanted = (language == QStringLiteral("en") ? QStringLiteral("DeepDesk conversations ")
+                                                                     : QStringLiteral("DeepDesk 对话 ")) +
+                                   QDate::currentDate().toString(Qt::ISODate) + QStringLiteral(".md");
+            QTRY_COMPARE(name->property("text").toString(), wanted);
+            QMetaObject::invokeMethod(dialog, "reject");
+            QTRY_VERIFY(!dialog->property("visible").toBool());
+        }
+        w.localization.setLanguage(QStringLiteral("en"));
         QVERIFY2(g_warnings.isEmpty(), qPrintable(g_warnings.join(QLatin1Char('\n'))));
     }
 

@@ -289,7 +289,12 @@ private Q_SLOTS:
         auto* banner = window->findChild<QQuickItem*>(QStringLiteral("errorBanner"));
         QVERIFY(problem && problemText && banner);
         QTRY_VERIFY(problem->isVisible());
-        QVERIFY(!banner->isVisible());  // said once, in plain words
+        QVERIFY(!banner->isVisible());  // said once, in plain words: not in the banner,
+        const auto states = itemsNamed(window->contentItem(), QStringLiteral("messageState"));
+        QVERIFY(!states.isEmpty());
+        for (auto* state : states) {
+            QVERIFY2(!state->isVisible(), qPrintable(state->property("text").toString()));  // nor the message
+        }
         QTRY_VERIFY(chat.contextProblem().value(QStringLiteral("suggested")).toLongLong() > 512);
         const QString said = problemText->property("text").toString();
         QVERIFY2(said.contains(QStringLiteral("too long")) && said.contains(QStringLiteral("room for 512")),

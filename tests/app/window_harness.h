@@ -54,6 +54,18 @@ inline bool inherits(const QObject* o, const char* className) {
     return false;
 }
 
+// Visual items under `root` of the C++ class `className` (or a subclass).
+inline QList<QQuickItem*> itemsOfClass(QQuickItem* root, const char* className) {
+    QList<QQuickItem*> out;
+    if (inherits(root, className)) {
+        out << root;
+    }
+    for (auto* child : root->childItems()) {
+        out << itemsOfClass(child, className);
+    }
+    return out;
+}
+
 // What a screen reader would announce for `item`: its Accessible.name, or for a button without
 // one, its text (Qt Quick Controls name buttons after their text when accessibility is on). The
 // offscreen platform has no accessibility bridge, so the attached property is read directly.
