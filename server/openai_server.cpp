@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "server/guarded_http.h"
+
 namespace deepdesk::server {
 namespace {
 
@@ -408,7 +410,9 @@ void answer(chat_engine& engine, std::mutex& turn, const std::string& model_id, 
 openai_server::openai_server(chat_engine& engine, server_options options)
     : m_engine(engine),
       m_options(std::move(options)),
-      m_http(std::make_unique<httplib::Server>()),
+      m_http(std::make_unique<guarded_http_server>(guard_options{.workers = m_options.workers,
+                                                                 .request_timeout = m_options.request_timeout,
+                                                                 .per_client = m_options.connections_per_client})),
       m_generation(m_options.generation_lock != nullptr ? m_options.generation_lock : &m_own_lock) {
     if (m_options.model_id.empty()) {
         m_options.model_id = std::filesystem::path(engine.loaded_model().path()).stem().string();
@@ -490,8 +494,6 @@ bool openai_server::origin_allowed(const std::string& origin) const {
 void openai_server::routes() {
     httplib::Server& http = *m_http;
     http.set_payload_max_length(m_options.max_body_bytes);
-    // Enough workers that many streaming clients wait for the model, not for a connection.
-    http.new_task_queue = [] { return new httplib::ThreadPool(64); };
     // Nothing about a failure inside the server goes out but its status (cpp-httplib would put the
     // exception's text in a header).
     http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
@@ -552,6 +554,7 @@ void openai_server::routes() {
     });
 
     http.Get("/v1/models", [this](const httplib::Request&, httplib::Response& res) {
+        guarded_http_server::request_read();
         const json body = {{"object", "list"},
                            {"data", json::array({{{"id", m_options.model_id},
                                                    {"object", "model"},
@@ -561,6 +564,7 @@ void openai_server::routes() {
     });
 
     http.Post("/v1/chat/completions", [this](const httplib::Request& req, httplib::Response& res) {
+        guarded_http_server::request_read();
         try {
             answer(m_engine, *m_generation, m_options.model_id, parse_chat(req.body, m_options.model_id), true, res);
         } catch (const request_error& e) {
@@ -570,6 +574,7 @@ void openai_server::routes() {
         }
     });
     http.Post("/v1/completions", [this](const httplib::Request& req, httplib::Response& res) {
+        guarded_http_server::request_read();
         try {
             answer(m_engine, *m_generation, m_options.model_id,
                    parse_completion(req.body, m_options.model_id, m_engine.supports_fim()), false, res);

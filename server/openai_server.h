@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -16,11 +17,9 @@
 
 #include "engine/chat_engine.h"
 
-namespace httplib {
-class Server;
-}
-
 namespace deepdesk::server {
+
+class guarded_http_server;
 
 struct server_options {
     std::string host = "127.0.0.1";
@@ -34,6 +33,12 @@ struct server_options {
     // Web pages (origins such as "http://localhost:3000") whose scripts may call the server; any
     // other page's request is refused, and so is a Host that is not this server's address.
     std::vector<std::string> allowed_origins;
+    // Connections (see guarded_http.h): workers, each serving one connection at a time; the time a
+    // client has to send a whole request from its first byte; how many connections that wait for
+    // or send a request one client address may hold once the server is busy with them.
+    std::size_t workers = 64;
+    std::chrono::milliseconds request_timeout{20000};
+    std::size_t connections_per_client = 16;
 };
 
 class openai_server {
@@ -57,7 +62,7 @@ private:
 
     chat_engine& m_engine;
     server_options m_options;
-    std::unique_ptr<httplib::Server> m_http;
+    std::unique_ptr<guarded_http_server> m_http;
     std::mutex m_own_lock;
     std::mutex* m_generation;  // one generation at a time: the others wait here
 };

@@ -4,8 +4,13 @@
 // server-sent events or not, stop strings, the key, a client that goes away, and bad requests.
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -55,6 +60,7 @@ public:
         return c;
     }
     const std::string& model_id() const { return m_server->model_id(); }
+    int port() const { return m_port; }
 
 private:
     static inline int s_count = 0;
@@ -443,6 +449,124 @@ TEST(OpenAIServer, BrowsersOfOtherOriginsAndHostsAreRefused) {
     EXPECT_EQ(good->status, 204);
     EXPECT_EQ(good->get_header_value("Access-Control-Allow-Origin"), "http://localhost:3000");
     EXPECT_NE(good->get_header_value("Access-Control-Allow-Headers").find("Authorization"), std::string::npos);
+}
+
+// A client that sends a request slowly, as a slowloris attack does: the request line, then a
+// header line every `gap`, for at most `for_at_most`. closed() tells when the server hung up.
+class SlowSender {
+public:
+    SlowSender(int port, std::chrono::milliseconds gap,
+               std::chrono::milliseconds for_at_most = std::chrono::seconds(15)) {
+        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(static_cast<std::uint16_t>(port));
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (::connect(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+            m_closed = true;
+            return;
+        }
+        m_thread = std::thread([this, gap, for_at_most] {
+            const auto until = std::chrono::steady_clock::now() + for_at_most;
+            std::string line = "GET /v1/models HTTP/1.1\r\n";
+            for (int i = 0; !m_stop && std::chrono::steady_clock::now() < until; ++i) {
+                if (::send(m_fd, line.data(), line.size(), MSG_NOSIGNAL) < 0) {
+                    break;
+                }
+                line = "X-Slow-" + std::to_string(i) + ": a\r\n";
+                pollfd p{m_fd, POLLIN, 0};
+                if (::poll(&p, 1, static_cast<int>(gap.count())) > 0) {
+                    char byte = 0;
+                    if (::recv(m_fd, &byte, 1, 0) <= 0) {
+                        break;  // the server hung up
+                    }
+                }
+            }
+            m_closed = std::chrono::steady_clock::now() < until && !m_stop;
+        });
+    }
+    ~SlowSender() {
+        m_stop = true;
+        if (m_thread.joinable()) {
+            m_thread.join();
+        }
+        ::close(m_fd);
+    }
+    bool closed() const { return m_closed; }
+
+private:
+    int m_fd = -1;
+    std::atomic<bool> m_stop{false};
+    std::atomic<bool> m_closed{false};
+    std::thread m_thread;
+};
+
+template <typename Pred>
+bool within(std::chrono::milliseconds limit, Pred pred) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    while (!pred()) {
+        if (std::chrono::steady_clock::now() > until) {
+            return false;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return true;
+}
+
+// A request must be read whole within the deadline, however steadily its bytes trickle in
+// (cpp-httplib alone bounds only each read, so a header line every few seconds kept a worker
+// forever).
+TEST(OpenAIServer, ARequestSentSlowlyIsCutAtItsDeadline) {
+    server_options o;
+    o.request_timeout = std::chrono::milliseconds(1500);
+    Running s({}, o);
+    SlowSender slow(s.port(), std::chrono::milliseconds(200));
+    EXPECT_TRUE(within(std::chrono::seconds(8), [&] { return slow.closed(); }))
+        << "a request trickling in for 8 s was still being read (deadline 1.5 s)";
+}
+
+// Slowloris: more slow clients than workers. A fresh request is still answered: connections that
+// have waited for their request longest are cut once the workers run short.
+TEST(OpenAIServer, SlowClientsDoNotLockOutAFreshOne) {
+    server_options o;
+    o.workers = 8;
+    Running s({}, o);
+    std::vector<std::unique_ptr<SlowSender>> slow;
+    for (int i = 0; i < 20; ++i) {
+        slow.push_back(std::make_unique<SlowSender>(s.port(), std::chrono::milliseconds(500)));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    httplib::Client fresh("127.0.0.1", s.port());
+    fresh.set_read_timeout(12, 0);
+    fresh.set_write_timeout(12, 0);
+    const auto started = std::chrono::steady_clock::now();
+    const auto models = fresh.Get("/v1/models");
+    ASSERT_TRUE(models) << "no answer for a fresh client while 20 slow ones hold 8 workers";
+    EXPECT_EQ(models->status, 200);
+    std::printf(
+        "a fresh request answered after %lld ms\n",
+        static_cast<long long>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count()));
+}
+
+// One client holds at most its share of connections that wait for a request: beyond it, its
+// oldest are cut even while workers are plentiful; those within the share are left alone.
+TEST(OpenAIServer, OneClientsSlowConnectionsAreLimited) {
+    server_options o;
+    o.connections_per_client = 4;
+    Running s({}, o);
+    std::vector<std::unique_ptr<SlowSender>> slow;
+    for (int i = 0; i < 10; ++i) {
+        slow.push_back(std::make_unique<SlowSender>(s.port(), std::chrono::milliseconds(300)));
+    }
+    const auto cut = [&] { return std::count_if(slow.begin(), slow.end(), [](const auto& c) { return c->closed(); }); };
+    EXPECT_TRUE(within(std::chrono::seconds(6), [&] { return cut() >= 6; })) << cut() << " of 10 cut";
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    EXPECT_EQ(cut(), 6) << "connections within the client's share were cut too";
+    // The client itself is still served.
+    const auto models = s.client().Get("/v1/models");
+    ASSERT_TRUE(models);
+    EXPECT_EQ(models->status, 200);
 }
 
 }  // namespace
