@@ -161,7 +161,13 @@ turn_result chat_engine::run(const rendered_chat& text_prompt, bool split_reason
                              const std::function<void(const reasoning_delta&)>& on_delta,
                              const std::atomic<bool>* cancel) {
     turn_result r;
-    const auto prompt = m_tok->encode(text_prompt.text, m_tok->adds_bos(), text_prompt.content);
+    std::vector<std::int32_t> prompt;
+    try {
+        prompt = m_tok->encode(text_prompt.text, m_tok->adds_bos(), text_prompt.content, cancel);
+    } catch (const tokenize_cancelled&) {
+        r.finish_reason = "cancelled";  // stopped while the prompt was being read
+        return r;
+    }
     r.prompt_tokens = static_cast<std::int64_t>(prompt.size());
     m_session->set_cancel_flag(cancel);
     const auto cancelled = [&] { return cancel != nullptr && cancel->load(std::memory_order_relaxed); };

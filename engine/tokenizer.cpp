@@ -96,29 +96,40 @@ std::size_t utf8_next(std::string_view s, std::size_t i, std::uint32_t& cp) {
     return len;
 }
 
-bool valid_utf8(std::string_view s) {
+// Throws tokenize_cancelled once `cancel` is set (freeing `md` first when given).
+void check_cancel(const std::atomic<bool>* cancel, pcre2_match_data* md = nullptr) {
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+        if (md != nullptr) {
+            pcre2_match_data_free(md);
+        }
+        throw tokenize_cancelled();
+    }
+}
+
+// How many bytes from the start of `s` are valid UTF-8 (all of it when it is valid).
+std::size_t valid_utf8_prefix(std::string_view s) {
     for (std::size_t i = 0; i < s.size();) {
         const auto c = static_cast<unsigned char>(s[i]);
         const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
         if (n == 0 || i + n > s.size()) {
-            return false;
+            return i;
         }
         std::uint32_t cp = n == 1 ? c : (c & (0x7F >> n));
         for (std::size_t k = 1; k < n; ++k) {
             const auto cc = static_cast<unsigned char>(s[i + k]);
             if ((cc & 0xC0) != 0x80) {
-                return false;
+                return i;
             }
             cp = (cp << 6) | (cc & 0x3F);
         }
         // Overlong forms, surrogates and values past U+10FFFF are invalid too (PCRE2 refuses them).
         if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
             (cp >= 0xD800 && cp <= 0xDFFF)) {
-            return false;
+            return i;
         }
         i += n;
     }
-    return true;
+    return s.size();
 }
 
 }  // namespace
@@ -295,7 +306,8 @@ std::unique_ptr<tokenizer> tokenizer::from_spec(const tokenizer_spec& spec) {
     return t;
 }
 
-void tokenizer::encode_piece(std::string_view piece, std::vector<std::int32_t>& out) const {
+void tokenizer::encode_piece(std::string_view piece, std::vector<std::int32_t>& out,
+                             const std::atomic<bool>* cancel) const {
     if (m_ignore_merges) {
         std::string whole;
         for (const char c : piece) {
@@ -355,7 +367,10 @@ void tokenizer::encode_piece(std::string_view piece, std::vector<std::int32_t>& 
     for (std::int32_t i = 0; i + 1 < n; ++i) {
         push(i);
     }
-    while (!heap.empty()) {
+    for (std::size_t popped = 1; !heap.empty(); ++popped) {
+        if (popped % 4096 == 0) {
+            check_cancel(cancel);
+        }
         const candidate c = heap.top();
         heap.pop();
         const auto l = static_cast<std::size_t>(c.left), r = static_cast<std::size_t>(c.right);
@@ -376,30 +391,43 @@ void tokenizer::encode_piece(std::string_view piece, std::vector<std::int32_t>& 
     }
 }
 
-void tokenizer::encode_plain(std::string_view text, std::vector<std::int32_t>& out) const {
+void tokenizer::encode_plain(std::string_view text, std::vector<std::int32_t>& out,
+                             const std::atomic<bool>* cancel) const {
+    // Bytes that are not valid UTF-8 are pieces of their own (one byte each); the valid runs
+    // between them go through the pre-tokenizer.
+    while (!text.empty()) {
+        const std::size_t valid = valid_utf8_prefix(text);
+        encode_valid(text.substr(0, valid), out, cancel);
+        if (valid < text.size()) {
+            encode_piece(text.substr(valid, 1), out, cancel);
+        }
+        text.remove_prefix(std::min(text.size(), valid + 1));
+    }
+}
+
+void tokenizer::encode_valid(std::string_view text, std::vector<std::int32_t>& out,
+                             const std::atomic<bool>* cancel) const {
     if (text.empty()) {
         return;
     }
     std::vector<std::string_view> pieces{text};
     std::vector<std::string_view> next;
     pcre2_match_data* md = nullptr;
-    // PCRE2 checks the whole subject's UTF-8 on every call unless told not to: check it once here.
-    // Text that is not valid UTF-8 is byte-level encoded as one piece.
-    const bool valid = valid_utf8(text);
+    // The text is valid UTF-8 (encode_plain saw to it): PCRE2 need not check it on every call.
     for (pcre2_code* code : m_regex->codes) {
-        if (!valid) {
-            break;
-        }
         md = pcre2_match_data_create_from_pattern(code, nullptr);
         next.clear();
         for (const std::string_view piece : pieces) {
             std::size_t pos = 0;
             std::size_t gap_start = 0;
-            while (pos <= piece.size()) {
+            for (std::size_t matches = 1; pos <= piece.size(); ++matches) {
+                if (matches % 1024 == 0) {
+                    check_cancel(cancel, md);
+                }
                 const int rc = pcre2_match(code, reinterpret_cast<PCRE2_SPTR>(piece.data()), piece.size(), pos,
                                            PCRE2_NO_UTF_CHECK, md, nullptr);
                 if (rc < 0) {
-                    break;  // no further match (or invalid UTF-8: the rest stays one piece)
+                    break;  // no further match
                 }
                 const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(md);
                 const std::size_t begin = ov[0], end = ov[1];
@@ -422,14 +450,18 @@ void tokenizer::encode_plain(std::string_view text, std::vector<std::int32_t>& o
         pcre2_match_data_free(md);
         pieces.swap(next);
     }
-    for (const std::string_view piece : pieces) {
-        encode_piece(piece, out);
+    for (std::size_t k = 0; k < pieces.size(); ++k) {
+        if (k % 256 == 255) {
+            check_cancel(cancel);
+        }
+        encode_piece(pieces[k], out, cancel);
     }
 }
 
-std::vector<std::int32_t> tokenizer::encode(std::string_view text, bool add_bos, bool parse_special) const {
+std::vector<std::int32_t> tokenizer::encode(std::string_view text, bool add_bos, bool parse_special,
+                                            const std::atomic<bool>* cancel) const {
     static const std::vector<std::pair<std::size_t, std::size_t>> none;
-    return encode_impl(text, add_bos, none, parse_special);
+    return encode_impl(text, add_bos, none, parse_special, cancel);
 }
 
 bool tokenizer::is_markup(std::int32_t id) const {
@@ -444,13 +476,14 @@ bool tokenizer::is_markup(std::int32_t id) const {
 }
 
 std::vector<std::int32_t> tokenizer::encode(std::string_view text, bool add_bos,
-                                            const std::vector<std::pair<std::size_t, std::size_t>>& plain) const {
-    return encode_impl(text, add_bos, plain, true);
+                                            const std::vector<std::pair<std::size_t, std::size_t>>& plain,
+                                            const std::atomic<bool>* cancel) const {
+    return encode_impl(text, add_bos, plain, true, cancel);
 }
 
 std::vector<std::int32_t> tokenizer::encode_impl(std::string_view text, bool add_bos,
                                                  const std::vector<std::pair<std::size_t, std::size_t>>& plain,
-                                                 bool parse_special) const {
+                                                 bool parse_special, const std::atomic<bool>* cancel) const {
     std::vector<std::int32_t> out;
     if (add_bos && m_bos >= 0) {
         out.push_back(m_bos);
@@ -487,12 +520,12 @@ std::vector<std::int32_t> tokenizer::encode_impl(std::string_view text, bool add
             ++i;
             continue;
         }
-        encode_plain(text.substr(start, i - start), out);
+        encode_plain(text.substr(start, i - start), out, cancel);
         out.push_back(found);
         i += m_tokens[static_cast<std::size_t>(found)].size();
         start = i;
     }
-    encode_plain(text.substr(start), out);
+    encode_plain(text.substr(start), out, cancel);
     return out;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
@@ -26,6 +27,12 @@ enum class token_kind { normal = 1, unknown = 2, control = 3, user_defined = 4, 
 
 // Everything a byte-level BPE tokenizer is made from, whatever file it came in (GGUF metadata, or
 // a Hugging Face tokenizer.json read by engine/hf).
+// Thrown by encode() when its `cancel` flag was set while it worked.
+class tokenize_cancelled : public std::runtime_error {
+public:
+    tokenize_cancelled() : std::runtime_error("tokenizing was cancelled") {}
+};
+
 struct tokenizer_spec {
     std::string source;               // file name, for error messages
     std::vector<std::string> tokens;  // GPT-2 byte alphabet; control/user-defined tokens as raw text
@@ -51,14 +58,18 @@ public:
     ~tokenizer();
 
     // Text to token ids. add_bos: prepend BOS (when the model has one). parse_special: control
-    // tokens written in the text become their ids (user-defined tokens always do).
-    std::vector<std::int32_t> encode(std::string_view text, bool add_bos, bool parse_special) const;
+    // tokens written in the text become their ids (user-defined tokens always do). Bytes that are
+    // not valid UTF-8 are pieces of their own, the valid text between them pre-tokenized as usual.
+    // `cancel` (may be null), once set, makes it throw tokenize_cancelled within milliseconds.
+    std::vector<std::int32_t> encode(std::string_view text, bool add_bos, bool parse_special,
+                                     const std::atomic<bool>* cancel = nullptr) const;
     // Control tokens (and user-defined ones written like markup, such as DeepSeek-Coder's <|EOT|>)
     // are parsed outside the `plain` byte ranges ([begin, end), sorted) only: a chat prompt whose
     // messages' own words must stay text. Otherwise the text is tokenized as with parse_special, so
     // a prompt with no such token typed in tokenizes the same.
     std::vector<std::int32_t> encode(std::string_view text, bool add_bos,
-                                     const std::vector<std::pair<std::size_t, std::size_t>>& plain) const;
+                                     const std::vector<std::pair<std::size_t, std::size_t>>& plain,
+                                     const std::atomic<bool>* cancel = nullptr) const;
 
     // The bytes a token stands for (control tokens give their text, e.g. "<｜end▁of▁sentence｜>").
     std::string token_bytes(std::int32_t id) const;
@@ -81,11 +92,12 @@ private:
     tokenizer() = default;
     std::vector<std::int32_t> encode_impl(std::string_view text, bool add_bos,
                                           const std::vector<std::pair<std::size_t, std::size_t>>& plain,
-                                          bool parse_special) const;
+                                          bool parse_special, const std::atomic<bool>* cancel) const;
     // Control tokens, and user-defined ones written like markup (<|EOT|>, <think>).
     bool is_markup(std::int32_t id) const;
-    void encode_piece(std::string_view piece, std::vector<std::int32_t>& out) const;
-    void encode_plain(std::string_view text, std::vector<std::int32_t>& out) const;
+    void encode_piece(std::string_view piece, std::vector<std::int32_t>& out, const std::atomic<bool>* cancel) const;
+    void encode_plain(std::string_view text, std::vector<std::int32_t>& out, const std::atomic<bool>* cancel) const;
+    void encode_valid(std::string_view text, std::vector<std::int32_t>& out, const std::atomic<bool>* cancel) const;
 
     std::vector<std::string> m_tokens;  // as stored: GPT-2 byte alphabet
     std::vector<token_kind> m_kinds;

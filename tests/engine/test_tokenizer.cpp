@@ -4,10 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/chat_format.h"
@@ -96,6 +99,74 @@ TEST(Tokenizer, SpecialTokensBosAndErrors) {
     ASSERT_EQ(eot.size(), 1u);
     EXPECT_TRUE(tok->ends_generation(eot[0])) << "Coder instruct ends its answers with <|EOT|>";
     EXPECT_FALSE(tok->ends_generation(tok->encode("Hello", false, false)[0]));
+}
+
+// Bytes that are not UTF-8 (a binary file pasted, a cut multi-byte character) are pieces of their
+// own; the text around them is pre-tokenized as if they were not there (it used to become one
+// piece, merged across words, and the whole text fed to quadratic merging).
+TEST(Tokenizer, InvalidUtf8BytesArePiecesOfTheirOwn) {
+    const fs::path gguf = vocab_dir() / "ggml-vocab-deepseek-llm.gguf";
+    if (!fs::exists(gguf)) {
+        GTEST_SKIP() << "reference vocabulary not found (../shared is absent)";
+    }
+    const auto model = gguf::model_file::open(gguf.string());
+    const auto tok = tokenizer::from_gguf(model->main());
+    const std::string text = "int main() {\n    return 0;\n}  // 你好，世界！";
+    const auto plain = tok->encode(text, false, false);
+    const auto byte = tok->encode("\xff", false, false);
+    ASSERT_EQ(byte.size(), 1u);
+    std::vector<std::int32_t> wanted = byte;
+    wanted.insert(wanted.end(), plain.begin(), plain.end());
+    EXPECT_EQ(tok->encode("\xff" + text, false, false), wanted);
+    wanted = plain;
+    wanted.insert(wanted.end(), byte.begin(), byte.end());
+    wanted.insert(wanted.end(), plain.begin(), plain.end());
+    EXPECT_EQ(tok->encode(text + "\xff" + text, false, false), wanted);
+    // Broken sequences come back as they were (bytes that UTF-8 never uses, such as 0xC0, are
+    // user-defined tokens in this vocabulary, written as their text, as in the reference).
+    const std::string broken = "a\xe4\xbd b\xe4 c\xed\xa0\x80 d\xf4\x90\x80\x80 e\x80";
+    std::string back;
+    for (const auto id : tok->encode(broken, false, false)) {
+        back += tok->token_bytes(id);
+    }
+    EXPECT_EQ(back, broken);
+}
+
+// One "word" of 256 KB (one pre-token) is merged in O(n log n): seconds under the sanitizers,
+// where quadratic merging took hours. Tokenizing stops when asked, even inside one such word.
+TEST(Tokenizer, OneLongWordIsTokenizedAndTokenizingCanBeCancelled) {
+    const fs::path gguf = vocab_dir() / "ggml-vocab-deepseek-llm.gguf";
+    if (!fs::exists(gguf)) {
+        GTEST_SKIP() << "reference vocabulary not found (../shared is absent)";
+    }
+    const auto model = gguf::model_file::open(gguf.string());
+    const auto tok = tokenizer::from_gguf(model->main());
+    std::string word;
+    for (std::size_t i = 0; word.size() < (std::size_t{1} << 18); ++i) {
+        word += static_cast<char>('a' + (i * 7 + i / 26) % 26);
+    }
+    const auto ids = tok->encode(word, false, false);
+    std::string back;
+    for (const auto id : ids) {
+        back += tok->token_bytes(id);
+    }
+    EXPECT_EQ(back, word);
+    EXPECT_LT(ids.size(), word.size());
+
+    std::atomic<bool> cancel{true};
+    EXPECT_THROW(tok->encode(word, false, false, &cancel), tokenize_cancelled);
+    // Set while it works on 16 MB of one word (tens of seconds): it stops.
+    cancel = false;
+    std::string huge;
+    while (huge.size() < (std::size_t{1} << 24)) {
+        huge += word;
+    }
+    std::thread stopper([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        cancel = true;
+    });
+    EXPECT_THROW(tok->encode(huge, false, false, &cancel), tokenize_cancelled);
+    stopper.join();
 }
 
 // A user who types a control token gets the text, not the token: only the chat format's own
