@@ -123,6 +123,40 @@ private:
     std::size_t m_len = 0;
 };
 
+// A request held in memory, its response written to a string.
+class memory_stream final : public httplib::Stream {
+public:
+    explicit memory_stream(const std::string& in) : m_in(in) {}
+    const std::string& out() const { return m_out; }
+
+    bool is_readable() const override { return m_pos < m_in.size(); }
+    bool is_writable() const override { return true; }
+    ssize_t read(char* ptr, size_t size) override {
+        const std::size_t n = std::min(size, m_in.size() - m_pos);
+        std::memcpy(ptr, m_in.data() + m_pos, n);
+        m_pos += n;
+        return static_cast<ssize_t>(n);
+    }
+    ssize_t write(const char* ptr, size_t size) override {
+        m_out.append(ptr, size);
+        return static_cast<ssize_t>(size);
+    }
+    void get_remote_ip_and_port(std::string& ip, int& port) const override {
+        ip = "127.0.0.1";
+        port = 40000;
+    }
+    void get_local_ip_and_port(std::string& ip, int& port) const override {
+        ip = "127.0.0.1";
+        port = 8080;
+    }
+    socket_t socket() const override { return INVALID_SOCKET; }
+
+private:
+    const std::string& m_in;
+    std::size_t m_pos = 0;
+    std::string m_out;
+};
+
 struct current {
     guarded_http_server* server = nullptr;
     void* connection = nullptr;
@@ -149,6 +183,13 @@ void guarded_http_server::request_read() {
     if (t_current.server != nullptr) {
         t_current.server->set_reading(*static_cast<connection*>(t_current.connection), false);
     }
+}
+
+std::string guarded_http_server::answer_bytes(const std::string& bytes) {
+    memory_stream stream(bytes);
+    bool closed = false;
+    process_request(stream, true, closed, nullptr);
+    return stream.out();
 }
 
 void guarded_http_server::set_reading(connection& c, bool reading) {

@@ -39,6 +39,9 @@ public:
 
     // A route handler calls this first: its request is read, and the worker is busy, not waiting.
     static void request_read();
+    // Answers the request held in `bytes` as if a client on 127.0.0.1 had sent it, without a
+    // socket; returns the response's bytes (the fuzz target drives the server this way).
+    std::string answer_bytes(const std::string& bytes);
 
 private:
     struct connection {

@@ -344,7 +344,7 @@ void answer(chat_engine& engine, std::mutex& turn, const std::string& model_id, 
     }
     auto request = std::make_shared<gen_request>(std::move(parsed));
     res.set_header("Cache-Control", "no-cache");
-    res.set_chunked_content_provider("text/event-stream", [&engine, &turn, model_id, request, id, created, object,
+    res.set_chunked_content_provider("text/event-stream", [&turn, model_id, request, id, created, object,
                                                            chat, run, choice](std::size_t, httplib::DataSink& sink) {
         std::atomic<bool> cancel{false};  // the client went away, or a stop string appeared
         bool gone = false;
@@ -445,6 +445,8 @@ int openai_server::bind() {
 }
 
 void openai_server::run() { m_http->listen_after_bind(); }
+
+std::string openai_server::answer_bytes(const std::string& request) { return m_http->answer_bytes(request); }
 
 void openai_server::stop() {
     if (m_http) {

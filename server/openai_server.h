@@ -53,6 +53,9 @@ public:
     // Serves until stop() (from another thread or a signal handler's thread).
     void run();
     void stop();
+    // Answers one HTTP request given as bytes, as if from 127.0.0.1, without listening; returns
+    // the response's bytes (for the fuzz target).
+    std::string answer_bytes(const std::string& request);
     const std::string& model_id() const { return m_options.model_id; }
 
 private:

@@ -569,5 +569,30 @@ TEST(OpenAIServer, OneClientsSlowConnectionsAreLimited) {
     EXPECT_EQ(models->status, 200);
 }
 
+// The fuzz target's way in: a request as bytes gets the same answers as over a socket.
+TEST(OpenAIServer, ARequestGivenAsBytesIsAnswered) {
+    const std::string path =
+        (fs::temp_directory_path() / ("deepdesk-bytes-" + std::to_string(::getpid()) + ".gguf")).string();
+    testing::write_scripted_chat_model(path);
+    chat_engine_params p;
+    p.model_path = path;
+    p.n_ctx = 256;
+    p.n_threads = 1;
+    chat_engine engine(p);
+    openai_server server(engine, {});
+    const std::string models = server.answer_bytes("GET /v1/models HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    EXPECT_EQ(models.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << models;
+    EXPECT_NE(models.find("\"object\":\"list\""), std::string::npos) << models;
+    const std::string body = chat_body(false, 16).dump();
+    const std::string chat = server.answer_bytes(
+        "POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+        "Content-Type: application/json\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n" + body);
+    EXPECT_EQ(chat.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << chat;
+    EXPECT_NE(chat.find("Hi 4U!"), std::string::npos) << chat;
+    EXPECT_EQ(server.answer_bytes("BREW /pot HTTP/1.1\r\n\r\n").rfind("HTTP/1.1 400", 0), 0u);
+    fs::remove(path);
+}
+
 }  // namespace
 }  // namespace deepdesk::server
