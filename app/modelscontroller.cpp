@@ -10,8 +10,11 @@
 #include <QJsonObject>
 #include <QNetworkReply>
 #include <QRegularExpression>
+#include <QTimer>
 #include <QUrlQuery>
 
+#include <algorithm>
+#include <chrono>
 #include <string>
 
 #include "app/memory.h"
@@ -184,6 +187,12 @@ QString ModelsController::networkError(QNetworkReply* reply, const QString& repo
     if (status == 404) {
         return tr("%1 was not found on %2 (HTTP 404).").arg(repo, endpoint());
     }
+    if (status == 429 || status >= 500) {
+        return tr("%1 is busy or unavailable (HTTP %2), also when asked again. Try again in a few minutes, or "
+                  "choose a mirror as the endpoint.")
+            .arg(endpoint())
+            .arg(status);
+    }
     switch (reply->error()) {
     case QNetworkReply::HostNotFoundError:
     case QNetworkReply::ConnectionRefusedError:
@@ -198,14 +207,29 @@ QString ModelsController::networkError(QNetworkReply* reply, const QString& repo
     }
 }
 
-void ModelsController::fetchListing(const QString& repo, ListingHandler done) {
+void ModelsController::fetchListing(const QString& repo, ListingHandler done, int attempt) {
     QNetworkRequest req(listingUrl(repo));
     req.setTransferTimeout(30000);
     addPending(1);
     QNetworkReply* reply = get(req);
-    connect(reply, &QNetworkReply::finished, this, [this, reply, repo, done = std::move(done)] {
+    connect(reply, &QNetworkReply::finished, this, [this, reply, repo, attempt, done = std::move(done)] {
         reply->deleteLater();
         addPending(-1);
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const bool busy = status == 429 || status == 500 || status == 502 || status == 503 || status == 504 ||
+                          reply->error() == QNetworkReply::RemoteHostClosedError;
+        constexpr int k_listingAttempts = 4;
+        if (busy && attempt < k_listingAttempts) {
+            bool seconds = false;
+            const qint64 asked = reply->rawHeader("Retry-After").trimmed().toLongLong(&seconds);
+            const qint64 waitMs = seconds && asked > 0 ? std::min<qint64>(asked, 60) * 1000 : 1000LL << (attempt - 1);
+            addPending(1);  // still busy while it waits
+            QTimer::singleShot(std::chrono::milliseconds(waitMs), this, [this, repo, attempt, done] {
+                addPending(-1);
+                fetchListing(repo, done, attempt + 1);
+            });
+            return;
+        }
         if (reply->error() != QNetworkReply::NoError) {
             done({}, networkError(reply, repo));
             return;

@@ -80,7 +80,9 @@ private:
         QString sha256;
     };
     using ListingHandler = std::function<void(const std::vector<Listed>&, const QString& error)>;
-    void fetchListing(const QString& repo, ListingHandler done);
+    // A busy hub (429, 5xx) or a dropped connection is asked again, k_listingAttempts times in all,
+    // after 1 s, 2 s, ... or what its Retry-After says (up to a minute).
+    void fetchListing(const QString& repo, ListingHandler done, int attempt = 1);
     void enqueueFrom(const QString& repo, const std::vector<Listed>& files, const QString& fileName,
                      const QString& modelName);
     QString networkError(class QNetworkReply* reply, const QString& repo) const;

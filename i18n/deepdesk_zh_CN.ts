@@ -647,6 +647,10 @@
         <source>The hub sent the request on to %1, which DeepDesk does not follow with your access token (it is sent to %2 only). Use the hub&apos;s own address, or remove the token.</source>
         <translation>模型站点把请求转到了 %1，DeepDesk 不会带着你的访问令牌跟过去（令牌只发送给 %2）。请使用模型站点本身的地址，或移除令牌。</translation>
     </message>
+    <message>
+        <source>%1 is busy or unavailable (HTTP %2), also when asked again. Try again in a few minutes, or choose a mirror as the endpoint.</source>
+        <translation>%1 繁忙或暂时不可用（HTTP %2），重试后仍是如此。请几分钟后再试，或选择一个镜像作为端点。</translation>
+    </message>
 </context>
 <context>
     <name>ModelsPage</name>

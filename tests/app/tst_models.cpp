@@ -272,6 +272,36 @@ private Q_SLOTS:
         QVERIFY2(models.errorText().contains(QStringLiteral("other.gguf")), qPrintable(models.errorText()));
     }
 
+    // A hub that answers 503 (busy, or restarting) is asked again after what its Retry-After says;
+    // one that stays busy gets a message that says so, not a raw error.
+    void aBusyHubIsAskedAgain() {
+        HubServer hub;
+        QVERIFY(hub.listen(QHostAddress::LocalHost));
+        hub.json.insert("/api/models/org/busy", R"({"siblings": [{"rfilename": "busy.Q4_K_M.gguf", "size": 5}]})");
+        hub.apiUnavailableLeft = 2;
+        hub.retryAfterSeconds = 1;
+        const QString dir = freshDir();
+        deepdesk::app::Services chatApp(dir);
+        ModelsController& models = chatApp.models;
+        chatApp.settings.setHubEndpoint(QStringLiteral("http://127.0.0.1:%1").arg(hub.serverPort()));
+        QSignalSpy listed(&models, &ModelsController::repositoryListed);
+        models.listRepository(QStringLiteral("org/busy"));
+        QVERIFY(listed.wait(15000));
+        QCOMPARE(listed.last().at(2).toString(), QString());
+        QCOMPARE(listed.last().at(1).toList().size(), 1);
+        QCOMPARE(hub.requests.size(), 3);
+        QVERIFY2(hub.requestTimes[1] - hub.requestTimes[0] >= 950 && hub.requestTimes[2] - hub.requestTimes[1] >= 950,
+                 "Retry-After: 1 was not waited for");
+
+        hub.apiUnavailableLeft = 100;
+        hub.retryAfterSeconds = 0;
+        models.listRepository(QStringLiteral("org/busy"));
+        QVERIFY(listed.wait(30000));
+        const QString busy = listed.last().at(2).toString();
+        QVERIFY2(busy.contains(QStringLiteral("503")) && busy.contains(QStringLiteral("busy")), qPrintable(busy));
+        QCOMPARE(hub.requests.size(), 3 + 4);  // four attempts, 1 + 2 + 4 s apart
+    }
+
     void gatedAndOfflineHubsSayWhatToDo() {
         HubServer hub;
         QVERIFY(hub.listen(QHostAddress::LocalHost));

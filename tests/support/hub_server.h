@@ -33,6 +33,7 @@ public:
     QHash<QByteArray, QByteArray> redirects;    // path -> Location (302)
     int unavailableLeft = 0;                    // file requests answered 503 first
     int retryAfterSeconds = 0;                  // their Retry-After (0: none)
+    int apiUnavailableLeft = 0;                 // API (json) requests answered 503 first, with that Retry-After
     QList<qint64> requestTimes;                 // ms since the server was made, per request
     QElapsedTimer clock;
     std::mt19937 rng{7};
@@ -75,8 +76,9 @@ private:
         }
         authorizations << authorization;
         requestTimes << clock.elapsed();
-        if (unavailableLeft > 0 && (files.contains(path) || path == "/file")) {
-            --unavailableLeft;
+        const bool fileRequest = files.contains(path) || path == "/file";
+        if ((unavailableLeft > 0 && fileRequest) || (apiUnavailableLeft > 0 && json.contains(path))) {
+            --(fileRequest ? unavailableLeft : apiUnavailableLeft);
             reply(s, "503 Service Unavailable",
                   (retryAfterSeconds > 0 ? "Retry-After: " + QByteArray::number(retryAfterSeconds) + "\r\n"
                                          : QByteArray()) +
