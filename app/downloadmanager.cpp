@@ -284,7 +284,10 @@ QString DownloadManager::enqueue(const QUrl& url, const QString& fileName, const
     endInsertRows();
     Q_EMIT countChanged();
     save();
-    startNext();  // at once, unless another download is under way (a waiting retry does not hold it)
+    // Once control is back in the event loop, so that the parts of a split model enqueued together
+    // are all known when the first starts (its free-space check covers them all); unless another
+    // download is under way (a waiting retry does not hold it).
+    QMetaObject::invokeMethod(this, &DownloadManager::startNext, Qt::QueuedConnection);
     return name;
 }
 

@@ -9,6 +9,7 @@
 #include <QStorageInfo>
 
 #include <algorithm>
+#include <vector>
 
 #include "app/downloadmanager.h"
 #include "app/offthread.h"
@@ -60,16 +61,35 @@ void DownloadManager::begin(Item& item) {
     QDir().mkpath(m_modelsFolder);
     const QString part = partPath(item);
     const qint64 have = QFileInfo(part).size();
-    // Enough space for the rest of it?
+    // Enough space for the rest of it, and for the parts of a split model still to come (a model
+    // whose last part finds the disk full is of no use)?
     if (item.expectedSize > 0) {
-        const qint64 needed = item.expectedSize - have + k_diskMargin;
+        qint64 needed = k_diskMargin;
+        std::vector<Item*> parts;
+        for (auto& it : m_items) {
+            const bool mine = &it == &item || (!item.group.isEmpty() && it.group == item.group);
+            if (mine && it.state != State::Done && it.expectedSize > 0) {
+                needed += std::max<qint64>(0, it.expectedSize - (&it == &item ? have : QFileInfo(partPath(it)).size()));
+                parts.push_back(&it);
+            }
+        }
         const qint64 free = m_freeSpace(m_modelsFolder);
         if (free >= 0 && free < needed) {
-            fail(item,
-                 say(QT_TR_NOOP("Not enough disk space: %1 needs %2 more, %3 is free in %4. Free some space or choose "
-                                "another models folder in Settings."),
-                     {UiText::of(item.fileName), UiText::of(humanBytes(needed)), UiText::of(humanBytes(free)),
-                      UiText::of(m_modelsFolder)}));
+            const UiText error =
+                parts.size() > 1
+                    ? say(QT_TR_NOOP("Not enough disk space: %1 (%2 parts) needs %3 more, %4 is free in %5. Free some "
+                                     "space or choose another models folder in Settings."),
+                          {UiText::of(item.modelName), UiText::of(QString::number(parts.size())),
+                           UiText::of(humanBytes(needed)), UiText::of(humanBytes(free)), UiText::of(m_modelsFolder)})
+                    : say(QT_TR_NOOP("Not enough disk space: %1 needs %2 more, %3 is free in %4. Free some space or "
+                                     "choose another models folder in Settings."),
+                          {UiText::of(item.fileName), UiText::of(humanBytes(needed)), UiText::of(humanBytes(free)),
+                           UiText::of(m_modelsFolder)});
+            for (Item* other : parts) {
+                if (other == &item || other->state == State::Queued) {
+                    fail(*other, error);
+                }
+            }
             return;
         }
     }

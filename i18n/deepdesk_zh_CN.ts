@@ -377,6 +377,10 @@
         <source>the connection ended early</source>
         <translation>连接提前结束</translation>
     </message>
+    <message>
+        <source>Not enough disk space: %1 (%2 parts) needs %3 more, %4 is free in %5. Free some space or choose another models folder in Settings.</source>
+        <translation>磁盘空间不足：%1（共 %2 个部分）还需要 %3，%5 中只剩 %4。请释放一些空间，或在设置中选择其他模型文件夹。</translation>
+    </message>
 </context>
 <context>
     <name>EmptyChatState</name>

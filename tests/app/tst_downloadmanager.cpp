@@ -17,6 +17,7 @@
 
 #include <sys/resource.h>
 #include <csignal>
+#include <utility>
 
 #include "app/downloadmanager.h"
 #include "app/localization.h"
@@ -474,8 +475,10 @@ private Q_SLOTS:
         DownloadManager m(s.models, &mDb);
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
         quick(m);
-        qint64 freeBytes = 1 << 20;  // what the "disk" reports once a write has failed
-        m.setFreeSpaceProvider([&](const QString&) { return freeBytes; });
+        qint64 freeBytes = 1 << 20;          // what the "disk" reports once a write has failed
+        bool checkedBeforeStarting = false;  // the first check is made before starting: enough then
+        m.setFreeSpaceProvider(
+            [&](const QString&) { return std::exchange(checkedBeforeStarting, true) ? freeBytes : qint64{1} << 30; });
         std::signal(SIGXFSZ, SIG_IGN);  // a failed write returns EFBIG instead of killing the process
         struct SizeLimit {              // restored however the test ends
             rlimit old{};
@@ -496,11 +499,8 @@ private Q_SLOTS:
         } limit(2 << 20);
         QVERIFY(limit.set);
         QSignalSpy failed(&m, &DownloadManager::itemFailed);
-        // The free space is checked before starting too: report enough for that.
-        freeBytes = qint64{1} << 30;
         const QString id = m.enqueue(hub.url(QStringLiteral("/file")), QStringLiteral("full.gguf"),
                                      QStringLiteral("Full"), sha256(hub.body), hub.body.size());
-        freeBytes = 1 << 20;
         QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 20000);
         limit.restore();
         const QString error = failed.first().at(1).toString();
@@ -561,6 +561,34 @@ private Q_SLOTS:
         QVERIFY2(failed.first().at(1).toString().contains(QStringLiteral("disk space")),
                  qPrintable(failed.first().at(1).toString()));
         QVERIFY(hub.rangeStarts.isEmpty());  // nothing was requested
+    }
+
+    // A split model is checked as a whole before its first part starts: parts that would each fit
+    // are refused when all of them would not.
+    void aSplitModelNeedsRoomForAllItsParts() {
+        HubServer hub;
+        QVERIFY(hub.listen(QHostAddress::LocalHost));
+        hub.files.insert("/m-00001-of-00003.gguf", makeGguf(1 << 20, 1));
+        hub.files.insert("/m-00002-of-00003.gguf", QByteArray(1 << 20, 'b'));
+        hub.files.insert("/m-00003-of-00003.gguf", QByteArray(1 << 20, 'c'));
+        const auto s = fresh();
+        deepdesk::app::StorageThread mDb(s.state);
+        DownloadManager m(s.models, &mDb);
+        quick(m);
+        // Room for one part and the margin, not for three.
+        m.setFreeSpaceProvider([](const QString&) { return qint64{(1 << 20) + (64 << 20) + 4096}; });
+        QSignalSpy failed(&m, &DownloadManager::itemFailed);
+        for (int i = 1; i <= 3; ++i) {
+            const QString name = QStringLiteral("m-%1-of-00003.gguf").arg(i, 5, 10, QLatin1Char('0'));
+            const QByteArray& body = hub.files["/" + name.toUtf8()];
+            m.enqueue(hub.url(QLatin1Char('/') + name), name, QStringLiteral("Split"), sha256(body), body.size(),
+                      QStringLiteral("org/m/m"));
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 3, 10000);
+        for (const auto& f : failed) {
+            QVERIFY2(f.at(1).toString().contains(QStringLiteral("Split (3 parts)")), qPrintable(f.at(1).toString()));
+        }
+        QVERIFY(hub.rangeStarts.isEmpty());  // nothing was downloaded
     }
 };
 
