@@ -15,6 +15,7 @@
 #include <QStorageInfo>
 
 #include <algorithm>
+#include <utility>
 
 #include "app/offthread.h"
 #include "engine/gguf.h"
@@ -180,6 +181,19 @@ QString DownloadManager::partPath(const Item& item) const {
 
 QString DownloadManager::finalPath(const Item& item) const { return QDir(m_modelsFolder).filePath(item.fileName); }
 
+bool DownloadManager::lockPart(const Item& item) {
+    if (m_partLocks.count(item.id) != 0) {
+        return true;
+    }
+    auto lock = std::make_unique<QLockFile>(partPath(item) + QStringLiteral(".lock"));
+    lock->setStaleLockTime(0);  // held for as long as the download takes; a dead holder's lock is stale
+    if (!lock->tryLock(0)) {
+        return false;
+    }
+    m_partLocks.emplace(item.id, std::move(lock));
+    return true;
+}
+
 void DownloadManager::save() const {
     std::vector<deepdesk::storage::download_record> records;
     for (const auto& it : m_items) {
@@ -198,20 +212,12 @@ void DownloadManager::save() const {
         o[QStringLiteral("etag")] = it.etag;
         records.push_back({it.id.toStdString(), QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString()});
     }
-    // Until the saved queue is back, what is saved joins it instead of replacing it.
-    m_storage->post([records = std::move(records), merge = !m_restored](deepdesk::storage::database& db) mutable {
-        if (merge) {
-            std::vector<deepdesk::storage::download_record> all;
-            for (auto& old : deepdesk::storage::load_download_queue(db)) {
-                if (std::none_of(records.begin(), records.end(), [&](const auto& r) { return r.id == old.id; })) {
-                    all.push_back(std::move(old));
-                }
-            }
-            all.insert(all.end(), std::make_move_iterator(records.begin()), std::make_move_iterator(records.end()));
-            records = std::move(all);
-        }
-        deepdesk::storage::save_download_queue(db, records);
-    });
+    // Only what this window changed: another DeepDesk using the same database keeps its entries
+    // (and the saved queue, not yet read back at start, is not replaced).
+    m_storage->post(
+        [records = std::move(records), removed = std::exchange(m_removedIds, {})](deepdesk::storage::database& db) {
+            deepdesk::storage::update_download_queue(db, records, removed);
+        });
 }
 
 void DownloadManager::load() {
@@ -339,6 +345,8 @@ void DownloadManager::cancel(const QString& id) {
         Q_EMIT busyChanged();
     }
     QFile::remove(partPath(m_items[static_cast<std::size_t>(row)]));
+    m_partLocks.erase(id);
+    m_removedIds.push_back(id.toStdString());
     beginRemoveRows({}, row, row);
     m_items.erase(m_items.begin() + row);
     endRemoveRows();
@@ -350,6 +358,7 @@ void DownloadManager::cancel(const QString& id) {
 void DownloadManager::clearFinished() {
     for (int row = rowCount() - 1; row >= 0; --row) {
         if (m_items[static_cast<std::size_t>(row)].state == State::Done) {
+            m_removedIds.push_back(m_items[static_cast<std::size_t>(row)].id.toStdString());
             beginRemoveRows({}, row, row);
             m_items.erase(m_items.begin() + row);
             endRemoveRows();

@@ -10,6 +10,7 @@
 #include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QLockFile>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPointer>
@@ -19,7 +20,9 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -149,6 +152,9 @@ private:
     void verifyAndInstall(Item& item);
     QString partPath(const Item& item) const;
     QString finalPath(const Item& item) const;
+    // The `.part` is this window's to write (a lock file beside it, held while the item downloads
+    // or waits to retry): false when another DeepDesk, with the same models folder, holds it.
+    bool lockPart(const Item& item);
 
     QString m_modelsFolder;
     HubToken m_token;
@@ -157,6 +163,8 @@ private:
     StorageThread* m_storage;  // where the queue is kept
     bool m_restored = false;
     std::vector<Item> m_items;
+    mutable std::vector<std::string> m_removedIds;              // removed since the last save
+    std::map<QString, std::unique_ptr<QLockFile>> m_partLocks;  // by item id
     QNetworkAccessManager m_network;
     QPointer<QNetworkReply> m_active;
     QString m_activeId;

@@ -59,6 +59,12 @@ void DownloadManager::startNext() {
 
 void DownloadManager::begin(Item& item) {
     QDir().mkpath(m_modelsFolder);
+    if (!lockPart(item)) {
+        fail(item, say(QT_TR_NOOP("Another DeepDesk is downloading %1 into the same models folder. Let it finish "
+                                  "there, or retry here once it has stopped."),
+                       {UiText::of(item.fileName)}));
+        return;
+    }
     const QString part = partPath(item);
     const qint64 have = QFileInfo(part).size();
     // Enough space for the rest of it, and for the parts of a split model still to come (a model
@@ -317,6 +323,7 @@ void DownloadManager::onFinished() {
     }
     it->bytesPerSecond = 0;
     if (it->state == State::Paused) {
+        m_partLocks.erase(it->id);  // written out: another DeepDesk may go on with it
         changed(*it);
         save();
         startNext();
@@ -408,6 +415,9 @@ void DownloadManager::retryLater(Item& item, const UiText& why, qint64 serverAsk
 
 void DownloadManager::fail(Item& item, const UiText& error) {
     item.state = State::Failed;
+    if (item.id != m_activeId) {
+        m_partLocks.erase(item.id);  // nothing writes its part now
+    }
     item.error = error;
     item.bytesPerSecond = 0;
     changed(item);
@@ -471,6 +481,7 @@ void DownloadManager::install(Item& item, const QString& sha, qint64 size) {
         return;
     }
     item.state = State::Done;
+    m_partLocks.erase(item.id);
     item.received = size;
     item.total = size;
     item.note = item.expectedSha256.isEmpty()

@@ -381,6 +381,10 @@
         <source>Not enough disk space: %1 (%2 parts) needs %3 more, %4 is free in %5. Free some space or choose another models folder in Settings.</source>
         <translation>磁盘空间不足：%1（共 %2 个部分）还需要 %3，%5 中只剩 %4。请释放一些空间，或在设置中选择其他模型文件夹。</translation>
     </message>
+    <message>
+        <source>Another DeepDesk is downloading %1 into the same models folder. Let it finish there, or retry here once it has stopped.</source>
+        <translation>另一个 DeepDesk 正在把 %1 下载到同一个模型文件夹。请让它在那边完成，或等它停止后在这里重试。</translation>
+    </message>
 </context>
 <context>
     <name>EmptyChatState</name>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The model download queue as the app keeps it between runs: one record per file, in queue order,
-// each an opaque JSON text the app writes and reads back. Saved whole, in one transaction.
+// each an opaque JSON text the app writes and reads back.
 #pragma once
 
 #include <string>
@@ -19,5 +19,10 @@ struct download_record {
 std::vector<download_record> load_download_queue(database& db);
 // Replaces the stored queue with `records` (their order is the queue order).
 void save_download_queue(database& db, const std::vector<download_record>& records);
+// Changes only what one writer knows of: `records` are written over their stored selves (keeping
+// their place) or added at the end, in their order; `removed` are deleted; entries another writer
+// (a second DeepDesk) stored are kept. One transaction.
+void update_download_queue(database& db, const std::vector<download_record>& records,
+                           const std::vector<std::string>& removed);
 
 }  // namespace deepdesk::storage

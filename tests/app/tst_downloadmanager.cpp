@@ -590,6 +590,48 @@ private Q_SLOTS:
         }
         QVERIFY(hub.rangeStarts.isEmpty());  // nothing was downloaded
     }
+
+    // Two DeepDesks at once (two windows on one database and one models folder): neither drops
+    // the other's queue entries when it saves its own, and one file is written by one of them only.
+    void twoInstancesKeepEachOthersQueueAndNeverShareAPart() {
+        HubServer hub;
+        QVERIFY(hub.listen(QHostAddress::LocalHost));
+        hub.body = makeGguf(4 << 20, 3);
+        hub.throttle = 16 << 10;  // about 1.6 MB/s: the first is still downloading when the second asks
+        const auto s = fresh();
+        deepdesk::app::StorageThread aDb(s.state), bDb(s.state);
+        DownloadManager a(s.models, &aDb), b(s.models, &bDb);
+        quick(a);
+        quick(b);
+        QTRY_VERIFY(a.restoredQueue() && b.restoredQueue());
+        const QString id = a.enqueue(hub.url(QStringLiteral("/file")), QStringLiteral("shared.gguf"),
+                                     QStringLiteral("Shared"), sha256(hub.body), hub.body.size());
+        QTRY_VERIFY_WITH_TIMEOUT(a.items().front().received > 0, 10000);
+        QSignalSpy bFailed(&b, &DownloadManager::itemFailed);
+        b.enqueue(hub.url(QStringLiteral("/file")), QStringLiteral("shared.gguf"), QStringLiteral("Shared"),
+                  sha256(hub.body), hub.body.size());
+        QTRY_VERIFY_WITH_TIMEOUT(!bFailed.isEmpty(), 10000);
+        QVERIFY2(bFailed.first().at(1).toString().contains(QStringLiteral("Another DeepDesk")),
+                 qPrintable(bFailed.first().at(1).toString()));
+        b.enqueue(hub.url(QStringLiteral("/missing")), QStringLiteral("b-only.gguf"), QStringLiteral("B only"));
+        QTRY_VERIFY_WITH_TIMEOUT(bFailed.size() == 2, 10000);
+        bDb.flush();
+        a.pause(id);  // saves a's queue after b saved its own
+        QTRY_VERIFY(!a.busy());
+        aDb.flush();
+        const qint64 part = QFileInfo(QDir(s.models).filePath(QStringLiteral("shared.gguf.part"))).size();
+        QVERIFY2(part > 0 && part < hub.body.size(), qPrintable(QString::number(part)));
+
+        deepdesk::app::StorageThread cDb(s.state);
+        DownloadManager c(s.models, &cDb);
+        QTRY_VERIFY(c.restoredQueue());
+        QStringList ids;
+        for (const auto& item : c.items()) {
+            ids << item.id;
+        }
+        QVERIFY2(ids.contains(QStringLiteral("shared.gguf")) && ids.contains(QStringLiteral("b-only.gguf")),
+                 qPrintable(ids.join(QLatin1Char(' '))));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestDownloadManager)

@@ -63,6 +63,21 @@ TEST_F(DatabaseTest, DownloadQueueKeepsItsOrderAndIsReplacedWhole) {
     EXPECT_EQ(load_download_queue(db).size(), 1U);
 }
 
+// Two writers (two DeepDesks on one database): each changes only its own entries.
+TEST_F(DatabaseTest, DownloadQueueUpdatesKeepAnotherWritersEntries) {
+    database one(path("q.db"));
+    database two(path("q.db"));
+    save_download_queue(one, {{"a.gguf", "{}"}, {"b.gguf", "{}"}});
+    update_download_queue(two, {{"c.gguf", R"({"by":"two"})"}}, {});
+    update_download_queue(one, {{"b.gguf", R"({"state":"paused"})"}, {"d.gguf", "{}"}}, {"a.gguf"});
+    const auto q = load_download_queue(two);
+    ASSERT_EQ(q.size(), 3U);
+    EXPECT_EQ(q[0].id, "b.gguf");  // kept its place, its state written over
+    EXPECT_EQ(q[0].state_json, R"({"state":"paused"})");
+    EXPECT_EQ(q[1].id, "c.gguf");  // the other writer's, kept
+    EXPECT_EQ(q[2].id, "d.gguf");  // added at the end
+}
+
 TEST_F(DatabaseTest, NewDatabaseHasLatestSchemaWalAndForeignKeys) {
     database db(path("new.db"));
     EXPECT_EQ(db.schema_version(), latest_schema_version());
