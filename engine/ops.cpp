@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <numbers>
 
@@ -181,6 +183,24 @@ void swiglu_ffn(const weight_view& gate, const weight_view& up, const weight_vie
     swiglu(gate_buf, up_buf, gate_buf, n_tokens * gate.rows);
     in.set(gate_buf, n_tokens, gate.rows);
     matmul(down, in, out, pool);
+}
+
+void trace(const char* name, std::int64_t layer, const float* x, std::int64_t rows, std::int64_t cols) {
+    static const bool on = std::getenv("DEEPDESK_TRACE") != nullptr;
+    if (!on) {
+        return;
+    }
+    double sum = 0.0;
+    for (std::int64_t i = 0; i < rows * cols; ++i) {
+        sum += x[i];
+    }
+    std::fprintf(stderr, "trace: %s-%lld (%lld, %lld) sum = %.6f\n", name, static_cast<long long>(layer),
+                 static_cast<long long>(rows), static_cast<long long>(cols), sum);
+    for (std::int64_t r = 0; r < rows; ++r) {
+        const float* row = x + r * cols;
+        std::fprintf(stderr, "  [%10.4f, %10.4f, %10.4f, ..., %10.4f, %10.4f, %10.4f]\n", row[0], row[1 % cols],
+                     row[2 % cols], row[(cols - 3 + cols) % cols], row[(cols - 2 + cols) % cols], row[cols - 1]);
+    }
 }
 
 void add_bias(float* y, const float* b, std::int64_t n_tokens, std::int64_t n) {

@@ -65,6 +65,11 @@ void matmul_heads(const std::vector<weight_view>& w, const float* x, std::int64_
                   std::int64_t x_head_stride, std::int64_t n_tokens, float* y, std::int64_t y_token_stride,
                   std::int64_t y_head_stride, std::vector<std::uint8_t>& act, thread_pool& pool);
 
+// With DEEPDESK_TRACE set in the environment, prints `name` and the (rows, cols) values at `x` to
+// stderr as the reference runtime's llama-eval-callback prints a tensor (the first and last three
+// of each row, and the sum of all), so that a forward pass can be compared op by op.
+void trace(const char* name, std::int64_t layer, const float* x, std::int64_t rows, std::int64_t cols);
+
 // Bytes of weight matrices matmul() has read since the program started (over all threads): what
 // a forward pass touches, e.g. only the chosen experts of a MoE layer.
 std::uint64_t weight_bytes_read();

@@ -189,10 +189,14 @@ bool dense_decoder::forward(run_state& rs, std::span<const std::int32_t> tokens,
         for (std::int64_t t = 0; t < n; ++t) {
             ops::rms_norm(&s.x[t * n_embd], l.attn_norm.data(), &s.xn[t * n_embd], n_embd, c.norm_eps);
         }
+        ops::trace("attn_norm", li, s.xn.data(), n, n_embd);
         in.set(s.xn.data(), n, n_embd);
         ops::matmul(l.wq, in, s.q.data(), pool);
         ops::matmul(l.wk, in, s.k.data(), pool);
         ops::matmul(l.wv, in, s.v.data(), pool);
+        ops::trace("Qcur", li, s.q.data(), n, q_dim);
+        ops::trace("Kcur", li, s.k.data(), n, kv_dim);
+        ops::trace("Vcur", li, s.v.data(), n, kv_dim);
         if (!l.bq.empty()) {
             ops::add_bias(s.q.data(), l.bq.data(), n, q_dim);
             ops::add_bias(s.k.data(), l.bk.data(), n, kv_dim);
@@ -230,18 +234,23 @@ bool dense_decoder::forward(run_state& rs, std::span<const std::int32_t> tokens,
                 }
             }
         });
+        ops::trace("kqv_out_in", li, s.attn.data(), n, q_dim);
         in.set(s.attn.data(), n, q_dim);
         ops::matmul(l.wo, in, s.tmp.data(), pool);
+        ops::trace("kqv_out", li, s.tmp.data(), n, n_embd);
         for (std::int64_t i = 0; i < n * n_embd; ++i) {
             s.x[i] += s.tmp[i];
         }
         for (std::int64_t t = 0; t < n; ++t) {
             ops::rms_norm(&s.x[t * n_embd], l.ffn_norm.data(), &s.xn[t * n_embd], n_embd, c.norm_eps);
         }
+        ops::trace("ffn_inp_norm", li, s.xn.data(), n, n_embd);
         ops::swiglu_ffn(l.w_gate, l.w_up, l.w_down, s.xn.data(), n, in, s.gate.data(), s.up.data(), s.tmp.data(), pool);
+        ops::trace("ffn_out", li, s.tmp.data(), n, n_embd);
         for (std::int64_t i = 0; i < n * n_embd; ++i) {
             s.x[i] += s.tmp[i];
         }
+        ops::trace("l_out", li, s.x.data(), n, n_embd);
     }
     float* last = &s.xn[0];
     ops::rms_norm(&s.x[(n - 1) * n_embd], m_w.output_norm.data(), last, n_embd, c.norm_eps);

@@ -25,6 +25,14 @@ echo "$out" | grep -q "KV bytes/token: *256 " || fail "info: wrong KV bytes per 
 printed=$("$cli" logits -m "$models/tiny-llama.f16.gguf" --ids "$ids" -o "$tmp/l.f32") || fail "logits failed"
 [ "$printed" = "$(echo "$ids" | tr ',' ' ')" ] || fail "logits printed '$printed'"
 [ "$(wc -c < "$tmp/l.f32")" -eq $((32256 * 4)) ] || fail "logits file has the wrong size"
+# DEEPDESK_TRACE: each layer's tensors as the reference's llama-eval-callback prints them, one row
+# per token; the logits are the same with it.
+DEEPDESK_TRACE=1 "$cli" logits -m "$models/tiny-llama.f16.gguf" --ids "$ids" -o "$tmp/traced.f32" \
+    >/dev/null 2>"$tmp/trace" || fail "logits with DEEPDESK_TRACE failed"
+cmp -s "$tmp/l.f32" "$tmp/traced.f32" || fail "DEEPDESK_TRACE changed the logits"
+n_ids=$(echo "$ids" | tr ',' '\n' | wc -l)
+grep -q "^trace: l_out-1 ($n_ids, 64) sum = " "$tmp/trace" || fail "no l_out-1 in the trace: $(head -3 "$tmp/trace")"
+[ "$(grep -c '^  \[' "$tmp/trace")" -eq $((9 * 2 * n_ids)) ] || fail "the trace has the wrong number of rows"
 
 prompt=$(sed -n 's/^ *"prompt": *"\([^"]*\)",*$/\1/p' "$models/tiny-llama.f16.json")
 [ -n "$prompt" ] || fail "cannot read the reference prompt"
