@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/scripted_chat_model.h"
 #include "tests/support/tiny_models.h"
 
 namespace {
@@ -76,6 +77,36 @@ std::vector<tensor_plan> v2_lite_plan(int n_layer) {
     return plan;
 }
 
+// A byte-level BPE vocabulary of n_vocab tokens, so that llama.cpp loads the file too (vs_llama.py
+// bench): the 256 byte tokens, a few merged ones, placeholders for the rest, and BOS/EOS as
+// control tokens. Text tokenizes into bytes and those few merges; speed does not depend on it.
+void add_vocab(deepdesk::testing::gguf_writer& h, std::int64_t n_vocab, const std::string& pre, std::int32_t bos,
+               std::int32_t eos) {
+    std::vector<std::string> tokens;
+    std::vector<std::int32_t> types;
+    for (unsigned b = 0; b < 256; ++b) {
+        tokens.push_back(deepdesk::testing::byte_token_text(b));
+        types.push_back(1);
+    }
+    const std::vector<std::string> merges = {"Ġ t", "h e", "Ġt he", "i n", "e r"};
+    for (const auto& m : merges) {
+        tokens.push_back(m.substr(0, m.find(' ')) + m.substr(m.find(' ') + 1));
+        types.push_back(1);
+    }
+    while (static_cast<std::int64_t>(tokens.size()) < n_vocab) {
+        const auto id = static_cast<std::int32_t>(tokens.size());
+        tokens.push_back(id == bos ? "<|bos|>" : id == eos ? "<|eos|>" : "<tok" + std::to_string(id) + ">");
+        types.push_back(id == bos || id == eos ? 3 : 1);
+    }
+    h.add_string("tokenizer.ggml.model", "gpt2");
+    h.add_string("tokenizer.ggml.pre", pre);
+    h.add_string_array("tokenizer.ggml.tokens", tokens);
+    h.add_array("tokenizer.ggml.token_type", 5, types);
+    h.add_string_array("tokenizer.ggml.merges", merges);
+    h.add_u32("tokenizer.ggml.bos_token_id", static_cast<std::uint32_t>(bos));
+    h.add_u32("tokenizer.ggml.eos_token_id", static_cast<std::uint32_t>(eos));
+}
+
 void v2_lite_header(deepdesk::testing::gguf_writer& h, int n_layer) {
     const std::string a = "deepseek2";
     h.add_string("general.architecture", a);
@@ -106,8 +137,7 @@ void v2_lite_header(deepdesk::testing::gguf_writer& h, int n_layer) {
     h.add_f32(a + ".rope.scaling.factor", 40.0f);
     h.add_u32(a + ".rope.scaling.original_context_length", 4096);
     h.add_f32(a + ".rope.scaling.yarn_log_multiplier", 0.0707f);
-    h.add_u32("tokenizer.ggml.bos_token_id", 100000);
-    h.add_u32("tokenizer.ggml.eos_token_id", 100001);
+    add_vocab(h, 102400, "deepseek-llm", 100000, 100001);
 }
 
 // llama.cpp's Q4_K_M keeps more bits in the first and last eighth of the layers and every third one
@@ -176,8 +206,7 @@ int main(int argc, char** argv) {
         header.add_u32("qwen2.attention.head_count_kv", static_cast<std::uint32_t>(n_kv));
         header.add_f32("qwen2.rope.freq_base", 10000.0f);
         header.add_f32("qwen2.attention.layer_norm_rms_epsilon", 1e-6f);
-        header.add_u32("tokenizer.ggml.bos_token_id", 151646);
-        header.add_u32("tokenizer.ggml.eos_token_id", 151643);
+        add_vocab(header, n_vocab, "qwen2", 151646, 151643);
     }
     std::vector<std::uint64_t> sizes;
     for (const auto& t : plan) {
