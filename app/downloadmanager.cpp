@@ -194,7 +194,7 @@ bool DownloadManager::lockPart(const Item& item) {
     return true;
 }
 
-void DownloadManager::save() const {
+void DownloadManager::save() {
     std::vector<deepdesk::storage::download_record> records;
     for (const auto& it : m_items) {
         QJsonObject o;

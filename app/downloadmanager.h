@@ -131,7 +131,7 @@ private:
     Item* find(const QString& id);
     int rowOf(const QString& id) const;
     void changed(const Item& item);
-    void save() const;
+    void save();
     void load();
     void restore(const std::vector<deepdesk::storage::download_record>& records);
     void startNext();
@@ -163,7 +163,7 @@ private:
     StorageThread* m_storage;  // where the queue is kept
     bool m_restored = false;
     std::vector<Item> m_items;
-    mutable std::vector<std::string> m_removedIds;              // removed since the last save
+    std::vector<std::string> m_removedIds;                      // removed since the last save
     std::map<QString, std::unique_ptr<QLockFile>> m_partLocks;  // by item id
     QNetworkAccessManager m_network;
     QPointer<QNetworkReply> m_active;

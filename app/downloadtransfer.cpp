@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "app/downloadmanager.h"
+#include "app/httpretry.h"
 #include "app/offthread.h"
 #include "engine/gguf.h"
 
@@ -75,7 +76,7 @@ void DownloadManager::begin(Item& item) {
         for (auto& it : m_items) {
             const bool mine = &it == &item || (!item.group.isEmpty() && it.group == item.group);
             if (mine && it.state != State::Done && it.expectedSize > 0) {
-                needed += std::max<qint64>(0, it.expectedSize - (&it == &item ? have : QFileInfo(partPath(it)).size()));
+                needed += std::max<qint64>(0, it.expectedSize - QFileInfo(partPath(it)).size());
                 parts.push_back(&it);
             }
         }
@@ -364,7 +365,7 @@ void DownloadManager::onFinished() {
         verifyAndInstall(*it);
     } else if (m_stalled) {
         retryLater(*it, say(QT_TR_NOOP("no data for %1 s"), {UiText::of(m_readTimeoutMs / 1000.0)}));
-    } else if (status >= 500 || status == 429 || err == QNetworkReply::RemoteHostClosedError ||
+    } else if (serverBusy(status) || err == QNetworkReply::RemoteHostClosedError ||
                err == QNetworkReply::TimeoutError || err == QNetworkReply::TemporaryNetworkFailureError ||
                err == QNetworkReply::NetworkSessionFailedError || err == QNetworkReply::ProxyConnectionClosedError ||
                err == QNetworkReply::UnknownNetworkError || err == QNetworkReply::OperationCanceledError ||
@@ -376,9 +377,7 @@ void DownloadManager::onFinished() {
                               "resumes where it stopped when you retry."),
                           {UiText::of(it->url.host())}));
         } else {
-            bool seconds = false;
-            const qint64 asked = reply->rawHeader("Retry-After").trimmed().toLongLong(&seconds);
-            retryLater(*it, UiText::plain(reply->errorString()), seconds ? std::min<qint64>(asked, 3600) * 1000 : 0);
+            retryLater(*it, UiText::plain(reply->errorString()), retryAfterMs(*reply, 3600 * 1000));
         }
     } else {
         fail(*it, say(QT_TR_NOOP("The download failed: %1"), {UiText::of(reply->errorString())}));
@@ -415,9 +414,7 @@ void DownloadManager::retryLater(Item& item, const UiText& why, qint64 serverAsk
 
 void DownloadManager::fail(Item& item, const UiText& error) {
     item.state = State::Failed;
-    if (item.id != m_activeId) {
-        m_partLocks.erase(item.id);  // nothing writes its part now
-    }
+    m_partLocks.erase(item.id);  // failures come once the transfer is over: nothing writes the part now
     item.error = error;
     item.bytesPerSecond = 0;
     changed(item);

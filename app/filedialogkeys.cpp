@@ -37,6 +37,22 @@ QQuickItem* firstOfClass(QQuickItem* root, const char* className) {
     return nullptr;
 }
 
+// The popup item `item` lies in (itself included), or null.
+QQuickItem* popupOf(QQuickItem* item) {
+    while (item != nullptr && !isA(item, "QQuickPopupItem")) {
+        item = item->parentItem();
+    }
+    return item;
+}
+
+// The Qt file dialog (QQuickFileDialogImpl; QQuickFolderDialogImpl too when `folders`) whose popup
+// `popup` is, or null.
+QObject* qtFileDialog(QQuickItem* popup, bool folders) {
+    QObject* dialog = popup != nullptr ? popup->parent() : nullptr;
+    const bool file = dialog != nullptr && isA(dialog, "QQuickFileDialogImpl");
+    return file || (folders && dialog != nullptr && isA(dialog, "QQuickFolderDialogImpl")) ? dialog : nullptr;
+}
+
 }  // namespace
 
 void FileDialogKeys::setWindow(QQuickWindow* window) {
@@ -56,15 +72,11 @@ void FileDialogKeys::setWindow(QQuickWindow* window) {
 }
 
 void FileDialogKeys::paintPathBar() {
-    QQuickItem* item = m_window ? m_window->activeFocusItem() : nullptr;
-    while (item != nullptr && !isA(item, "QQuickPopupItem")) {
-        item = item->parentItem();
-    }
-    const QObject* dialog = item != nullptr ? item->parent() : nullptr;
-    if (dialog == nullptr || !(isA(dialog, "QQuickFileDialogImpl") || isA(dialog, "QQuickFolderDialogImpl"))) {
+    QQuickItem* popup = popupOf(m_window ? m_window->activeFocusItem() : nullptr);
+    if (qtFileDialog(popup, true) == nullptr) {
         return;
     }
-    QQuickItem* bar = firstOfClass(item, "QQuickFolderBreadcrumbBar");
+    QQuickItem* bar = firstOfClass(popup, "QQuickFolderBreadcrumbBar");
     auto* background = bar != nullptr ? qvariant_cast<QQuickItem*>(bar->property("background")) : nullptr;
     const auto* palette = bar != nullptr ? qvariant_cast<QObject*>(bar->property("palette")) : nullptr;
     if (background != nullptr && palette != nullptr) {
@@ -91,12 +103,8 @@ bool FileDialogKeys::eventFilter(QObject* watched, QEvent* event) {
     if (field == nullptr) {
         return false;
     }
-    QQuickItem* item = field->parentItem();
-    while (item != nullptr && !isA(item, "QQuickPopupItem")) {
-        item = item->parentItem();
-    }
-    QObject* dialog = item != nullptr ? item->parent() : nullptr;
-    if (dialog == nullptr || !isA(dialog, "QQuickFileDialogImpl")) {
+    QObject* dialog = qtFileDialog(popupOf(field->parentItem()), false);
+    if (dialog == nullptr) {
         return false;
     }
     const QString name = field->property("text").toString().trimmed();

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <string>
 
+#include "app/httpretry.h"
 #include "app/memory.h"
 #include "app/modelhost.h"
 #include "app/settings.h"
@@ -187,7 +188,7 @@ QString ModelsController::networkError(QNetworkReply* reply, const QString& repo
     if (status == 404) {
         return tr("%1 was not found on %2 (HTTP 404).").arg(repo, endpoint());
     }
-    if (status == 429 || status >= 500) {
+    if (serverBusy(status)) {
         return tr("%1 is busy or unavailable (HTTP %2), also when asked again. Try again in a few minutes, or "
                   "choose a mirror as the endpoint.")
             .arg(endpoint())
@@ -216,13 +217,11 @@ void ModelsController::fetchListing(const QString& repo, ListingHandler done, in
         reply->deleteLater();
         addPending(-1);
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const bool busy = status == 429 || status == 500 || status == 502 || status == 503 || status == 504 ||
-                          reply->error() == QNetworkReply::RemoteHostClosedError;
+        const bool busy = serverBusy(status) || reply->error() == QNetworkReply::RemoteHostClosedError;
         constexpr int k_listingAttempts = 4;
         if (busy && attempt < k_listingAttempts) {
-            bool seconds = false;
-            const qint64 asked = reply->rawHeader("Retry-After").trimmed().toLongLong(&seconds);
-            const qint64 waitMs = seconds && asked > 0 ? std::min<qint64>(asked, 60) * 1000 : 1000LL << (attempt - 1);
+            const qint64 asked = retryAfterMs(*reply, 60000);
+            const qint64 waitMs = asked > 0 ? asked : 1000LL << (attempt - 1);
             addPending(1);  // still busy while it waits
             QTimer::singleShot(std::chrono::milliseconds(waitMs), this, [this, repo, attempt, done] {
                 addPending(-1);

@@ -25,14 +25,14 @@ public:
 
 enum class token_kind { normal = 1, unknown = 2, control = 3, user_defined = 4, unused = 5, byte = 6 };
 
-// Everything a byte-level BPE tokenizer is made from, whatever file it came in (GGUF metadata, or
-// a Hugging Face tokenizer.json read by engine/hf).
 // Thrown by encode() when its `cancel` flag was set while it worked.
 class tokenize_cancelled : public std::runtime_error {
 public:
     tokenize_cancelled() : std::runtime_error("tokenizing was cancelled") {}
 };
 
+// Everything a byte-level BPE tokenizer is made from, whatever file it came in (GGUF metadata, or
+// a Hugging Face tokenizer.json read by engine/hf).
 struct tokenizer_spec {
     std::string source;               // file name, for error messages
     std::vector<std::string> tokens;  // GPT-2 byte alphabet; control/user-defined tokens as raw text

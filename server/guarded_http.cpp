@@ -179,10 +179,23 @@ guarded_http_server::~guarded_http_server() {
     m_watcher.join();
 }
 
-void guarded_http_server::request_read() {
-    if (t_current.server != nullptr) {
-        t_current.server->set_reading(*static_cast<connection*>(t_current.connection), false);
-    }
+guarded_http_server::Handler guarded_http_server::marking_read(Handler handler) {
+    return [this, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+        if (t_current.server == this) {  // not when answer_bytes() runs it, without a connection
+            set_reading(*static_cast<connection*>(t_current.connection), false);
+        }
+        handler(req, res);
+    };
+}
+
+guarded_http_server& guarded_http_server::Get(const std::string& pattern, Handler handler) {
+    httplib::Server::Get(pattern, marking_read(std::move(handler)));
+    return *this;
+}
+
+guarded_http_server& guarded_http_server::Post(const std::string& pattern, Handler handler) {
+    httplib::Server::Post(pattern, marking_read(std::move(handler)));
+    return *this;
 }
 
 std::string guarded_http_server::answer_bytes(const std::string& bytes) {
@@ -198,10 +211,7 @@ void guarded_http_server::set_reading(connection& c, bool reading) {
     c.since = clock::now();
 }
 
-bool guarded_http_server::wait_for_request(const connection& c, const httplib::Stream& stream, bool buffered) const {
-    if (buffered) {
-        return true;  // a pipelined request already read in
-    }
+bool guarded_http_server::wait_for_request(const connection& c) const {
     const auto until = clock::now() + m_options.idle_timeout;
     while (svr_sock_ != INVALID_SOCKET) {
         {
@@ -214,7 +224,7 @@ bool guarded_http_server::wait_for_request(const connection& c, const httplib::S
         if (left <= 0) {
             return false;
         }
-        const int r = poll_one(stream.socket(), POLLIN, static_cast<int>(std::min<milliseconds::rep>(left, 100)));
+        const int r = poll_one(c.fd, POLLIN, static_cast<int>(std::min<milliseconds::rep>(left, 100)));
         if (r != 0) {
             return r > 0;
         }
@@ -223,11 +233,11 @@ bool guarded_http_server::wait_for_request(const connection& c, const httplib::S
 }
 
 bool guarded_http_server::process_and_close_socket(socket_t sock) {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
+    deadline_stream stream(sock, milliseconds(read_timeout_sec_ * 1000 + read_timeout_usec_ / 1000),
+                           milliseconds(write_timeout_sec_ * 1000 + write_timeout_usec_ / 1000));
+    std::string client;
     int port = 0;
-    const std::string client =
-        ::getpeername(sock, reinterpret_cast<sockaddr*>(&addr), &len) == 0 ? address_of(addr, len, port) : "";
+    stream.get_remote_ip_and_port(client, port);
     std::list<connection>::iterator self;
     {
         std::lock_guard lock(m_mutex);
@@ -236,11 +246,10 @@ bool guarded_http_server::process_and_close_socket(socket_t sock) {
     m_wake.notify_all();
     t_current = {this, &*self};
 
-    deadline_stream stream(sock, milliseconds(read_timeout_sec_ * 1000 + read_timeout_usec_ / 1000),
-                           milliseconds(write_timeout_sec_ * 1000 + write_timeout_usec_ / 1000));
     bool ok = false;
     for (std::size_t left = keep_alive_max_count_; left > 0; --left) {
-        if (!wait_for_request(*self, stream, stream.buffered())) {
+        // A pipelined request already read in needs no waiting.
+        if (!stream.buffered() && !wait_for_request(*self)) {
             break;
         }
         stream.set_deadline(clock::now() + m_options.request_timeout);

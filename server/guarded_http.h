@@ -37,8 +37,11 @@ public:
     guarded_http_server(const guarded_http_server&) = delete;
     guarded_http_server& operator=(const guarded_http_server&) = delete;
 
-    // A route handler calls this first: its request is read, and the worker is busy, not waiting.
-    static void request_read();
+    // Route handlers, registered so that their connection counts as busy, not as waiting for its
+    // request, from the moment the handler starts (the request is read whole by then): a
+    // generation that takes minutes is never taken for a slow client. They hide cpp-httplib's own.
+    guarded_http_server& Get(const std::string& pattern, Handler handler);
+    guarded_http_server& Post(const std::string& pattern, Handler handler);
     // Answers the request held in `bytes` as if a client on 127.0.0.1 had sent it, without a
     // socket; returns the response's bytes (the fuzz target drives the server this way).
     std::string answer_bytes(const std::string& bytes);
@@ -53,7 +56,9 @@ private:
     };
 
     bool process_and_close_socket(socket_t sock) override;
-    bool wait_for_request(const connection& c, const httplib::Stream& stream, bool buffered) const;
+    Handler marking_read(Handler handler);
+    // Until the connection's next request begins to arrive (false: idle too long, cut, or stopping).
+    bool wait_for_request(const connection& c) const;
     void set_reading(connection& c, bool reading);
     void watch();
     void cut_locked(connection& c);

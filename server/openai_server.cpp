@@ -494,7 +494,7 @@ bool openai_server::origin_allowed(const std::string& origin) const {
 }
 
 void openai_server::routes() {
-    httplib::Server& http = *m_http;
+    guarded_http_server& http = *m_http;
     http.set_payload_max_length(m_options.max_body_bytes);
     // Nothing about a failure inside the server goes out but its status (cpp-httplib would put the
     // exception's text in a header).
@@ -556,7 +556,6 @@ void openai_server::routes() {
     });
 
     http.Get("/v1/models", [this](const httplib::Request&, httplib::Response& res) {
-        guarded_http_server::request_read();
         const json body = {{"object", "list"},
                            {"data", json::array({{{"id", m_options.model_id},
                                                    {"object", "model"},
@@ -566,7 +565,6 @@ void openai_server::routes() {
     });
 
     http.Post("/v1/chat/completions", [this](const httplib::Request& req, httplib::Response& res) {
-        guarded_http_server::request_read();
         try {
             answer(m_engine, *m_generation, m_options.model_id, parse_chat(req.body, m_options.model_id), true, res);
         } catch (const request_error& e) {
@@ -576,7 +574,6 @@ void openai_server::routes() {
         }
     });
     http.Post("/v1/completions", [this](const httplib::Request& req, httplib::Response& res) {
-        guarded_http_server::request_read();
         try {
             answer(m_engine, *m_generation, m_options.model_id,
                    parse_completion(req.body, m_options.model_id, m_engine.supports_fim()), false, res);

@@ -234,7 +234,7 @@ bool dense_decoder::forward(run_state& rs, std::span<const std::int32_t> tokens,
                 }
             }
         });
-        ops::trace("kqv_out_in", li, s.attn.data(), n, q_dim);
+        ops::trace("kqv_merged_cont", li, s.attn.data(), n, q_dim);
         in.set(s.attn.data(), n, q_dim);
         ops::matmul(l.wo, in, s.tmp.data(), pool);
         ops::trace("kqv_out", li, s.tmp.data(), n, n_embd);
@@ -244,7 +244,7 @@ bool dense_decoder::forward(run_state& rs, std::span<const std::int32_t> tokens,
         for (std::int64_t t = 0; t < n; ++t) {
             ops::rms_norm(&s.x[t * n_embd], l.ffn_norm.data(), &s.xn[t * n_embd], n_embd, c.norm_eps);
         }
-        ops::trace("ffn_inp_norm", li, s.xn.data(), n, n_embd);
+        ops::trace("ffn_norm", li, s.xn.data(), n, n_embd);
         ops::swiglu_ffn(l.w_gate, l.w_up, l.w_down, s.xn.data(), n, in, s.gate.data(), s.up.data(), s.tmp.data(), pool);
         ops::trace("ffn_out", li, s.tmp.data(), n, n_embd);
         for (std::int64_t i = 0; i < n * n_embd; ++i) {

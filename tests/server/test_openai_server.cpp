@@ -61,6 +61,7 @@ public:
     }
     const std::string& model_id() const { return m_server->model_id(); }
     int port() const { return m_port; }
+    openai_server& server() { return *m_server; }
 
 private:
     static inline int s_count = 0;
@@ -571,15 +572,8 @@ TEST(OpenAIServer, OneClientsSlowConnectionsAreLimited) {
 
 // The fuzz target's way in: a request as bytes gets the same answers as over a socket.
 TEST(OpenAIServer, ARequestGivenAsBytesIsAnswered) {
-    const std::string path =
-        (fs::temp_directory_path() / ("deepdesk-bytes-" + std::to_string(::getpid()) + ".gguf")).string();
-    testing::write_scripted_chat_model(path);
-    chat_engine_params p;
-    p.model_path = path;
-    p.n_ctx = 256;
-    p.n_threads = 1;
-    chat_engine engine(p);
-    openai_server server(engine, {});
+    Running s({});
+    openai_server& server = s.server();
     const std::string models = server.answer_bytes("GET /v1/models HTTP/1.1\r\nHost: localhost\r\n\r\n");
     EXPECT_EQ(models.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << models;
     EXPECT_NE(models.find("\"object\":\"list\""), std::string::npos) << models;
@@ -591,7 +585,6 @@ TEST(OpenAIServer, ARequestGivenAsBytesIsAnswered) {
     EXPECT_EQ(chat.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << chat;
     EXPECT_NE(chat.find("Hi 4U!"), std::string::npos) << chat;
     EXPECT_EQ(server.answer_bytes("BREW /pot HTTP/1.1\r\n\r\n").rfind("HTTP/1.1 400", 0), 0u);
-    fs::remove(path);
 }
 
 }  // namespace
