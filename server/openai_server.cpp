@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "server/guarded_http.h"
@@ -444,14 +445,25 @@ int openai_server::bind() {
     return port;
 }
 
-void openai_server::run() { m_http->listen_after_bind(); }
+void openai_server::run() {
+    m_in_run = true;  // before looking at m_stopping, as stop() sets that before looking at this
+    if (!m_stopping) {
+        m_http->listen_after_bind();
+    }
+    m_in_run = false;
+}
 
 std::string openai_server::answer_bytes(const std::string& request) { return m_http->answer_bytes(request); }
 
 void openai_server::stop() {
-    if (m_http) {
-        m_http->stop();
+    // cpp-httplib's stop() does nothing until listening has begun, and run() on another thread may
+    // not have got there yet (a server switched on and off at once would then serve on for ever):
+    // wait for it to begin, then stop it. A run() that comes later returns at once.
+    m_stopping = true;
+    while (m_in_run && !m_http->is_running()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
+    m_http->stop();
 }
 
 namespace {

@@ -68,6 +68,8 @@ private:
     std::unique_ptr<guarded_http_server> m_http;
     std::mutex m_own_lock;
     std::mutex* m_generation;  // one generation at a time: the others wait here
+    std::atomic<bool> m_stopping{false};  // stop() was called: run() serves no more
+    std::atomic<bool> m_in_run{false};    // run() is under way on some thread
 };
 
 }  // namespace deepdesk::server

@@ -587,5 +587,33 @@ TEST(OpenAIServer, ARequestGivenAsBytesIsAnswered) {
     EXPECT_EQ(server.answer_bytes("BREW /pot HTTP/1.1\r\n\r\n").rfind("HTTP/1.1 400", 0), 0u);
 }
 
+// Switched on and off at once (the app does so when a model is loaded right after the server is
+// turned on): stop() called before run() has begun listening still ends it. It used to be lost,
+// and the server served on with its owner waiting for it for ever (this test then hangs until
+// ctest's timeout).
+TEST(OpenAIServer, StoppedBeforeItListensItStillStops) {
+    const std::string path =
+        (fs::temp_directory_path() / ("deepdesk-stop-" + std::to_string(::getpid()) + ".gguf")).string();
+    testing::write_scripted_chat_model(path);
+    chat_engine_params p;
+    p.model_path = path;
+    p.n_ctx = 256;
+    p.n_threads = 1;
+    chat_engine engine(p);
+    for (int i = 0; i < 200; ++i) {
+        server_options o;
+        o.port = 0;
+        openai_server server(engine, o);
+        server.bind();
+        std::thread serving([&] { server.run(); });
+        if (i % 2 == 1) {
+            std::this_thread::yield();
+        }
+        server.stop();
+        serving.join();
+    }
+    fs::remove(path);
+}
+
 }  // namespace
 }  // namespace deepdesk::server
