@@ -117,7 +117,8 @@ int main() {
     for (float& v : x) {
         v = normal(rng);
     }
-    std::printf("%-8s %12s %12s %10s\n", "type", "dot GMAC/s", "dot4 GMAC/s", "of peak");
+    std::printf("%-8s %12s %12s %12s %12s %10s\n", "type", "dot GMAC/s", "dot4 GMAC/s", "rows4 GMAC/s", "4x4 GMAC/s",
+                "of peak");
     for (const tensor_type type : {tensor_type::q4_k, tensor_type::q6_k, tensor_type::q5_k, tensor_type::q8_0,
                                    tensor_type::q4_0, tensor_type::q5_0, tensor_type::iq4_nl}) {
         const auto& traits = traits_of(type);
@@ -164,12 +165,34 @@ int main() {
                 }
             }
         });
-        const double best = std::max(rate1, rate4);
+        const kernels::rows4_fn rows4 = kernels::rows4_kernel(type);
+        const double rate_rows = rows4 == nullptr ? 0.0 : rate([&] {
+            float out[4];
+            for (std::size_t t = 0; t < tokens; ++t) {
+                for (std::size_t r = 0; r + 4 <= rows; r += 4) {
+                    rows4(w.data() + r * row, row, act.data() + t * act_row, cols, out);
+                    sink = sink + out[0];
+                }
+            }
+        });
+        const kernels::tile4x4_fn tile = kernels::tile4x4_kernel(type);
+        const double rate_tile = tile == nullptr ? 0.0 : rate([&] {
+            float out[16];
+            for (std::size_t t = 0; t + 4 <= tokens; t += 4) {
+                for (std::size_t r = 0; r + 4 <= rows; r += 4) {
+                    tile(w.data() + r * row, row, act.data() + t * act_row, act_row, cols, out);
+                    sink = sink + out[0];
+                }
+            }
+        });
+        const double best = std::max({rate1, rate4, rate_rows, rate_tile});
+        const std::string name(traits.name);
         if (peak > 0.0) {
-            std::printf("%-8s %12.1f %12.1f %9.0f%%\n", std::string(traits.name).c_str(), rate1, rate4,
+            std::printf("%-8s %12.1f %12.1f %12.1f %12.1f %9.0f%%\n", name.c_str(), rate1, rate4, rate_rows, rate_tile,
                         100.0 * best / peak);
         } else {
-            std::printf("%-8s %12.1f %12.1f %10s\n", std::string(traits.name).c_str(), rate1, rate4, "-");
+            std::printf("%-8s %12.1f %12.1f %12.1f %12.1f %10s\n", name.c_str(), rate1, rate4, rate_rows, rate_tile,
+                        "-");
         }
     }
     return 0;

@@ -82,29 +82,60 @@ namespace {
 // Rows [r_begin, r_end) of w against n_tokens activation rows (act_bytes apart), into
 // y[t * y_stride + r]. Prompt batches go a block of tokens at a time, so that the rows' weights
 // and the block's activations both stay in the core's L2 cache instead of streaming every
-// activation from memory once per weight row.
+// activation from memory once per weight row. The widest kernel the type has does each part:
+// four rows by four tokens, then one row by four tokens, four rows by one token, one by one.
 void rows_against_tokens(const weight_view& w, std::int64_t r_begin, std::int64_t r_end, const std::uint8_t* act,
                          std::size_t act_bytes, std::int64_t n_tokens, float* y, std::int64_t y_stride) {
     constexpr std::int64_t token_block = 32;
     const kernels::dot_fn dot = kernels::dot_kernel(w.type);
     const kernels::dot4_fn dot4 = n_tokens >= 4 ? kernels::dot4_kernel(w.type) : nullptr;
+    const kernels::tile4x4_fn tile = n_tokens >= 4 ? kernels::tile4x4_kernel(w.type) : nullptr;
+    const kernels::rows4_fn rows4 = kernels::rows4_kernel(w.type);
     const auto cols = static_cast<std::size_t>(w.cols);
+    const auto token_row = [&](std::int64_t t) { return act + static_cast<std::size_t>(t) * act_bytes; };
     for (std::int64_t tb = 0; tb < n_tokens; tb += token_block) {
         const std::int64_t t_end = std::min(n_tokens, tb + token_block);
-        for (std::int64_t r = r_begin; r < r_end; ++r) {
+        std::int64_t r = r_begin;
+        if (tile != nullptr) {
+            float out[16];
+            for (; r + 4 <= r_end; r += 4) {
+                std::int64_t t = tb;
+                for (; t + 4 <= t_end; t += 4) {
+                    tile(w.row(r), w.row_bytes, token_row(t), act_bytes, cols, out);
+                    for (int i = 0; i < 4; ++i) {
+                        for (int k = 0; k < 4; ++k) {
+                            y[(t + k) * y_stride + r + i] = out[i * 4 + k];
+                        }
+                    }
+                }
+                for (; t < t_end; ++t) {
+                    for (int i = 0; i < 4; ++i) {
+                        y[t * y_stride + r + i] = dot(w.row(r + i), token_row(t), cols);
+                    }
+                }
+            }
+        }
+        if (rows4 != nullptr && tile == nullptr && dot4 == nullptr) {
+            for (; r + 4 <= r_end; r += 4) {
+                for (std::int64_t t = tb; t < t_end; ++t) {
+                    rows4(w.row(r), w.row_bytes, token_row(t), cols, y + t * y_stride + r);
+                }
+            }
+        }
+        for (; r < r_end; ++r) {
             const std::uint8_t* row = w.row(r);
             std::int64_t t = tb;
             if (dot4 != nullptr) {
                 float out[4];
                 for (; t + 4 <= t_end; t += 4) {
-                    dot4(row, act + static_cast<std::size_t>(t) * act_bytes, act_bytes, cols, out);
+                    dot4(row, token_row(t), act_bytes, cols, out);
                     for (int k = 0; k < 4; ++k) {
                         y[(t + k) * y_stride + r] = out[k];
                     }
                 }
             }
             for (; t < t_end; ++t) {
-                y[t * y_stride + r] = dot(row, act + static_cast<std::size_t>(t) * act_bytes, cols);
+                y[t * y_stride + r] = dot(row, token_row(t), cols);
             }
         }
     }

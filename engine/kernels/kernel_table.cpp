@@ -46,6 +46,14 @@ void dot4_q5_0(const void*, const void*, std::size_t, std::size_t, float*);
 void dot4_iq4_nl(const void*, const void*, std::size_t, std::size_t, float*);
 void dot4_q4_k(const void*, const void*, std::size_t, std::size_t, float*);
 void dot4_q6_k(const void*, const void*, std::size_t, std::size_t, float*);
+void rows4_q8_0(const void*, std::size_t, const void*, std::size_t, float*);
+void rows4_q4_0(const void*, std::size_t, const void*, std::size_t, float*);
+void rows4_q5_0(const void*, std::size_t, const void*, std::size_t, float*);
+void rows4_iq4_nl(const void*, std::size_t, const void*, std::size_t, float*);
+void tile4x4_q8_0(const void*, std::size_t, const void*, std::size_t, std::size_t, float*);
+void tile4x4_q4_0(const void*, std::size_t, const void*, std::size_t, std::size_t, float*);
+void tile4x4_q5_0(const void*, std::size_t, const void*, std::size_t, std::size_t, float*);
+void tile4x4_iq4_nl(const void*, std::size_t, const void*, std::size_t, std::size_t, float*);
 }  // namespace avx512
 
 namespace {
@@ -57,10 +65,12 @@ void from_float_f16_fast(const float* src, void* dst, std::size_t n) {
 }
 
 #if defined(__x86_64__)
-constexpr dot_tier tier(dot_fn dot, dot4_fn dot4 = nullptr) { return {dot, dot4}; }
+constexpr dot_tier tier(dot_fn dot, dot4_fn dot4 = nullptr, rows4_fn rows4 = nullptr, tile4x4_fn tile = nullptr) {
+    return {dot, dot4, rows4, tile};
+}
 #define DEEPDESK_X86(...) __VA_ARGS__
 #else
-constexpr dot_tier tier(dot_fn, dot4_fn = nullptr) { return {}; }
+constexpr dot_tier tier(dot_fn, dot4_fn = nullptr, rows4_fn = nullptr, tile4x4_fn = nullptr) { return {}; }
 #define DEEPDESK_X86(...) nullptr
 #endif
 
@@ -92,20 +102,24 @@ const type_kernels k_table[] = {
      {}},
     {tt::q4_0, tt::q8_0, ref::to_float_q4_0, nullptr, nullptr, ref::dot_q4_0,
      tier(DEEPDESK_X86(avx2::dot_q4_0), DEEPDESK_X86(avx2::dot4_q4_0)),
-     tier(DEEPDESK_X86(avx512::dot_q4_0), DEEPDESK_X86(avx512::dot4_q4_0))},
+     tier(DEEPDESK_X86(avx512::dot_q4_0), DEEPDESK_X86(avx512::dot4_q4_0), DEEPDESK_X86(avx512::rows4_q4_0),
+          DEEPDESK_X86(avx512::tile4x4_q4_0))},
     {tt::q4_1, tt::q8_1, ref::to_float_q4_1, nullptr, nullptr, ref::dot_q4_1, tier(DEEPDESK_X86(avx2::dot_q4_1)), {}},
     {tt::q5_0, tt::q8_0, ref::to_float_q5_0, nullptr, nullptr, ref::dot_q5_0,
      tier(DEEPDESK_X86(avx2::dot_q5_0), DEEPDESK_X86(avx2::dot4_q5_0)),
-     tier(DEEPDESK_X86(avx512::dot_q5_0), DEEPDESK_X86(avx512::dot4_q5_0))},
+     tier(DEEPDESK_X86(avx512::dot_q5_0), DEEPDESK_X86(avx512::dot4_q5_0), DEEPDESK_X86(avx512::rows4_q5_0),
+          DEEPDESK_X86(avx512::tile4x4_q5_0))},
     {tt::q5_1, tt::q8_1, ref::to_float_q5_1, nullptr, nullptr, ref::dot_q5_1, tier(DEEPDESK_X86(avx2::dot_q5_1)), {}},
     {tt::q8_0, tt::q8_0, ref::to_float_q8_0, ref::from_float_q8_0, DEEPDESK_X86(avx2::quantize_row_q8_0), ref::dot_q8_0,
      tier(DEEPDESK_X86(avx2::dot_q8_0), DEEPDESK_X86(avx2::dot4_q8_0)),
-     tier(DEEPDESK_X86(avx512::dot_q8_0), DEEPDESK_X86(avx512::dot4_q8_0))},
+     tier(DEEPDESK_X86(avx512::dot_q8_0), DEEPDESK_X86(avx512::dot4_q8_0), DEEPDESK_X86(avx512::rows4_q8_0),
+          DEEPDESK_X86(avx512::tile4x4_q8_0))},
     {tt::q8_1, tt::q8_1, nullptr, ref::from_float_q8_1, nullptr, nullptr, {}, {}},
     {tt::q8_k, tt::q8_k, nullptr, ref::from_float_q8_k, DEEPDESK_X86(avx2::quantize_row_q8_k), nullptr, {}, {}},
     {tt::iq4_nl, tt::q8_0, ref::to_float_iq4_nl, nullptr, nullptr, ref::dot_iq4_nl,
      tier(DEEPDESK_X86(avx2::dot_iq4_nl), DEEPDESK_X86(avx2::dot4_iq4_nl)),
-     tier(DEEPDESK_X86(avx512::dot_iq4_nl), DEEPDESK_X86(avx512::dot4_iq4_nl))},
+     tier(DEEPDESK_X86(avx512::dot_iq4_nl), DEEPDESK_X86(avx512::dot4_iq4_nl), DEEPDESK_X86(avx512::rows4_iq4_nl),
+          DEEPDESK_X86(avx512::tile4x4_iq4_nl))},
     {tt::q4_k, tt::q8_k, ref::to_float_q4_k, nullptr, nullptr, ref::dot_q4_k,
      tier(DEEPDESK_X86(avx2::dot_q4_k), DEEPDESK_X86(avx2::dot4_q4_k)),
      tier(DEEPDESK_X86(avx512::dot_q4_k), DEEPDESK_X86(avx512::dot4_q4_k))},
@@ -222,6 +236,32 @@ dot4_fn dot4_kernel(tensor_type weight, isa_level isa) {
 }
 
 dot4_fn dot4_kernel(tensor_type weight) { return dot4_kernel(weight, active_isa()); }
+
+namespace {
+// The tier `isa` allows for `weight` (nullptr: none, or the reference only).
+const dot_tier* tier_for(tensor_type weight, isa_level isa) {
+    const type_kernels* k = kernels_of(weight);
+    if (k == nullptr) {
+        return nullptr;
+    }
+    if (isa >= isa_level::avx512 && k->avx512.dot != nullptr && avx512_kernels_usable()) {
+        return &k->avx512;
+    }
+    return isa >= isa_level::avx2 ? &k->avx2 : nullptr;
+}
+}  // namespace
+
+rows4_fn rows4_kernel(tensor_type weight, isa_level isa) {
+    const dot_tier* t = tier_for(weight, isa);
+    return t != nullptr ? t->rows4 : nullptr;
+}
+rows4_fn rows4_kernel(tensor_type weight) { return rows4_kernel(weight, active_isa()); }
+
+tile4x4_fn tile4x4_kernel(tensor_type weight, isa_level isa) {
+    const dot_tier* t = tier_for(weight, isa);
+    return t != nullptr ? t->tile4x4 : nullptr;
+}
+tile4x4_fn tile4x4_kernel(tensor_type weight) { return tile4x4_kernel(weight, active_isa()); }
 
 void dequantize_row_ref(tensor_type type, const void* src, float* dst, std::size_t n) {
     const type_kernels* k = kernels_of(type);

@@ -24,6 +24,8 @@ using from_float_fn = void (*)(const float* src, void* dst, std::size_t n);
 struct dot_tier {
     dot_fn dot = nullptr;
     dot4_fn dot4 = nullptr;
+    rows4_fn rows4 = nullptr;
+    tile4x4_fn tile4x4 = nullptr;
 };
 
 struct type_kernels {

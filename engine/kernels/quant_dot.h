@@ -48,6 +48,20 @@ using dot4_fn = void (*)(const void* w_row, const void* act, std::size_t act_str
 dot4_fn dot4_kernel(tensor_type weight, isa_level isa);
 dot4_fn dot4_kernel(tensor_type weight);
 
+// Four weight rows (w_stride bytes apart) against one activation row: out[0..3]. Same results as
+// four dot_fn calls; the rows' sums are independent, so generation is not held up by the latency
+// of one row's additions.
+using rows4_fn = void (*)(const void* w, std::size_t w_stride, const void* act, std::size_t n, float* out);
+// Four weight rows against four activation rows: out[r * 4 + t]. Same results as sixteen dot_fn
+// calls; each activation row is prepared once for the four weight rows.
+using tile4x4_fn = void (*)(const void* w, std::size_t w_stride, const void* act, std::size_t act_stride, std::size_t n,
+                            float* out);
+// nullptr when `weight` has no such kernel at `isa` (or at active_isa()).
+rows4_fn rows4_kernel(tensor_type weight, isa_level isa);
+rows4_fn rows4_kernel(tensor_type weight);
+tile4x4_fn tile4x4_kernel(tensor_type weight, isa_level isa);
+tile4x4_fn tile4x4_kernel(tensor_type weight);
+
 // The fastest kernel for `weight` at `isa` (falling back to lower tiers and to the reference).
 dot_fn dot_kernel(tensor_type weight, isa_level isa);
 // The kernel for active_isa().
@@ -65,10 +79,12 @@ struct kernel_pair {
     tensor_type type;
     dot_fn dot;
     dot4_fn dot4;
+    rows4_fn rows4 = nullptr;
+    tile4x4_fn tile4x4 = nullptr;
 };
-// Runs each kernel and the reference on weight rows of random bytes (block scales set to finite
-// values, so every quantized value and sub-scale occurs, extremes included) against random
-// quantized activations, over several block counts, one and four tokens. Returns "" when all agree
+// Runs each kernel and the reference on four weight rows of random bytes (block scales set to finite
+// values, so every quantized value and sub-scale occurs, extremes included) against four random
+// quantized activations, over several block counts, with every kernel shape the pair has. Returns "" when all agree
 // within float-ordering tolerance, else which type and size differed and by how much.
 std::string compare_with_reference(std::span<const kernel_pair> kernels, unsigned seed);
 

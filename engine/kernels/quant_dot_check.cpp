@@ -29,11 +29,13 @@ std::vector<std::size_t> scale_offsets(tensor_type type) {
     }
 }
 
-// A weight row of `blocks` blocks of random bytes (finite random f16 scales) and four activation
-// rows of random normal values, quantized by the reference.
+// Four weight rows of `blocks` blocks of random bytes each (finite random f16 scales), w_stride
+// bytes apart, and four activation rows of random normal values, quantized by the reference.
 struct random_case {
-    std::size_t n = 0, stride = 0;
+    std::size_t n = 0, stride = 0, w_stride = 0;
     std::vector<std::uint8_t> w, act;
+    const std::uint8_t* row(int r) const { return w.data() + static_cast<std::size_t>(r) * w_stride; }
+    const std::uint8_t* token(int t) const { return act.data() + static_cast<std::size_t>(t) * stride; }
 };
 
 random_case make_random_case(tensor_type type, std::size_t blocks, std::mt19937& rng) {
@@ -43,11 +45,12 @@ random_case make_random_case(tensor_type type, std::size_t blocks, std::mt19937&
     const tensor_type_traits& tr = traits_of(type);
     random_case c;
     c.n = tr.block_size * blocks;
-    c.w.resize(tr.type_size * blocks);
+    c.w_stride = tr.type_size * blocks;
+    c.w.resize(4 * c.w_stride);
     for (auto& b : c.w) {
         b = static_cast<std::uint8_t>(byte(rng));
     }
-    for (std::size_t b = 0; b < blocks; ++b) {
+    for (std::size_t b = 0; b < 4 * blocks; ++b) {
         for (const std::size_t off : scale_offsets(type)) {
             const std::uint16_t h = f32_to_f16(byte(rng) < 128 ? scale(rng) : -scale(rng));
             std::memcpy(c.w.data() + b * tr.type_size + off, &h, 2);
@@ -67,15 +70,50 @@ random_case make_random_case(tensor_type type, std::size_t blocks, std::mt19937&
 
 constexpr std::size_t k_check_block_counts[] = {1, 2, 3, 7, 16, 33};
 
-// out[t] for tokens 0..3: the four-token kernel when there is one, else the one-token kernel.
-void four_tokens(const kernel_pair& k, const random_case& c, float* out) {
-    if (k.dot4 != nullptr) {
-        k.dot4(c.w.data(), c.act.data(), c.stride, c.n, out);
-        return;
+// Every row against every token by each kernel shape a pair has ([shape][row][token]; a shape the
+// pair lacks repeats the one-token kernel): one token, four tokens, four rows, four by four.
+constexpr const char* k_shape_names[] = {"one-token", "four-token", "four-row", "four-by-four"};
+struct shape_results {
+    float v[4][4][4];
+};
+
+shape_results run_shapes(const kernel_pair& k, const random_case& c) {
+    shape_results s{};
+    for (int r = 0; r < 4; ++r) {
+        for (int t = 0; t < 4; ++t) {
+            const float one = k.dot(c.row(r), c.token(t), c.n);
+            for (auto& shape : s.v) {
+                shape[r][t] = one;
+            }
+        }
+        if (k.dot4 != nullptr) {
+            k.dot4(c.row(r), c.act.data(), c.stride, c.n, s.v[1][r]);
+        }
     }
-    for (int t = 0; t < 4; ++t) {
-        out[t] = k.dot(c.w.data(), c.act.data() + t * c.stride, c.n);
+    if (k.rows4 != nullptr) {
+        for (int t = 0; t < 4; ++t) {
+            float out[4];
+            k.rows4(c.w.data(), c.w_stride, c.token(t), c.n, out);
+            for (int r = 0; r < 4; ++r) {
+                s.v[2][r][t] = out[r];
+            }
+        }
     }
+    if (k.tile4x4 != nullptr) {
+        float out[16];
+        k.tile4x4(c.w.data(), c.w_stride, c.act.data(), c.stride, c.n, out);
+        for (int r = 0; r < 4; ++r) {
+            for (int t = 0; t < 4; ++t) {
+                s.v[3][r][t] = out[r * 4 + t];
+            }
+        }
+    }
+    return s;
+}
+
+std::string where(const kernel_pair& k, const random_case& c, int shape, int r, int t) {
+    return std::string(traits_of(k.type).name) + " n=" + std::to_string(c.n) + " row " + std::to_string(r) + " token " +
+           std::to_string(t) + ", " + k_shape_names[shape] + " kernel";
 }
 
 }  // namespace
@@ -95,17 +133,17 @@ std::string compare_with_reference(std::span<const kernel_pair> kernels, unsigne
     for (const kernel_pair& k : kernels) {
         for (const std::size_t blocks : k_check_block_counts) {
             const random_case c = make_random_case(k.type, blocks, rng);
-            float four[4];
-            four_tokens(k, c, four);
-            for (int t = 0; t < 4; ++t) {
-                const std::uint8_t* a = c.act.data() + t * c.stride;
-                const double want = vec_dot_ref(k.type, c.w.data(), a, c.n);
-                const double tolerance = 2e-5 * block_magnitude(k.type, c.w.data(), a, c.n) + 1e-6;
-                const double one = k.dot(c.w.data(), a, c.n);
-                if (!(std::fabs(one - want) <= tolerance) || !(std::fabs(four[t] - want) <= tolerance)) {
-                    return std::string(traits_of(k.type).name) + " n=" + std::to_string(c.n) + " token " +
-                           std::to_string(t) + ": reference " + std::to_string(want) + ", one-token kernel " +
-                           std::to_string(one) + ", four-token kernel " + std::to_string(four[t]);
+            const shape_results got = run_shapes(k, c);
+            for (int r = 0; r < 4; ++r) {
+                for (int t = 0; t < 4; ++t) {
+                    const double want = vec_dot_ref(k.type, c.row(r), c.token(t), c.n);
+                    const double tolerance = 2e-5 * block_magnitude(k.type, c.row(r), c.token(t), c.n) + 1e-6;
+                    for (int shape = 0; shape < 4; ++shape) {
+                        if (!(std::fabs(got.v[shape][r][t] - want) <= tolerance)) {
+                            return where(k, c, shape, r, t) + ": reference " + std::to_string(want) + ", kernel " +
+                                   std::to_string(got.v[shape][r][t]);
+                        }
+                    }
                 }
             }
         }
@@ -116,21 +154,21 @@ std::string compare_with_reference(std::span<const kernel_pair> kernels, unsigne
 std::string compare_bit_for_bit(std::span<const kernel_pair> kernels, isa_level twin_isa, unsigned seed) {
     std::mt19937 rng(seed);
     for (const kernel_pair& k : kernels) {
-        const kernel_pair twin{k.type, dot_kernel(k.type, twin_isa), dot4_kernel(k.type, twin_isa)};
+        const kernel_pair twin{k.type, dot_kernel(k.type, twin_isa), dot4_kernel(k.type, twin_isa),
+                               rows4_kernel(k.type, twin_isa), tile4x4_kernel(k.type, twin_isa)};
         for (const std::size_t blocks : k_check_block_counts) {
             const random_case c = make_random_case(k.type, blocks, rng);
-            float four[4], twin_four[4];
-            four_tokens(k, c, four);
-            four_tokens(twin, c, twin_four);
-            for (int t = 0; t < 4; ++t) {
-                const std::uint8_t* a = c.act.data() + t * c.stride;
-                const float one = k.dot(c.w.data(), a, c.n), twin_one = twin.dot(c.w.data(), a, c.n);
-                if (std::memcmp(&one, &twin_one, sizeof(float)) != 0 ||
-                    std::memcmp(&four[t], &twin_four[t], sizeof(float)) != 0) {
-                    return std::string(traits_of(k.type).name) + " n=" + std::to_string(c.n) + " token " +
-                           std::to_string(t) + ": one-token " + std::to_string(one) + " vs " +
-                           std::to_string(twin_one) + ", four-token " + std::to_string(four[t]) + " vs " +
-                           std::to_string(twin_four[t]);
+            const shape_results got = run_shapes(k, c), want = run_shapes(twin, c);
+            for (int shape = 0; shape < 4; ++shape) {
+                for (int r = 0; r < 4; ++r) {
+                    for (int t = 0; t < 4; ++t) {
+                        // Every shape of both against the twin's one-token kernel.
+                        const float a = got.v[shape][r][t], b = want.v[shape][r][t], one = want.v[0][r][t];
+                        if (std::memcmp(&a, &one, sizeof(float)) != 0 || std::memcmp(&b, &one, sizeof(float)) != 0) {
+                            return where(k, c, shape, r, t) + ": " + std::to_string(a) + ", twin " + std::to_string(b) +
+                                   ", twin's one-token kernel " + std::to_string(one);
+                        }
+                    }
                 }
             }
         }
@@ -143,7 +181,7 @@ std::span<const kernel_pair> avx512_kernels() {
         std::vector<kernel_pair> out;
         for (const type_kernels& k : all_type_kernels()) {
             if (k.avx512.dot != nullptr) {
-                out.push_back({k.type, k.avx512.dot, k.avx512.dot4});
+                out.push_back({k.type, k.avx512.dot, k.avx512.dot4, k.avx512.rows4, k.avx512.tile4x4});
             }
         }
         return out;

@@ -40,10 +40,12 @@ namespace {
 namespace emu = avx512_emulated;
 
 std::vector<kernel_pair> emulated_kernels() {
-    return {
-        {tensor_type::q8_0, emu::dot_q8_0, emu::dot4_q8_0}, {tensor_type::q4_0, emu::dot_q4_0, emu::dot4_q4_0},
-        {tensor_type::q5_0, emu::dot_q5_0, emu::dot4_q5_0}, {tensor_type::iq4_nl, emu::dot_iq4_nl, emu::dot4_iq4_nl},
-        {tensor_type::q4_k, emu::dot_q4_k, emu::dot4_q4_k}, {tensor_type::q6_k, emu::dot_q6_k, emu::dot4_q6_k}};
+    return {{tensor_type::q8_0, emu::dot_q8_0, emu::dot4_q8_0, emu::rows4_q8_0, emu::tile4x4_q8_0},
+            {tensor_type::q4_0, emu::dot_q4_0, emu::dot4_q4_0, emu::rows4_q4_0, emu::tile4x4_q4_0},
+            {tensor_type::q5_0, emu::dot_q5_0, emu::dot4_q5_0, emu::rows4_q5_0, emu::tile4x4_q5_0},
+            {tensor_type::iq4_nl, emu::dot_iq4_nl, emu::dot4_iq4_nl, emu::rows4_iq4_nl, emu::tile4x4_iq4_nl},
+            {tensor_type::q4_k, emu::dot_q4_k, emu::dot4_q4_k},
+            {tensor_type::q6_k, emu::dot_q6_k, emu::dot4_q6_k}};
 }
 
 TEST(QuantDotAvx512, EmulatedKernelsMatchTheReferenceOnRandomBlocks) {
@@ -119,6 +121,12 @@ TEST(QuantDotAvx512, TheSelfCheckCatchesAWrongKernel) {
     // the same size, so the wrong kernel reads within the row).
     const kernel_pair wrong4[] = {{tensor_type::q4_0, emu::dot_q4_0, emu::dot4_iq4_nl}};
     EXPECT_NE(compare_with_reference(wrong4, 7), "");
+    // And the four-row and four-by-four kernels, each wrong on its own.
+    const kernel_pair wrong_rows[] = {{tensor_type::q4_0, emu::dot_q4_0, emu::dot4_q4_0, emu::rows4_iq4_nl}};
+    EXPECT_NE(compare_with_reference(wrong_rows, 7).find("four-row"), std::string::npos);
+    const kernel_pair wrong_tile[] = {
+        {tensor_type::q4_0, emu::dot_q4_0, emu::dot4_q4_0, emu::rows4_q4_0, emu::tile4x4_iq4_nl}};
+    EXPECT_NE(compare_with_reference(wrong_tile, 7).find("four-by-four"), std::string::npos);
 }
 
 TEST(QuantDotAvx512, RealKernelsPassTheSelfCheckOnThisCpu) {

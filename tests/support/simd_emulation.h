@@ -200,6 +200,9 @@ inline vi512 _mm512_and_si512(const vi512& a, const vi512& c) {
 inline vi512 _mm512_or_si512(const vi512& a, const vi512& c) {
     return bytewise(a, c, [](int x, int y) { return x | y; });
 }
+inline vi512 _mm512_xor_si512(const vi512& a, const vi512& c) {
+    return bytewise(a, c, [](int x, int y) { return x ^ y; });
+}
 inline vi256 _mm256_sub_epi8(const vi256& a, const vi256& c) {
     return bytewise(a, c, [](int x, int y) { return x - y; });
 }
@@ -288,6 +291,9 @@ inline vi256 _mm256_add_epi32(const vi256& a, const vi256& c) {
 inline vi256 _mm256_sub_epi32(const vi256& a, const vi256& c) {
     return i32_lanes(a, c, [](std::int64_t x, std::int64_t y) { return x - y; });
 }
+inline vi512 _mm512_sub_epi32(const vi512& a, const vi512& c) {
+    return i32_lanes(a, c, [](std::int64_t x, std::int64_t y) { return x - y; });
+}
 // i16 lanes: the pairwise sums of a (lanes 0..3), then of c (lanes 4..7), wrapping.
 inline vi128 _mm_hadd_epi16(const vi128& a, const vi128& c) {
     vi128 r;
@@ -362,6 +368,13 @@ fvec<Lanes> fused(const fvec<Lanes>& a, const fvec<Lanes>& c, const fvec<Lanes>&
     fvec<Lanes> r;
     for (int j = 0; j < Lanes; ++j) {
         r.f[j] = std::fma(a.f[j], c.f[j], acc.f[j]);
+    }
+    return r;
+}
+inline vf256 _mm256_mul_ps(const vf256& a, const vf256& c) {
+    vf256 r;
+    for (int j = 0; j < 8; ++j) {
+        r.f[j] = a.f[j] * c.f[j];
     }
     return r;
 }
