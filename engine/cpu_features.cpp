@@ -54,6 +54,8 @@ cpu_features detect() {
         f.avx512bw = bit(l7.ebx, 30) && f.avx512f;
         f.avx512vl = bit(l7.ebx, 31) && f.avx512f;
         f.avx512_vnni = bit(l7.ecx, 11) && f.avx512f;
+        const bool os_tiles = (xcr0 & 0x60000) == 0x60000;  // XTILECFG + XTILEDATA
+        f.amx_int8 = bit(l7.edx, 24) && bit(l7.edx, 25) && os_tiles;
         if (l7.eax >= 1) {
             const cpuid_regs l71 = cpuid(7, 1);
             f.avx512_bf16 = bit(l71.eax, 5) && f.avx512f;

@@ -23,6 +23,8 @@ struct cpu_features {
     bool avx512_vnni = false;
     bool avx512_bf16 = false;
     bool avx_vnni = false;
+    bool amx_int8 = false;  // AMX-TILE + AMX-INT8 in the CPU and tile state in XCR0 (the kernel
+                            // must still grant each process the tile data: kernels/gemm_amx.h)
 };
 
 // Instruction-set tiers the kernels are written for, lowest first.

@@ -11,6 +11,7 @@
 
 #include "engine/kernels/convert.h"
 #include "engine/kernels/dequant.h"
+#include "engine/kernels/gemm_amx.h"
 #include "engine/kernels/quant_dot.h"
 
 namespace deepdesk::ops {
@@ -40,6 +41,7 @@ void matmul_input::set(const float* x, std::int64_t n_tokens, std::int64_t cols)
     m_n_tokens = n_tokens;
     m_cols = cols;
     m_valid = false;
+    m_packed_valid = false;
 }
 
 namespace {
@@ -69,6 +71,22 @@ const std::uint8_t* matmul_input::quantized_for(tensor_type weight, thread_pool&
     return m_buffer;
 }
 
+const std::uint8_t* matmul_input::packed_for_amx(tensor_type weight, thread_pool& pool) {
+    const tensor_type act = kernels::activation_type(weight);
+    if (!m_packed_valid || act != m_packed_type) {
+        const std::uint8_t* q = quantized_for(weight, pool);
+        const auto cols = static_cast<std::size_t>(m_cols);
+        const std::size_t row = kernels::activation_row_bytes(weight, cols);
+        m_packed.resize(kernels::amx_packed_bytes(weight, cols, m_n_tokens));
+        pool.parallel_for(m_n_tokens / 16, [&](int, std::int64_t begin, std::int64_t end) {
+            kernels::amx_pack(weight, q, row, cols, begin, end, m_packed.data());
+        });
+        m_packed_type = act;
+        m_packed_valid = true;
+    }
+    return m_packed.data();
+}
+
 namespace {
 std::atomic<std::uint64_t> g_weight_bytes{0};
 }  // namespace
@@ -84,8 +102,10 @@ namespace {
 // and the block's activations both stay in the core's L2 cache instead of streaming every
 // activation from memory once per weight row. The widest kernel the type has does each part:
 // four rows by four tokens, then one row by four tokens, four rows by one token, one by one.
+// `packed`: the same activations packed for w's AMX kernel (amx_pack), or nullptr.
 void rows_against_tokens(const weight_view& w, std::int64_t r_begin, std::int64_t r_end, const std::uint8_t* act,
-                         std::size_t act_bytes, std::int64_t n_tokens, float* y, std::int64_t y_stride) {
+                         std::size_t act_bytes, std::int64_t n_tokens, float* y, std::int64_t y_stride,
+                         const std::uint8_t* packed = nullptr) {
     constexpr std::int64_t token_block = 32;
     const kernels::dot_fn dot = kernels::dot_kernel(w.type);
     const kernels::dot4_fn dot4 = n_tokens >= 4 ? kernels::dot4_kernel(w.type) : nullptr;
@@ -93,7 +113,26 @@ void rows_against_tokens(const weight_view& w, std::int64_t r_begin, std::int64_
     const kernels::rows4_fn rows4 = kernels::rows4_kernel(w.type);
     const auto cols = static_cast<std::size_t>(w.cols);
     const auto token_row = [&](std::int64_t t) { return act + static_cast<std::size_t>(t) * act_bytes; };
-    for (std::int64_t tb = 0; tb < n_tokens; tb += token_block) {
+    // Sixteen rows by sixteen tokens on AMX where the CPU has it; what is left over (a last part
+    // of fewer than sixteen rows or tokens) goes on below.
+    std::int64_t t_begin = 0;
+    if (const kernels::amx_kernel_fn amx =
+            packed != nullptr && n_tokens >= 16 ? kernels::amx_kernel_for(w.type) : nullptr) {
+        const std::int64_t full_tokens = n_tokens / 16 * 16;
+        std::int64_t r = r_begin;
+        for (; r + 16 <= r_end; r += 16) {
+            kernels::amx_run(amx, {w.type, w.row(r), w.row_bytes, cols, packed, full_tokens, y + r, y_stride});
+        }
+        if (r == r_end) {
+            t_begin = full_tokens;
+        } else {
+            // Rows r .. r_end against every token, below; the rows before them are done.
+            rows_against_tokens(w, r_begin, r, act + static_cast<std::size_t>(full_tokens) * act_bytes, act_bytes,
+                                n_tokens - full_tokens, y + full_tokens * y_stride, y_stride);
+            r_begin = r;
+        }
+    }
+    for (std::int64_t tb = t_begin; tb < n_tokens; tb += token_block) {
         const std::int64_t t_end = std::min(n_tokens, tb + token_block);
         std::int64_t r = r_begin;
         if (tile != nullptr) {
@@ -149,10 +188,12 @@ void matmul(const weight_view& w, matmul_input& in, float* y, thread_pool& pool)
     g_weight_bytes.fetch_add(static_cast<std::uint64_t>(w.rows) * w.row_bytes, std::memory_order_relaxed);
     const std::size_t act_bytes = kernels::activation_row_bytes(w.type, static_cast<std::size_t>(w.cols));
     const std::uint8_t* act = in.quantized_for(w.type, pool);
+    const std::uint8_t* packed =
+        in.n_tokens() >= 16 && kernels::amx_kernel_for(w.type) != nullptr ? in.packed_for_amx(w.type, pool) : nullptr;
     const std::int64_t n_tasks = (w.rows + k_row_block - 1) / k_row_block;
     pool.parallel_for(n_tasks, [&](int, std::int64_t task_begin, std::int64_t task_end) {
         rows_against_tokens(w, task_begin * k_row_block, std::min(w.rows, task_end * k_row_block), act, act_bytes,
-                            in.n_tokens(), y, w.rows);
+                            in.n_tokens(), y, w.rows, packed);
     });
 }
 

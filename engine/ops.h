@@ -30,6 +30,9 @@ public:
     // x quantized for `weight` (quantized on first use for each activation type).
     // Quantized on the pool's threads, a share of the tokens each.
     const std::uint8_t* quantized_for(tensor_type weight, thread_pool& pool);
+    // The first n_tokens / 16 * 16 tokens quantized for `weight` and packed for its AMX kernel
+    // (kernels/gemm_amx.h), made on first use for each activation type, on the pool's threads.
+    const std::uint8_t* packed_for_amx(tensor_type weight, thread_pool& pool);
 
     std::int64_t n_tokens() const { return m_n_tokens; }
     std::int64_t cols() const { return m_cols; }
@@ -41,6 +44,9 @@ private:
     std::int64_t m_cols = 0;
     bool m_valid = false;
     tensor_type m_type = tensor_type::f32;  // activation type the buffer holds when valid
+    std::vector<std::uint8_t> m_packed;
+    bool m_packed_valid = false;
+    tensor_type m_packed_type = tensor_type::f32;
 };
 
 // y (in.n_tokens(), w.rows) = in (n_tokens, w.cols) * W^T.

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The AMX-INT8 kernels compiled with the real tile instructions, their check against the
+// reference on the machine that runs them, and the request for the tile state that Linux makes
+// each process ask for.
+#include "engine/kernels/gemm_amx.h"
+
+#include <cmath>
+#include <cstddef>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "engine/cpu_features.h"
+#include "engine/kernels/convert.h"
+#include "engine/kernels/dequant.h"
+#include "engine/kernels/quant_dot.h"
+
+#if defined(__x86_64__) && defined(__linux__)
+#include <immintrin.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace deepdesk::kernels::amx {
+
+#define DD_AMX __attribute__((target("amx-tile,amx-int8,avx512f,avx512bw,avx512vl,avx2,fma,f16c")))
+
+DD_AMX inline float dd_half(std::uint16_t h) { return _cvtsh_ss(h); }
+
+// GCC 12's tile intrinsics tell the compiler too little about the memory they read: ldtilecfg's
+// operand names 8 of the configuration's 64 bytes, and tileloadd names none, so stores before them
+// could be dropped or moved past them. These versions say what they read.
+struct tile_config_bytes {
+    unsigned char b[64];
+};
+DD_AMX inline void dd_tile_loadconfig(const void* cfg) {
+    __asm__ volatile("ldtilecfg %0" ::"m"(*static_cast<const tile_config_bytes*>(cfg)));
+}
+#undef _tile_loadd
+#define _tile_loadd(dst, base, stride)           \
+    do {                                         \
+        __asm__ volatile("" ::: "memory");       \
+        _tile_loadd_internal(dst, base, stride); \
+    } while (0)
+#define _tile_loadconfig dd_tile_loadconfig
+
+#include "engine/kernels/gemm_amx.inc"
+
+}  // namespace deepdesk::kernels::amx
+#define DEEPDESK_HAVE_AMX 1
+#endif
+
+namespace deepdesk::kernels {
+
+std::size_t amx_scratch_bytes(tensor_type weight, std::size_t n) {
+#if DEEPDESK_HAVE_AMX
+    return amx::scratch_bytes(weight, n);
+#else
+    (void)weight;
+    (void)n;
+    return 0;
+#endif
+}
+
+std::size_t amx_packed_bytes(tensor_type weight, std::size_t n, std::int64_t n_tokens) {
+#if DEEPDESK_HAVE_AMX
+    return static_cast<std::size_t>(n_tokens / 16) * amx::group_bytes(weight, n);
+#else
+    (void)weight;
+    (void)n;
+    (void)n_tokens;
+    return 0;
+#endif
+}
+
+void amx_pack(tensor_type weight, const std::uint8_t* act, std::size_t act_stride, std::size_t n, std::int64_t g_begin,
+              std::int64_t g_end, std::uint8_t* dst) {
+#if DEEPDESK_HAVE_AMX
+    for (std::int64_t g = g_begin; g < g_end; ++g) {
+        amx::pack_group(weight, act, act_stride, n, g, dst);
+    }
+#else
+    (void)weight;
+    (void)act;
+    (void)act_stride;
+    (void)n;
+    (void)g_begin;
+    (void)g_end;
+    (void)dst;
+#endif
+}
+
+std::span<const amx_kernel> amx_kernels() {
+#if DEEPDESK_HAVE_AMX
+    return amx::k_kernels;
+#else
+    return {};
+#endif
+}
+
+namespace {
+
+// Byte offsets of the f16 scales in a block of `type`, set to finite values in random rows.
+std::vector<std::size_t> f16_fields(tensor_type type) {
+    switch (type) {
+    case tensor_type::q4_k: return {0, 2};
+    case tensor_type::q6_k: return {offsetof(block_q6_k, d)};
+    default: return {0};
+    }
+}
+
+}  // namespace
+
+std::string compare_amx_with_reference(std::span<const amx_kernel> kernels, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::uniform_int_distribution<int> byte(0, 255);
+    std::uniform_real_distribution<float> scale(0.001f, 0.05f);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    for (const amx_kernel& k : kernels) {
+        const tensor_type_traits& tr = traits_of(k.type);
+        for (const std::size_t blocks : {1u, 3u, 8u}) {
+            const std::size_t n = tr.block_size * blocks * (tr.block_size == 32 ? 4 : 1);
+            const std::size_t row = tr.type_size * (n / tr.block_size);
+            // One spare row on each side of the sixteen, so a kernel reading outside them is caught.
+            std::vector<std::uint8_t> w(row * 18);
+            for (auto& b : w) {
+                b = static_cast<std::uint8_t>(byte(rng));
+            }
+            for (std::size_t b = 0; b < w.size() / tr.type_size; ++b) {
+                for (const std::size_t off : f16_fields(k.type)) {
+                    const std::uint16_t h = f32_to_f16(byte(rng) < 128 ? scale(rng) : -scale(rng));
+                    std::memcpy(w.data() + b * tr.type_size + off, &h, 2);
+                }
+            }
+            constexpr std::int64_t tokens = 32;
+            const std::size_t act_row = activation_row_bytes(k.type, n);
+            std::vector<std::uint8_t> act(act_row * tokens);
+            std::vector<float> x(n);
+            for (std::int64_t t = 0; t < tokens; ++t) {
+                for (auto& v : x) {
+                    v = normal(rng);
+                }
+                quantize_activation_ref(k.type, x.data(), act.data() + act_row * static_cast<std::size_t>(t), n);
+            }
+            std::vector<float> y(static_cast<std::size_t>(tokens) * 20, -1.0f);
+            // Two groups of sixteen tokens, packed by the kernel's own packer.
+            std::vector<std::uint8_t> packed(amx_packed_bytes(k.type, n, tokens));
+            for (std::int64_t g = 0; g < tokens / 16; ++g) {
+                k.pack(k.type, act.data(), act_row, n, g, packed.data());
+            }
+            const amx_job job{k.type, w.data() + row, row, n, packed.data(), tokens, y.data() + 2, 20};
+            std::vector<std::uint8_t> scratch(amx_scratch_bytes(k.type, n));
+            k.fn(job, scratch.data());
+            for (std::int64_t t = 0; t < tokens; ++t) {
+                for (int r = 0; r < 20; ++r) {
+                    const float got = y[static_cast<std::size_t>(t * 20 + r)];
+                    if (r < 2 || r >= 18) {
+                        if (got != -1.0f) {
+                            return std::string(traits_of(k.type).name) + ": wrote outside its sixteen rows";
+                        }
+                        continue;
+                    }
+                    const std::uint8_t* wr = w.data() + row * static_cast<std::size_t>(r - 2 + 1);
+                    const std::uint8_t* a = act.data() + act_row * static_cast<std::size_t>(t);
+                    const double want = vec_dot_ref(k.type, wr, a, n);
+                    const double tolerance = 2e-5 * block_magnitude(k.type, wr, a, n) + 1e-6;
+                    if (!(std::fabs(got - want) <= tolerance)) {
+                        return std::string(traits_of(k.type).name) + " n=" + std::to_string(n) + " row " +
+                               std::to_string(r - 2) + " token " + std::to_string(t) + ": reference " +
+                               std::to_string(want) + ", AMX kernel " + std::to_string(got);
+                    }
+                }
+            }
+        }
+    }
+    return {};
+}
+
+namespace {
+
+// Linux gives a process the AMX tile data state only when it asks (arch_prctl
+// ARCH_REQ_XCOMP_PERM for XFEATURE_XTILEDATA); without it the first tile instruction faults.
+bool request_tile_state() {
+#if DEEPDESK_HAVE_AMX
+    constexpr long arch_req_xcomp_perm = 0x1023;
+    constexpr long xfeature_xtiledata = 18;
+    return syscall(SYS_arch_prctl, arch_req_xcomp_perm, xfeature_xtiledata) == 0;
+#else
+    return false;
+#endif
+}
+
+}  // namespace
+
+bool amx_kernels_usable() {
+    static const bool usable = [] {
+        const cpu_features& cpu = host_cpu();
+        const char* env = std::getenv("DEEPDESK_AMX");
+        if (!cpu.amx_int8 || active_isa() < isa_level::avx512 || !avx512_kernels_usable() ||
+            (env != nullptr && std::strcmp(env, "0") == 0) || amx_kernels().empty()) {
+            return false;
+        }
+        if (!request_tile_state()) {
+            std::fprintf(stderr, "deepdesk: the system did not give this process the AMX tiles; not using them\n");
+            return false;
+        }
+        const std::string mismatch = compare_amx_with_reference(amx_kernels(), 20261202);
+        if (!mismatch.empty()) {
+            std::fprintf(stderr, "deepdesk: the AMX kernels fail their check on this CPU (%s); not using them\n",
+                         mismatch.c_str());
+            return false;
+        }
+        return true;
+    }();
+    return usable;
+}
+
+amx_kernel_fn amx_kernel_for(tensor_type weight) {
+    for (const amx_kernel& k : amx_kernels()) {
+        if (k.type == weight) {
+            return amx_kernels_usable() ? k.fn : nullptr;
+        }
+    }
+    return nullptr;
+}
+
+void amx_run(amx_kernel_fn fn, const amx_job& job) {
+    thread_local std::vector<std::uint8_t> scratch;
+    const std::size_t need = amx_scratch_bytes(job.type, job.n);
+    if (scratch.size() < need) {
+        scratch.resize(need);
+    }
+    fn(job, scratch.data());
+}
+
+}  // namespace deepdesk::kernels
