@@ -20,6 +20,7 @@
 #include "engine/gguf.h"
 #include "engine/hf/hf_tokenizer.h"
 #include "engine/kernels/convert.h"
+#include "engine/kernels/gemm_amx.h"
 #include "engine/kernels/quant_dot.h"
 #include "engine/model.h"
 #include "engine/reasoning.h"
@@ -54,6 +55,13 @@ int run_cpu() {
                                : "AVX2";
     }
     std::printf("int8 dot products: %s\n", int8);
+    const char* amx = "no (the CPU has no AMX-INT8)";
+    if (cpu.amx_int8) {
+        amx = deepdesk::kernels::amx_kernels_usable()
+                  ? "yes: prompt batches of Q8_0, Q4_K and Q6_K on tiles (checked against the reference here)"
+                  : "off (DEEPDESK_AMX=0, DEEPDESK_ISA, the system refused the tiles, or their check failed)";
+    }
+    std::printf("amx-int8:     %s\n", amx);
     return 0;
 }
 

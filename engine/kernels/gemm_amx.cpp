@@ -28,9 +28,11 @@ namespace deepdesk::kernels::amx {
 
 DD_AMX inline float dd_half(std::uint16_t h) { return _cvtsh_ss(h); }
 
+#if defined(__GNUC__) && !defined(__clang__)
 // GCC 12's tile intrinsics tell the compiler too little about the memory they read: ldtilecfg's
 // operand names 8 of the configuration's 64 bytes, and tileloadd names none, so stores before them
-// could be dropped or moved past them. These versions say what they read.
+// could be dropped or moved past them. These versions say what they read. (Clang's are builtins
+// that do.)
 struct tile_config_bytes {
     unsigned char b[64];
 };
@@ -44,6 +46,7 @@ DD_AMX inline void dd_tile_loadconfig(const void* cfg) {
         _tile_loadd_internal(dst, base, stride); \
     } while (0)
 #define _tile_loadconfig dd_tile_loadconfig
+#endif
 
 #include "engine/kernels/gemm_amx.inc"
 
