@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,8 @@
 #include "engine/kernels/dequant.h"
 #include "engine/kernels/gemm_amx.h"
 #include "engine/kernels/quant_dot.h"
+#include "engine/ops.h"
+#include "engine/thread_pool.h"
 #include "tests/support/amx_emulation.h"
 
 namespace deepdesk::kernels::amx_emulated {
@@ -96,6 +99,55 @@ TEST(GemmAmx, RealKernelsPassTheirCheckOnThisCpu) {
     EXPECT_EQ(compare_amx_with_reference(amx_kernels(), 11), "");
     EXPECT_NE(amx_kernel_for(tensor_type::q4_k), nullptr);
     EXPECT_EQ(amx_kernel_for(tensor_type::q5_k), nullptr);
+}
+
+// ops::matmul as a model calls it, with a part of fewer than sixteen rows and of fewer than
+// sixteen tokens left over (AMX where this CPU has it, the AVX-512 or AVX2 shapes for the rest):
+// every output equals the reference dot product of its row and token within rounding.
+TEST(GemmAmx, MatmulWithLeftoverRowsAndTokensMatchesTheReference) {
+    std::mt19937 rng(5);
+    std::uniform_int_distribution<int> byte(0, 255);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    thread_pool pool(2);
+    for (const tensor_type type : {tensor_type::q8_0, tensor_type::q4_k, tensor_type::q6_k}) {
+        const tensor_type_traits& tr = traits_of(type);
+        const std::int64_t rows = 40, cols = 512, tokens = 37;
+        const std::size_t row = tr.type_size * static_cast<std::size_t>(cols) / tr.block_size;
+        std::vector<std::uint8_t> w(row * rows);
+        for (auto& b : w) {
+            b = static_cast<std::uint8_t>(byte(rng));
+        }
+        for (std::size_t b = 0; b < w.size() / tr.type_size; ++b) {
+            const std::uint16_t h = f32_to_f16(0.01f);
+            const std::size_t at = b * tr.type_size + (type == tensor_type::q6_k ? offsetof(block_q6_k, d) : 0);
+            std::memcpy(w.data() + at, &h, 2);
+            if (type == tensor_type::q4_k) {
+                std::memcpy(w.data() + at + 2, &h, 2);
+            }
+        }
+        std::vector<float> x(static_cast<std::size_t>(tokens * cols));
+        for (float& v : x) {
+            v = normal(rng);
+        }
+        const weight_view view{type, cols, rows, w.data(), row};
+        std::vector<float> buffer(static_cast<std::size_t>(tokens * cols));
+        ops::matmul_input in(buffer.data());
+        in.set(x.data(), tokens, cols);
+        std::vector<float> y(static_cast<std::size_t>(tokens * rows));
+        ops::matmul(view, in, y.data(), pool);
+        const std::size_t act_row = activation_row_bytes(type, cols);
+        std::vector<std::uint8_t> act(act_row);
+        for (std::int64_t t = 0; t < tokens; ++t) {
+            quantize_activation_ref(type, x.data() + t * cols, act.data(), cols);
+            for (std::int64_t r = 0; r < rows; ++r) {
+                const std::uint8_t* wr = w.data() + row * static_cast<std::size_t>(r);
+                const double want = vec_dot_ref(type, wr, act.data(), cols);
+                const double tolerance = 2e-5 * block_magnitude(type, wr, act.data(), cols) + 1e-6;
+                ASSERT_NEAR(y[static_cast<std::size_t>(t * rows + r)], want, tolerance)
+                    << tr.name << " row " << r << " token " << t;
+            }
+        }
+    }
 }
 
 }  // namespace
