@@ -26,7 +26,40 @@ namespace deepdesk::kernels::amx {
 
 #define DD_AMX __attribute__((target("amx-tile,amx-int8,avx512f,avx512bw,avx512vl,avx2,fma,f16c")))
 
+// GCC 12 reports its own AVX-512 intrinsics' undefined-value placeholders (self-initialised
+// variables) as uninitialized.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
+
 DD_AMX inline float dd_half(std::uint16_t h) { return _cvtsh_ss(h); }
+
+// The float part of the kernels (see gemm_amx.inc): a row of sixteen tokens per vector.
+DD_AMX inline void dd_scale_rows(float (*acc)[16], const std::int32_t (*c)[16], const float* dx, const float* dy) {
+    const __m512 vdy = _mm512_loadu_ps(dy);
+    for (int r = 0; r < 16; ++r) {
+        const __m512 scale = _mm512_mul_ps(_mm512_set1_ps(dx[r]), vdy);
+        const __m512 sum = _mm512_cvtepi32_ps(_mm512_load_si512(c[r]));
+        _mm512_store_ps(acc[r], _mm512_fmadd_ps(scale, sum, _mm512_load_ps(acc[r])));
+    }
+}
+DD_AMX inline void dd_scale_rows_k(float (*acc)[16], float (*acc_min)[16], const std::int32_t (*lo)[16],
+                                   const std::int32_t (*hi)[16], const std::int32_t (*mins)[16], const float* d,
+                                   const float* dmin, const float* dy) {
+    const __m512 vdy = _mm512_loadu_ps(dy);
+    for (int r = 0; r < 16; ++r) {
+        const __m512i sumi = _mm512_add_epi32(_mm512_slli_epi32(_mm512_load_si512(hi[r]), 8), _mm512_load_si512(lo[r]));
+        const __m512 scale = _mm512_mul_ps(_mm512_set1_ps(d[r]), vdy);
+        _mm512_store_ps(acc[r], _mm512_fmadd_ps(scale, _mm512_cvtepi32_ps(sumi), _mm512_load_ps(acc[r])));
+        if (mins != nullptr) {
+            const __m512 scale_min = _mm512_mul_ps(_mm512_set1_ps(dmin[r]), vdy);
+            _mm512_store_ps(acc_min[r], _mm512_fmadd_ps(scale_min, _mm512_cvtepi32_ps(_mm512_load_si512(mins[r])),
+                                                        _mm512_load_ps(acc_min[r])));
+        }
+    }
+}
 
 #if defined(__GNUC__) && !defined(__clang__)
 // GCC 12's tile intrinsics tell the compiler too little about the memory they read: ldtilecfg's
@@ -49,6 +82,10 @@ DD_AMX inline void dd_tile_loadconfig(const void* cfg) {
 #endif
 
 #include "engine/kernels/gemm_amx.inc"
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 }  // namespace deepdesk::kernels::amx
 #define DEEPDESK_HAVE_AMX 1

@@ -25,6 +25,26 @@ namespace deepdesk::kernels::amx_emulated {
 using namespace deepdesk::amx_emulation;
 #define DD_AMX
 inline float dd_half(std::uint16_t h) { return f16_to_f32(h); }
+inline void dd_scale_rows(float (*acc)[16], const std::int32_t (*c)[16], const float* dx, const float* dy) {
+    for (int r = 0; r < 16; ++r) {
+        for (int t = 0; t < 16; ++t) {
+            acc[r][t] = std::fma(dx[r] * dy[t], static_cast<float>(c[r][t]), acc[r][t]);
+        }
+    }
+}
+inline void dd_scale_rows_k(float (*acc)[16], float (*acc_min)[16], const std::int32_t (*lo)[16],
+                            const std::int32_t (*hi)[16], const std::int32_t (*mins)[16], const float* d,
+                            const float* dmin, const float* dy) {
+    for (int r = 0; r < 16; ++r) {
+        for (int t = 0; t < 16; ++t) {
+            const std::int32_t sumi = hi[r][t] * 256 + lo[r][t];
+            acc[r][t] = std::fma(d[r] * dy[t], static_cast<float>(sumi), acc[r][t]);
+            if (mins != nullptr) {
+                acc_min[r][t] = std::fma(dmin[r] * dy[t], static_cast<float>(mins[r][t]), acc_min[r][t]);
+            }
+        }
+    }
+}
 #include "engine/kernels/gemm_amx.inc"
 #undef DD_AMX
 }  // namespace deepdesk::kernels::amx_emulated
