@@ -17,10 +17,24 @@ float dot_f32_f16_ref(const float* a, const std::uint16_t* b, std::size_t n);
 // y[i] += alpha * f16(x[i]); x: (n) f16 bits, y: (n) f32.
 void axpy_f16_ref(float alpha, const std::uint16_t* x, float* y, std::size_t n);
 
+// out[j] = dot_f32_f16(a, b + j * b_stride, n) for j < rows: the attention scores of one query
+// against a run of cached keys.
+void dot_rows_f16_ref(const float* a, const std::uint16_t* b, std::size_t b_stride, std::size_t rows, std::size_t n,
+                      float* out);
+// axpy_f16(w[j], x + j * x_stride, y, n) for j = 0, 1, ..., rows - 1 in that order: the
+// probability-weighted sum of a run of cached values.
+void weighted_sum_f16_ref(const float* w, const std::uint16_t* x, std::size_t x_stride, std::size_t rows, std::size_t n,
+                          float* y);
+
 struct vec_kernel_set {
     isa_level isa;
     float (*dot_f32_f16)(const float* a, const std::uint16_t* b, std::size_t n);
     void (*axpy_f16)(float alpha, const std::uint16_t* x, float* y, std::size_t n);
+    // The same floats as calling this set's dot_f32_f16 / axpy_f16 row by row, bit for bit.
+    void (*dot_rows_f16)(const float* a, const std::uint16_t* b, std::size_t b_stride, std::size_t rows, std::size_t n,
+                         float* out);
+    void (*weighted_sum_f16)(const float* w, const std::uint16_t* x, std::size_t x_stride, std::size_t rows,
+                             std::size_t n, float* y);
 };
 
 // Every variant this CPU runs, the reference first.

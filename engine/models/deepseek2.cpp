@@ -387,17 +387,17 @@ bool deepseek2::forward(run_state& rs, std::span<const std::int32_t> tokens, std
                 }
                 // The query meets the f16 cache in f16, as in the reference runtime.
                 kernels::round_through_f16(query, static_cast<std::size_t>(row));
+                vec.dot_rows_f16(query, layer_cache, static_cast<std::size_t>(row), static_cast<std::size_t>(last + 1),
+                                 static_cast<std::size_t>(row), scores);
                 for (std::int64_t j = 0; j <= last; ++j) {
-                    scores[j] =
-                        vec.dot_f32_f16(query, layer_cache + j * row, static_cast<std::size_t>(row)) * d.score_scale;
+                    scores[j] *= d.score_scale;
                 }
                 ops::softmax(scores, last + 1);
                 float* context = &s.context[task * d.kv_lora];
                 std::fill(context, context + d.kv_lora, 0.0f);
                 kernels::round_through_f16(scores, static_cast<std::size_t>(last + 1));
-                for (std::int64_t j = 0; j <= last; ++j) {
-                    vec.axpy_f16(scores[j], layer_cache + j * row, context, static_cast<std::size_t>(d.kv_lora));
-                }
+                vec.weighted_sum_f16(scores, layer_cache, static_cast<std::size_t>(row),
+                                     static_cast<std::size_t>(last + 1), static_cast<std::size_t>(d.kv_lora), context);
                 if (own) {
                     const weight_view& vb = l.v_b[static_cast<std::size_t>(h)];
                     float* out = &s.attn[task * d.v_dim];

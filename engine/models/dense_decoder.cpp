@@ -221,17 +221,18 @@ bool dense_decoder::forward(run_state& rs, std::span<const std::int32_t> tokens,
                 float* q = &s.q[t * q_dim + h * hd];
                 kernels::round_through_f16(q, static_cast<std::size_t>(hd));
                 const std::int64_t kv_off = (h / group) * hd;
+                vec.dot_rows_f16(q, k_layer + kv_off, static_cast<std::size_t>(kv_dim),
+                                 static_cast<std::size_t>(last + 1), static_cast<std::size_t>(hd), scores);
                 for (std::int64_t j = 0; j <= last; ++j) {
-                    scores[j] = vec.dot_f32_f16(q, k_layer + j * kv_dim + kv_off, static_cast<std::size_t>(hd)) * scale;
+                    scores[j] *= scale;
                 }
                 ops::softmax(scores, last + 1);
                 // The probabilities meet the f16 values in f16, as in the reference runtime.
                 kernels::round_through_f16(scores, static_cast<std::size_t>(last + 1));
                 float* out = &s.attn[t * q_dim + h * hd];
                 std::fill(out, out + hd, 0.0f);
-                for (std::int64_t j = 0; j <= last; ++j) {
-                    vec.axpy_f16(scores[j], v_layer + j * kv_dim + kv_off, out, static_cast<std::size_t>(hd));
-                }
+                vec.weighted_sum_f16(scores, v_layer + kv_off, static_cast<std::size_t>(kv_dim),
+                                     static_cast<std::size_t>(last + 1), static_cast<std::size_t>(hd), out);
             }
         });
         ops::trace("kqv_merged_cont", li, s.attn.data(), n, q_dim);

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <string>
 #include <vector>
@@ -34,6 +35,46 @@ TEST(VecKernels, EveryVariantAgreesWithTheReference) {
             k.axpy_f16(0.37f, b.data(), y.data(), n);
             for (std::size_t i = 0; i < n; ++i) {
                 ASSERT_NEAR(y[i], y_ref[i], 1e-6f * (1.0f + std::fabs(y_ref[i]))) << what << " at " << i;
+            }
+        }
+    }
+}
+
+// The run-of-rows kernels give each variant's row-by-row floats bit for bit (head sizes of the
+// model families and odd ones, so both the 64-wide part and the rest are used).
+TEST(VecKernels, RowRunsEqualTheirRowByRowKernels) {
+    std::mt19937 rng(23);
+    std::normal_distribution<float> d(0.0f, 1.0f);
+    for (const auto& k : vec_variants()) {
+        for (std::size_t n : {7, 64, 100, 128, 192, 512}) {
+            for (std::size_t rows : {1, 5, 37}) {
+                const std::string what =
+                    std::string(isa_name(k.isa)) + " n=" + std::to_string(n) + " rows=" + std::to_string(rows);
+                const std::size_t stride = n + 3;
+                std::vector<float> a(n), w(rows), y0(n), y1(n), out(rows);
+                std::vector<std::uint16_t> b(rows * stride);
+                for (auto& v : a) {
+                    v = d(rng);
+                }
+                for (auto& v : w) {
+                    v = d(rng);
+                }
+                for (auto& v : b) {
+                    v = f32_to_f16(d(rng));
+                }
+                for (std::size_t i = 0; i < n; ++i) {
+                    y0[i] = y1[i] = d(rng);
+                }
+                k.dot_rows_f16(a.data(), b.data(), stride, rows, n, out.data());
+                for (std::size_t j = 0; j < rows; ++j) {
+                    const float one = k.dot_f32_f16(a.data(), b.data() + j * stride, n);
+                    ASSERT_EQ(std::memcmp(&out[j], &one, sizeof(float)), 0) << what << " row " << j;
+                }
+                k.weighted_sum_f16(w.data(), b.data(), stride, rows, n, y0.data());
+                for (std::size_t j = 0; j < rows; ++j) {
+                    k.axpy_f16(w[j], b.data() + j * stride, y1.data(), n);
+                }
+                ASSERT_EQ(std::memcmp(y0.data(), y1.data(), n * sizeof(float)), 0) << what;
             }
         }
     }
