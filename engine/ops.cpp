@@ -226,11 +226,33 @@ void matmul_batch(std::span<const matmul_job> jobs, std::vector<std::uint8_t>& a
     if (act.size() < total) {
         act.resize(total);
     }
+    // Jobs of sixteen tokens or more whose type has an AMX kernel also get their activations
+    // packed for it (kernels/gemm_amx.h), after the quantized ones.
+    constexpr std::size_t none = static_cast<std::size_t>(-1);
+    std::vector<std::size_t> packed_at(jobs.size(), none);
+    // The caller's thread's buffer: the workers below must see this one, not their own.
+    thread_local std::vector<std::uint8_t> packed_storage;
+    std::vector<std::uint8_t>& packed = packed_storage;
+    std::size_t packed_total = 0;
+    for (std::size_t j = 0; j < jobs.size(); ++j) {
+        const weight_view& w = *jobs[j].w;
+        if (jobs[j].n_tokens >= 16 && kernels::amx_kernel_for(w.type) != nullptr) {
+            packed_at[j] = packed_total;
+            packed_total += kernels::amx_packed_bytes(w.type, static_cast<std::size_t>(w.cols), jobs[j].n_tokens);
+        }
+    }
+    if (packed.size() < packed_total) {
+        packed.resize(packed_total);
+    }
     pool.parallel_for(static_cast<std::int64_t>(jobs.size()), [&](int, std::int64_t begin, std::int64_t end) {
         for (auto j = static_cast<std::size_t>(begin); j < static_cast<std::size_t>(end); ++j) {
             const weight_view& w = *jobs[j].w;
             quantize_tokens(w.type, jobs[j].x, jobs[j].x_stride > 0 ? jobs[j].x_stride : w.cols, w.cols, 0,
                             jobs[j].n_tokens, act.data() + act_at[j], act_bytes[j]);
+            if (packed_at[j] != none) {
+                kernels::amx_pack(w.type, act.data() + act_at[j], act_bytes[j], static_cast<std::size_t>(w.cols), 0,
+                                  jobs[j].n_tokens / 16, packed.data() + packed_at[j]);
+            }
         }
     });
     pool.parallel_for(first_task.back(), [&](int, std::int64_t begin, std::int64_t end) {
@@ -241,7 +263,8 @@ void matmul_batch(std::span<const matmul_job> jobs, std::vector<std::uint8_t>& a
             const weight_view& w = *job.w;
             const std::int64_t r0 = (task - first_task[j]) * k_row_block;
             rows_against_tokens(w, r0, std::min(w.rows, r0 + k_row_block), act.data() + act_at[j], act_bytes[j],
-                                job.n_tokens, job.y, job.y_stride > 0 ? job.y_stride : w.rows);
+                                job.n_tokens, job.y, job.y_stride > 0 ? job.y_stride : w.rows,
+                                packed_at[j] != none ? packed.data() + packed_at[j] : nullptr);
         }
     });
 }

@@ -121,7 +121,7 @@ TEST(GemmAmx, RealKernelsPassTheirCheckOnThisCpu) {
     EXPECT_EQ(amx_kernel_for(tensor_type::q5_k), nullptr);
 }
 
-// ops::matmul as a model calls it, with a part of fewer than sixteen rows and of fewer than
+// ops::matmul and ops::matmul_batch as a model calls them, with a part of fewer than sixteen rows and of fewer than
 // sixteen tokens left over (AMX where this CPU has it, the AVX-512 or AVX2 shapes for the rest):
 // every output equals the reference dot product of its row and token within rounding.
 TEST(GemmAmx, MatmulWithLeftoverRowsAndTokensMatchesTheReference) {
@@ -155,6 +155,13 @@ TEST(GemmAmx, MatmulWithLeftoverRowsAndTokensMatchesTheReference) {
         in.set(x.data(), tokens, cols);
         std::vector<float> y(static_cast<std::size_t>(tokens * rows));
         ops::matmul(view, in, y.data(), pool);
+        // The same as two jobs of one batch (as a MoE layer's experts): the first 20 tokens, and
+        // the other 17 read and written with strides of their own.
+        std::vector<float> yb(static_cast<std::size_t>(tokens * (rows + 5)));
+        const ops::matmul_job jobs[] = {{&view, x.data(), 20, yb.data(), cols, rows + 5},
+                                        {&view, x.data() + 20 * cols, 17, yb.data() + 20 * (rows + 5), cols, rows + 5}};
+        std::vector<std::uint8_t> batch_act;
+        ops::matmul_batch(jobs, batch_act, pool);
         const std::size_t act_row = activation_row_bytes(type, cols);
         std::vector<std::uint8_t> act(act_row);
         for (std::int64_t t = 0; t < tokens; ++t) {
@@ -165,6 +172,8 @@ TEST(GemmAmx, MatmulWithLeftoverRowsAndTokensMatchesTheReference) {
                 const double tolerance = 2e-5 * block_magnitude(type, wr, act.data(), cols) + 1e-6;
                 ASSERT_NEAR(y[static_cast<std::size_t>(t * rows + r)], want, tolerance)
                     << tr.name << " row " << r << " token " << t;
+                ASSERT_NEAR(yb[static_cast<std::size_t>(t * (rows + 5) + r)], want, tolerance)
+                    << tr.name << " batch, row " << r << " token " << t;
             }
         }
     }
