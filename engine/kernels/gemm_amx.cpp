@@ -24,7 +24,7 @@
 
 namespace deepdesk::kernels::amx {
 
-#define DD_AMX __attribute__((target("amx-tile,amx-int8,avx512f,avx512bw,avx512vl,avx2,fma,f16c")))
+#define DD_AMX __attribute__((target("amx-tile,amx-int8,avx512f,avx512bw,avx512vl,avx512vnni,avx2,fma,f16c")))
 
 // GCC 12 reports its own AVX-512 intrinsics' undefined-value placeholders (self-initialised
 // variables) as uninitialized.
@@ -58,6 +58,23 @@ DD_AMX inline void dd_scale_rows_k(float (*acc)[16], float (*acc_min)[16], const
             _mm512_store_ps(acc_min[r], _mm512_fmadd_ps(scale_min, _mm512_cvtepi32_ps(_mm512_load_si512(mins[r])),
                                                         _mm512_load_ps(acc_min[r])));
         }
+    }
+}
+
+DD_AMX inline void dd_mins(float (*acc_min)[16], const std::int32_t* sums, const std::uint32_t* min_pairs,
+                           const float* dmin, const float* dy) {
+    const __m512 vdy = _mm512_loadu_ps(dy);
+    __m512i s[4];
+    for (int p = 0; p < 4; ++p) {
+        s[p] = _mm512_loadu_si512(sums + 16 * p);
+    }
+    for (int r = 0; r < 16; ++r) {
+        __m512i m = _mm512_setzero_si512();
+        for (int p = 0; p < 4; ++p) {
+            m = _mm512_dpwssd_epi32(m, s[p], _mm512_set1_epi32(static_cast<int>(min_pairs[4 * r + p])));
+        }
+        const __m512 scale = _mm512_mul_ps(_mm512_set1_ps(dmin[r]), vdy);
+        _mm512_store_ps(acc_min[r], _mm512_fmadd_ps(scale, _mm512_cvtepi32_ps(m), _mm512_load_ps(acc_min[r])));
     }
 }
 

@@ -32,6 +32,21 @@ inline void dd_scale_rows(float (*acc)[16], const std::int32_t (*c)[16], const f
         }
     }
 }
+inline void dd_mins(float (*acc_min)[16], const std::int32_t* sums, const std::uint32_t* min_pairs, const float* dmin,
+                    const float* dy) {
+    for (int r = 0; r < 16; ++r) {
+        for (int t = 0; t < 16; ++t) {
+            std::int32_t m = 0;
+            for (int p = 0; p < 4; ++p) {
+                const auto pair = static_cast<std::uint32_t>(sums[16 * p + t]);
+                const auto lo = static_cast<std::int16_t>(pair & 0xFFFF), hi = static_cast<std::int16_t>(pair >> 16);
+                m += lo * static_cast<std::int32_t>(min_pairs[4 * r + p] & 0xFFFF) +
+                     hi * static_cast<std::int32_t>(min_pairs[4 * r + p] >> 16);
+            }
+            acc_min[r][t] = std::fma(dmin[r] * dy[t], static_cast<float>(m), acc_min[r][t]);
+        }
+    }
+}
 inline void dd_scale_rows_k(float (*acc)[16], float (*acc_min)[16], const std::int32_t (*lo)[16],
                             const std::int32_t (*hi)[16], const std::int32_t (*mins)[16], const float* d,
                             const float* dmin, const float* dy) {
