@@ -45,6 +45,26 @@ DD_AMX inline void dd_scale_rows(float (*acc)[16], const std::int32_t (*c)[16], 
         _mm512_store_ps(acc[r], _mm512_fmadd_ps(scale, sum, _mm512_load_ps(acc[r])));
     }
 }
+struct dd_acc {
+    __m512 v[16];
+};
+DD_AMX inline void dd_acc_zero(dd_acc& acc) {
+    for (__m512& v : acc.v) {
+        v = _mm512_setzero_ps();
+    }
+}
+DD_AMX inline void dd_scale_acc(dd_acc& acc, const std::int32_t (*c)[16], const float* dx, const float* dy) {
+    const __m512 vdy = _mm512_loadu_ps(dy);
+    for (int r = 0; r < 16; ++r) {
+        const __m512 scale = _mm512_mul_ps(_mm512_set1_ps(dx[r]), vdy);
+        acc.v[r] = _mm512_fmadd_ps(scale, _mm512_cvtepi32_ps(_mm512_load_si512(c[r])), acc.v[r]);
+    }
+}
+DD_AMX inline void dd_acc_store(const dd_acc& acc, float (*out)[16]) {
+    for (int r = 0; r < 16; ++r) {
+        _mm512_store_ps(out[r], acc.v[r]);
+    }
+}
 DD_AMX inline void dd_scale_rows_k(float (*acc)[16], float (*acc_min)[16], const std::int32_t (*lo)[16],
                                    const std::int32_t (*hi)[16], const std::int32_t (*mins)[16], const float* d,
                                    const float* dmin, const float* dy) {

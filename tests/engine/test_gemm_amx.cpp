@@ -32,6 +32,14 @@ inline void dd_scale_rows(float (*acc)[16], const std::int32_t (*c)[16], const f
         }
     }
 }
+struct dd_acc {
+    float v[16][16];
+};
+inline void dd_acc_zero(dd_acc& acc) { std::memset(acc.v, 0, sizeof(acc.v)); }
+inline void dd_scale_acc(dd_acc& acc, const std::int32_t (*c)[16], const float* dx, const float* dy) {
+    dd_scale_rows(acc.v, c, dx, dy);
+}
+inline void dd_acc_store(const dd_acc& acc, float (*out)[16]) { std::memcpy(out, acc.v, sizeof(acc.v)); }
 inline void dd_mins(float (*acc_min)[16], const std::int32_t* sums, const std::uint32_t* min_pairs, const float* dmin,
                     const float* dy) {
     for (int r = 0; r < 16; ++r) {
