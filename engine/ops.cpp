@@ -110,7 +110,7 @@ void rows_against_tokens(const weight_view& w, std::int64_t r_begin, std::int64_
     const kernels::dot_fn dot = kernels::dot_kernel(w.type);
     const kernels::dot4_fn dot4 = n_tokens >= 4 ? kernels::dot4_kernel(w.type) : nullptr;
     const kernels::tile4x4_fn tile = n_tokens >= 4 ? kernels::tile4x4_kernel(w.type) : nullptr;
-    const kernels::rows4_fn rows4 = kernels::rows4_kernel(w.type);
+    const kernels::rows4_fn rows4 = n_tokens < 4 ? kernels::rows4_kernel(w.type) : nullptr;
     const auto cols = static_cast<std::size_t>(w.cols);
     const auto token_row = [&](std::int64_t t) { return act + static_cast<std::size_t>(t) * act_bytes; };
     // Sixteen rows by sixteen tokens on AMX where the CPU has it; what is left over (a last part
@@ -124,9 +124,10 @@ void rows_against_tokens(const weight_view& w, std::int64_t r_begin, std::int64_
             kernels::amx_run(amx, {w.type, w.row(r), w.row_bytes, cols, packed, full_tokens, y + r, y_stride});
         }
         if (r == r_end) {
-            t_begin = full_tokens;
+            t_begin = full_tokens;  // only the last tokens are left, for every row
         } else {
-            // Rows r .. r_end against every token, below; the rows before them are done.
+            // The tiles' rows against the last tokens here; the rows after them against every
+            // token below.
             rows_against_tokens(w, r_begin, r, act + static_cast<std::size_t>(full_tokens) * act_bytes, act_bytes,
                                 n_tokens - full_tokens, y + full_tokens * y_stride, y_stride);
             r_begin = r;
@@ -154,7 +155,7 @@ void rows_against_tokens(const weight_view& w, std::int64_t r_begin, std::int64_
                 }
             }
         }
-        if (rows4 != nullptr && tile == nullptr && dot4 == nullptr) {
+        if (rows4 != nullptr) {
             for (; r + 4 <= r_end; r += 4) {
                 for (std::int64_t t = tb; t < t_end; ++t) {
                     rows4(w.row(r), w.row_bytes, token_row(t), cols, y + t * y_stride + r);
@@ -223,26 +224,19 @@ void matmul_batch(std::span<const matmul_job> jobs, std::vector<std::uint8_t>& a
         first_task[j + 1] = first_task[j] + (w.rows + k_row_block - 1) / k_row_block;
         g_weight_bytes.fetch_add(static_cast<std::uint64_t>(w.rows) * w.row_bytes, std::memory_order_relaxed);
     }
-    if (act.size() < total) {
-        act.resize(total);
-    }
     // Jobs of sixteen tokens or more whose type has an AMX kernel also get their activations
-    // packed for it (kernels/gemm_amx.h), after the quantized ones.
+    // packed for it (kernels/gemm_amx.h), in `act` after all the quantized ones.
     constexpr std::size_t none = static_cast<std::size_t>(-1);
     std::vector<std::size_t> packed_at(jobs.size(), none);
-    // The caller's thread's buffer: the workers below must see this one, not their own.
-    thread_local std::vector<std::uint8_t> packed_storage;
-    std::vector<std::uint8_t>& packed = packed_storage;
-    std::size_t packed_total = 0;
     for (std::size_t j = 0; j < jobs.size(); ++j) {
         const weight_view& w = *jobs[j].w;
         if (jobs[j].n_tokens >= 16 && kernels::amx_kernel_for(w.type) != nullptr) {
-            packed_at[j] = packed_total;
-            packed_total += kernels::amx_packed_bytes(w.type, static_cast<std::size_t>(w.cols), jobs[j].n_tokens);
+            packed_at[j] = total;
+            total += kernels::amx_packed_bytes(w.type, static_cast<std::size_t>(w.cols), jobs[j].n_tokens);
         }
     }
-    if (packed.size() < packed_total) {
-        packed.resize(packed_total);
+    if (act.size() < total) {
+        act.resize(total);
     }
     pool.parallel_for(static_cast<std::int64_t>(jobs.size()), [&](int, std::int64_t begin, std::int64_t end) {
         for (auto j = static_cast<std::size_t>(begin); j < static_cast<std::size_t>(end); ++j) {
@@ -251,7 +245,7 @@ void matmul_batch(std::span<const matmul_job> jobs, std::vector<std::uint8_t>& a
                             jobs[j].n_tokens, act.data() + act_at[j], act_bytes[j]);
             if (packed_at[j] != none) {
                 kernels::amx_pack(w.type, act.data() + act_at[j], act_bytes[j], static_cast<std::size_t>(w.cols), 0,
-                                  jobs[j].n_tokens / 16, packed.data() + packed_at[j]);
+                                  jobs[j].n_tokens / 16, act.data() + packed_at[j]);
             }
         }
     });
@@ -264,7 +258,7 @@ void matmul_batch(std::span<const matmul_job> jobs, std::vector<std::uint8_t>& a
             const std::int64_t r0 = (task - first_task[j]) * k_row_block;
             rows_against_tokens(w, r0, std::min(w.rows, r0 + k_row_block), act.data() + act_at[j], act_bytes[j],
                                 job.n_tokens, job.y, job.y_stride > 0 ? job.y_stride : w.rows,
-                                packed_at[j] != none ? packed.data() + packed_at[j] : nullptr);
+                                packed_at[j] != none ? act.data() + packed_at[j] : nullptr);
         }
     });
 }

@@ -65,22 +65,15 @@ DD_AMX inline void dd_acc_store(const dd_acc& acc, float (*out)[16]) {
         _mm512_store_ps(out[r], acc.v[r]);
     }
 }
-DD_AMX inline void dd_scale_rows_k(float (*acc)[16], float (*acc_min)[16], const std::int32_t (*lo)[16],
-                                   const std::int32_t (*hi)[16], const std::int32_t (*mins)[16], const float* d,
-                                   const float* dmin, const float* dy) {
+DD_AMX inline void dd_scale_rows_k(float (*acc)[16], const std::int32_t (*lo)[16], const std::int32_t (*hi)[16],
+                                   const float* d, const float* dy) {
     const __m512 vdy = _mm512_loadu_ps(dy);
     for (int r = 0; r < 16; ++r) {
         const __m512i sumi = _mm512_add_epi32(_mm512_slli_epi32(_mm512_load_si512(hi[r]), 8), _mm512_load_si512(lo[r]));
         const __m512 scale = _mm512_mul_ps(_mm512_set1_ps(d[r]), vdy);
         _mm512_store_ps(acc[r], _mm512_fmadd_ps(scale, _mm512_cvtepi32_ps(sumi), _mm512_load_ps(acc[r])));
-        if (mins != nullptr) {
-            const __m512 scale_min = _mm512_mul_ps(_mm512_set1_ps(dmin[r]), vdy);
-            _mm512_store_ps(acc_min[r], _mm512_fmadd_ps(scale_min, _mm512_cvtepi32_ps(_mm512_load_si512(mins[r])),
-                                                        _mm512_load_ps(acc_min[r])));
-        }
     }
 }
-
 DD_AMX inline void dd_mins(float (*acc_min)[16], const std::int32_t* sums, const std::uint32_t* min_pairs,
                            const float* dmin, const float* dy) {
     const __m512 vdy = _mm512_loadu_ps(dy);
@@ -176,19 +169,6 @@ std::span<const amx_kernel> amx_kernels() {
 #endif
 }
 
-namespace {
-
-// Byte offsets of the f16 scales in a block of `type`, set to finite values in random rows.
-std::vector<std::size_t> f16_fields(tensor_type type) {
-    switch (type) {
-    case tensor_type::q4_k: return {0, 2};
-    case tensor_type::q6_k: return {offsetof(block_q6_k, d)};
-    default: return {0};
-    }
-}
-
-}  // namespace
-
 std::string compare_amx_with_reference(std::span<const amx_kernel> kernels, unsigned seed) {
     std::mt19937 rng(seed);
     std::uniform_int_distribution<int> byte(0, 255);
@@ -205,7 +185,7 @@ std::string compare_amx_with_reference(std::span<const amx_kernel> kernels, unsi
                 b = static_cast<std::uint8_t>(byte(rng));
             }
             for (std::size_t b = 0; b < w.size() / tr.type_size; ++b) {
-                for (const std::size_t off : f16_fields(k.type)) {
+                for (const std::size_t off : f16_scale_offsets(k.type)) {
                     const std::uint16_t h = f32_to_f16(byte(rng) < 128 ? scale(rng) : -scale(rng));
                     std::memcpy(w.data() + b * tr.type_size + off, &h, 2);
                 }

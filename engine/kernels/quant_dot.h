@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "engine/cpu_features.h"
 #include "engine/kernels/dequant.h"
@@ -68,6 +69,10 @@ dot_fn dot_kernel(tensor_type weight, isa_level isa);
 dot_fn dot_kernel(tensor_type weight);
 // The reference kernel for `weight` (a function per type, usable as dot_fn).
 dot_fn dot_kernel_ref(tensor_type weight);
+
+// Byte offsets of the f16 scale fields (d, and dmin where there is one) in a block of `weight`:
+// random test rows set them to finite values, as random bytes there could be NaN or infinity.
+std::vector<std::size_t> f16_scale_offsets(tensor_type weight);
 
 // Sum over the blocks of |reference dot product of that block| for a weight row and an
 // activation row of n values: the scale of the float rounding a kernel may show when it adds the

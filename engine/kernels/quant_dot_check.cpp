@@ -16,19 +16,6 @@ namespace deepdesk::kernels {
 
 namespace {
 
-// Byte offsets of the f16 scale fields in a block of `type` (set to finite values by the check;
-// random bytes there could be NaN or infinity).
-std::vector<std::size_t> scale_offsets(tensor_type type) {
-    switch (type) {
-    case tensor_type::q4_1:  // d, m
-    case tensor_type::q5_1:
-    case tensor_type::q4_k:  // d, dmin
-    case tensor_type::q5_k: return {0, 2};
-    case tensor_type::q6_k: return {offsetof(block_q6_k, d)};
-    default: return {0};  // d first
-    }
-}
-
 // Four weight rows of `blocks` blocks of random bytes each (finite random f16 scales), w_stride
 // bytes apart, and four activation rows of random normal values, quantized by the reference.
 struct random_case {
@@ -51,7 +38,7 @@ random_case make_random_case(tensor_type type, std::size_t blocks, std::mt19937&
         b = static_cast<std::uint8_t>(byte(rng));
     }
     for (std::size_t b = 0; b < 4 * blocks; ++b) {
-        for (const std::size_t off : scale_offsets(type)) {
+        for (const std::size_t off : f16_scale_offsets(type)) {
             const std::uint16_t h = f32_to_f16(byte(rng) < 128 ? scale(rng) : -scale(rng));
             std::memcpy(c.w.data() + b * tr.type_size + off, &h, 2);
         }
@@ -117,6 +104,17 @@ std::string where(const kernel_pair& k, const random_case& c, int shape, int r, 
 }
 
 }  // namespace
+
+std::vector<std::size_t> f16_scale_offsets(tensor_type weight) {
+    switch (weight) {
+    case tensor_type::q4_1:  // d, m
+    case tensor_type::q5_1:
+    case tensor_type::q4_k:  // d, dmin
+    case tensor_type::q5_k: return {0, 2};
+    case tensor_type::q6_k: return {offsetof(block_q6_k, d)};
+    default: return {0};  // d first
+    }
+}
 
 double block_magnitude(tensor_type t, const std::uint8_t* w, const std::uint8_t* act, std::size_t n) {
     const std::size_t bs = traits_of(t).block_size;

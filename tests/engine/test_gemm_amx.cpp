@@ -55,16 +55,11 @@ inline void dd_mins(float (*acc_min)[16], const std::int32_t* sums, const std::u
         }
     }
 }
-inline void dd_scale_rows_k(float (*acc)[16], float (*acc_min)[16], const std::int32_t (*lo)[16],
-                            const std::int32_t (*hi)[16], const std::int32_t (*mins)[16], const float* d,
-                            const float* dmin, const float* dy) {
+inline void dd_scale_rows_k(float (*acc)[16], const std::int32_t (*lo)[16], const std::int32_t (*hi)[16],
+                            const float* d, const float* dy) {
     for (int r = 0; r < 16; ++r) {
         for (int t = 0; t < 16; ++t) {
-            const std::int32_t sumi = hi[r][t] * 256 + lo[r][t];
-            acc[r][t] = std::fma(d[r] * dy[t], static_cast<float>(sumi), acc[r][t]);
-            if (mins != nullptr) {
-                acc_min[r][t] = std::fma(dmin[r] * dy[t], static_cast<float>(mins[r][t]), acc_min[r][t]);
-            }
+            acc[r][t] = std::fma(d[r] * dy[t], static_cast<float>(hi[r][t] * 256 + lo[r][t]), acc[r][t]);
         }
     }
 }
@@ -96,12 +91,10 @@ TEST(GemmAmx, ExtremeValuesGiveExactSums) {
         const std::size_t row = tr.type_size * (n / tr.block_size);
         for (const std::uint8_t fill : {0x00, 0xFF, 0x80, 0x7F}) {
             std::vector<std::uint8_t> w(row * 16, fill);
+            const std::uint16_t one = f32_to_f16(0.5f);
             for (std::size_t b = 0; b < w.size() / tr.type_size; ++b) {
-                const std::uint16_t one = f32_to_f16(0.5f);
-                const std::size_t at = b * tr.type_size + (k.type == tensor_type::q6_k ? offsetof(block_q6_k, d) : 0);
-                std::memcpy(w.data() + at, &one, 2);
-                if (k.type == tensor_type::q4_k) {
-                    std::memcpy(w.data() + at + 2, &one, 2);
+                for (const std::size_t off : f16_scale_offsets(k.type)) {
+                    std::memcpy(w.data() + b * tr.type_size + off, &one, 2);
                 }
             }
             const std::size_t act_row = activation_row_bytes(k.type, n);
@@ -160,12 +153,10 @@ TEST(GemmAmx, MatmulWithLeftoverRowsAndTokensMatchesTheReference) {
         for (auto& b : w) {
             b = static_cast<std::uint8_t>(byte(rng));
         }
+        const std::uint16_t h = f32_to_f16(0.01f);
         for (std::size_t b = 0; b < w.size() / tr.type_size; ++b) {
-            const std::uint16_t h = f32_to_f16(0.01f);
-            const std::size_t at = b * tr.type_size + (type == tensor_type::q6_k ? offsetof(block_q6_k, d) : 0);
-            std::memcpy(w.data() + at, &h, 2);
-            if (type == tensor_type::q4_k) {
-                std::memcpy(w.data() + at + 2, &h, 2);
+            for (const std::size_t off : f16_scale_offsets(type)) {
+                std::memcpy(w.data() + b * tr.type_size + off, &h, 2);
             }
         }
         std::vector<float> x(static_cast<std::size_t>(tokens * cols));
