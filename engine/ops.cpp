@@ -71,15 +71,16 @@ const std::uint8_t* matmul_input::quantized_for(tensor_type weight, thread_pool&
     return m_buffer;
 }
 
-const std::uint8_t* matmul_input::packed_for_amx(tensor_type weight, thread_pool& pool) {
+const std::uint8_t* matmul_input::packed_for_gemm16(tensor_type weight, thread_pool& pool) {
     const tensor_type act = kernels::activation_type(weight);
     if (!m_packed_valid || act != m_packed_type) {
         const std::uint8_t* q = quantized_for(weight, pool);
         const auto cols = static_cast<std::size_t>(m_cols);
         const std::size_t row = kernels::activation_row_bytes(weight, cols);
         m_packed.resize(kernels::amx_packed_bytes(weight, cols, m_n_tokens));
+        const kernels::amx_kernel* k = kernels::gemm16_for(weight);
         pool.parallel_for(m_n_tokens / 16, [&](int, std::int64_t begin, std::int64_t end) {
-            kernels::amx_pack(weight, q, row, cols, begin, end, m_packed.data());
+            kernels::gemm16_pack(*k, q, row, cols, begin, end, m_packed.data());
         });
         m_packed_type = act;
         m_packed_valid = true;
@@ -102,7 +103,8 @@ namespace {
 // and the block's activations both stay in the core's L2 cache instead of streaming every
 // activation from memory once per weight row. The widest kernel the type has does each part:
 // four rows by four tokens, then one row by four tokens, four rows by one token, one by one.
-// `packed`: the same activations packed for w's AMX kernel (amx_pack), or nullptr.
+// `packed`: the same activations packed for w's sixteen-row kernel (kernels::gemm16_for), or
+// nullptr.
 void rows_against_tokens(const weight_view& w, std::int64_t r_begin, std::int64_t r_end, const std::uint8_t* act,
                          std::size_t act_bytes, std::int64_t n_tokens, float* y, std::int64_t y_stride,
                          const std::uint8_t* packed = nullptr) {
@@ -113,15 +115,14 @@ void rows_against_tokens(const weight_view& w, std::int64_t r_begin, std::int64_
     const kernels::rows4_fn rows4 = n_tokens < 4 ? kernels::rows4_kernel(w.type) : nullptr;
     const auto cols = static_cast<std::size_t>(w.cols);
     const auto token_row = [&](std::int64_t t) { return act + static_cast<std::size_t>(t) * act_bytes; };
-    // Sixteen rows by sixteen tokens on AMX where the CPU has it; what is left over (a last part
-    // of fewer than sixteen rows or tokens) goes on below.
+    // Sixteen rows by groups of sixteen tokens on AMX or AVX-512 VNNI where the CPU has them;
+    // what is left over (a last part of fewer than sixteen rows or tokens) goes on below.
     std::int64_t t_begin = 0;
-    if (const kernels::amx_kernel_fn amx =
-            packed != nullptr && n_tokens >= 16 ? kernels::amx_kernel_for(w.type) : nullptr) {
+    if (const kernels::amx_kernel* k16 = packed != nullptr && n_tokens >= 16 ? kernels::gemm16_for(w.type) : nullptr) {
         const std::int64_t full_tokens = n_tokens / 16 * 16;
         std::int64_t r = r_begin;
         for (; r + 16 <= r_end; r += 16) {
-            kernels::amx_run(amx, {w.type, w.row(r), w.row_bytes, cols, packed, full_tokens, y + r, y_stride});
+            kernels::gemm16_run(*k16, {w.type, w.row(r), w.row_bytes, cols, packed, full_tokens, y + r, y_stride});
         }
         if (r == r_end) {
             t_begin = full_tokens;  // only the last tokens are left, for every row
@@ -190,7 +191,7 @@ void matmul(const weight_view& w, matmul_input& in, float* y, thread_pool& pool)
     const std::size_t act_bytes = kernels::activation_row_bytes(w.type, static_cast<std::size_t>(w.cols));
     const std::uint8_t* act = in.quantized_for(w.type, pool);
     const std::uint8_t* packed =
-        in.n_tokens() >= 16 && kernels::amx_kernel_for(w.type) != nullptr ? in.packed_for_amx(w.type, pool) : nullptr;
+        in.n_tokens() >= 16 && kernels::gemm16_for(w.type) != nullptr ? in.packed_for_gemm16(w.type, pool) : nullptr;
     const std::int64_t n_tasks = (w.rows + k_row_block - 1) / k_row_block;
     pool.parallel_for(n_tasks, [&](int, std::int64_t task_begin, std::int64_t task_end) {
         rows_against_tokens(w, task_begin * k_row_block, std::min(w.rows, task_end * k_row_block), act, act_bytes,
@@ -224,13 +225,13 @@ void matmul_batch(std::span<const matmul_job> jobs, std::vector<std::uint8_t>& a
         first_task[j + 1] = first_task[j] + (w.rows + k_row_block - 1) / k_row_block;
         g_weight_bytes.fetch_add(static_cast<std::uint64_t>(w.rows) * w.row_bytes, std::memory_order_relaxed);
     }
-    // Jobs of sixteen tokens or more whose type has an AMX kernel also get their activations
+    // Jobs of sixteen tokens or more whose type has a sixteen-row kernel also get their activations
     // packed for it (kernels/gemm_amx.h), in `act` after all the quantized ones.
     constexpr std::size_t none = static_cast<std::size_t>(-1);
     std::vector<std::size_t> packed_at(jobs.size(), none);
     for (std::size_t j = 0; j < jobs.size(); ++j) {
         const weight_view& w = *jobs[j].w;
-        if (jobs[j].n_tokens >= 16 && kernels::amx_kernel_for(w.type) != nullptr) {
+        if (jobs[j].n_tokens >= 16 && kernels::gemm16_for(w.type) != nullptr) {
             packed_at[j] = total;
             total += kernels::amx_packed_bytes(w.type, static_cast<std::size_t>(w.cols), jobs[j].n_tokens);
         }
@@ -244,8 +245,9 @@ void matmul_batch(std::span<const matmul_job> jobs, std::vector<std::uint8_t>& a
             quantize_tokens(w.type, jobs[j].x, jobs[j].x_stride > 0 ? jobs[j].x_stride : w.cols, w.cols, 0,
                             jobs[j].n_tokens, act.data() + act_at[j], act_bytes[j]);
             if (packed_at[j] != none) {
-                kernels::amx_pack(w.type, act.data() + act_at[j], act_bytes[j], static_cast<std::size_t>(w.cols), 0,
-                                  jobs[j].n_tokens / 16, act.data() + packed_at[j]);
+                kernels::gemm16_pack(*kernels::gemm16_for(w.type), act.data() + act_at[j], act_bytes[j],
+                                     static_cast<std::size_t>(w.cols), 0, jobs[j].n_tokens / 16,
+                                     act.data() + packed_at[j]);
             }
         }
     });

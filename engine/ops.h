@@ -30,9 +30,9 @@ public:
     // x quantized for `weight` (quantized on first use for each activation type).
     // Quantized on the pool's threads, a share of the tokens each.
     const std::uint8_t* quantized_for(tensor_type weight, thread_pool& pool);
-    // The first n_tokens / 16 * 16 tokens quantized for `weight` and packed for its AMX kernel
-    // (kernels/gemm_amx.h), made on first use for each activation type, on the pool's threads.
-    const std::uint8_t* packed_for_amx(tensor_type weight, thread_pool& pool);
+    // The first n_tokens / 16 * 16 tokens quantized for `weight` and packed for its sixteen-row
+    // kernel (kernels/gemm_amx.h), made on first use for each activation type, on the pool's threads.
+    const std::uint8_t* packed_for_gemm16(tensor_type weight, thread_pool& pool);
 
     std::int64_t n_tokens() const { return m_n_tokens; }
     std::int64_t cols() const { return m_cols; }

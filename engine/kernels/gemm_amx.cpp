@@ -15,6 +15,7 @@
 #include "engine/cpu_features.h"
 #include "engine/kernels/convert.h"
 #include "engine/kernels/dequant.h"
+#include "engine/kernels/gemm_pack.h"
 #include "engine/kernels/quant_dot.h"
 
 #if defined(__x86_64__) && defined(__linux__)
@@ -123,42 +124,15 @@ DD_AMX inline void dd_tile_loadconfig(const void* cfg) {
 
 namespace deepdesk::kernels {
 
-std::size_t amx_scratch_bytes(tensor_type weight, std::size_t n) {
-#if DEEPDESK_HAVE_AMX
-    return amx::scratch_bytes(weight, n);
-#else
-    (void)weight;
-    (void)n;
-    return 0;
-#endif
-}
-
 std::size_t amx_packed_bytes(tensor_type weight, std::size_t n, std::int64_t n_tokens) {
-#if DEEPDESK_HAVE_AMX
-    return static_cast<std::size_t>(n_tokens / 16) * amx::group_bytes(weight, n);
-#else
-    (void)weight;
-    (void)n;
-    (void)n_tokens;
-    return 0;
-#endif
+    return static_cast<std::size_t>(n_tokens / 16) * gemm16::group_bytes(weight, n);
 }
 
-void amx_pack(tensor_type weight, const std::uint8_t* act, std::size_t act_stride, std::size_t n, std::int64_t g_begin,
-              std::int64_t g_end, std::uint8_t* dst) {
-#if DEEPDESK_HAVE_AMX
+void gemm16_pack(const amx_kernel& k, const std::uint8_t* act, std::size_t act_stride, std::size_t n,
+                 std::int64_t g_begin, std::int64_t g_end, std::uint8_t* dst) {
     for (std::int64_t g = g_begin; g < g_end; ++g) {
-        amx::pack_group(weight, act, act_stride, n, g, dst);
+        k.pack(k.type, act, act_stride, n, g, dst);
     }
-#else
-    (void)weight;
-    (void)act;
-    (void)act_stride;
-    (void)n;
-    (void)g_begin;
-    (void)g_end;
-    (void)dst;
-#endif
 }
 
 std::span<const amx_kernel> amx_kernels() {
@@ -169,7 +143,13 @@ std::span<const amx_kernel> amx_kernels() {
 #endif
 }
 
-std::string compare_amx_with_reference(std::span<const amx_kernel> kernels, unsigned seed) {
+namespace {
+
+// Runs each kernel on sixteen random weight rows against 32 random activation rows, for several
+// row lengths, and asks `check(k, weight_row, activation_row, n, result)` about every result:
+// "" when it passes, else the first complaint (with where it was).
+template <typename Check>
+std::string run_random_cases(std::span<const amx_kernel> kernels, unsigned seed, Check check) {
     std::mt19937 rng(seed);
     std::uniform_int_distribution<int> byte(0, 255);
     std::uniform_real_distribution<float> scale(0.001f, 0.05f);
@@ -207,7 +187,7 @@ std::string compare_amx_with_reference(std::span<const amx_kernel> kernels, unsi
                 k.pack(k.type, act.data(), act_row, n, g, packed.data());
             }
             const amx_job job{k.type, w.data() + row, row, n, packed.data(), tokens, y.data() + 2, 20};
-            std::vector<std::uint8_t> scratch(amx_scratch_bytes(k.type, n));
+            std::vector<std::uint8_t> scratch(k.scratch(n));
             k.fn(job, scratch.data());
             for (std::int64_t t = 0; t < tokens; ++t) {
                 for (int r = 0; r < 20; ++r) {
@@ -220,12 +200,89 @@ std::string compare_amx_with_reference(std::span<const amx_kernel> kernels, unsi
                     }
                     const std::uint8_t* wr = w.data() + row * static_cast<std::size_t>(r - 2 + 1);
                     const std::uint8_t* a = act.data() + act_row * static_cast<std::size_t>(t);
+                    const std::string complaint = check(k, wr, a, n, got);
+                    if (!complaint.empty()) {
+                        return std::string(traits_of(k.type).name) + " n=" + std::to_string(n) + " row " +
+                               std::to_string(r - 2) + " token " + std::to_string(t) + ": " + complaint;
+                    }
+                }
+            }
+        }
+    }
+    return {};
+}
+
+}  // namespace
+
+std::string compare_amx_with_reference(std::span<const amx_kernel> kernels, unsigned seed) {
+    return run_random_cases(kernels, seed,
+                            [](const amx_kernel& k, const std::uint8_t* wr, const std::uint8_t* a, std::size_t n,
+                               float got) -> std::string {
+                                const double want = vec_dot_ref(k.type, wr, a, n);
+                                const double tolerance = 2e-5 * block_magnitude(k.type, wr, a, n) + 1e-6;
+                                if (std::fabs(got - want) <= tolerance) {
+                                    return {};
+                                }
+                                return "reference " + std::to_string(want) + ", kernel " + std::to_string(got);
+                            });
+}
+
+std::string compare_gemm16_bit_for_bit(std::span<const amx_kernel> kernels, isa_level twin_isa, unsigned seed) {
+    return run_random_cases(kernels, seed,
+                            [twin_isa](const amx_kernel& k, const std::uint8_t* wr, const std::uint8_t* a,
+                                       std::size_t n, float got) -> std::string {
+                                const dot_fn twin = dot_kernel(k.type, twin_isa);
+                                if (twin == nullptr) {
+                                    return "no one-row kernel to compare with";
+                                }
+                                const float want = twin(wr, a, n);
+                                if (std::memcmp(&want, &got, sizeof(float)) == 0) {
+                                    return {};
+                                }
+                                char text[96];
+                                std::snprintf(text, sizeof(text), "one-row kernel %.9g, kernel %.9g", want, got);
+                                return text;
+                            });
+}
+
+std::string compare_extremes_with_reference(std::span<const amx_kernel> kernels) {
+    const std::size_t n = 512;
+    for (const amx_kernel& k : kernels) {
+        const tensor_type_traits& tr = traits_of(k.type);
+        const std::size_t row = tr.type_size * (n / tr.block_size);
+        for (const std::uint8_t fill : {0x00, 0xFF, 0x80, 0x7F}) {
+            std::vector<std::uint8_t> w(row * 16, fill);
+            const std::uint16_t half = f32_to_f16(0.5f);
+            for (std::size_t b = 0; b < w.size() / tr.type_size; ++b) {
+                for (const std::size_t off : f16_scale_offsets(k.type)) {
+                    std::memcpy(w.data() + b * tr.type_size + off, &half, 2);
+                }
+            }
+            const std::size_t act_row = activation_row_bytes(k.type, n);
+            std::vector<std::uint8_t> act(act_row * 16);
+            std::vector<float> x(n);
+            for (int t = 0; t < 16; ++t) {
+                for (std::size_t i = 0; i < n; ++i) {
+                    x[i] = ((i + static_cast<std::size_t>(t)) % 3 == 0) ? -1.0f : 1.0f;
+                }
+                quantize_activation_ref(k.type, x.data(), act.data() + act_row * static_cast<std::size_t>(t), n);
+            }
+            std::vector<std::uint8_t> packed(amx_packed_bytes(k.type, n, 16));
+            k.pack(k.type, act.data(), act_row, n, 0, packed.data());
+            std::vector<std::uint8_t> scratch(k.scratch(n));
+            std::vector<float> y(16 * 16);
+            k.fn({k.type, w.data(), row, n, packed.data(), 16, y.data(), 16}, scratch.data());
+            for (int t = 0; t < 16; ++t) {
+                for (int r = 0; r < 16; ++r) {
+                    const std::uint8_t* wr = w.data() + row * static_cast<std::size_t>(r);
+                    const std::uint8_t* a = act.data() + act_row * static_cast<std::size_t>(t);
                     const double want = vec_dot_ref(k.type, wr, a, n);
                     const double tolerance = 2e-5 * block_magnitude(k.type, wr, a, n) + 1e-6;
+                    const float got = y[static_cast<std::size_t>(t * 16 + r)];
                     if (!(std::fabs(got - want) <= tolerance)) {
-                        return std::string(traits_of(k.type).name) + " n=" + std::to_string(n) + " row " +
-                               std::to_string(r - 2) + " token " + std::to_string(t) + ": reference " +
-                               std::to_string(want) + ", AMX kernel " + std::to_string(got);
+                        return std::string(tr.name) + " fill " + std::to_string(int{fill}) + " row " +
+                               std::to_string(r) + " token " + std::to_string(t) + ": reference " +
+                               std::to_string(want) + ", kernel " + std::to_string(got);
                     }
                 }
             }
@@ -262,7 +319,10 @@ bool amx_kernels_usable() {
             std::fprintf(stderr, "deepdesk: the system did not give this process the AMX tiles; not using them\n");
             return false;
         }
-        const std::string mismatch = compare_amx_with_reference(amx_kernels(), 20261202);
+        std::string mismatch = compare_amx_with_reference(amx_kernels(), 20261202);
+        if (mismatch.empty()) {
+            mismatch = compare_extremes_with_reference(amx_kernels());
+        }
         if (!mismatch.empty()) {
             std::fprintf(stderr, "deepdesk: the AMX kernels fail their check on this CPU (%s); not using them\n",
                          mismatch.c_str());
@@ -273,22 +333,31 @@ bool amx_kernels_usable() {
     return usable;
 }
 
-amx_kernel_fn amx_kernel_for(tensor_type weight) {
-    for (const amx_kernel& k : amx_kernels()) {
-        if (k.type == weight) {
-            return amx_kernels_usable() ? k.fn : nullptr;
+const amx_kernel* gemm16_for(tensor_type weight) {
+    if (amx_kernels_usable()) {
+        for (const amx_kernel& k : amx_kernels()) {
+            if (k.type == weight) {
+                return &k;
+            }
+        }
+    }
+    if (vnni_gemm_kernels_usable()) {
+        for (const amx_kernel& k : vnni_gemm_kernels()) {
+            if (k.type == weight) {
+                return &k;
+            }
         }
     }
     return nullptr;
 }
 
-void amx_run(amx_kernel_fn fn, const amx_job& job) {
+void gemm16_run(const amx_kernel& k, const amx_job& job) {
     thread_local std::vector<std::uint8_t> scratch;
-    const std::size_t need = amx_scratch_bytes(job.type, job.n);
+    const std::size_t need = k.scratch(job.n);
     if (scratch.size() < need) {
         scratch.resize(need);
     }
-    fn(job, scratch.data());
+    k.fn(job, scratch.data());
 }
 
 }  // namespace deepdesk::kernels

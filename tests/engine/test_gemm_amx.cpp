@@ -16,6 +16,7 @@
 #include "engine/kernels/convert.h"
 #include "engine/kernels/dequant.h"
 #include "engine/kernels/gemm_amx.h"
+#include "engine/kernels/gemm_pack.h"
 #include "engine/kernels/quant_dot.h"
 #include "engine/ops.h"
 #include "engine/thread_pool.h"
@@ -78,52 +79,14 @@ TEST(GemmAmx, EmulatedKernelsMatchTheReference) {
 
 TEST(GemmAmx, TheCheckCatchesAWrongKernel) {
     // The Q6_K kernel on Q4_K rows, and the Q8_0 kernel with the K-quants' packing.
-    const amx_kernel wrong[] = {{tensor_type::q4_k, amx_emulated::k_kernels[2].fn, amx_emulated::k_kernels[1].pack}};
+    const amx_kernel wrong[] = {{tensor_type::q4_k, amx_emulated::k_kernels[2].fn, amx_emulated::k_kernels[1].pack,
+                                 amx_emulated::k_kernels[2].scratch}};
     EXPECT_NE(compare_amx_with_reference(wrong, 3).find("Q4_K"), std::string::npos);
 }
 
 // Every weight value at its extremes, against activations of +-127 and -128: the split
 // products and their sums must stay exact.
-TEST(GemmAmx, ExtremeValuesGiveExactSums) {
-    const std::size_t n = 512;
-    for (const amx_kernel& k : amx_emulated::k_kernels) {
-        const tensor_type_traits& tr = traits_of(k.type);
-        const std::size_t row = tr.type_size * (n / tr.block_size);
-        for (const std::uint8_t fill : {0x00, 0xFF, 0x80, 0x7F}) {
-            std::vector<std::uint8_t> w(row * 16, fill);
-            const std::uint16_t one = f32_to_f16(0.5f);
-            for (std::size_t b = 0; b < w.size() / tr.type_size; ++b) {
-                for (const std::size_t off : f16_scale_offsets(k.type)) {
-                    std::memcpy(w.data() + b * tr.type_size + off, &one, 2);
-                }
-            }
-            const std::size_t act_row = activation_row_bytes(k.type, n);
-            std::vector<std::uint8_t> act(act_row * 16);
-            std::vector<float> x(n);
-            for (int t = 0; t < 16; ++t) {
-                for (std::size_t i = 0; i < n; ++i) {
-                    x[i] = ((i + static_cast<std::size_t>(t)) % 3 == 0) ? -1.0f : 1.0f;
-                }
-                quantize_activation_ref(k.type, x.data(), act.data() + act_row * static_cast<std::size_t>(t), n);
-            }
-            std::vector<std::uint8_t> packed(amx_packed_bytes(k.type, n, 16) + 1);
-            k.pack(k.type, act.data(), act_row, n, 0, packed.data());
-            std::vector<std::uint8_t> scratch(amx_scratch_bytes(k.type, n));
-            std::vector<float> y(16 * 16);
-            k.fn({k.type, w.data(), row, n, packed.data(), 16, y.data(), 16}, scratch.data());
-            for (int t = 0; t < 16; ++t) {
-                for (int r = 0; r < 16; ++r) {
-                    const std::uint8_t* wr = w.data() + row * static_cast<std::size_t>(r);
-                    const std::uint8_t* a = act.data() + act_row * static_cast<std::size_t>(t);
-                    const double want = vec_dot_ref(k.type, wr, a, n);
-                    const double tolerance = 2e-5 * block_magnitude(k.type, wr, a, n) + 1e-6;
-                    ASSERT_NEAR(y[static_cast<std::size_t>(t * 16 + r)], want, tolerance)
-                        << traits_of(k.type).name << " fill " << int{fill} << " row " << r << " token " << t;
-                }
-            }
-        }
-    }
-}
+TEST(GemmAmx, ExtremeValuesGiveExactSums) { EXPECT_EQ(compare_extremes_with_reference(amx_emulated::k_kernels), ""); }
 
 TEST(GemmAmx, RealKernelsPassTheirCheckOnThisCpu) {
     if (!host_cpu().amx_int8) {
@@ -133,8 +96,9 @@ TEST(GemmAmx, RealKernelsPassTheirCheckOnThisCpu) {
         GTEST_SKIP() << "AMX is turned off here (DEEPDESK_AMX=0, DEEPDESK_ISA, or the system refused the tiles)";
     }
     EXPECT_EQ(compare_amx_with_reference(amx_kernels(), 11), "");
-    EXPECT_NE(amx_kernel_for(tensor_type::q4_k), nullptr);
-    EXPECT_EQ(amx_kernel_for(tensor_type::q5_k), nullptr);
+    ASSERT_NE(gemm16_for(tensor_type::q4_k), nullptr);
+    EXPECT_EQ(gemm16_for(tensor_type::q4_k)->fn, amx_kernels()[1].fn);
+    EXPECT_EQ(gemm16_for(tensor_type::q5_k), nullptr);
 }
 
 // ops::matmul and ops::matmul_batch as a model calls them, with a part of fewer than sixteen rows and of fewer than

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// A plain C++ model of the x86 intrinsics that engine/kernels/quant_dot_avx512.inc uses, written
-// from Intel's documented semantics (Intel Intrinsics Guide, SDM vol. 2), so that the AVX-512 VNNI
-// kernels' arithmetic can be compiled and tested on machines without AVX-512. Lanes are numbered
+// A plain C++ model of the x86 intrinsics that engine/kernels/quant_dot_avx512.inc and
+// engine/kernels/gemm_vnni.inc use, written from Intel's documented semantics (Intel Intrinsics
+// Guide, SDM vol. 2), so that the AVX-512 VNNI kernels' arithmetic can be compiled and tested on
+// machines without AVX-512. Lanes are numbered
 // from the least significant; every function models exactly one intrinsic of the same name.
 // Each new intrinsic in the .inc needs its model here (the test build fails without one).
 #pragma once
@@ -28,6 +29,7 @@ using vi256 = ivec<32>;
 using vi512 = ivec<64>;
 using vf128 = fvec<4>;
 using vf256 = fvec<8>;
+using vf512 = fvec<16>;
 using mask32 = std::uint32_t;
 using mask64 = std::uint64_t;
 
@@ -186,6 +188,7 @@ fvec<Lanes> to_floats(const ivec<B>& a) {
 }
 inline vf128 _mm_cvtepi32_ps(const vi128& a) { return to_floats<4>(a); }
 inline vf256 _mm256_cvtepi32_ps(const vi256& a) { return to_floats<8>(a); }
+inline vf512 _mm512_cvtepi32_ps(const vi512& a) { return to_floats<16>(a); }
 
 // --- bitwise, shifts, byte arithmetic ---
 inline vi256 _mm256_and_si256(const vi256& a, const vi256& c) {
@@ -294,6 +297,27 @@ inline vi256 _mm256_sub_epi32(const vi256& a, const vi256& c) {
 inline vi512 _mm512_sub_epi32(const vi512& a, const vi512& c) {
     return i32_lanes(a, c, [](std::int64_t x, std::int64_t y) { return x - y; });
 }
+inline vi512 _mm512_add_epi32(const vi512& a, const vi512& c) {
+    return i32_lanes(a, c, [](std::int64_t x, std::int64_t y) { return x + y; });
+}
+// The low 32 bits of each product.
+inline vi512 _mm512_mullo_epi32(const vi512& a, const vi512& c) {
+    return i32_lanes(a, c, [](std::int64_t x, std::int64_t y) { return x * y; });
+}
+inline vi512 _mm512_slli_epi32(const vi512& a, int k) {
+    vi512 r;
+    for (int j = 0; j < 16; ++j) {
+        set_lane<std::uint32_t>(r, j, k > 31 ? 0u : lane<std::uint32_t>(a, j) << k);
+    }
+    return r;
+}
+inline vi512 _mm512_set1_epi32(int v) {
+    vi512 r;
+    for (int j = 0; j < 16; ++j) {
+        set_lane<std::int32_t>(r, j, v);
+    }
+    return r;
+}
 // i16 lanes: the pairwise sums of a (lanes 0..3), then of c (lanes 4..7), wrapping.
 inline vi128 _mm_hadd_epi16(const vi128& a, const vi128& c) {
     vi128 r;
@@ -378,6 +402,48 @@ inline vf256 _mm256_mul_ps(const vf256& a, const vf256& c) {
     }
     return r;
 }
+inline vf512 _mm512_setzero_ps() { return {}; }
+inline vf512 _mm512_set1_ps(float v) {
+    vf512 r;
+    r.f.fill(v);
+    return r;
+}
+inline vf512 _mm512_loadu_ps(const float* p) {
+    vf512 r;
+    std::memcpy(r.f.data(), p, sizeof(r.f));
+    return r;
+}
+inline vf512 _mm512_mul_ps(const vf512& a, const vf512& c) {
+    vf512 r;
+    for (int j = 0; j < 16; ++j) {
+        r.f[j] = a.f[j] * c.f[j];
+    }
+    return r;
+}
+inline vf512 _mm512_add_ps(const vf512& a, const vf512& c) {
+    vf512 r;
+    for (int j = 0; j < 16; ++j) {
+        r.f[j] = a.f[j] + c.f[j];
+    }
+    return r;
+}
+inline vf512 _mm512_sub_ps(const vf512& a, const vf512& c) {
+    vf512 r;
+    for (int j = 0; j < 16; ++j) {
+        r.f[j] = a.f[j] - c.f[j];
+    }
+    return r;
+}
+inline vf512 _mm512_fmadd_ps(const vf512& a, const vf512& c, const vf512& acc) { return fused(a, c, acc); }
+// acc - a * c, one rounding.
+inline vf512 _mm512_fnmadd_ps(const vf512& a, const vf512& c, const vf512& acc) {
+    vf512 r;
+    for (int j = 0; j < 16; ++j) {
+        r.f[j] = std::fma(-a.f[j], c.f[j], acc.f[j]);
+    }
+    return r;
+}
+inline void _mm512_storeu_ps(float* p, const vf512& a) { std::memcpy(p, a.f.data(), sizeof(a.f)); }
 inline vf128 _mm_fmadd_ps(const vf128& a, const vf128& c, const vf128& acc) { return fused(a, c, acc); }
 inline vf256 _mm256_fmadd_ps(const vf256& a, const vf256& c, const vf256& acc) { return fused(a, c, acc); }
 inline void _mm_storeu_ps(float* p, const vf128& a) { std::memcpy(p, a.f.data(), sizeof(a.f)); }
