@@ -46,6 +46,10 @@ void matmul_input::set(const float* x, std::int64_t n_tokens, std::int64_t cols)
 
 namespace {
 
+// p rounded up to a multiple of 64 bytes.
+std::uint8_t* align_64(std::uint8_t* p) { return p + (64 - reinterpret_cast<std::uintptr_t>(p) % 64) % 64; }
+std::size_t round_up_64(std::size_t n) { return (n + 63) / 64 * 64; }
+
 // Tokens [begin, end) of x (a row of `cols` every x_stride floats) quantized for `weight`, one
 // activation row of `row_bytes` each into dst.
 void quantize_tokens(tensor_type weight, const float* x, std::int64_t x_stride, std::int64_t cols, std::int64_t begin,
@@ -77,15 +81,16 @@ const std::uint8_t* matmul_input::packed_for_gemm16(tensor_type weight, thread_p
         const std::uint8_t* q = quantized_for(weight, pool);
         const auto cols = static_cast<std::size_t>(m_cols);
         const std::size_t row = kernels::activation_row_bytes(weight, cols);
-        m_packed.resize(kernels::amx_packed_bytes(weight, cols, m_n_tokens));
+        m_packed.resize(kernels::amx_packed_bytes(weight, cols, m_n_tokens) + 63);
+        std::uint8_t* packed = align_64(m_packed.data());
         const kernels::amx_kernel* k = kernels::gemm16_for(weight);
         pool.parallel_for(m_n_tokens / 16, [&](int, std::int64_t begin, std::int64_t end) {
-            kernels::gemm16_pack(*k, q, row, cols, begin, end, m_packed.data());
+            kernels::gemm16_pack(*k, q, row, cols, begin, end, packed);
         });
         m_packed_type = act;
         m_packed_valid = true;
     }
-    return m_packed.data();
+    return align_64(m_packed.data());
 }
 
 namespace {
@@ -226,19 +231,22 @@ void matmul_batch(std::span<const matmul_job> jobs, std::vector<std::uint8_t>& a
         g_weight_bytes.fetch_add(static_cast<std::uint64_t>(w.rows) * w.row_bytes, std::memory_order_relaxed);
     }
     // Jobs of sixteen tokens or more whose type has a sixteen-row kernel also get their activations
-    // packed for it (kernels/gemm_amx.h), in `act` after all the quantized ones.
+    // packed for it (kernels/gemm_amx.h), in `act` after all the quantized ones, each 64-byte aligned
+    // (packed_at counts from the first 64-byte boundary in `act`).
     constexpr std::size_t none = static_cast<std::size_t>(-1);
     std::vector<std::size_t> packed_at(jobs.size(), none);
+    total = round_up_64(total);
     for (std::size_t j = 0; j < jobs.size(); ++j) {
         const weight_view& w = *jobs[j].w;
         if (jobs[j].n_tokens >= 16 && kernels::gemm16_for(w.type) != nullptr) {
             packed_at[j] = total;
-            total += kernels::amx_packed_bytes(w.type, static_cast<std::size_t>(w.cols), jobs[j].n_tokens);
+            total += round_up_64(kernels::amx_packed_bytes(w.type, static_cast<std::size_t>(w.cols), jobs[j].n_tokens));
         }
     }
-    if (act.size() < total) {
-        act.resize(total);
+    if (act.size() < total + 63) {
+        act.resize(total + 63);
     }
+    std::uint8_t* const aligned = align_64(act.data());
     pool.parallel_for(static_cast<std::int64_t>(jobs.size()), [&](int, std::int64_t begin, std::int64_t end) {
         for (auto j = static_cast<std::size_t>(begin); j < static_cast<std::size_t>(end); ++j) {
             const weight_view& w = *jobs[j].w;
@@ -247,7 +255,7 @@ void matmul_batch(std::span<const matmul_job> jobs, std::vector<std::uint8_t>& a
             if (packed_at[j] != none) {
                 kernels::gemm16_pack(*kernels::gemm16_for(w.type), act.data() + act_at[j], act_bytes[j],
                                      static_cast<std::size_t>(w.cols), 0, jobs[j].n_tokens / 16,
-                                     act.data() + packed_at[j]);
+                                     aligned + packed_at[j]);
             }
         }
     });
@@ -260,7 +268,7 @@ void matmul_batch(std::span<const matmul_job> jobs, std::vector<std::uint8_t>& a
             const std::int64_t r0 = (task - first_task[j]) * k_row_block;
             rows_against_tokens(w, r0, std::min(w.rows, r0 + k_row_block), act.data() + act_at[j], act_bytes[j],
                                 job.n_tokens, job.y, job.y_stride > 0 ? job.y_stride : w.rows,
-                                packed_at[j] != none ? act.data() + packed_at[j] : nullptr);
+                                packed_at[j] != none ? aligned + packed_at[j] : nullptr);
         }
     });
 }

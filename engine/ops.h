@@ -32,6 +32,7 @@ public:
     const std::uint8_t* quantized_for(tensor_type weight, thread_pool& pool);
     // The first n_tokens / 16 * 16 tokens quantized for `weight` and packed for its sixteen-row
     // kernel (kernels/gemm_amx.h), made on first use for each activation type, on the pool's threads.
+    // 64-byte aligned: the kernels load whole cache lines of it (a line split costs two loads).
     const std::uint8_t* packed_for_gemm16(tensor_type weight, thread_pool& pool);
 
     std::int64_t n_tokens() const { return m_n_tokens; }
@@ -44,7 +45,7 @@ private:
     std::int64_t m_cols = 0;
     bool m_valid = false;
     tensor_type m_type = tensor_type::f32;  // activation type the buffer holds when valid
-    std::vector<std::uint8_t> m_packed;
+    std::vector<std::uint8_t> m_packed;     // 63 bytes more than the packing, for alignment
     bool m_packed_valid = false;
     tensor_type m_packed_type = tensor_type::f32;
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The sixteen-row AVX-512 VNNI prompt kernels (kernels/gemm_vnni.inc) compiled with the real
 // intrinsics, and their check against the reference on the machine that runs them.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
