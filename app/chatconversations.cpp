@@ -6,6 +6,7 @@
 #include <QUrl>
 
 #include "app/chatcontroller.h"
+#include "render/js_renderer.h"
 #include "storage/exchange.h"
 #include "storage/search.h"
 
@@ -57,7 +58,17 @@ void ChatController::exportConversations(const QVariantList& ids, const QUrl& fi
         [list, fmt, path](st::database& db) -> QString {
             try {
                 st::conversation_store store(db);
-                const std::string out = st::export_conversations(store, list, fmt);
+                st::export_options options;
+                if (fmt == st::export_format::html) {
+                    // Answers rendered as the window shows them: Markdown, maths as MathML, code
+                    // coloured (one JavaScript engine for this thread, loaded on first use).
+                    thread_local deepdesk::render::js_renderer js;
+                    options.html_from_markdown = [](const std::string& md) {
+                        return deepdesk::render::markdown_to_html(md, js.hooks());
+                    };
+                    options.html_style = deepdesk::render::export_style_sheet();
+                }
+                const std::string out = st::export_conversations(store, list, fmt, options);
                 QFile target(path);
                 if (!target.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
                     target.write(out.data(), static_cast<qint64>(out.size())) != static_cast<qint64>(out.size())) {

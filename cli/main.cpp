@@ -15,6 +15,7 @@
 #include "cli/bench.h"
 #include "cli/chat.h"
 #include "cli/common.h"
+#include "cli/conversations.h"
 #include "engine/cpu_features.h"
 #include "engine/detokenizer.h"
 #include "engine/gguf.h"
@@ -401,6 +402,9 @@ int main(int argc, char** argv) {
     chat->add_option("--seed", co.seed, "Sampling seed");
     chat->add_option("-t,--threads", co.threads, "Threads (default: all)");
 
+    deepdesk::cli::conversations_options cvo;
+    const deepdesk::cli::conversations_commands cv = deepdesk::cli::add_conversations_commands(app, cvo);
+
     CLI11_PARSE(app, argc, argv);
 
     try {
@@ -424,6 +428,9 @@ int main(int argc, char** argv) {
                 throw std::invalid_argument("give the vocabulary: -m MODEL.gguf or --tokenizer-json DIR");
             }
             return run_tokenize(tok_model, tok_hf, tok_text, tok_file, tok_no_bos, tok_no_special);
+        }
+        if (const int rc = deepdesk::cli::run_conversations(cv, cvo); rc >= 0) {
+            return rc;
         }
         if (chat->parsed()) {
             return deepdesk::cli::run_chat(co);

@@ -161,7 +161,15 @@ std::string to_html(conversation_store& store, const std::vector<conversation>& 
         ".assistant{background:#f6f8fa}.system{background:#fff8e6}\n"
         ".who{font-weight:600;margin-bottom:.3em}.text{white-space:pre-wrap;word-wrap:break-word}\n"
         "details{color:#59636e;border-left:3px solid #d0d7de;padding-left:.8em;margin:.4em 0 .8em}"
-        "summary{cursor:pointer}\n.note{color:#b35900}\n</style>\n</head>\n<body>\n";
+        "summary{cursor:pointer}\n.note{color:#b35900}\n.md{white-space:normal}.md>:first-child{margin-top:0}"
+        ".md>:last-child{margin-bottom:0}\n" +
+        o.html_style + "\n</style>\n</head>\n<body>\n";
+    // Answers and reasoning as rendered Markdown where a renderer is given; what the user typed,
+    // and everything without one, as written.
+    const auto body = [&](const std::string& text) {
+        return o.html_from_markdown ? "<div class=\"text md\">" + o.html_from_markdown(text) + "</div>"
+                                    : "<div class=\"text\">" + html_escape(text) + "</div>";
+    };
     for (const auto& c : cs) {
         out += "<h1>" + html_escape(c.title.empty() ? std::string("Untitled conversation") : c.title) + "</h1>\n";
         out += "<div class=\"meta\">" + html_escape(utc_time(c.created_at)) +
@@ -177,10 +185,12 @@ std::string to_html(conversation_store& store, const std::vector<conversation>& 
             }
             out += "</div>\n";
             if (!m.reasoning.empty() && o.reasoning != reasoning_style::omit) {
-                out += "<details><summary>" + html_escape(thought_for(m.reasoning_ms)) +
-                       "</summary><div class=\"text\">" + html_escape(m.reasoning) + "</div></details>\n";
+                out += "<details><summary>" + html_escape(thought_for(m.reasoning_ms)) + "</summary>" +
+                       body(m.reasoning) + "</details>\n";
             }
-            out += "<div class=\"text\">" + html_escape(m.content) + "</div></div>\n";
+            out +=
+                (m.role == "assistant" ? body(m.content) : "<div class=\"text\">" + html_escape(m.content) + "</div>") +
+                "</div>\n";
         }
     }
     return out + "</body>\n</html>\n";

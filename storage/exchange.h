@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -25,6 +26,10 @@ enum class reasoning_style { details, quote, omit };
 struct export_options {
     reasoning_style reasoning = reasoning_style::details;  // Markdown and HTML
     bool all_branches = false;                             // Markdown/HTML/text: every branch (JSON always has all)
+    // HTML: how an answer's and a reasoning's Markdown becomes HTML (render/markdown_html.h, with
+    // maths and code hooks) and the CSS that HTML needs. Unset: the text is escaped as written.
+    std::function<std::string(const std::string&)> html_from_markdown;
+    std::string html_style;
 };
 
 inline constexpr int k_export_json_version = 1;

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Markdown to HTML without the formula and code engines: structure, maths found (and money not),
+// raw HTML shown as text, nothing fetched.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "render/markdown_html.h"
+
+namespace deepdesk::render {
+namespace {
+
+// Every formula the hooks see, marked so the tests can find them.
+markdown_hooks recording_hooks() {
+    markdown_hooks h;
+    h.math = [](std::string_view tex, bool display) {
+        return std::string(display ? "<M display>" : "<M>") + escape_html(tex) + "</M>";
+    };
+    return h;
+}
+
+std::string html(std::string_view md) { return markdown_to_html(md, recording_hooks()); }
+
+TEST(Markdown, AllFourDelimitersReachTheMathHook) {
+    EXPECT_NE(html("a $\\int_0^1 x^2 dx$ b").find("<M>\\int_0^1 x^2 dx</M>"), std::string::npos);
+    EXPECT_NE(html("a \\(x+1\\) b").find("<M>x+1</M>"), std::string::npos);
+    EXPECT_NE(html("\\[ E=mc^2 \\]").find("<M display>E=mc^2</M>"), std::string::npos);
+    EXPECT_NE(
+        html("$$\\sum_{i=1}^n i = \\frac{n(n+1)}{2}$$").find("<M display>\\sum_{i=1}^n i = \\frac{n(n+1)}{2}</M>"),
+        std::string::npos);
+    // The display form R1 writes: delimiters on lines of their own.
+    EXPECT_NE(html("$$\n\\begin{aligned} a &= b \\\\ c &= d \\end{aligned}\n$$").find("<M display>"),
+              std::string::npos);
+}
+
+TEST(Markdown, BracketDelimitersKeepTheirBackslashes) {
+    const std::string out = html("\\[ E=mc^2 \\]");
+    EXPECT_EQ(out.find("[ E=mc^2 ]"), std::string::npos) << out;
+}
+
+TEST(Markdown, DollarAmountsAreNotMaths) {
+    for (const char* md :
+         {"The apple costs $5 and the pear $10.", "价格是 $5，不是公式。", "$5, $10 and $15", "from $3 to $4"}) {
+        const std::string out = html(md);
+        EXPECT_EQ(out.find("<M"), std::string::npos) << md << " -> " << out;
+        EXPECT_NE(out.find("$"), std::string::npos) << md << " -> " << out;
+    }
+}
+
+TEST(Markdown, CodeSpansAndBlocksAreNeverMaths) {
+    const std::string span = html("run `echo $HOME` and `$x$` and `\\(y\\)`");
+    EXPECT_EQ(span.find("<M"), std::string::npos) << span;
+    EXPECT_NE(span.find("<code>echo $HOME</code>"), std::string::npos) << span;
+    EXPECT_NE(span.find("<code>\\(y\\)</code>"), std::string::npos) << span;
+    const std::string block = html("```bash\necho \"$a costs $5\" \\[x\\]\n```\n");
+    EXPECT_EQ(block.find("<M"), std::string::npos) << block;
+    EXPECT_NE(block.find("\\[x\\]"), std::string::npos) << block;
+    EXPECT_NE(block.find("class=\"language-bash\""), std::string::npos) << block;
+    const std::string lean = html("```lean4\ntheorem t : 1 + 1 = 2 := by rfl -- $x$\n```");
+    EXPECT_EQ(lean.find("<M"), std::string::npos) << lean;
+}
+
+TEST(Markdown, AFormulaNoEngineRendersIsShownAsItsSource) {
+    const std::string out = markdown_to_html("so $\\frac{1}{2}$ and $$x^2$$");
+    EXPECT_NE(out.find("<code class=\"math-source\">$\\frac{1}{2}$</code>"), std::string::npos) << out;
+    EXPECT_NE(out.find("<pre class=\"math-source\">$$x^2$$</pre>"), std::string::npos) << out;
+}
+
+TEST(Markdown, RawHtmlIsTextAndImagesAreLinks) {
+    const std::string out = html(
+        "Okay</think>Hi 4U! <b>x</b> <script>alert(1)</script> <img src=\"http://a/b.png\">\n\n"
+        "![diagram](http://example.invalid/d.png) [bad](javascript:alert(1))");
+    EXPECT_NE(out.find("Okay&lt;/think&gt;Hi 4U!"), std::string::npos) << out;
+    EXPECT_EQ(out.find("<b>"), std::string::npos) << out;
+    EXPECT_EQ(out.find("<script"), std::string::npos) << out;
+    EXPECT_EQ(out.find("<img"), std::string::npos) << out;
+    EXPECT_NE(out.find("<a class=\"image-link\" href=\"http://example.invalid/d.png\">[Image: diagram]</a>"),
+              std::string::npos)
+        << out;
+    EXPECT_EQ(out.find("javascript:"), std::string::npos) << out;
+}
+
+TEST(Markdown, TablesKeepTheirAlignment) {
+    const std::string out = html("| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n");
+    EXPECT_NE(out.find("<table>"), std::string::npos) << out;
+    EXPECT_NE(out.find("<th style=\"text-align:left\">a</th>"), std::string::npos) << out;
+    EXPECT_NE(out.find("<td style=\"text-align:center\">2</td>"), std::string::npos) << out;
+    EXPECT_NE(out.find("<td style=\"text-align:right\">3</td>"), std::string::npos) << out;
+    EXPECT_NE(out.find("table-wrap"), std::string::npos) << out;  // scrolls sideways when wide
+}
+
+TEST(Markdown, EmphasisListsAndHeadings) {
+    const std::string out = html("# 标题\n\n**bold** *it* ~~del~~\n\n- one\n- two\n\n3. three\n");
+    EXPECT_NE(out.find("<h1>标题</h1>"), std::string::npos) << out;
+    EXPECT_NE(out.find("<strong>bold</strong>"), std::string::npos) << out;
+    EXPECT_NE(out.find("<em>it</em>"), std::string::npos) << out;
+    EXPECT_NE(out.find("<del>del</del>"), std::string::npos) << out;
+    EXPECT_NE(out.find("<li>one</li>"), std::string::npos) << out;
+    EXPECT_NE(out.find("<ol start=\"3\">"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace deepdesk::render
