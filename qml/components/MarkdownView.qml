@@ -2,6 +2,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import DeepDesk.App
 import DeepDesk.Ui
 
 // Answer text as Markdown (headings, lists, tables, emphasis); fenced code blocks are drawn apart
@@ -30,7 +31,8 @@ ColumnLayout {
         const lines = source.split("\n")
         let buf = [], inCode = false, lang = ""
         const flush = function(isCode) {
-            if (buf.length > 0 || isCode)
+            // Blank lines between blocks are no block of their own (they would leave gaps).
+            if (isCode || buf.join("").trim().length > 0)
                 out.push({ code: isCode, text: buf.join("\n"), lang: lang })
             buf = []
         }
@@ -103,13 +105,19 @@ ColumnLayout {
                             }
                         }
                         TextEdit {
+                            // Coloured by highlight.js where the language is known (RichText),
+                            // else plain; Copy always gives the code as written.
+                            readonly property string coloured: RichText.highlightCode(modelData.text, modelData.lang,
+                                                                                      Theme.dark)
+                            objectName: "codeText"
                             Layout.fillWidth: true
                             Layout.margins: 12
                             Layout.topMargin: 0
                             readOnly: true
                             selectByMouse: true
                             wrapMode: TextEdit.WrapAnywhere
-                            text: modelData.text
+                            textFormat: coloured.length > 0 ? TextEdit.RichText : TextEdit.PlainText
+                            text: coloured.length > 0 ? coloured : modelData.text
                             color: Theme.text
                             font.family: "monospace"
                             font.pixelSize: Theme.fontNormal - 1
