@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/offlineqml.h"
 
+#include "app/mathimage.h"
+
 #include <QNetworkAccessManager>
 #include <QNetworkRequest>
 #include <QQmlEngine>
@@ -34,6 +36,8 @@ public:
 void keepQmlOffline(QQmlEngine& engine) {
     static LocalOnlyFactory factory;  // outlives every engine; create() is called from several threads
     engine.setNetworkAccessManagerFactory(&factory);
+    // The one image source answers use: formulas drawn here (app/mathimage.h), never fetched.
+    engine.addImageProvider(QStringLiteral("math"), new MathImageProvider);
 }
 
 }  // namespace deepdesk::app

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Code blocks coloured for the window: highlight.js (render/js_renderer.h) in this thread's
-// JavaScript engine, its classes turned into inline colours for Qt's rich text.
+// Answers for the window: Markdown through render/markdown_html.h, formulas through KaTeX and
+// app/mathimage.h, code blocks coloured by highlight.js (render/js_renderer.h, in the GUI
+// thread's own JavaScript engine), as Qt rich text.
 #pragma once
 
 #include <QObject>
@@ -26,6 +27,10 @@ public:
     // Rich text for a code block in `language` (light or dark colours), or "" when the language is
     // unknown (the block is then shown plain).
     Q_INVOKABLE QString highlightCode(const QString& code, const QString& language, bool dark);
+    // Rich text for Markdown prose (no fenced blocks: MarkdownView draws those): formulas as
+    // images from image://math (KaTeX's MathML laid out by app/mathimage.h) at `pixelSize`, a
+    // formula KaTeX cannot read as its source; raw HTML as text; images as links.
+    Q_INVOKABLE QString markdownToRichText(const QString& markdown, bool dark, int pixelSize);
 
 private:
     std::unique_ptr<render::js_renderer> m_js;

@@ -147,6 +147,11 @@ std::string normalize_math_delimiters(std::string_view md) {
                         i = close + 2;
                         continue;
                     }
+                    // Not closed (yet, while an answer streams): shown as written, backslash kept.
+                    out += "\\\\";
+                    out += d;
+                    i += 2;
+                    continue;
                 }
                 out += c;
                 out += d;  // any other escape stays as written (\$ included)
@@ -235,7 +240,11 @@ struct writer {
     std::string render_math(std::string_view tex, bool display) const {
         std::string html = hooks->math ? hooks->math(tex, display) : std::string();
         if (!html.empty()) {
-            return display ? "<div class=\"math-display\">" + html + "</div>" : html;
+            if (!display) {
+                return html;
+            }
+            return hooks->qt_rich_text ? "</p><p align=\"center\">" + html + "</p><p>"
+                                       : "<div class=\"math-display\">" + html + "</div>";
         }
         // Shown as its source, with its delimiters, never blank.
         const std::string source = display ? "$$" + std::string(tex) + "$$" : "$" + std::string(tex) + "$";
@@ -283,7 +292,12 @@ struct writer {
             out += "<p>";
             break;
         case MD_BLOCK_P: out += "<p>"; break;
-        case MD_BLOCK_TABLE: out += "<div class=\"table-wrap\"><table>\n"; break;
+        case MD_BLOCK_TABLE:
+            // Qt's rich text draws per-cell rules only as a grid: one thin collapsed line.
+            out += hooks->qt_rich_text ? "<table border=\"1\" cellspacing=\"0\" cellpadding=\"6\" "
+                                         "style=\"border-collapse:collapse;border-color:#8c959f\">\n"
+                                       : "<div class=\"table-wrap\"><table>\n";
+            break;
         case MD_BLOCK_THEAD: out += "<thead>\n"; break;
         case MD_BLOCK_TBODY: out += "<tbody>\n"; break;
         case MD_BLOCK_TR: out += "<tr>"; break;
@@ -291,8 +305,16 @@ struct writer {
         case MD_BLOCK_TD: {
             const auto* d = static_cast<const MD_BLOCK_TD_DETAIL*>(detail);
             out += type == MD_BLOCK_TH ? "<th" : "<td";
-            out += align_attr(d->align);
-            out += ">";
+            if (hooks->qt_rich_text) {
+                // One rule under the header and a faint one under each row.
+                out += type == MD_BLOCK_TH ? " style=\"border-bottom:2px solid #8c959f" : " style=\"border-bottom:1px solid #d0d7de";
+                const std::string a = align_attr(d->align);
+                out += a.empty() ? std::string() : ";" + a.substr(8, a.size() - 9);
+                out += "\">";
+            } else {
+                out += align_attr(d->align);
+                out += ">";
+            }
             break;
         }
         }
@@ -329,7 +351,7 @@ struct writer {
         }
         case MD_BLOCK_HTML:
         case MD_BLOCK_P: out += "</p>\n"; break;
-        case MD_BLOCK_TABLE: out += "</table></div>\n"; break;
+        case MD_BLOCK_TABLE: out += hooks->qt_rich_text ? "</table>\n" : "</table></div>\n"; break;
         case MD_BLOCK_THEAD: out += "</thead>\n"; break;
         case MD_BLOCK_TBODY: out += "</tbody>\n"; break;
         case MD_BLOCK_TR: out += "</tr>\n"; break;

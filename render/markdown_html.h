@@ -19,6 +19,9 @@ struct markdown_hooks {
     std::function<std::string(std::string_view tex, bool display)> math;
     // The inner HTML of a code block (escaped, perhaps with highlighting spans), or "" for plain.
     std::function<std::string(std::string_view code, std::string_view language)> code;
+    // Markup for Qt's rich text (which has no style sheets) instead of a browser's: display
+    // formulas in centred paragraphs, tables with their rules as cell attributes.
+    bool qt_rich_text = false;
 };
 
 std::string escape_html(std::string_view text);

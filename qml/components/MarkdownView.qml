@@ -16,15 +16,6 @@ ColumnLayout {
 
     spacing: 8
 
-    // Images become links the user can open: nothing shown from a conversation fetches anything
-    // (an answer or an imported file could otherwise send data anywhere; the QML engine's network
-    // access is refused as well, see app/offlineqml.h).
-    function withoutImages(source) {
-        return source.replace(/!\[([^\]]*)\]\(([^)\s]*)[^)]*\)/g, function(all, alt, url) {
-            return "[" + qsTr("Image: %1").arg(alt.length > 0 ? alt : url) + "](" + url + ")"
-        })
-    }
-
     // [{code: bool, text, lang}] from the ``` fences of `text`.
     function segments(source) {
         const out = []
@@ -67,8 +58,10 @@ ColumnLayout {
                     readOnly: true
                     selectByMouse: true
                     wrapMode: TextEdit.Wrap
-                    textFormat: TextEdit.MarkdownText
-                    text: view.withoutImages(modelData.text)
+                    // Markdown with formulas drawn (RichText: KaTeX + app/mathimage.h); raw
+                    // HTML stays text and images become links there.
+                    textFormat: TextEdit.RichText
+                    text: RichText.markdownToRichText(modelData.text, Theme.dark, Theme.fontNormal)
                     color: Theme.text
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.fontNormal

@@ -2,6 +2,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import DeepDesk.App
 import DeepDesk.Ui
 
 // The model's reasoning, quieter than the answer: "Thinking… 12 s" with the seconds counting and
@@ -94,7 +95,9 @@ ColumnLayout {
             readOnly: true
             selectByMouse: true
             wrapMode: TextEdit.Wrap
-            text: block.text
+            // Markdown and formulas as in answers (RichText); raw HTML stays text.
+            textFormat: TextEdit.RichText
+            text: RichText.markdownToRichText(block.text, Theme.dark, Theme.fontSmall + 1)
             color: Theme.textMuted
             font.pixelSize: Theme.fontSmall + 1
             font.family: Theme.fontFamily

@@ -251,7 +251,7 @@ private Q_SLOTS:
             }
             bool expanded = false;
             for (auto* t : itemsNamed(window->contentItem(), QStringLiteral("reasoningText"))) {
-                expanded = expanded || (t->isVisible() && t->property("text").toString() == QStringLiteral("Okay"));
+                expanded = expanded || (t->isVisible() && plainText(t) == QStringLiteral("Okay"));
             }
             QVERIFY2(expanded, "a click on the header opens the reasoning");
             QDir().mkpath(QStringLiteral(DEEPDESK_SCREENSHOT_DIR));
@@ -496,7 +496,7 @@ private Q_SLOTS:
         QCOMPARE(rows.back().message.content, std::string("OK, 42."));
         bool reasoningShown = false;
         for (auto* t : itemsNamed(window->contentItem(), QStringLiteral("reasoningText"))) {
-            reasoningShown = reasoningShown || t->property("text").toString() == QStringLiteral("Sure");
+            reasoningShown = reasoningShown || plainText(t) == QStringLiteral("Sure");
         }
         QVERIFY(reasoningShown);
         // The server reported usage: the header shows the tokens and the speed.

@@ -89,7 +89,10 @@ private Q_SLOTS:
         }
         bool linked = false;
         for (auto* t : itemsNamed(w.window->contentItem(), QStringLiteral("answerText"))) {
-            linked = linked || t->property("text").toString().contains(QStringLiteral("[Image: the view](http"));
+            const QString html = t->property("text").toString();  // rich text: the link and its name
+            linked = linked ||
+                     (html.contains(QStringLiteral("[Image: the view]")) &&
+                      html.contains(QStringLiteral("href=\"%1/markdown-img.png").arg(QString::fromStdString(base))));
         }
         QVERIFY(linked);
 

@@ -34,6 +34,16 @@ inline void typeText(QWindow* window, const QString& text) {
 }
 
 // Visual items under `root` named `name` (delegates hang in the item tree, not the object tree).
+// What a text item shows, as plain text (a rich-text item's `text` is its HTML).
+inline QString plainText(QObject* item) {
+    QString out;
+    const int length = item->property("length").toInt();
+    if (!QMetaObject::invokeMethod(item, "getText", Q_RETURN_ARG(QString, out), Q_ARG(int, 0), Q_ARG(int, length))) {
+        return item->property("text").toString();
+    }
+    return out;
+}
+
 inline QList<QQuickItem*> itemsNamed(QQuickItem* root, const QString& name) {
     QList<QQuickItem*> out;
     if (root->objectName() == name) {

@@ -38,6 +38,20 @@ TEST(Markdown, BracketDelimitersKeepTheirBackslashes) {
     EXPECT_EQ(out.find("[ E=mc^2 ]"), std::string::npos) << out;
 }
 
+TEST(Markdown, AFormulaStillBeingWrittenShowsAsText) {
+    // Mid-stream: the closing delimiter has not arrived yet.
+    const std::pair<const char*, const char*> cases[] = {{"so \\[ \\frac{1}{2", "\\frac{1}{2"},
+                                                         {"so \\( x + ", "\\( x +"},
+                                                         {"so $\\frac{1}{", "$\\frac{1}{"},
+                                                         {"so $$\\sum_{i", "$$\\sum_{i"}};
+    for (const auto& [md, shown] : cases) {
+        const std::string out = html(md);
+        EXPECT_EQ(out.find("<M"), std::string::npos) << md << " -> " << out;
+        EXPECT_NE(out.find(shown), std::string::npos) << md << " -> " << out;
+    }
+    EXPECT_NE(html("so \\[ x").find("\\[ x"), std::string::npos) << "the backslash is kept";
+}
+
 TEST(Markdown, DollarAmountsAreNotMaths) {
     for (const char* md :
          {"The apple costs $5 and the pear $10.", "价格是 $5，不是公式。", "$5, $10 and $15", "from $3 to $4"}) {
