@@ -12,6 +12,7 @@
 
 #include <memory>
 
+#include "app/offlineqml.h"
 #include "app/services.h"
 #include "storage/conversation_store.h"
 #include "storage/database.h"
@@ -31,6 +32,7 @@ public Q_SLOTS:
     }
     void qmlEngineAvailable(QQmlEngine* engine) {
         engine->addImportPath(QStringLiteral("qrc:/"));
+        deepdesk::app::keepQmlOffline(*engine);  // as the app: local URLs only, and image://math
         if (!m_app) {
             seed();
             m_app = std::make_unique<deepdesk::app::Services>(m_dir.path());
