@@ -592,6 +592,9 @@ QImage paint_mathml(const QString& mathml, qreal pixel_size, const QColor& colou
     const qreal half = std::max(b.asc - a, b.desc + a);
     const qreal top = half + a, bottom = half - a;
     const QSizeF size(b.w + 2 * pad, top + bottom + 2 * pad);
+    if (size.width() * dpr > 16000 || size.height() * dpr > 8000) {
+        return {};  // a formula too large to draw (runaway input): shown as its source instead
+    }
     QImage image((size * dpr).toSize().expandedTo(QSize(1, 1)), QImage::Format_ARGB32_Premultiplied);
     image.setDevicePixelRatio(dpr);
     image.fill(Qt::transparent);
