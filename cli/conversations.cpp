@@ -11,6 +11,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "cli/common.h"
 #include "render/markdown_html.h"
 #include "storage/conversation_store.h"
 #include "storage/database.h"
@@ -104,28 +105,6 @@ void write_private(const std::string& path, const std::string& data) {
     }
 }
 
-std::string json_escape(const std::string& s) {
-    std::string out = "\"";
-    for (const unsigned char c : s) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (c < 0x20) {
-                char buf[8];
-                std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-                out += buf;
-            } else {
-                out += static_cast<char>(c);
-            }
-        }
-    }
-    return out + "\"";
-}
-
 std::string date(std::int64_t ms) {
     const std::time_t t = static_cast<std::time_t>(ms / 1000);
     std::tm tm{};
@@ -143,8 +122,8 @@ int run_list(storage::conversation_store& store, bool json) {
             const auto& c = cs[i];
             std::printf("%s\n  {\"id\": %lld, \"title\": %s, \"model\": %s, \"created_at\": %lld, \"updated_at\": %lld, "
                         "\"messages\": %zu}",
-                        i == 0 ? "" : ",", static_cast<long long>(c.id), json_escape(c.title).c_str(),
-                        json_escape(c.model_name).c_str(), static_cast<long long>(c.created_at),
+                        i == 0 ? "" : ",", static_cast<long long>(c.id), json_string(c.title).c_str(),
+                        json_string(c.model_name).c_str(), static_cast<long long>(c.created_at),
                         static_cast<long long>(c.updated_at), store.active_branch(c.id).size());
         }
         std::printf("%s]\n", cs.empty() ? "" : "\n");
