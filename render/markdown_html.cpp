@@ -466,6 +466,13 @@ std::string markdown_to_html(std::string_view markdown, const markdown_hooks& ho
     if (md_parse(source.data(), static_cast<MD_SIZE>(source.size()), &parser, &w) != 0) {
         return "<p>" + escape_html(markdown) + "</p>\n";  // md4c gave up (out of memory): the text as is
     }
+    if (hooks.qt_rich_text) {
+        // A display formula alone in its paragraph leaves empty paragraphs around it, which Qt
+        // would show as blank lines.
+        for (std::size_t at = w.out.find("<p></p>"); at != std::string::npos; at = w.out.find("<p></p>", at)) {
+            w.out.erase(at, 7);
+        }
+    }
     return w.out;
 }
 

@@ -94,6 +94,15 @@ TEST(Markdown, RawHtmlIsTextAndImagesAreLinks) {
     EXPECT_EQ(out.find("javascript:"), std::string::npos) << out;
 }
 
+TEST(Markdown, QtRichTextFlavourCentresDisplayFormulasWithoutBlankParagraphs) {
+    markdown_hooks h = recording_hooks();
+    h.qt_rich_text = true;
+    const std::string out = markdown_to_html("Text\n\n$$x^2$$\n\n| a |\n|---|\n| 1 |\n", h);
+    EXPECT_NE(out.find("<p align=\"center\"><M display>x^2</M></p>"), std::string::npos) << out;
+    EXPECT_EQ(out.find("<p></p>"), std::string::npos) << out;
+    EXPECT_NE(out.find("<table border=\"1\""), std::string::npos) << out;  // Qt draws rules only as a grid
+}
+
 TEST(Markdown, TablesKeepTheirAlignment) {
     const std::string out = html("| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n");
     EXPECT_NE(out.find("<table>"), std::string::npos) << out;
