@@ -83,7 +83,6 @@ struct box {
     std::vector<op> ops;
     bool large_op = false;  // a big operator whose limits go above and below in display style
     bool stretchy = false;  // a fence that grows with its neighbours
-    QString fence;
     void place(const box& b, qreal dx, qreal dy) {
         for (op o : b.ops) {
             o.at += QPointF(dx, dy);
@@ -418,7 +417,6 @@ box layout(const node& n, const style& st_in) {
         if (n.attrs.value(QStringLiteral("fence")) == QStringLiteral("true") ||
             n.attrs.value(QStringLiteral("stretchy")) == QStringLiteral("true")) {
             core.stretchy = n.attrs.value(QStringLiteral("stretchy")) != QStringLiteral("false");
-            core.fence = s;
         } else if (s.size() == 1 && rel.contains(s)) {
             left = right = st.level == 0 ? st.size * 5 / 18 : 0;
         } else if (s.size() == 1 && bin.contains(s) && !st.unary) {
@@ -436,7 +434,6 @@ box layout(const node& n, const style& st_in) {
         b.desc = core.desc;
         b.large_op = core.large_op;
         b.stretchy = core.stretchy;
-        b.fence = core.fence;
         b.place(core, left, 0);
         return b;
     }

@@ -169,16 +169,6 @@ std::string js_renderer::mathml(std::string_view tex, bool display) {
     return r.property(QStringLiteral("html")).toString().toStdString();
 }
 
-bool js_renderer::knows_language(std::string_view language) {
-    m->load();
-    if (!m->hljs || language.empty()) {
-        return false;
-    }
-    const QJSValue fn = m->engine->evaluate(QStringLiteral("(function(l) { return !!hljs.getLanguage(l); })"));
-    return fn.call({QJSValue(QString::fromUtf8(language.data(), static_cast<qsizetype>(language.size())))})
-        .toBool();
-}
-
 std::string js_renderer::highlight(std::string_view code, std::string_view language) {
     m->load();
     if (!m->hljs || language.empty()) {

@@ -32,7 +32,6 @@ public:
     // Highlighted HTML (spans with hljs-* classes, text escaped) for a language highlight.js or
     // DeepDesk (Lean) knows, or "" for an unknown language or an unavailable library.
     std::string highlight(std::string_view code, std::string_view language);
-    bool knows_language(std::string_view language);
 
     // Hooks for markdown_to_html that use this renderer.
     markdown_hooks hooks();

@@ -219,7 +219,6 @@ struct writer {
     bool collecting = false;
     std::string collected;
     std::string code_language;
-    std::vector<MD_ALIGN> row_align;  // per cell of the current table row, filled as cells open
     std::vector<bool> link_open;      // per open link span: whether an <a> was written
     int image_depth = 0;
 
