@@ -31,29 +31,23 @@ std::unique_ptr<node> parse(const QString& mathml) {
     while (!xml.atEnd()) {
         xml.readNext();
         if (xml.isStartElement()) {
+            node* parent = stack.empty() ? nullptr : stack.back();
+            if (parent == nullptr && xml.name() != QStringLiteral("math")) {
+                stack.push_back(nullptr);  // around <math> (KaTeX's <span class="katex">): skipped
+                continue;
+            }
             auto n = std::make_unique<node>();
             n->tag = xml.name().toString();
             for (const auto& a : xml.attributes()) {
                 n->attrs.insert(a.name().toString(), a.value().toString());
             }
             node* raw = n.get();
-            if (stack.empty()) {
-                if (n->tag == QStringLiteral("math")) {
-                    root = std::move(n);
-                    stack.push_back(raw);
-                } else {
-                    stack.push_back(nullptr);  // KaTeX's <span class="katex"> around <math>
-                    continue;
-                }
-            } else if (stack.back() != nullptr) {
-                stack.back()->kids.push_back(std::move(n));
-                stack.push_back(raw);
-            } else if (n->tag == QStringLiteral("math")) {
+            if (parent == nullptr) {
                 root = std::move(n);
-                stack.push_back(raw);
             } else {
-                stack.push_back(nullptr);
+                parent->kids.push_back(std::move(n));
             }
+            stack.push_back(raw);
         } else if (xml.isEndElement()) {
             if (!stack.empty()) {
                 stack.pop_back();

@@ -23,15 +23,14 @@ QString RichText::highlightCode(const QString& code, const QString& language, bo
            QString::fromStdString(render::with_inline_colours(html, dark)) + QStringLiteral("</div>");
 }
 
-QString RichText::markdownToRichText(const QString& markdown, bool dark, int pixelSize) {
+QString RichText::markdownToRichText(const QString& markdown, const QColor& colour, int pixelSize) {
     render::markdown_hooks hooks;
     hooks.qt_rich_text = true;
-    const QColor colour = dark ? QColor(0xe8, 0xe9, 0xec) : QColor(0x1f, 0x23, 0x29);
     const qreal dpr = qGuiApp != nullptr ? std::max<qreal>(1.0, qGuiApp->devicePixelRatio()) : 1.0;
     hooks.math = [&](std::string_view tex, bool display) -> std::string {
         const QByteArray id =
             QCryptographicHash::hash(QByteArray(tex.data(), static_cast<qsizetype>(tex.size())) +
-                                         (display ? "|d|" : "|i|") + (dark ? "dark|" : "light|") +
+                                         (display ? "|d|" : "|i|") + colour.name(QColor::HexArgb).toLatin1() + "|" +
                                          QByteArray::number(pixelSize) + "|" + QByteArray::number(dpr),
                                      QCryptographicHash::Sha1)
                 .toHex();

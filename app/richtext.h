@@ -4,6 +4,7 @@
 // thread's own JavaScript engine), as Qt rich text.
 #pragma once
 
+#include <QColor>
 #include <QObject>
 #include <QQmlEngine>
 #include <QString>
@@ -28,9 +29,10 @@ public:
     // unknown (the block is then shown plain).
     Q_INVOKABLE QString highlightCode(const QString& code, const QString& language, bool dark);
     // Rich text for Markdown prose (no fenced blocks: MarkdownView draws those): formulas as
-    // images from image://math (KaTeX's MathML laid out by app/mathimage.h) at `pixelSize`, a
+    // images from image://math (KaTeX's MathML laid out by app/mathimage.h) in `colour` at
+    // `pixelSize` (the theme's, passed from QML), a
     // formula KaTeX cannot read as its source; raw HTML as text; images as links.
-    Q_INVOKABLE QString markdownToRichText(const QString& markdown, bool dark, int pixelSize);
+    Q_INVOKABLE QString markdownToRichText(const QString& markdown, const QColor& colour, int pixelSize);
 
 private:
     std::unique_ptr<render::js_renderer> m_js;

@@ -113,7 +113,7 @@ ColumnLayout {
                     // Markdown with formulas drawn (RichText: KaTeX + app/mathimage.h); raw
                     // HTML stays text and images become links there.
                     textFormat: TextEdit.RichText
-                    text: RichText.markdownToRichText(block.body, Theme.dark, Theme.fontNormal)
+                    text: RichText.markdownToRichText(block.body, Theme.text, Theme.fontNormal)
                     color: Theme.text
                     font.family: Theme.fontFamily
                     font.pixelSize: Theme.fontNormal

@@ -97,7 +97,7 @@ ColumnLayout {
             wrapMode: TextEdit.Wrap
             // Markdown and formulas as in answers (RichText); raw HTML stays text.
             textFormat: TextEdit.RichText
-            text: RichText.markdownToRichText(block.text, Theme.dark, Theme.fontSmall + 1)
+            text: RichText.markdownToRichText(block.text, Theme.text, Theme.fontSmall + 1)
             color: Theme.textMuted
             font.pixelSize: Theme.fontSmall + 1
             font.family: Theme.fontFamily
