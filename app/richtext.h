@@ -5,10 +5,14 @@
 #pragma once
 
 #include <QColor>
+#include <QHash>
 #include <QObject>
 #include <QQmlEngine>
+#include <QSize>
 #include <QString>
+#include <QVariantMap>
 #include <memory>
+#include <string_view>
 
 namespace deepdesk::render {
 class js_renderer;
@@ -33,9 +37,23 @@ public:
     // `pixelSize` (the theme's, passed from QML), a
     // formula KaTeX cannot read as its source; raw HTML as text; images as links.
     Q_INVOKABLE QString markdownToRichText(const QString& markdown, const QColor& colour, int pixelSize);
+    // A display formula as written (`$$…$$` or `\[…\]`), drawn: {url, width, height} (the image at
+    // image://math and its size in logical pixels), or an empty url when KaTeX cannot read it.
+    Q_INVOKABLE QVariantMap displayFormula(const QString& source, const QColor& colour, int pixelSize);
+    // The text of a selection (TextEdit.getFormattedText) with each formula image given back as
+    // the LaTeX it was drawn from, e.g. "so $x^2$ grows".
+    Q_INVOKABLE QString sourceOf(const QString& selectionHtml) const;
 
 private:
+    struct formula_image {
+        QString key;
+        QSize size;  // logical pixels
+    };
+    // The formula drawn (cached by source, kind, colour, size and pixel ratio), or an empty key.
+    formula_image drawFormula(std::string_view tex, bool display, const QColor& colour, int pixelSize);
+
     std::unique_ptr<render::js_renderer> m_js;
+    QHash<QString, QString> m_sources;  // image key -> the formula's LaTeX with its delimiters
 };
 
 }  // namespace deepdesk::app

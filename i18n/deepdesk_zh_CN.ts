@@ -519,8 +519,8 @@
         <translation>复制</translation>
     </message>
     <message>
-        <source>Image: %1</source>
-        <translation>图片：%1</translation>
+        <source>Copy LaTeX</source>
+        <translation>复制 LaTeX</translation>
     </message>
 </context>
 <context>

@@ -87,20 +87,17 @@ ColumnLayout {
             radius: 1
             color: Theme.border
         }
-        TextEdit {
+        MarkdownView {
+            // Markdown and formulas as in answers, quieter; only the growing paragraph is
+            // rendered again while it streams.
             id: reasoningText
-            objectName: "reasoningText"
             x: 14
             width: parent.width - 14
-            readOnly: true
-            selectByMouse: true
-            wrapMode: TextEdit.Wrap
-            // Markdown and formulas as in answers (RichText); raw HTML stays text.
-            textFormat: TextEdit.RichText
-            text: RichText.markdownToRichText(block.text, Theme.text, Theme.fontSmall + 1)
-            color: Theme.textMuted
-            font.pixelSize: Theme.fontSmall + 1
-            font.family: Theme.fontFamily
+            text: block.text
+            proseName: "reasoningText"
+            textColor: Theme.textMuted
+            pixelSize: Theme.fontSmall + 1
+            onCopyRequested: (t) => block.copyRequested(t)
         }
     }
 }

@@ -64,6 +64,15 @@ private Q_SLOTS:
                     QVERIFY2(!image.isNull() && image.width() > 4 && image.height() > 4, qPrintable(key));
                     ++images;
                 }
+                // Display formulas on lines of their own: centred images of their own.
+                for (auto* m : itemsNamed(w.window->contentItem(), QStringLiteral("displayMathImage"))) {
+                    if (m->isVisible()) {
+                        html += QStringLiteral(" src=\"%1\" ").arg(m->property("source").toString());
+                        const QQuickItem* box = m->parentItem();
+                        QVERIFY2(qAbs(m->x() + m->width() / 2 - box->width() / 2) < 1.0 || m->x() == 0.0,
+                                 "a display formula is centred");
+                    }
+                }
                 if (shown.contains(QStringLiteral("Okay</think>Hi 4U!"))) {
                     // Edge cases: money is money, broken formulas are their source, HTML is text.
                     QVERIFY2(shown.contains(QStringLiteral("costs $5 and the pear $10, so $15")), qPrintable(shown));

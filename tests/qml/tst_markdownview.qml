@@ -13,14 +13,20 @@ Item {
         width: 600
     }
 
+    SignalSpy { id: copySpy; target: view; signalName: "copyRequested" }
+
     TestCase {
         name: "MarkdownView"
         when: windowShown
 
+        function init() {
+            copySpy.clear()
+        }
+
         function shown(name) {
             const out = []
             const walk = function(item) {
-                if (item.objectName === name)
+                if (item.objectName === name && item.visible)
                     out.push(item)
                 for (let i = 0; i < item.children.length; ++i)
                     walk(item.children[i])
@@ -73,6 +79,62 @@ Item {
             compare(shown("answerText").length, 1)
             const t = shown("answerText")[0]
             compare(t.getText(0, t.length), "Other")
+        }
+
+        function test_a_display_formula_is_centred_and_copies_as_latex() {
+            view.text = "Hence\n\\[ \\int_0^1 x^2\\,dx = \\frac{1}{3} \\]\nand so on."
+            wait(0)
+            const maths = shown("displayMath")
+            compare(maths.length, 1)
+            compare(shown("answerText").length, 2, "the prose before and after stays prose")
+            const image = findChild(maths[0], "displayMathImage")
+            verify(image.source.toString().indexOf("image://math/") === 0, image.source)
+            verify(image.width > 20 && image.height > 10)
+            fuzzyCompare(image.x + image.width / 2, view.width / 2, 1, "centred")
+            const copy = findChild(maths[0], "copyFormulaButton")
+            copy.clicked()
+            compare(copySpy.count, 1)
+            compare(copySpy.signalArguments[0][0], "\\[ \\int_0^1 x^2\\,dx = \\frac{1}{3} \\]")
+        }
+
+        function test_a_display_formula_katex_cannot_read_is_its_source() {
+            view.text = "$$\\frac{1}{$$"
+            wait(0)
+            const maths = shown("displayMath")
+            compare(maths.length, 1)
+            verify(!findChild(maths[0], "displayMathImage").parent.visible)
+            const source = shown("answerText")[0]
+            verify(source.visible)
+            compare(source.getText(0, source.length), "$$\\frac{1}{$$")
+        }
+
+        function test_copying_a_selection_gives_formulas_as_latex() {
+            view.text = "so $x^2$ grows and $\\sqrt{y}$ too"
+            wait(0)
+            const t = shown("answerText")[0]
+            verify(t.text.indexOf("image://math/") >= 0)
+            t.forceActiveFocus()
+            t.selectAll()
+            keySequence(StandardKey.Copy)
+            compare(copySpy.count, 1)
+            compare(copySpy.signalArguments[0][0], "so $x^2$ grows and $\\sqrt{y}$ too")
+        }
+
+        function test_a_wide_table_scrolls_sideways() {
+            let header = "|", rule = "|", row = "|"
+            for (let c = 0; c < 12; ++c) {
+                header += " column" + c + " |"
+                rule += "---|"
+                row += " value_number_" + c + " |"
+            }
+            view.text = "Wide:\n\n" + header + "\n" + rule + "\n" + row + "\n\n| a | b |\n|:-|-:|\n| 1 | 2 |"
+            wait(0)
+            const tables = shown("tableBlock")
+            compare(tables.length, 2)
+            verify(tables[0].contentWidth > tables[0].width + 100, tables[0].contentWidth + " vs " + tables[0].width)
+            verify(tables[0].interactive, "the wide table scrolls")
+            verify(!tables[1].interactive, "a narrow one does not")
+            compare(tables[1].contentWidth, tables[1].width)
         }
     }
 }
