@@ -285,6 +285,7 @@ box layout_table(const node& n, const style& st) {
     box b;
     qreal y = 0;
     std::vector<qreal> baselines;
+    std::vector<qreal> row_ends;  // y below each row's depth
     for (const auto& r : cells) {
         qreal asc = st.size * 0.7, desc = st.size * 0.25;
         for (const auto& c : r) {
@@ -306,14 +307,50 @@ box layout_table(const node& n, const style& st) {
             b.place(r[c], x + dx, y);
             x += widths[c] + (aligned_pairs && c % 2 == 1 ? st.size * 1.0 : col_gap);
         }
-        y += desc + row_gap;
+        y += desc;
+        row_ends.push_back(y);
+        y += row_gap;
     }
     const qreal height = std::max(0.0, y - row_gap);
     qreal total = 0;
+    std::vector<qreal> column_rules;  // x halfway between each column and the next
     for (std::size_t c = 0; c < cols; ++c) {
-        total += widths[c] + (c + 1 < cols ? (aligned_pairs && c % 2 == 1 ? st.size : col_gap) : 0);
+        const qreal gap = c + 1 < cols ? (aligned_pairs && c % 2 == 1 ? st.size : col_gap) : 0;
+        total += widths[c] + gap;
+        column_rules.push_back(total - gap / 2);
     }
     b.w = total;
+    // Rules between columns and rows (array's `|` and \hline): the lists name each gap in
+    // turn, the last entry standing for the rest; "none" draws nothing.
+    const auto rule_at = [](const QString& spec, std::size_t k) {
+        const QStringList kinds = spec.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        return !kinds.isEmpty() &&
+               kinds[std::min<qsizetype>(static_cast<qsizetype>(k), kinds.size() - 1)] != QStringLiteral("none");
+    };
+    const qreal rule_pen = std::max(1.0, st.size * 0.04);
+    const QString column_lines = n.attrs.value(QStringLiteral("columnlines"));
+    const QString row_lines = n.attrs.value(QStringLiteral("rowlines"));
+    for (std::size_t c = 0; c + 1 < cols; ++c) {
+        if (rule_at(column_lines, c)) {
+            op o;
+            o.k = op::line;
+            o.ln = QLineF(column_rules[c], -st.size * 0.1, column_rules[c], height + st.size * 0.1);
+            o.pen = rule_pen;
+            o.colour = st.colour;
+            b.ops.push_back(o);
+        }
+    }
+    for (std::size_t r = 0; r + 1 < row_ends.size(); ++r) {
+        if (rule_at(row_lines, r)) {
+            const qreal ry = row_ends[r] + row_gap / 2;
+            op o;
+            o.k = op::line;
+            o.ln = QLineF(0, ry, b.w, ry);
+            o.pen = rule_pen;
+            o.colour = st.colour;
+            b.ops.push_back(o);
+        }
+    }
     // Centre the table on the maths axis.
     const qreal shift = -(height / 2) - axis(st);
     box out;

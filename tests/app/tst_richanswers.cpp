@@ -43,6 +43,9 @@ private Q_SLOTS:
         QTRY_COMPARE(w.chat.conversations()->rowCount(), 5);
         for (const QString& theme : {QStringLiteral("light"), QStringLiteral("dark")}) {
             w.settings.setTheme(theme);
+            // The dark pass in the Chinese interface (the answers' mixed text is the same).
+            w.localization.setLanguage(theme == QStringLiteral("dark") ? QStringLiteral("zh_CN")
+                                                                       : QStringLiteral("en"));
             for (std::size_t k = 0; k < ids.size(); ++k) {
                 w.chat.openConversation(ids[k]);
                 QTRY_COMPARE(w.chat.messages()->rowCount(), 2);
@@ -99,6 +102,35 @@ private Q_SLOTS:
                     QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/rich-%1-%2.png").arg(theme).arg(k + 1)));
             }
         }
+
+        // The window's own HTML export (the storage thread's JavaScript engine): rendered,
+        // self-contained, nothing to fetch or run.
+        QSignalSpy exported(&w.chat, &deepdesk::app::ChatController::exportFinished);
+        const QString file = dir.filePath(QStringLiteral("all.html"));
+        w.chat.exportConversations({}, QUrl::fromLocalFile(file));
+        QVERIFY(exported.wait(30000));
+        QVERIFY(exported.first().first().toBool());
+        QFile out(file);
+        QVERIFY(out.open(QIODevice::ReadOnly));
+        const QString html = QString::fromUtf8(out.readAll());
+        QVERIFY2(html.count(QStringLiteral("<math")) >= 15, qPrintable(html.left(2000)));
+        QVERIFY(html.contains(QStringLiteral("<mfrac>")));
+        QVERIFY(html.contains(QStringLiteral("class=\"hljs-keyword\"")) || html.contains(QStringLiteral("color:#")));
+        QVERIFY(html.contains(QStringLiteral("<table")));
+        QVERIFY(html.contains(QStringLiteral("&lt;script&gt;alert(1)&lt;/script&gt;")));
+        QVERIFY(!html.contains(QStringLiteral("<script")));
+        QVERIFY(!html.contains(QStringLiteral("src=\"http")));
+        QVERIFY(!html.contains(QStringLiteral("**")));
+        // No maths source left outside the formulas' own annotations and the edge case's broken
+        // formulas (shown as their source on purpose).
+        QString outside = html;
+        outside.remove(QRegularExpression(QStringLiteral("<annotation[^>]*>.*?</annotation>"),
+                                          QRegularExpression::DotMatchesEverythingOption));
+        QVERIFY(outside.count(QStringLiteral("class=\"math-source\"")) == 2);
+        outside.remove(QRegularExpression(QStringLiteral("<(code|pre) class=\"math-source\">.*?</(code|pre)>"),
+                                          QRegularExpression::DotMatchesEverythingOption));
+        QVERIFY(!outside.contains(QStringLiteral("\\frac")));
+        QVERIFY(!outside.contains(QStringLiteral("\\[")));
     }
 };
 
