@@ -107,7 +107,10 @@ public:
     Q_INVOKABLE bool copyLastAnswer() const;
     // Writes conversations (all when `ids` is empty) as markdown, json, html or text (from the
     // file's extension when `format` is empty); exportFinished follows, errorText says why not.
-    Q_INVOKABLE void exportConversations(const QVariantList& ids, const QUrl& file, const QString& format = {});
+    // With `reasoning`, each answer's reasoning goes along: in HTML a collapsible block, in
+    // Markdown a quoted section.
+    Q_INVOKABLE void exportConversations(const QVariantList& ids, const QUrl& file, const QString& format = {},
+                                         bool reasoning = true);
     // Imports a DeepDesk JSON export; importFinished(how many conversations were added) follows.
     Q_INVOKABLE void importConversations(const QUrl& file);
     Q_INVOKABLE void clearError();

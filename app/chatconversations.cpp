@@ -33,7 +33,8 @@ QVariantList searchResults(st::database& db, const std::string& query) {
 
 }  // namespace
 
-void ChatController::exportConversations(const QVariantList& ids, const QUrl& file, const QString& format) {
+void ChatController::exportConversations(const QVariantList& ids, const QUrl& file, const QString& format,
+                                         bool reasoning) {
     const QString path = file.isLocalFile() ? file.toLocalFile() : file.toString();
     if (!storageUsable()) {
         Q_EMIT exportFinished(false, path);
@@ -55,10 +56,13 @@ void ChatController::exportConversations(const QVariantList& ids, const QUrl& fi
     // Reading the conversations and writing the file both happen on the storage thread.
     m_storage->post(
         this,
-        [list, fmt, path](st::database& db) -> QString {
+        [list, fmt, path, reasoning](st::database& db) -> QString {
             try {
                 st::conversation_store store(db);
                 st::export_options options;
+                options.reasoning = !reasoning                           ? st::reasoning_style::omit
+                                    : fmt == st::export_format::markdown ? st::reasoning_style::quote
+                                                                         : st::reasoning_style::details;
                 if (fmt == st::export_format::html) {
                     // Answers rendered as the window shows them: Markdown, maths as MathML, code
                     // coloured (one JavaScript engine for this thread, loaded on first use).

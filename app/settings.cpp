@@ -76,6 +76,7 @@ const std::array<Declared, static_cast<std::size_t>(Key::Count)>& table() {
          {QStringLiteral("huggingface"), QStringLiteral("modelscope")}},
         {Key::HubEndpoint, "hub/endpoint", QMetaType::QString, QString(), 0, 0, {}},  // the source's own
         {Key::HubTokenHost, "hub/tokenHost", QMetaType::QString, QString(), 0, 0, {}},
+        {Key::ExportReasoning, "export/reasoning", QMetaType::Bool, true, 0, 0, {}},
     }};
     return t;
 }

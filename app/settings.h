@@ -32,6 +32,8 @@ class Settings : public QObject {
     Q_PROPERTY(QString theme READ theme WRITE setTheme NOTIFY changed)    // system, light, dark
     Q_PROPERTY(QString modelsFolder READ modelsFolder WRITE setModelsFolder NOTIFY changed)
     // The local OpenAI-compatible server (off by default, 127.0.0.1 unless the user says otherwise).
+    // Exports include each answer's reasoning (HTML: a collapsible block; Markdown: a quote).
+    Q_PROPERTY(bool exportReasoning READ exportReasoning WRITE setExportReasoning NOTIFY changed)
     Q_PROPERTY(bool serverEnabled READ serverEnabled WRITE setServerEnabled NOTIFY changed)
     Q_PROPERTY(QString serverHost READ serverHost WRITE setServerHost NOTIFY changed)
     Q_PROPERTY(int serverPort READ serverPort WRITE setServerPort NOTIFY changed)
@@ -69,6 +71,7 @@ public:
         HubSource,
         HubEndpoint,
         HubTokenHost,  // the host the hub token was entered for: the only one it is sent to
+        ExportReasoning,
         Count
     };
 
@@ -120,6 +123,8 @@ public:
     void setTheme(const QString& v) { set(Key::Theme, v); }
     QString modelsFolder() const { return value(Key::ModelsFolder).toString(); }
     void setModelsFolder(const QString& v) { set(Key::ModelsFolder, v); }
+    bool exportReasoning() const { return value(Key::ExportReasoning).toBool(); }
+    void setExportReasoning(bool v) { set(Key::ExportReasoning, v); }
     bool serverEnabled() const { return value(Key::ServerEnabled).toBool(); }
     void setServerEnabled(bool v) { set(Key::ServerEnabled, v); }
     QString serverHost() const { return value(Key::ServerHost).toString(); }

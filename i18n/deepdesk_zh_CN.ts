@@ -1331,6 +1331,18 @@
         <source>Open</source>
         <translation>打开</translation>
     </message>
+    <message>
+        <source>Reasoning in exports</source>
+        <translation>导出时的推理过程</translation>
+    </message>
+    <message>
+        <source>Include each answer&apos;s reasoning</source>
+        <translation>包含每条回答的推理过程</translation>
+    </message>
+    <message>
+        <source>Web page: a collapsible block. Markdown: a quoted section.</source>
+        <translation>网页：可折叠的区块；Markdown：引用段落。</translation>
+    </message>
 </context>
 <context>
     <name>Sidebar</name>

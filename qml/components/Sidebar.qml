@@ -73,7 +73,7 @@ Rectangle {
         // The format follows the chosen filter when the name is typed without an extension.
         defaultSuffix: selectedNameFilter.extensions.length > 0 ? selectedNameFilter.extensions[0] : "md"
         nameFilters: [qsTr("Markdown (*.md)"), qsTr("JSON, to import again (*.json)"), qsTr("Web page (*.html)"), qsTr("Plain text (*.txt)")]
-        onAccepted: Chat.exportConversations([conversationId], selectedFile)
+        onAccepted: Chat.exportConversations([conversationId], selectedFile, "", Settings.exportReasoning)
     }
 
     Timer {

@@ -298,6 +298,15 @@ Dialog {
             Label { text: qsTr("Conversations"); font.bold: true; color: Theme.text; Layout.columnSpan: 2; Layout.topMargin: 8 }
             SettingLabel { text: qsTr("Export all conversations") }
             Button { Accessible.name: qsTr("Export all conversations"); text: qsTr("Export\u2026"); onClicked: dialog.exportAll() }
+            SettingLabel { text: qsTr("Reasoning in exports") }
+            Switch {
+                objectName: "exportReasoning"
+                text: qsTr("Include each answer's reasoning")
+                checked: Settings.exportReasoning
+                onToggled: Settings.exportReasoning = checked
+                Layout.fillWidth: true
+            }
+            Hint { text: qsTr("Web page: a collapsible block. Markdown: a quoted section.") }
             SettingLabel { text: qsTr("Import a DeepDesk export (JSON)") }
             Button { Accessible.name: qsTr("Import a DeepDesk export (JSON)"); text: qsTr("Import\u2026"); onClicked: importDialog.open() }
             Hint { id: importResult; text: "" }
@@ -324,7 +333,7 @@ Dialog {
         // The format follows the chosen filter when the name is typed without an extension.
         defaultSuffix: selectedNameFilter.extensions.length > 0 ? selectedNameFilter.extensions[0] : "md"
         nameFilters: [qsTr("Markdown (*.md)"), qsTr("JSON, to import again (*.json)"), qsTr("Web page (*.html)"), qsTr("Plain text (*.txt)")]
-        onAccepted: Chat.exportConversations([], selectedFile)
+        onAccepted: Chat.exportConversations([], selectedFile, "", Settings.exportReasoning)
     }
     FileDialog {
         id: importDialog

@@ -131,6 +131,23 @@ private Q_SLOTS:
                                           QRegularExpression::DotMatchesEverythingOption));
         QVERIFY(!outside.contains(QStringLiteral("\\frac")));
         QVERIFY(!outside.contains(QStringLiteral("\\[")));
+        QVERIFY(html.contains(QStringLiteral("<details>")));  // the reasoning, collapsible
+
+        // Markdown keeps the LaTeX, the reasoning quoted; or no reasoning at all when asked.
+        const QString md = dir.filePath(QStringLiteral("all.md")), bare = dir.filePath(QStringLiteral("bare.md"));
+        w.chat.exportConversations({}, QUrl::fromLocalFile(md));
+        w.chat.exportConversations({}, QUrl::fromLocalFile(bare), QString(), false);
+        QTRY_COMPARE(exported.size(), 3);
+        QVERIFY(exported.at(1).first().toBool() && exported.at(2).first().toBool());
+        const auto read = [](const QString& path) {
+            QFile f(path);
+            return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+        };
+        const QString withReasoning = read(md), without = read(bare);
+        QVERIFY(withReasoning.contains(QStringLiteral("> 嗯，先算积分。原函数是 $\\frac{x^3}{3}$")));
+        QVERIFY(withReasoning.contains(QStringLiteral("$$\\sum_{i=1}^n i = \\frac{n(n+1)}{2}$$")));
+        QVERIFY(!without.contains(QStringLiteral("先算积分")));
+        QVERIFY(without.contains(QStringLiteral("$$\\sum_{i=1}^n i = \\frac{n(n+1)}{2}$$")));
     }
 };
 
