@@ -183,7 +183,7 @@ void ChatController::drainStream() {
         return;
     }
     const StreamBuffer::Chunk c = m_runner->buffer().take();
-    m_messages.appendToLast(c.reasoning, c.answer, c.thinking);
+    m_messages.appendToLast(c.reasoning, c.answer, c.thinking, c.answerWasReasoning);
     // The header's figures while the answer streams: the rate since the first token, and the
     // context (a remote model's: the tokens of this answer, until the server's usage arrives).
     if (c.tokens > 0) {

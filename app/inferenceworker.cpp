@@ -149,11 +149,12 @@ void InferenceWorker::generate(const TurnRequest& request, StreamBuffer* buffer,
         const auto r = m_engine->generate(
             request.messages, request.options,
             [&](const deepdesk::reasoning_delta& d) {
-                thinking = d.answer.empty() && (thinking || !d.reasoning.empty());
+                thinking = !d.answer_was_reasoning && d.answer.empty() && (thinking || !d.reasoning.empty());
                 // About one callback per token (the engine leaves out empty deltas); the context as
                 // the engine holds it now.
-                buffer->push(d.reasoning, d.answer, thinking, 1, static_cast<std::int64_t>(m_engine->n_past()));
-                saver.append(d.reasoning, d.answer);
+                buffer->push(d.reasoning, d.answer, thinking, 1, static_cast<std::int64_t>(m_engine->n_past()),
+                             d.answer_was_reasoning);
+                saver.append(d.reasoning, d.answer, d.answer_was_reasoning);
             },
             cancel);
         buffer->push({}, {}, false);

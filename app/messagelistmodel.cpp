@@ -63,12 +63,17 @@ void MessageListModel::append(Row row) {
     Q_EMIT countChanged();
 }
 
-void MessageListModel::appendToLast(const std::string& reasoning, const std::string& answer, bool thinking) {
+void MessageListModel::appendToLast(const std::string& reasoning, const std::string& answer, bool thinking,
+                                    bool dropAnswer) {
     if (m_rows.empty()) {
         return;
     }
     Row& r = m_rows.back();
     QList<int> roles;
+    if (dropAnswer && !r.message.content.empty()) {
+        r.message.content.clear();
+        roles << ContentRole;
+    }
     if (!reasoning.empty()) {
         r.message.reasoning += reasoning;
         roles << ReasoningRole;

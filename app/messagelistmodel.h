@@ -57,7 +57,8 @@ public:
     // and inserted, so the view keeps its place and its delegates.
     void replaceBranch(std::vector<Row> rows);
     // Streaming: more text for the last row.
-    void appendToLast(const std::string& reasoning, const std::string& answer, bool thinking);
+    // dropAnswer: the last row's answer so far was reasoning after all (its text is in `reasoning`).
+    void appendToLast(const std::string& reasoning, const std::string& answer, bool thinking, bool dropAnswer = false);
     // Replaces the last row's message (status and stats at the end of a turn).
     void updateLast(const deepdesk::storage::message& m);
     const std::vector<Row>& rows() const { return m_rows; }

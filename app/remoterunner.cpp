@@ -85,11 +85,16 @@ ChatStreamDecoder::Step ChatStreamDecoder::feed(const std::string& eventData) {
     const QJsonObject delta = choice.contains(QStringLiteral("delta"))
                                   ? choice.value(QStringLiteral("delta")).toObject()
                                   : choice.value(QStringLiteral("message")).toObject();
-    // DeepSeek, SGLang and vLLM's reasoning parsers send `reasoning_content`; some servers and
-    // newer vLLM versions call the same field `reasoning`.
-    QString reasoning = delta.value(QStringLiteral("reasoning_content")).toString();
-    if (reasoning.isEmpty()) {
-        reasoning = delta.value(QStringLiteral("reasoning")).toString();
+    // DeepSeek, SGLang and vLLM's reasoning parsers send `reasoning_content`; some servers,
+    // newer vLLM versions and Ollama's OpenAI API call the same field `reasoning`, Ollama's own
+    // API `thinking`.
+    QString reasoning;
+    for (const QLatin1String field :
+         {QLatin1String("reasoning_content"), QLatin1String("reasoning"), QLatin1String("thinking")}) {
+        reasoning = delta.value(field).toString();
+        if (!reasoning.isEmpty()) {
+            break;
+        }
     }
     const QString content = delta.value(QStringLiteral("content")).toString();
     if (!reasoning.isEmpty()) {
@@ -98,6 +103,9 @@ ChatStreamDecoder::Step ChatStreamDecoder::feed(const std::string& eventData) {
     }
     if (!content.isEmpty()) {
         const deepdesk::reasoning_delta d = feedContent(content.toStdString(), false);
+        if (d.answer_was_reasoning) {
+            step.delta.answer_was_reasoning = true;
+        }
         step.delta.reasoning += d.reasoning;
         step.delta.answer += d.answer;
     }
@@ -136,6 +144,10 @@ deepdesk::reasoning_delta ChatStreamDecoder::finish() {
     }
     if (m_inline) {
         const deepdesk::reasoning_delta last = m_inline->finish();
+        out.answer_was_reasoning = out.answer_was_reasoning || last.answer_was_reasoning;
+        if (last.answer_was_reasoning) {
+            out.answer.clear();
+        }
         out.reasoning += last.reasoning;
         out.answer += last.answer;
     }
@@ -200,6 +212,10 @@ struct RemoteTurnRunner::Turn {
     bool thinking = false, cancelled = false;
     int status = 0;
     QByteArray errorBody;
+    // A server that ignored "stream": true answers with one JSON object (Content-Type
+    // application/json), read whole at the end.
+    bool wholeJson = false;
+    QByteArray jsonBody;
     QString error;  // from inside the stream
 };
 
@@ -250,7 +266,7 @@ void RemoteTurnRunner::run(const TurnRequest& request) {
 }
 
 void RemoteTurnRunner::deliver(const deepdesk::reasoning_delta& d) {
-    if (d.reasoning.empty() && d.answer.empty()) {
+    if (d.reasoning.empty() && d.answer.empty() && !d.answer_was_reasoning) {
         return;
     }
     Turn& t = *m_turn;
@@ -258,15 +274,22 @@ void RemoteTurnRunner::deliver(const deepdesk::reasoning_delta& d) {
     if (t.firstTokenMs < 0) {
         t.firstTokenMs = now;
     }
+    if (d.answer_was_reasoning && t.reasoningStartMs < 0) {
+        t.reasoningStartMs = t.firstTokenMs;  // the reasoning began with the output
+    }
     if (!d.reasoning.empty() && t.reasoningStartMs < 0) {
         t.reasoningStartMs = now;
     }
     if (!d.answer.empty() && t.reasoningStartMs >= 0 && t.reasoningEndMs < 0) {
         t.reasoningEndMs = now;
     }
-    t.thinking = d.answer.empty() && (t.thinking || !d.reasoning.empty());
-    m_buffer.push(d.reasoning, d.answer, t.thinking, 1);  // servers send about a token per event
-    t.saver.append(d.reasoning, d.answer);
+    t.thinking = !d.answer_was_reasoning && d.answer.empty() && (t.thinking || !d.reasoning.empty());
+    if (d.answer_was_reasoning && d.answer.empty() && t.reasoningEndMs < 0) {
+        t.reasoningEndMs = now;  // "</think>" closed it
+    }
+    // Servers send about a token per event.
+    m_buffer.push(d.reasoning, d.answer, t.thinking, 1, -1, d.answer_was_reasoning);
+    t.saver.append(d.reasoning, d.answer, d.answer_was_reasoning);
 }
 
 void RemoteTurnRunner::onReadyRead() {
@@ -277,6 +300,19 @@ void RemoteTurnRunner::onReadyRead() {
     const QByteArray bytes = t.reply->readAll();
     if (t.status >= 400) {
         t.errorBody += bytes.left(64 * 1024 - t.errorBody.size());
+        return;
+    }
+    if (t.jsonBody.isEmpty() && !t.wholeJson) {
+        t.wholeJson = t.reply->header(QNetworkRequest::ContentTypeHeader)
+                          .toString()
+                          .startsWith(QLatin1String("application/json"), Qt::CaseInsensitive);
+    }
+    if (t.wholeJson) {
+        t.jsonBody += bytes;
+        if (t.jsonBody.size() > 256 * 1024 * 1024) {
+            t.error = tr("The server's reply is too large (over 256 MB).");
+            t.reply->abort();
+        }
         return;
     }
     for (const std::string& event : t.sse.feed(std::string_view(bytes.constData(), bytes.size()))) {
@@ -302,6 +338,11 @@ void RemoteTurnRunner::onFinished() {
         t.errorBody += reply->readAll();
     }
     reply->deleteLater();
+    if (t.wholeJson && t.status < 400 && t.error.isEmpty() && reply->error() == QNetworkReply::NoError) {
+        const ChatStreamDecoder::Step step = t.decoder.feed((t.jsonBody + reply->readAll()).toStdString());
+        deliver(step.delta);
+        t.error = step.error;
+    }
     deliver(t.decoder.finish());
     m_buffer.push({}, {}, false);
 

@@ -9,8 +9,12 @@ namespace deepdesk::app {
 namespace st = deepdesk::storage;
 
 void StreamBuffer::push(const std::string& reasoning, const std::string& answer, bool thinking, std::int64_t tokens,
-                        std::int64_t context) {
+                        std::int64_t context, bool answerWasReasoning) {
     std::lock_guard lock(m_mutex);
+    if (answerWasReasoning) {  // the answer not taken yet goes too
+        m_chunk.answer.clear();
+        m_chunk.answerWasReasoning = true;
+    }
     m_chunk.reasoning += reasoning;
     m_chunk.answer += answer;
     m_chunk.thinking = thinking;
@@ -37,9 +41,12 @@ StreamSaver::StreamSaver(StorageThread* storage, qint64 messageId, std::string c
       m_interval(interval),
       m_lastWrite(std::chrono::steady_clock::now()) {}
 
-void StreamSaver::append(const std::string& reasoning, const std::string& answer) {
-    if (reasoning.empty() && answer.empty()) {
+void StreamSaver::append(const std::string& reasoning, const std::string& answer, bool answerWasReasoning) {
+    if (reasoning.empty() && answer.empty() && !answerWasReasoning) {
         return;
+    }
+    if (answerWasReasoning) {
+        m_content.clear();
     }
     m_reasoning += reasoning;
     m_content += answer;

@@ -30,9 +30,12 @@ public:
         bool thinking = false;      // the model is inside its reasoning right now
         std::int64_t tokens = 0;    // tokens generated since the last take()
         std::int64_t context = -1;  // tokens in the context now; -1: not known (a remote model)
+        // The answer shown before this chunk was reasoning: drop it (this chunk's reasoning holds
+        // it; see deepdesk::reasoning_delta).
+        bool answerWasReasoning = false;
     };
     void push(const std::string& reasoning, const std::string& answer, bool thinking, std::int64_t tokens = 0,
-              std::int64_t context = -1);
+              std::int64_t context = -1, bool answerWasReasoning = false);
     Chunk take();
 
 private:
@@ -70,7 +73,8 @@ class StreamSaver {
 public:
     StreamSaver(StorageThread* storage, qint64 messageId, std::string content = {}, std::string reasoning = {},
                 std::chrono::milliseconds interval = std::chrono::milliseconds(250));
-    void append(const std::string& reasoning, const std::string& answer);
+    // answerWasReasoning: the answer so far is dropped first (its text is in `reasoning`).
+    void append(const std::string& reasoning, const std::string& answer, bool answerWasReasoning = false);
     void flush();
     // The end: the last text, then the stats (added to what a continued answer had) and its status.
     void finish(const TurnResult& result, bool continuing);

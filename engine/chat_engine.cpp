@@ -174,7 +174,7 @@ turn_result chat_engine::run(const rendered_chat& text_prompt, bool split_reason
     reasoning_splitter splitter(in_reasoning);
     std::string raw;  // without the split: all of it is the answer
     const auto emit = [&](const reasoning_delta& d) {
-        if (on_delta && (!d.reasoning.empty() || !d.answer.empty())) {
+        if (on_delta && (!d.reasoning.empty() || !d.answer.empty() || d.answer_was_reasoning)) {
             on_delta(d);
         }
     };

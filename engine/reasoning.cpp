@@ -24,7 +24,7 @@ std::size_t partial_tag_suffix(std::string_view text, std::string_view tag) {
 }  // namespace
 
 reasoning_splitter::reasoning_splitter(bool starts_in_reasoning, clock::time_point now)
-    : m_state(starts_in_reasoning ? state::reasoning : state::opening) {
+    : m_state(starts_in_reasoning ? state::reasoning : state::opening), m_created(now) {
     if (starts_in_reasoning) {
         m_started = now;
         m_had_reasoning = true;
@@ -110,10 +110,40 @@ reasoning_delta reasoning_splitter::feed(std::string_view piece, clock::time_poi
             m_state = state::answer;
             continue;
         }
-        case state::answer:
-            emit_answer(m_pending, out);
-            m_pending.clear();
-            return out;
+        case state::answer: {
+            if (m_had_reasoning) {  // a later "</think>" is text the answer is about
+                emit_answer(m_pending, out);
+                m_pending.clear();
+                return out;
+            }
+            const auto close = m_pending.find(k_close);
+            if (close == std::string::npos) {
+                // Hold back a possible partial "</think>".
+                const std::size_t end = m_pending.size() - partial_tag_suffix(m_pending, k_close);
+                emit_answer(std::string_view(m_pending).substr(0, end), out);
+                m_pending.erase(0, end);
+                return out;
+            }
+            // "</think>" with no "<think>": all of it so far was reasoning, begun with the output.
+            // This delta says so and carries the whole of it (what it released as answer in
+            // this call too).
+            std::string body = m_answer + m_pending.substr(0, close);
+            m_pending.erase(0, close + k_close.size());
+            out = reasoning_delta{};
+            out.answer_was_reasoning = true;
+            m_answer.clear();
+            while (!body.empty() && is_space(body.back())) {
+                body.pop_back();
+            }
+            const auto first = body.find_first_not_of(" \t");
+            emit_reasoning(std::string_view(body).substr(first == std::string::npos ? body.size() : first), out);
+            m_started = m_created;
+            m_had_reasoning = true;
+            m_ended = now;
+            m_closed = true;
+            m_state = state::answer_start;
+            continue;
+        }
         }
     }
 }

@@ -2,6 +2,9 @@
 // Splits R1-style output, "<think>reasoning</think>answer", into reasoning and answer while it
 // streams in pieces of any size. A tag split across pieces is held back until it is whole, so
 // no part of "</think>" ever reaches the answer; an unclosed "<think>" is all reasoning.
+// A "</think>" with no "<think>" before it (a template that opened the reasoning in the prompt,
+// unknown to the caller) still ends the reasoning: what was released as answer until then is
+// reasoning after all, and the delta says so (answer_was_reasoning).
 #pragma once
 
 #include <chrono>
@@ -13,6 +16,9 @@ namespace deepdesk {
 struct reasoning_delta {
     std::string reasoning;  // new reasoning text
     std::string answer;     // new answer text
+    // What was released as answer before this delta was reasoning: drop it; this delta's
+    // reasoning holds all of it. Set once at most, and only before any reasoning was released.
+    bool answer_was_reasoning = false;
 };
 
 class reasoning_splitter {
@@ -31,7 +37,7 @@ public:
     bool in_reasoning() const { return m_state == state::reasoning; }
     // From the start of the reasoning to its close (or to now while it runs, or to finish()).
     std::chrono::milliseconds reasoning_duration(clock::time_point now = clock::now()) const;
-    // Everything emitted so far.
+    // Everything emitted so far (after an answer_was_reasoning delta, as corrected).
     const std::string& reasoning() const { return m_reasoning; }
     const std::string& answer() const { return m_answer; }
 
@@ -45,6 +51,7 @@ private:
     std::string m_pending;  // text held back: a possible tag, or whitespace whose role is unknown
     std::string m_reasoning, m_answer;
     bool m_reasoning_started = false;  // a newline right after "<think>" is not part of it
+    clock::time_point m_created{};
     clock::time_point m_started{};
     clock::time_point m_ended{};
     bool m_had_reasoning = false;

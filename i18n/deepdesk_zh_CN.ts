@@ -1084,6 +1084,10 @@
         <source>The connection to %1 ended before the answer was complete. What arrived before is kept.</source>
         <translation>与 %1 的连接在回答完成前结束。已收到的内容已保留。</translation>
     </message>
+    <message>
+        <source>The server&apos;s reply is too large (over 256 MB).</source>
+        <translation>服务器的回复过大（超过 256 MB）。</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>

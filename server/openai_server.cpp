@@ -323,6 +323,10 @@ void answer(chat_engine& engine, std::mutex& turn, const std::string& model_id, 
             r = run(
                 parsed,
                 [&](const reasoning_delta& d) {
+                    if (d.answer_was_reasoning) {  // "</think>" with no "<think>": the text so far
+                        text.clear();
+                        filter = stop_filter(parsed.stop);
+                    }
                     reasoning += d.reasoning;
                     text += filter.push(d.answer);
                     if (filter.hit()) {
@@ -370,15 +374,30 @@ void answer(chat_engine& engine, std::mutex& turn, const std::string& model_id, 
             send(json{{"index", 0}, {"delta", {{"role", "assistant"}, {"content", ""}}}}, nullptr, nullptr);
         }
         stop_filter filter(request->stop);
+        std::string sent;  // the content sent so far
         turn_result r;
         try {
             r = run(
                 *request,
                 [&](const reasoning_delta& d) {
-                    if (!d.reasoning.empty()) {
-                        send(choice(d.reasoning, "", true), nullptr, nullptr);
+                    std::string_view reasoning = d.reasoning;
+                    if (d.answer_was_reasoning) {
+                        // "</think>" with no "<think>": what went out as content was reasoning. It
+                        // cannot be taken back; the rest of the reasoning goes as reasoning.
+                        const auto first = sent.find_first_not_of(" \t\r\n");
+                        const std::string_view was = first == std::string::npos
+                                                         ? std::string_view()
+                                                         : std::string_view(sent).substr(first);
+                        if (reasoning.substr(0, was.size()) == was) {
+                            reasoning.remove_prefix(was.size());
+                        }
+                        filter = stop_filter(request->stop);  // what it held back was reasoning too
+                    }
+                    if (!reasoning.empty()) {
+                        send(choice(std::string(reasoning), "", true), nullptr, nullptr);
                     }
                     const std::string text = filter.push(d.answer);
+                    sent += text;
                     if (!text.empty()) {
                         send(choice("", text, true), nullptr, nullptr);
                     }

@@ -150,7 +150,7 @@ private Q_SLOTS:
         std::string reasoning, answer;
         for (const char* e :
              {R"({"choices":[{"delta":{"role":"assistant","content":null,"reasoning_content":"Let"}}]})",
-              R"({"choices":[{"delta":{"reasoning":" me see"}}]})",
+              R"({"choices":[{"delta":{"reasoning":" me"}}]})", R"({"choices":[{"delta":{"thinking":" see"}}]})",
               R"({"choices":[{"delta":{"content":"42","reasoning_content":null}}]})",
               R"({"choices":[{"delta":{},"finish_reason":"stop"}]})",
               R"({"choices":[],"usage":{"prompt_tokens":9,"completion_tokens":5}})", "[DONE]"}) {
@@ -177,10 +177,16 @@ private Q_SLOTS:
                 const QJsonObject chunk{
                     {QStringLiteral("choices"), QJsonArray{QJsonObject{{QStringLiteral("delta"), delta}}}}};
                 const auto step = d.feed(QJsonDocument(chunk).toJson(QJsonDocument::Compact).toStdString());
+                if (step.delta.answer_was_reasoning) {
+                    all.answer.clear();
+                }
                 all.reasoning += step.delta.reasoning;
                 all.answer += step.delta.answer;
             }
             const auto tail = d.finish();
+            if (tail.answer_was_reasoning) {
+                all.answer.clear();
+            }
             all.reasoning += tail.reasoning;
             all.answer += tail.answer;
             return all;
@@ -197,6 +203,13 @@ private Q_SLOTS:
         r = run(false, {"Plain", " answer."});
         QCOMPARE(r.reasoning, std::string());
         QCOMPARE(r.answer, std::string("Plain answer."));
+        // A "</think>" with no opening tag ends the reasoning whatever the model is called.
+        r = run(false, {"Ok", "ay</th", "ink>Hi", " 4U!"});
+        QCOMPARE(r.reasoning, std::string("Okay"));
+        QCOMPARE(r.answer, std::string("Hi 4U!"));
+        r = run(false, {"Hmm.</think>"});
+        QCOMPARE(r.reasoning, std::string("Hmm."));
+        QCOMPARE(r.answer, std::string());
         r = run(true, {"<t"});  // a stream that ends while the opening is still unknown
         QCOMPARE(r.reasoning + r.answer, std::string("<t"));
     }
@@ -367,6 +380,50 @@ private Q_SLOTS:
             QVERIFY(c.errorText().contains(k.expect));
             QVERIFY(fake.request().contains("Authorization: Bearer sk-fake"));
             QVERIFY(fake.request().contains("\"stream\":true"));
+        }
+    }
+
+    // llama.cpp's llama-server with no reasoning parser, serving an R1-style model under a name
+    // that says nothing of reasoning ("/tmp/scripted.gguf", answering as "gpt-3.5-turbo"): its
+    // recorded stream and reply (../shared/testdata/remote) give "Okay</think>Hi 4U!" in
+    // content, with no opening tag. The "</think>" ends the reasoning all the same.
+    void aRealServersInlineReasoningIsSplit() {
+        const QString recorded = QStringLiteral(DEEPDESK_SHARED_DIR "/testdata/remote");
+        if (!QFile::exists(recorded + QStringLiteral("/llama-server-inline-think.sse"))) {
+            QSKIP("../shared/testdata/remote is absent: the recorded llama-server replies are not here");
+        }
+        const QByteArray stream = fileBytes(recorded + QStringLiteral("/llama-server-inline-think.sse"));
+        const QByteArray reply = fileBytes(recorded + QStringLiteral("/llama-server-inline-think.json"));
+        const QList<QPair<const char*, QByteArray>> responses = {
+            {"streamed", "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n" + stream},
+            {"not streamed", plain("200 OK", reply)},
+        };
+        for (const auto& [name, response] : responses) {
+            QTemporaryDir dir;
+            FakeServer fake(response);
+            deepdesk::app::Services cApp(dir.path());
+            const QString id = cApp.providers.addProvider(QStringLiteral("custom"), QStringLiteral("llama-server"),
+                                                          fake.baseUrl(), QString());
+            ChatController& c = cApp.chat;
+            cApp.host.useRemoteModel(id, QStringLiteral("/tmp/scripted.gguf"));
+            QVERIFY(!cApp.host.reasoningModel());  // nothing in the name says so
+            const QString how = turn(c, QStringLiteral("hello"));
+            const st::message& m = lastMessage(c);
+            QVERIFY2(how == QStringLiteral("stop"), (name + (": " + m.error_text)).c_str());
+            QCOMPARE(m.reasoning, std::string("Okay"));
+            QCOMPARE(m.content, std::string("Hi 4U!"));
+            QCOMPARE(m.status, st::message_status::complete);
+            // What the window shows is what was stored.
+            QCOMPARE(c.messages()->rows().back().message.content, std::string("Hi 4U!"));
+            QCOMPARE(c.messages()->rows().back().message.reasoning, std::string("Okay"));
+            // The next turn sends the answer back without the reasoning.
+            QCOMPARE(turn(c, QStringLiteral("again")), QStringLiteral("stop"));
+            const QByteArray second = fake.request();
+            const QJsonObject body = QJsonDocument::fromJson(second.mid(second.indexOf("\r\n\r\n") + 4)).object();
+            const QJsonArray history = body.value(QStringLiteral("messages")).toArray();
+            QCOMPARE(history.size(), 3);
+            QCOMPARE(history.at(1).toObject().value(QStringLiteral("content")).toString(), QStringLiteral("Hi 4U!"));
+            QVERIFY2(!second.contains("Okay") && !second.contains("think>"), name);
         }
     }
 };

@@ -30,6 +30,13 @@ const std::vector<split_case> k_cases{
     {"<think>x</think>answer </think> literal", false, "x", "answer </think> literal"},
     {"", false, "", ""},
     {"Answer with <think> in the middle", false, "", "Answer with <think> in the middle"},
+    // "</think>" with no "<think>" before it always ends the reasoning (a template that opened it
+    // in the prompt, or a remote server's inline reasoning).
+    {"Okay</think>Hi 4U!", false, "Okay", "Hi 4U!"},
+    {"\nLet me see.\n\n</think>\n\nDone.", false, "Let me see.", "Done."},
+    {"</think>Only the answer", false, "", "Only the answer"},
+    {"嗯，1+1=2。</think>答案：2 </think> stays", false, "嗯，1+1=2。", "答案：2 </think> stays"},
+    {"a < b</thin", false, "", "a < b</thin"},
 };
 
 struct result {
@@ -41,6 +48,10 @@ result run(const split_case& c, const std::vector<std::size_t>& cuts) {
     result r;
     std::size_t prev = 0;
     auto take = [&](const reasoning_delta& d) {
+        if (d.answer_was_reasoning) {
+            EXPECT_TRUE(r.reasoning.empty());
+            r.answer.clear();
+        }
         r.reasoning += d.reasoning;
         r.answer += d.answer;
     };
@@ -106,6 +117,15 @@ TEST(ReasoningSplitter, MeasuresTheReasoning) {
     EXPECT_EQ(s.reasoning_duration(t0 + 3s), 2000ms) << "counts while it runs";
     s.feed("hmm</think>ok", t0 + 5s);
     EXPECT_EQ(s.reasoning_duration(t0 + 60s), 4000ms) << "stops at </think>";
+
+    // Closed with no opening tag: from the start of the output to "</think>".
+    reasoning_splitter inline_close(false, t0);
+    inline_close.feed("Okay", t0 + 1s);
+    const reasoning_delta d = inline_close.feed("</think>Hi", t0 + 6s);
+    EXPECT_TRUE(d.answer_was_reasoning);
+    EXPECT_EQ(d.reasoning, "Okay");
+    EXPECT_EQ(d.answer, "Hi");
+    EXPECT_EQ(inline_close.reasoning_duration(t0 + 60s), 6000ms);
 
     reasoning_splitter none(false, t0);
     none.feed("no reasoning", t0 + 1s);
