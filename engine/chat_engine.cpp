@@ -14,7 +14,7 @@ chat_format chat_format_for(const model& m, const tokenizer& tok, const std::str
         const auto f = chat_format_by_name(name);
         if (!f) {
             throw std::invalid_argument("unknown chat format '" + name +
-                                        "' (deepseek-llm, deepseek-coder, deepseek-v3, deepseek-r1)");
+                                        "' (deepseek-llm, deepseek-coder, deepseek-v3, deepseek-r1, deepseek-v3.1)");
         }
         return *f;
     }
@@ -79,7 +79,8 @@ turn_result chat_engine::generate(const std::vector<chat_message>& messages, con
                                   const std::function<void(const reasoning_delta&)>& on_delta,
                                   const std::atomic<bool>* cancel) {
     std::int64_t dropped = 0;
-    rendered_chat text_prompt = render_chat_spans(m_format, messages, true);
+    const bool thinking = options.thinking_budget != 0;
+    rendered_chat text_prompt = render_chat_spans(m_format, messages, true, thinking);
     if (options.drop_oldest_turns) {
         // Room for the answer: what max_tokens asks, at most half the context.
         const std::int64_t room = std::min<std::int64_t>(options.max_tokens, n_ctx() / 2);
@@ -95,11 +96,20 @@ turn_result chat_engine::generate(const std::vector<chat_message>& messages, con
             }
             dropped += end - (kept.begin() + begin);
             kept.erase(kept.begin() + begin, end);
-            text_prompt = render_chat_spans(m_format, kept, true);
+            text_prompt = render_chat_spans(m_format, kept, true, thinking);
         }
     }
     const bool continuing = !options.continue_reasoning.empty() || !options.continue_answer.empty();
-    bool in_reasoning = m_format.think_prefix;
+    // The prompt opens the reasoning: R1's template, or V3.1's in thinking mode.
+    const bool opened = m_format.think_prefix || (m_format.hybrid_thinking && thinking);
+    output_starts start = opened                                  ? output_starts::in_reasoning
+                          : m_format.hybrid_thinking && !thinking ? output_starts::in_answer
+                                                                  : output_starts::unknown;
+    if (!thinking && !continuing && can_think() && !m_format.hybrid_thinking) {
+        // Thinking off for an R1-style model: its reasoning is closed before it begins.
+        text_prompt.text += opened ? "\n</think>\n\n" : "<think>\n\n</think>\n\n";
+        start = output_starts::in_answer;
+    }
     if (continuing) {
         // The cut-off answer, as the model wrote it: reasoning in <think> tags, then the answer.
         // What the model wrote is its words, as a user's are: text, not markup.
@@ -109,24 +119,29 @@ turn_result chat_engine::generate(const std::vector<chat_message>& messages, con
             t += words;
         };
         if (!options.continue_reasoning.empty()) {
-            t += m_format.think_prefix ? "" : "<think>\n";
+            t += opened ? "" : "<think>\n";
             written(options.continue_reasoning);
-            in_reasoning = options.continue_answer.empty();
-            if (!in_reasoning) {
+            start = options.continue_answer.empty() ? output_starts::in_reasoning : output_starts::in_answer;
+            if (start == output_starts::in_answer) {
                 t += "\n</think>\n\n";
                 written(options.continue_answer);
             }
         } else {
-            if (m_format.think_prefix) {
+            if (opened) {
                 t += "\n</think>\n\n";
             }
             written(options.continue_answer);
-            in_reasoning = false;
+            start = opened ? output_starts::in_answer : output_starts::unknown;
         }
     }
-    turn_result r = run(text_prompt, true, in_reasoning, options, on_delta, cancel);
+    turn_result r = run(text_prompt, true, start, options, on_delta, cancel, options.thinking_budget);
     r.dropped_messages = dropped;
     return r;
+}
+
+bool chat_engine::can_think() const {
+    const auto ids = m_tok->encode("<think>", false, true);
+    return format_can_think(m_format, ids.size() == 1 && m_tok->token_bytes(ids[0]) == "<think>");
 }
 
 std::int64_t chat_engine::count_tokens_of(const rendered_chat& prompt) const {
@@ -141,7 +156,8 @@ turn_result chat_engine::complete(const std::string& prompt, const generation_op
                                   const std::function<void(const std::string&)>& on_text,
                                   const std::atomic<bool>* cancel) {
     return run(
-        rendered_chat{prompt, {}}, false, false, options,  // a raw prompt: its control tokens are meant
+        rendered_chat{prompt, {}}, false, output_starts::in_answer,
+        options,  // a raw prompt: its control tokens are meant
         [&](const reasoning_delta& d) {
             if (on_text) {
                 on_text(d.answer);
@@ -156,10 +172,10 @@ bool chat_engine::supports_fim() const {
     return ids.size() == 1 && m_tok->token_bytes(ids[0]) == begin;
 }
 
-turn_result chat_engine::run(const rendered_chat& text_prompt, bool split_reasoning, bool in_reasoning,
+turn_result chat_engine::run(const rendered_chat& text_prompt, bool split_reasoning, output_starts start,
                              const generation_options& options,
                              const std::function<void(const reasoning_delta&)>& on_delta,
-                             const std::atomic<bool>* cancel) {
+                             const std::atomic<bool>* cancel, int thinking_budget) {
     turn_result r;
     std::vector<std::int32_t> prompt;
     try {
@@ -171,7 +187,9 @@ turn_result chat_engine::run(const rendered_chat& text_prompt, bool split_reason
     r.prompt_tokens = static_cast<std::int64_t>(prompt.size());
     m_session->set_cancel_flag(cancel);
     const auto cancelled = [&] { return cancel != nullptr && cancel->load(std::memory_order_relaxed); };
-    reasoning_splitter splitter(in_reasoning);
+    reasoning_splitter splitter = start == output_starts::in_answer
+                                      ? reasoning_splitter::answer_only()
+                                      : reasoning_splitter(start == output_starts::in_reasoning);
     std::string raw;  // without the split: all of it is the answer
     const auto emit = [&](const reasoning_delta& d) {
         if (on_delta && (!d.reasoning.empty() || !d.answer.empty() || d.answer_was_reasoning)) {
@@ -201,9 +219,20 @@ turn_result chat_engine::run(const rendered_chat& text_prompt, bool split_reason
             break;
         }
         ++r.generated_tokens;
+        const bool was_reasoning = split_reasoning && splitter.in_reasoning();
         feed(text.push(next));
+        r.reasoning_tokens += was_reasoning ? 1 : 0;
+        std::vector<std::int32_t> step{next};
+        if (thinking_budget > 0 && was_reasoning && splitter.in_reasoning() && r.reasoning_tokens >= thinking_budget) {
+            // The budget is spent: the engine closes the reasoning, and the answer follows.
+            for (const std::int32_t t : m_tok->encode("\n</think>\n\n", false, true)) {
+                step.push_back(t);
+                feed(text.push(t));
+            }
+            r.reasoning_cut = true;
+        }
         try {
-            if (!m_session->evaluate(std::span(&next, 1)) || cancelled()) {
+            if (!m_session->evaluate(step) || cancelled()) {
                 r.finish_reason = "cancelled";
             }
         } catch (const session_error&) {

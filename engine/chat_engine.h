@@ -47,6 +47,11 @@ struct generation_options {
     // turns (after any system message) out of the prompt until it does; the last user message
     // always stays. Off: the prompt is sent whole, and context_full_error says it does not fit.
     bool drop_oldest_turns = false;
+    // Thinking, for a model that thinks (format_can_think): -1 as long as it likes, 0 off, N > 0
+    // at most N tokens of reasoning. Off: a hybrid model (V3.1) gets its non-thinking prompt; an
+    // R1-style model's reasoning is closed before it begins. When a budget runs out the engine
+    // writes the close of the reasoning ("\n</think>\n\n") itself and the answer follows.
+    int thinking_budget = -1;
 };
 
 struct turn_result {
@@ -57,6 +62,8 @@ struct turn_result {
     double seconds = 0.0;               // generation only (after the prompt)
     double tokens_per_second = 0.0;
     std::int64_t reasoning_ms = 0;
+    std::int64_t reasoning_tokens = 0;  // of generated_tokens, those inside the reasoning
+    bool reasoning_cut = false;         // the thinking budget ran out and closed the reasoning
     std::string finish_reason;          // stop, length, cancelled, context_full
     std::int64_t dropped_messages = 0;  // left out of the prompt (drop_oldest_turns)
 };
@@ -72,6 +79,8 @@ public:
     const model& loaded_model() const { return *m_model; }
     const tokenizer& tok() const { return *m_tok; }
     const chat_format& format() const { return m_format; }
+    // The model thinks before it answers (a thinking switch and budget mean something for it).
+    bool can_think() const;
     std::int64_t n_ctx() const { return m_session->params().n_ctx; }
     std::int64_t n_past() const { return m_session->n_past(); }
 
@@ -96,9 +105,12 @@ public:
 
 private:
     std::int64_t count_tokens_of(const rendered_chat& prompt) const;
-    turn_result run(const rendered_chat& text_prompt, bool split_reasoning, bool in_reasoning,
+    // Where the output starts: inside the reasoning (the prompt opened it), after it (the prompt
+    // closed it), or unknown (the output says, with <think> or a bare </think>).
+    enum class output_starts { unknown, in_reasoning, in_answer };
+    turn_result run(const rendered_chat& text_prompt, bool split_reasoning, output_starts start,
                     const generation_options& options, const std::function<void(const reasoning_delta&)>& on_delta,
-                    const std::atomic<bool>* cancel);
+                    const std::atomic<bool>* cancel, int thinking_budget = -1);
 
     std::unique_ptr<model> m_model;
     std::unique_ptr<tokenizer> m_tok;

@@ -44,33 +44,43 @@ std::string coder_system_from_template(std::string_view tmpl) {
 
 std::optional<chat_format> detect_chat_format(std::string_view tmpl) {
     if (contains(tmpl, k_user) && contains(tmpl, k_assistant)) {
-        chat_format f{chat_family::deepseek_v3, false, {}};
-        f.think_prefix = contains(tmpl, "<think>\\n") || contains(tmpl, "<think>\n");
+        chat_format f{chat_family::deepseek_v3, false, false, {}};
+        // V3.1 and later: a `thinking` switch that opens the turn with <think> or </think>.
+        f.hybrid_thinking = contains(tmpl, "thinking is defined") && contains(tmpl, "</think>'");
+        f.think_prefix = !f.hybrid_thinking && (contains(tmpl, "<think>\\n") || contains(tmpl, "<think>\n"));
         return f;
     }
     if (contains(tmpl, "### Instruction:") && contains(tmpl, "<|EOT|>")) {
-        return chat_format{chat_family::deepseek_coder, false, coder_system_from_template(tmpl)};
+        return chat_format{chat_family::deepseek_coder, false, false, coder_system_from_template(tmpl)};
     }
     if (contains(tmpl, "'Assistant: ' + message['content'] + eos_token") || contains(tmpl, "Assistant:")) {
-        return chat_format{chat_family::deepseek_llm, false, {}};
+        return chat_format{chat_family::deepseek_llm, false, false, {}};
     }
     return std::nullopt;
 }
 
 std::optional<chat_format> chat_format_by_name(std::string_view name) {
     if (name == "deepseek-llm") {
-        return chat_format{chat_family::deepseek_llm, false, {}};
+        return chat_format{chat_family::deepseek_llm, false, false, {}};
     }
     if (name == "deepseek-coder") {
-        return chat_format{chat_family::deepseek_coder, false, std::string(k_coder_system)};
+        return chat_format{chat_family::deepseek_coder, false, false, std::string(k_coder_system)};
     }
     if (name == "deepseek-v3") {
-        return chat_format{chat_family::deepseek_v3, false, {}};
+        return chat_format{chat_family::deepseek_v3, false, false, {}};
     }
     if (name == "deepseek-r1") {
-        return chat_format{chat_family::deepseek_v3, true, {}};
+        return chat_format{chat_family::deepseek_v3, true, false, {}};
+    }
+    if (name == "deepseek-v3.1") {
+        return chat_format{chat_family::deepseek_v3, false, true, {}};
     }
     return std::nullopt;
+}
+
+bool format_can_think(const chat_format& format, bool reasoning_vocabulary) {
+    return format.think_prefix || format.hybrid_thinking ||
+           (format.family == chat_family::deepseek_v3 && reasoning_vocabulary);
 }
 
 chat_format chat_format_for_model(std::string_view chat_template, bool has_user_token, bool has_eot_token) {
@@ -84,17 +94,13 @@ chat_format chat_format_for_model(std::string_view chat_template, bool has_user_
 }
 
 std::string strip_reasoning(std::string_view content) {
+    // As R1's template does: all after the last "</think>", as it is.
     const auto close = content.rfind("</think>");
-    if (close == std::string_view::npos) {
-        return std::string(content);
-    }
-    std::string_view rest = content.substr(close + 8);
-    const auto first = rest.find_first_not_of("\r\n");
-    return first == std::string_view::npos ? std::string() : std::string(rest.substr(first));
+    return std::string(close == std::string_view::npos ? content : content.substr(close + 8));
 }
 
 rendered_chat render_chat_spans(const chat_format& format, const std::vector<chat_message>& messages,
-                                bool add_generation_prompt) {
+                                bool add_generation_prompt, bool thinking) {
     using role = chat_message::role;
     rendered_chat r;
     std::string& out = r.text;
@@ -109,6 +115,7 @@ rendered_chat render_chat_spans(const chat_format& format, const std::vector<cha
     if (format.family == chat_family::deepseek_coder && !has_system) {
         out += format.default_system;
     }
+    bool last_user = false;
     for (const auto& m : messages) {
         const std::string answer = m.who == role::assistant ? strip_reasoning(m.content) : std::string();
         switch (format.family) {
@@ -128,8 +135,7 @@ rendered_chat render_chat_spans(const chat_format& format, const std::vector<cha
             break;
         case chat_family::deepseek_coder:
             if (m.who == role::system) {
-                content(m.content);
-                out += "\n";
+                content(m.content);  // the template writes it with nothing after
             } else if (m.who == role::user) {
                 out += "### Instruction:\n";
                 content(m.content);
@@ -147,12 +153,20 @@ rendered_chat render_chat_spans(const chat_format& format, const std::vector<cha
                 out += k_user;
                 content(m.content);
             } else {
-                out += k_assistant;
+                // V3.1: an answer after a user turn opens with "</think>" (its reasoning is not
+                // replayed); one right after another gets no marker of its own.
+                if (!format.hybrid_thinking || last_user) {
+                    out += k_assistant;
+                }
+                if (format.hybrid_thinking && last_user) {
+                    out += "</think>";
+                }
                 content(answer);
                 out += k_eos;
             }
             break;
         }
+        last_user = m.who == role::user;
     }
     if (add_generation_prompt) {
         switch (format.family) {
@@ -160,7 +174,9 @@ rendered_chat render_chat_spans(const chat_format& format, const std::vector<cha
         case chat_family::deepseek_coder: out += "### Response:\n"; break;
         case chat_family::deepseek_v3:
             out += k_assistant;
-            if (format.think_prefix) {
+            if (format.hybrid_thinking) {
+                out += thinking ? "<think>" : "</think>";
+            } else if (format.think_prefix) {
                 out += "<think>\n";
             }
             break;
@@ -170,8 +186,8 @@ rendered_chat render_chat_spans(const chat_format& format, const std::vector<cha
 }
 
 std::string render_chat(const chat_format& format, const std::vector<chat_message>& messages,
-                        bool add_generation_prompt) {
-    return render_chat_spans(format, messages, add_generation_prompt).text;
+                        bool add_generation_prompt, bool thinking) {
+    return render_chat_spans(format, messages, add_generation_prompt, thinking).text;
 }
 
 std::string fim_prompt(std::string_view prefix, std::string_view suffix) {

@@ -19,9 +19,16 @@ enum class chat_family {
 
 struct chat_format {
     chat_family family = chat_family::deepseek_v3;
-    bool think_prefix = false;   // the generation prompt ends in "<think>\n" (output starts reasoning)
+    bool think_prefix = false;  // the generation prompt ends in "<think>\n" (output starts reasoning)
+    // V3.1/V3.2: one model, thinking or not as the prompt says: the assistant turn opens with
+    // "<think>" (thinking) or "</think>" (not).
+    bool hybrid_thinking = false;
     std::string default_system;  // used when the conversation has no system message (Coder)
 };
+
+// Whether the format's model thinks before answering: R1-style (the template opens the
+// reasoning, or the model does) or hybrid. `reasoning_vocabulary`: the vocabulary has <think>.
+bool format_can_think(const chat_format& format, bool reasoning_vocabulary);
 
 struct chat_message {
     enum class role { system, user, assistant };
@@ -31,7 +38,8 @@ struct chat_message {
 
 // The format a chat template describes, by its markers; nullopt when none is recognised.
 std::optional<chat_format> detect_chat_format(std::string_view chat_template);
-// A format by name ("deepseek-llm", "deepseek-coder", "deepseek-v3", "deepseek-r1"), for overrides.
+// A format by name ("deepseek-llm", "deepseek-coder", "deepseek-v3", "deepseek-r1",
+// "deepseek-v3.1"), for overrides.
 std::optional<chat_format> chat_format_by_name(std::string_view name);
 
 // The format for a model: its chat template when recognised, otherwise guessed from the special
@@ -39,9 +47,11 @@ std::optional<chat_format> chat_format_by_name(std::string_view name);
 chat_format chat_format_for_model(std::string_view chat_template, bool has_user_token, bool has_eot_token);
 
 // The prompt text for `messages`, ending with the generation prompt when asked. Earlier assistant
-// turns are replayed without their reasoning.
+// turns are replayed without their reasoning. `thinking` chooses a hybrid format's mode (the
+// others ignore it). The text is what the model's own chat template writes for the same
+// conversation, without the BOS token (tests/data/chat_templates holds the references).
 std::string render_chat(const chat_format& format, const std::vector<chat_message>& messages,
-                        bool add_generation_prompt);
+                        bool add_generation_prompt, bool thinking = true);
 
 // The same text, with where the messages' own words are in it ([begin, end) byte offsets): those
 // are tokenized as text, so a control token typed by a user (<|EOT|>, <｜end▁of▁sentence｜>) stays
@@ -51,13 +61,13 @@ struct rendered_chat {
     std::vector<std::pair<std::size_t, std::size_t>> content;
 };
 rendered_chat render_chat_spans(const chat_format& format, const std::vector<chat_message>& messages,
-                                bool add_generation_prompt);
+                                bool add_generation_prompt, bool thinking = true);
 
 // Fill-in-the-middle prompt for Coder models.
 std::string fim_prompt(std::string_view prefix, std::string_view suffix);
 
-// An assistant answer without its reasoning: the text after the last "</think>", leading blank
-// lines removed.
+// An assistant answer without its reasoning: the text after the last "</think>", as R1's and
+// V3.1's templates replay it.
 std::string strip_reasoning(std::string_view content);
 
 }  // namespace deepdesk

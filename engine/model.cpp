@@ -100,10 +100,13 @@ std::unique_ptr<model> model::load(const std::string& path) {
         load_arch = load_llama;
     } else if (*arch == "qwen2") {
         load_arch = load_qwen2;
+    } else if (*arch == "qwen3") {
+        load_arch = load_qwen3;
     } else if (*arch == "deepseek2") {
         load_arch = load_deepseek2;
     } else {
-        m->fail("architecture '" + std::string(*arch) + "' is not supported (supported: llama, qwen2, deepseek2)");
+        m->fail("architecture '" + std::string(*arch) +
+                "' is not supported (supported: llama, qwen2, qwen3, deepseek2)");
     }
     if (m->m_file->tensors().empty()) {
         m->fail("the file holds no tensors (a vocabulary-only file?)");

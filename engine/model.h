@@ -111,6 +111,7 @@ private:
 // Architecture loaders (engine/models/*.cpp): read the configuration and weights.
 std::unique_ptr<architecture_impl> load_llama(model& m);
 std::unique_ptr<architecture_impl> load_qwen2(model& m);
+std::unique_ptr<architecture_impl> load_qwen3(model& m);
 std::unique_ptr<architecture_impl> load_deepseek2(model& m);
 
 }  // namespace deepdesk

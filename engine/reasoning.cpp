@@ -31,6 +31,13 @@ reasoning_splitter::reasoning_splitter(bool starts_in_reasoning, clock::time_poi
     }
 }
 
+reasoning_splitter reasoning_splitter::answer_only(clock::time_point now) {
+    reasoning_splitter s(false, now);
+    s.m_state = state::answer;
+    s.m_prompt_closed = true;
+    return s;
+}
+
 void reasoning_splitter::emit_reasoning(std::string_view text, reasoning_delta& out) {
     if (!m_reasoning_started) {  // drop the newline(s) right after "<think>"
         const auto first = text.find_first_not_of("\r\n");
@@ -111,7 +118,7 @@ reasoning_delta reasoning_splitter::feed(std::string_view piece, clock::time_poi
             continue;
         }
         case state::answer: {
-            if (m_had_reasoning) {  // a later "</think>" is text the answer is about
+            if (m_had_reasoning || m_prompt_closed) {  // a later "</think>" is text the answer is about
                 emit_answer(m_pending, out);
                 m_pending.clear();
                 return out;

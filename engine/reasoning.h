@@ -28,6 +28,9 @@ public:
     // starts_in_reasoning: the prompt already ended in "<think>\n", so the output begins inside the
     // reasoning (R1-Distill templates).
     explicit reasoning_splitter(bool starts_in_reasoning = false, clock::time_point now = clock::now());
+    // For output that follows a prompt which already closed the reasoning ("</think>" written by
+    // the template or the engine): all of it is answer, a "</think>" in it included.
+    static reasoning_splitter answer_only(clock::time_point now = clock::now());
 
     // The next piece of generated text.
     reasoning_delta feed(std::string_view piece, clock::time_point now = clock::now());
@@ -56,6 +59,7 @@ private:
     clock::time_point m_ended{};
     bool m_had_reasoning = false;
     bool m_closed = false;
+    bool m_prompt_closed = false;  // answer_only()
 };
 
 }  // namespace deepdesk

@@ -102,7 +102,7 @@ void read_dense_config(model& m, const std::string& arch) {
     }
 }
 
-dense_weights load_dense_weights(const model& m, bool qkv_bias) {
+dense_weights load_dense_weights(const model& m, bool qkv_bias, bool qk_norm) {
     const model_config& c = m.config();
     const std::int64_t q_dim = c.n_head * c.head_dim;
     const std::int64_t kv_dim = c.n_head_kv * c.head_dim;
@@ -123,6 +123,10 @@ dense_weights load_dense_weights(const model& m, bool qkv_bias) {
             l.bq = m.vector(p + "attn_q.bias", q_dim);
             l.bk = m.vector(p + "attn_k.bias", kv_dim);
             l.bv = m.vector(p + "attn_v.bias", kv_dim);
+        }
+        if (qk_norm) {
+            l.q_norm = m.vector(p + "attn_q_norm.weight", c.head_dim);
+            l.k_norm = m.vector(p + "attn_k_norm.weight", c.head_dim);
         }
         l.ffn_norm = m.vector(p + "ffn_norm.weight", c.n_embd);
         l.w_gate = m.matrix(p + "ffn_gate.weight", c.n_embd, c.n_ff);
@@ -201,6 +205,16 @@ bool dense_decoder::forward(run_state& rs, std::span<const std::int32_t> tokens,
             ops::add_bias(s.q.data(), l.bq.data(), n, q_dim);
             ops::add_bias(s.k.data(), l.bk.data(), n, kv_dim);
             ops::add_bias(s.v.data(), l.bv.data(), n, kv_dim);
+        }
+        if (!l.q_norm.empty()) {  // qwen3: each head normalized on its own, before the rotation
+            for (std::int64_t h = 0; h < n * c.n_head; ++h) {
+                ops::rms_norm(&s.q[h * hd], l.q_norm.data(), &s.q[h * hd], hd, c.norm_eps);
+            }
+            for (std::int64_t h = 0; h < n * c.n_head_kv; ++h) {
+                ops::rms_norm(&s.k[h * hd], l.k_norm.data(), &s.k[h * hd], hd, c.norm_eps);
+            }
+            ops::trace("Qcur_normed", li, s.q.data(), n, q_dim);
+            ops::trace("Kcur_normed", li, s.k.data(), n, kv_dim);
         }
         std::uint16_t* k_layer = &s.k_cache[static_cast<std::size_t>(li * s.n_ctx * kv_dim)];
         std::uint16_t* v_layer = &s.v_cache[static_cast<std::size_t>(li * s.n_ctx * kv_dim)];

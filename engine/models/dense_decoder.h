@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The pre-norm decoder-only transformer of the llama family: RMSNorm, rotary attention with
-// grouped KV heads (optional q/k/v biases), SwiGLU feed-forward. llama and qwen2 both run on it.
+// grouped KV heads (optional q/k/v biases, optional per-head RMSNorm of q and k before the
+// rotation), SwiGLU feed-forward. llama, qwen2 and qwen3 run on it.
 #pragma once
 
 #include <string>
@@ -11,16 +12,17 @@
 namespace deepdesk::models {
 
 struct dense_layer {
-    std::vector<float> attn_norm;   // (n_embd)
-    weight_view wq;                 // (n_head * head_dim, n_embd)
-    weight_view wk;                 // (n_head_kv * head_dim, n_embd)
-    weight_view wv;                 // (n_head_kv * head_dim, n_embd)
-    weight_view wo;                 // (n_embd, n_head * head_dim)
-    std::vector<float> bq, bk, bv;  // empty, or (n_head * head_dim) / (n_head_kv * head_dim)
-    std::vector<float> ffn_norm;    // (n_embd)
-    weight_view w_gate;             // (n_ff, n_embd)
-    weight_view w_up;               // (n_ff, n_embd)
-    weight_view w_down;             // (n_embd, n_ff)
+    std::vector<float> attn_norm;       // (n_embd)
+    weight_view wq;                     // (n_head * head_dim, n_embd)
+    weight_view wk;                     // (n_head_kv * head_dim, n_embd)
+    weight_view wv;                     // (n_head_kv * head_dim, n_embd)
+    weight_view wo;                     // (n_embd, n_head * head_dim)
+    std::vector<float> bq, bk, bv;      // empty, or (n_head * head_dim) / (n_head_kv * head_dim)
+    std::vector<float> q_norm, k_norm;  // empty, or (head_dim): qwen3's per-head RMSNorm
+    std::vector<float> ffn_norm;        // (n_embd)
+    weight_view w_gate;                 // (n_ff, n_embd)
+    weight_view w_up;                   // (n_ff, n_embd)
+    weight_view w_down;                 // (n_embd, n_ff)
 };
 
 struct dense_weights {
@@ -37,8 +39,9 @@ std::int64_t hparam(const model& m, const std::string& arch, const std::string& 
 // Reads the hyper-parameters every llama-family GGUF carries under "<arch>.".
 void read_dense_config(model& m, const std::string& arch);
 
-// Loads the weights of a dense decoder; `qkv_bias` requires the attn_{q,k,v}.bias tensors.
-dense_weights load_dense_weights(const model& m, bool qkv_bias);
+// Loads the weights of a dense decoder; `qkv_bias` requires the attn_{q,k,v}.bias tensors,
+// `qk_norm` the attn_{q,k}_norm.weight ones.
+dense_weights load_dense_weights(const model& m, bool qkv_bias, bool qk_norm = false);
 
 class dense_decoder : public architecture_impl {
 public:

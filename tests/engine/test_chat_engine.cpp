@@ -110,6 +110,50 @@ TEST(ChatEngine, ScriptedReasoningModelAnswersAsWritten) {
     std::filesystem::remove(path);
 }
 
+// The thinking switch and budget on an R1-style model: off closes the reasoning before it begins;
+// a budget closes it (the engine writes "\n</think>\n\n") once that many tokens were reasoning.
+// The scripted model then goes on from the last newline as its script says ("Okay</think>Hi 4U!"),
+// now all of it answer.
+TEST(ChatEngine, ThinkingOffAndBudgetCloseTheReasoning) {
+    const auto path = std::filesystem::temp_directory_path() / "deepdesk-scripted-budget.gguf";
+    testing::write_scripted_chat_model(path.string());
+    chat_engine_params p;
+    p.model_path = path.string();
+    p.n_ctx = 512;
+    chat_engine e(p);
+    EXPECT_TRUE(e.can_think());
+    generation_options go;
+    go.sampling.temperature = 0.0f;
+    const std::vector<chat_message> question{{role::user, "What do you say?"}};
+
+    const auto unlimited = e.generate(question, go, {});
+    EXPECT_EQ(unlimited.reasoning, "Okay");
+    EXPECT_EQ(unlimited.reasoning_tokens, 5);  // O, k, a, y and </think>
+    EXPECT_FALSE(unlimited.reasoning_cut);
+
+    go.thinking_budget = 2;
+    std::string streamed_reasoning, streamed_answer;
+    const auto cut = e.generate(question, go, [&](const reasoning_delta& d) {
+        streamed_reasoning += d.reasoning;
+        streamed_answer += d.answer;
+    });
+    EXPECT_TRUE(cut.reasoning_cut);
+    EXPECT_EQ(cut.reasoning_tokens, 2);
+    EXPECT_EQ(cut.reasoning, "Ok");
+    EXPECT_EQ(cut.answer, "Okay</think>Hi 4U!");
+    EXPECT_EQ(streamed_reasoning, cut.reasoning);
+    EXPECT_EQ(streamed_answer, cut.answer);
+    EXPECT_EQ(cut.finish_reason, "stop");
+
+    go.thinking_budget = 0;
+    const auto off = e.generate(question, go, {});
+    EXPECT_EQ(off.reasoning, "");
+    EXPECT_EQ(off.reasoning_tokens, 0);
+    EXPECT_EQ(off.answer, "Okay</think>Hi 4U!");
+    EXPECT_GT(off.prompt_tokens, unlimited.prompt_tokens);  // "\n</think>\n\n" after "<think>\n"
+    std::filesystem::remove(path);
+}
+
 // A conversation longer than the context: refused with the figures a user needs (how many tokens,
 // how many fit), or, when asked, sent without its oldest turns.
 TEST(ChatEngine, AConversationTooLongIsRefusedWithFiguresOrShortened) {

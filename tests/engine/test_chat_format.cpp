@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Chat formats against prompts written out by hand from the format descriptions.
+// Chat formats against prompts written out by hand from the format descriptions, and against
+// what each model's own Jinja template writes (tests/data/chat_templates/golden.json).
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -22,7 +26,7 @@ const std::vector<chat_message> k_conversation{
 TEST(ChatFormat, DeepSeekLlmChat) {
     const auto f = *chat_format_by_name("deepseek-llm");
     EXPECT_EQ(render_chat(f, k_conversation, true),
-              "Be brief.\n\nUser: 1+1?\n\nAssistant: 2<｜end▁of▁sentence｜>User: And 2+2?\n\nAssistant:");
+              "Be brief.\n\nUser: 1+1?\n\nAssistant: \n\n2<｜end▁of▁sentence｜>User: And 2+2?\n\nAssistant:");
     EXPECT_EQ(render_chat(f, {{role::user, "Hi"}}, false), "User: Hi\n\n");
 }
 
@@ -36,13 +40,13 @@ TEST(ChatFormat, DeepSeekCoderInstructWithItsDefaultSystemPrompt) {
     EXPECT_EQ(prompt.rfind("You are an AI programming assistant", 0), 0u);
     // A system message of the user's replaces the default.
     EXPECT_EQ(render_chat(f, {{role::system, "Answer in Rust."}, {role::user, "Hi"}}, true),
-              "Answer in Rust.\n### Instruction:\nHi\n### Response:\n");
+              "Answer in Rust.### Instruction:\nHi\n### Response:\n");  // as its template: nothing between
 }
 
 TEST(ChatFormat, DeepSeekV3AndR1ReplayAnswersWithoutReasoning) {
     const auto v3 = *chat_format_by_name("deepseek-v3");
     EXPECT_EQ(render_chat(v3, k_conversation, true),
-              "Be brief.<｜User｜>1+1?<｜Assistant｜>2<｜end▁of▁sentence｜><｜User｜>And 2+2?<｜Assistant｜>");
+              "Be brief.<｜User｜>1+1?<｜Assistant｜>\n\n2<｜end▁of▁sentence｜><｜User｜>And 2+2?<｜Assistant｜>");
     const auto r1 = *chat_format_by_name("deepseek-r1");
     EXPECT_EQ(render_chat(r1, {{role::user, "Why?"}}, true), "<｜User｜>Why?<｜Assistant｜><think>\n");
     EXPECT_EQ(render_chat(r1, {{role::user, "Why?"}}, false), "<｜User｜>Why?");
@@ -81,9 +85,59 @@ TEST(ChatFormat, RecognisedFromTheTemplate) {
 TEST(ChatFormat, FillInTheMiddleAndStripping) {
     EXPECT_EQ(fim_prompt("def f(x):\n    ", "\n    return y"),
               "<｜fim▁begin｜>def f(x):\n    <｜fim▁hole｜>\n    return y<｜fim▁end｜>");
-    EXPECT_EQ(strip_reasoning("<think>a</think>\n\nB"), "B");
+    EXPECT_EQ(strip_reasoning("<think>a</think>\n\nB"), "\n\nB");  // as R1's template replays it
     EXPECT_EQ(strip_reasoning("no tags"), "no tags");
-    EXPECT_EQ(strip_reasoning("<think>a</think>x</think>\nlast"), "last");
+    EXPECT_EQ(strip_reasoning("<think>a</think>x</think>\nlast"), "\nlast");
+}
+
+TEST(ChatFormat, V31ThinkingOnAndOff) {
+    const auto f = *chat_format_by_name("deepseek-v3.1");
+    EXPECT_TRUE(f.hybrid_thinking);
+    EXPECT_EQ(render_chat(f, {{role::user, "Hi"}}, true, true), "<｜User｜>Hi<｜Assistant｜><think>");
+    EXPECT_EQ(render_chat(f, {{role::user, "Hi"}}, true, false), "<｜User｜>Hi<｜Assistant｜></think>");
+    EXPECT_TRUE(format_can_think(f, false));
+    EXPECT_TRUE(format_can_think(*chat_format_by_name("deepseek-r1"), false));
+    EXPECT_TRUE(format_can_think(*chat_format_by_name("deepseek-v3"), true));  // R1-0528: the model opens it
+    EXPECT_FALSE(format_can_think(*chat_format_by_name("deepseek-v3"), false));
+    EXPECT_FALSE(format_can_think(*chat_format_by_name("deepseek-coder"), true));
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// Every reference prompt, rendered once from the model's template with Jinja2
+// (tests/data/chat_templates/render_golden.py), byte for byte; and each template is recognised
+// as the format it is.
+TEST(ChatFormat, SameTextAsTheModelsOwnTemplates) {
+    const std::string dir = DEEPDESK_SOURCE_DIR "/tests/data/chat_templates/";
+    const auto golden = nlohmann::json::parse(read_file(dir + "golden.json"));
+    ASSERT_GE(golden.size(), 20u);
+    for (const auto& e : golden) {
+        const std::string name = e["format"];
+        const auto by_name = chat_format_by_name(name);
+        ASSERT_TRUE(by_name.has_value()) << name;
+        const auto detected = detect_chat_format(read_file(dir + e["template"].get<std::string>()));
+        ASSERT_TRUE(detected.has_value()) << e["template"];
+        EXPECT_EQ(detected->family, by_name->family) << e["template"];
+        EXPECT_EQ(detected->think_prefix, by_name->think_prefix) << e["template"];
+        EXPECT_EQ(detected->hybrid_thinking, by_name->hybrid_thinking) << e["template"];
+        EXPECT_EQ(detected->default_system, by_name->default_system) << e["template"];
+        std::vector<chat_message> messages;
+        for (const auto& m : e["messages"]) {
+            const std::string r = m["role"];
+            messages.push_back({r == "system" ? role::system
+                                : r == "user" ? role::user
+                                              : role::assistant,
+                                m["content"]});
+        }
+        const bool thinking = e["thinking"].is_null() || e["thinking"].get<bool>();
+        EXPECT_EQ(render_chat(*detected, messages, e["add_generation_prompt"], thinking), e["text"].get<std::string>())
+            << e["template"] << ": " << e["conversation"] << (thinking ? "" : " (thinking off)");
+    }
 }
 
 }  // namespace

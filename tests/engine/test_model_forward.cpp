@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The engine's forward pass against the double-precision reference on tiny models the test writes:
-// every supported tensor type, both architectures, rope variants, tied output; plus bad files.
+// every supported tensor type, the dense architectures (llama, qwen2, qwen3), rope variants, tied
+// output; plus bad files.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -57,6 +58,10 @@ TEST_P(ForwardVsReference, LogitsMatchTheDoublePrecisionReference) {
     tiny_spec spec;
     spec.arch = fc.arch;
     spec.type = fc.type;
+    if (fc.arch == "qwen3") {
+        spec.head_dim = 128;  // as Qwen3: longer heads than n_embd / n_head (64)
+        spec.rope_dims = 128;
+    }
     const auto tm = make_tiny_model(spec);
     tm.writer.write(path("m.gguf"));
     const auto m = model::load(path("m.gguf"));
@@ -80,7 +85,7 @@ TEST_P(ForwardVsReference, LogitsMatchTheDoublePrecisionReference) {
 
 std::vector<forward_case> all_cases() {
     std::vector<forward_case> out;
-    for (const char* arch : {"llama", "qwen2"}) {
+    for (const char* arch : {"llama", "qwen2", "qwen3"}) {
         out.push_back({arch, tensor_type::f32, 0.99999});
         out.push_back({arch, tensor_type::f16, 0.9999});
         out.push_back({arch, tensor_type::bf16, 0.999});

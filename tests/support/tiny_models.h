@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Tiny llama/qwen2 models written by the tests, with random weights in any supported tensor type,
+// Tiny llama/qwen2/qwen3 models written by the tests, with random weights in any supported tensor type,
 // and an independent double-precision forward pass written from the architecture's math (not from
 // the engine's code) to compare the engine with.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -20,9 +21,10 @@
 namespace deepdesk::testing {
 
 struct tiny_spec {
-    std::string arch = "llama";           // llama | qwen2
+    std::string arch = "llama";           // llama | qwen2 | qwen3
     tensor_type type = tensor_type::f32;  // type of every matrix (norms and biases stay f32)
     int n_embd = 256, n_head = 4, n_head_kv = 2, n_ff = 512, n_layer = 2, n_vocab = 300;
+    int head_dim = 0;  // 0: n_embd / n_head; else written as attention.key_length (as qwen3 does)
     int rope_dims = 64;
     float rope_base = 10000.0f;
     float linear_rope_factor = 0.0f;  // > 0: rope.scaling.type linear
@@ -111,7 +113,8 @@ inline tiny_model make_tiny_model(const tiny_spec& s) {
     std::mt19937 rng(s.seed);
     const std::string a = s.arch;
     gguf_writer& w = m.writer;
-    const int head_dim = s.n_embd / s.n_head;
+    const int head_dim = s.head_dim > 0 ? s.head_dim : s.n_embd / s.n_head;
+    const int q_dim = s.n_head * head_dim;
     w.add_string("general.architecture", a);
     w.add_string("general.name", "tiny-" + a);
     w.add_u32(a + ".context_length", 512);
@@ -120,6 +123,10 @@ inline tiny_model make_tiny_model(const tiny_spec& s) {
     w.add_u32(a + ".feed_forward_length", static_cast<std::uint32_t>(s.n_ff));
     w.add_u32(a + ".attention.head_count", static_cast<std::uint32_t>(s.n_head));
     w.add_u32(a + ".attention.head_count_kv", static_cast<std::uint32_t>(s.n_head_kv));
+    if (s.head_dim > 0) {
+        w.add_u32(a + ".attention.key_length", static_cast<std::uint32_t>(head_dim));
+        w.add_u32(a + ".attention.value_length", static_cast<std::uint32_t>(head_dim));
+    }
     w.add_u32(a + ".rope.dimension_count", static_cast<std::uint32_t>(s.rope_dims));
     w.add_f32(a + ".rope.freq_base", s.rope_base);
     w.add_f32(a + ".attention.layer_norm_rms_epsilon", 1e-6f);
@@ -158,14 +165,18 @@ inline tiny_model make_tiny_model(const tiny_spec& s) {
     for (int l = 0; l < s.n_layer; ++l) {
         const std::string p = "blk." + std::to_string(l) + ".";
         vec(p + "attn_norm.weight", random_vector(s.n_embd, 1.0f, 0.1f, rng));
-        matrix(p + "attn_q.weight", s.n_embd, s.n_embd);
+        matrix(p + "attn_q.weight", s.n_embd, q_dim);
         matrix(p + "attn_k.weight", s.n_embd, kv);
         matrix(p + "attn_v.weight", s.n_embd, kv);
-        matrix(p + "attn_output.weight", s.n_embd, s.n_embd);
+        matrix(p + "attn_output.weight", q_dim, s.n_embd);
         if (a == "qwen2") {
-            vec(p + "attn_q.bias", random_vector(s.n_embd, 0.0f, 0.1f, rng));
+            vec(p + "attn_q.bias", random_vector(q_dim, 0.0f, 0.1f, rng));
             vec(p + "attn_k.bias", random_vector(kv, 0.0f, 0.1f, rng));
             vec(p + "attn_v.bias", random_vector(kv, 0.0f, 0.1f, rng));
+        }
+        if (a == "qwen3") {
+            vec(p + "attn_q_norm.weight", random_vector(head_dim, 1.0f, 0.2f, rng));
+            vec(p + "attn_k_norm.weight", random_vector(head_dim, 1.0f, 0.2f, rng));
         }
         vec(p + "ffn_norm.weight", random_vector(s.n_embd, 1.0f, 0.1f, rng));
         matrix(p + "ffn_gate.weight", s.n_embd, s.n_ff);
@@ -181,7 +192,7 @@ public:
     explicit reference_forward(const tiny_model& m) : m_m(m), s(m.spec) {}
 
     std::vector<double> run(const std::vector<std::int32_t>& tokens) const {
-        const int hd = s.n_embd / s.n_head, kv = s.n_head_kv * hd;
+        const int hd = s.head_dim > 0 ? s.head_dim : s.n_embd / s.n_head, kv = s.n_head_kv * hd, qd = s.n_head * hd;
         const auto n = static_cast<int>(tokens.size());
         std::vector<std::vector<double>> x(static_cast<std::size_t>(n));
         for (int t = 0; t < n; ++t) {
@@ -192,7 +203,7 @@ public:
             std::vector<std::vector<double>> q(n), k(n), v(n);
             for (int t = 0; t < n; ++t) {
                 const auto xn = ref_rms_norm(x[t], vec(p + "attn_norm.weight"));
-                q[t] = matvec(p + "attn_q.weight", xn, s.n_embd, s.n_embd);
+                q[t] = matvec(p + "attn_q.weight", xn, s.n_embd, qd);
                 k[t] = matvec(p + "attn_k.weight", xn, s.n_embd, kv);
                 v[t] = matvec(p + "attn_v.weight", xn, s.n_embd, kv);
                 if (s.arch == "qwen2") {
@@ -200,11 +211,15 @@ public:
                     ref_add(k[t], vec(p + "attn_k.bias"));
                     ref_add(v[t], vec(p + "attn_v.bias"));
                 }
+                if (s.arch == "qwen3") {  // RMSNorm over each head of q and k
+                    head_norm(q[t], s.n_head, hd, vec(p + "attn_q_norm.weight"));
+                    head_norm(k[t], s.n_head_kv, hd, vec(p + "attn_k_norm.weight"));
+                }
                 rope(q[t], s.n_head, hd, t);
                 rope(k[t], s.n_head_kv, hd, t);
             }
             for (int t = 0; t < n; ++t) {
-                std::vector<double> att(static_cast<std::size_t>(s.n_embd), 0.0);
+                std::vector<double> att(static_cast<std::size_t>(qd), 0.0);
                 for (int h = 0; h < s.n_head; ++h) {
                     const int g = h / (s.n_head / s.n_head_kv);
                     std::vector<double> sc(static_cast<std::size_t>(t + 1));
@@ -228,7 +243,7 @@ public:
                         }
                     }
                 }
-                ref_add(x[t], matvec(p + "attn_output.weight", att, s.n_embd, s.n_embd));
+                ref_add(x[t], matvec(p + "attn_output.weight", att, qd, s.n_embd));
                 const auto xn = ref_rms_norm(x[t], vec(p + "ffn_norm.weight"));
                 const auto gate = matvec(p + "ffn_gate.weight", xn, s.n_embd, s.n_ff);
                 const auto up = matvec(p + "ffn_up.weight", xn, s.n_embd, s.n_ff);
@@ -276,6 +291,13 @@ private:
         }
         return y;
     }
+    static void head_norm(std::vector<double>& v, int heads, int hd, const std::vector<double>& w) {
+        for (int h = 0; h < heads; ++h) {
+            const std::vector<double> head(v.begin() + h * hd, v.begin() + (h + 1) * hd);
+            const auto normed = ref_rms_norm(head, w);
+            std::copy(normed.begin(), normed.end(), v.begin() + h * hd);
+        }
+    }
     void rope(std::vector<double>& v, int heads, int hd, int pos) const {
         const int half = s.rope_dims / 2;
         const double position = s.linear_rope_factor > 0 ? pos / static_cast<double>(s.linear_rope_factor) : pos;
@@ -285,9 +307,11 @@ private:
                 if (!m_m.rope_freqs.empty()) {
                     theta /= m_m.rope_freqs[static_cast<std::size_t>(i)];
                 }
-                // llama rotates adjacent pairs, qwen2 (NeoX) the two halves of the rotated part.
-                const int a = s.arch == "qwen2" ? i : 2 * i;
-                const int b = s.arch == "qwen2" ? i + half : 2 * i + 1;
+                // llama rotates adjacent pairs, qwen2 and qwen3 (NeoX) the two halves of the
+                // rotated part.
+                const bool neox = s.arch == "qwen2" || s.arch == "qwen3";
+                const int a = neox ? i : 2 * i;
+                const int b = neox ? i + half : 2 * i + 1;
                 const double x0 = v[h * hd + a], x1 = v[h * hd + b];
                 v[h * hd + a] = x0 * std::cos(theta) - x1 * std::sin(theta);
                 v[h * hd + b] = x0 * std::sin(theta) + x1 * std::cos(theta);
