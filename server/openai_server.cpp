@@ -157,6 +157,68 @@ void parse_common(const json& body, int default_max_tokens, gen_request& r) {
     }
 }
 
+// The thinking switch and budget, in each form clients send it (-1: as the model likes, 0: off,
+// N: at most N tokens of reasoning):
+// - the DeepSeek platform's "thinking": {"type": "enabled" | "disabled"} (or true/false);
+// - vLLM's and SGLang's "chat_template_kwargs": {"thinking" | "enable_thinking": bool};
+// - OpenAI's "reasoning_effort": none/minimal (off), low (1,024), medium (4,096), high (as it likes);
+// - a budget in tokens: "thinking": {"type": "enabled", "budget_tokens": N}, or "thinking_budget".
+int parse_thinking(const json& body) {
+    int budget = -1;
+    const auto on_off = [](const json& v, const char* what) {
+        if (!v.is_boolean()) {
+            throw request_error(400, std::string("'") + what + "' must be true or false");
+        }
+        return v.get<bool>() ? -1 : 0;
+    };
+    if (body.contains("reasoning_effort") && !body["reasoning_effort"].is_null()) {
+        const json& e = body["reasoning_effort"];
+        const std::string effort = e.is_string() ? e.get<std::string>() : std::string();
+        if (effort == "none" || effort == "minimal") {
+            budget = 0;
+        } else if (effort == "low") {
+            budget = 1024;
+        } else if (effort == "medium") {
+            budget = 4096;
+        } else if (effort == "high") {
+            budget = -1;
+        } else {
+            throw request_error(400, "'reasoning_effort' must be none, minimal, low, medium or high");
+        }
+    }
+    if (body.contains("chat_template_kwargs") && body["chat_template_kwargs"].is_object()) {
+        const json& k = body["chat_template_kwargs"];
+        for (const char* key : {"thinking", "enable_thinking"}) {
+            if (k.contains(key) && !k[key].is_null()) {
+                if (on_off(k[key], key) == 0) {
+                    budget = 0;
+                }
+            }
+        }
+    }
+    if (body.contains("thinking") && !body["thinking"].is_null()) {
+        const json& t = body["thinking"];
+        if (t.is_boolean()) {
+            budget = t.get<bool>() ? budget : 0;
+        } else if (t.is_object()) {
+            const std::string type = t.value("type", std::string("enabled"));
+            if (type == "disabled") {
+                budget = 0;
+            } else if (type != "enabled") {
+                throw request_error(400, "'thinking.type' must be enabled or disabled");
+            } else if (t.contains("budget_tokens")) {
+                budget = number<int>(t, "budget_tokens", -1, 0, 1 << 20);
+            }
+        } else {
+            throw request_error(400, "'thinking' must be true, false or {\"type\": \"enabled\" | \"disabled\"}");
+        }
+    }
+    if (body.contains("thinking_budget") && !body["thinking_budget"].is_null()) {
+        budget = number<int>(body, "thinking_budget", -1, -1, 1 << 20);
+    }
+    return budget;
+}
+
 gen_request parse_chat(const std::string& text, const std::string& model_id) {
     const json body = parse_body(text, model_id);
     if (!body.contains("messages") || !body["messages"].is_array() || body["messages"].empty()) {
@@ -182,6 +244,7 @@ gen_request parse_chat(const std::string& text, const std::string& model_id) {
         throw request_error(400, "the last message must be from the user");
     }
     parse_common(body, 4096, r);
+    r.gen.thinking_budget = parse_thinking(body);
     return r;
 }
 
@@ -281,7 +344,8 @@ std::string finish_reason(const turn_result& r, const stop_filter& f) {
 json usage(const turn_result& r) {
     return {{"prompt_tokens", r.prompt_tokens},
             {"completion_tokens", r.generated_tokens},
-            {"total_tokens", r.prompt_tokens + r.generated_tokens}};
+            {"total_tokens", r.prompt_tokens + r.generated_tokens},
+            {"completion_tokens_details", {{"reasoning_tokens", r.reasoning_tokens}}}};
 }
 
 // One generation for a request, written as the endpoint's JSON or streamed as server-sent events:

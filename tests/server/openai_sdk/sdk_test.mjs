@@ -36,6 +36,30 @@ assert.equal(content, "Hi 4U!");
 assert.equal(finish, "stop");
 assert.equal(reasoningAfterContent, false);
 
+// The thinking switch and budget, in each form clients send it; reasoning tokens in usage. The
+// scripted model reasons "Okay" (5 tokens with </think>); cut after 2 it answers from there on.
+assert.equal(done.usage.completion_tokens_details.reasoning_tokens, 5);
+const off = await client.chat.completions.create({ model, messages, temperature: 0, thinking: { type: "disabled" } });
+assert.equal(off.choices[0].message.reasoning_content ?? "", "");
+assert.equal(off.usage.completion_tokens_details.reasoning_tokens, 0);
+const offKwargs = await client.chat.completions.create({
+  model, messages, temperature: 0, chat_template_kwargs: { thinking: false },
+});
+assert.equal(offKwargs.usage.completion_tokens_details.reasoning_tokens, 0);
+const offEffort = await client.chat.completions.create({ model, messages, temperature: 0, reasoning_effort: "none" });
+assert.equal(offEffort.usage.completion_tokens_details.reasoning_tokens, 0);
+const budget = await client.chat.completions.create({
+  model, messages, temperature: 0, thinking: { type: "enabled", budget_tokens: 2 },
+});
+assert.equal(budget.choices[0].message.reasoning_content, "Ok");
+assert.equal(budget.usage.completion_tokens_details.reasoning_tokens, 2);
+const on = await client.chat.completions.create({ model, messages, temperature: 0, reasoning_effort: "high" });
+assert.equal(on.choices[0].message.reasoning_content, "Okay");
+await assert.rejects(
+  client.chat.completions.create({ model, messages, reasoning_effort: "extreme" }),
+  (e) => e instanceof OpenAI.BadRequestError,
+);
+
 // stop and max_tokens.
 const stopped = await client.chat.completions.create({ model, messages, stop: ["4U"] });
 assert.equal(stopped.choices[0].message.content, "Hi ");
@@ -70,4 +94,6 @@ await assert.rejects(
   client.chat.completions.create({ model, messages: [] }),
   (e) => e instanceof OpenAI.BadRequestError,
 );
-console.log("openai SDK: models, chat (streamed and not, with reasoning_content), completions, stop, length and errors behave");
+console.log(
+  "openai SDK: models, chat (streamed and not, with reasoning_content), thinking on/off/budget, completions, stop, length and errors behave",
+);
