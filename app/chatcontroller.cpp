@@ -33,6 +33,8 @@ ChatController::ChatController(Settings* settings, StorageThread* storage, Model
       m_remote(storage) {
     qRegisterMetaType<deepdesk::app::TurnRequest>();
     qRegisterMetaType<deepdesk::app::TurnResult>();
+    // Each conversation has its own thinking choice.
+    connect(this, &ChatController::conversationChanged, this, &ChatController::thinkingBudgetChanged);
     if (QCoreApplication::instance() != nullptr) {
         QCoreApplication::instance()->installEventFilter(this);  // a language switch
     }

@@ -48,6 +48,10 @@ class ChatController : public QObject {
     // Tokens of the conversation with the composer's text, as a prompt (-1: not counted), and the
     // loaded context; see countDraft.
     Q_PROPERTY(qint64 draftTokens READ draftTokens NOTIFY draftTokensChanged)
+    // The open conversation's thinking choice (a new one's: the last chosen): -1 as the model
+    // likes, 0 off, N at most N tokens of reasoning. Kept with the conversation; used when the
+    // model can think (ModelHost::thinkingKind).
+    Q_PROPERTY(int thinkingBudget READ thinkingBudget WRITE setThinkingBudget NOTIFY thinkingBudgetChanged)
     Q_PROPERTY(qint64 draftContext READ draftContext NOTIFY draftTokensChanged)
 
 public:
@@ -109,6 +113,8 @@ public:
     // file's extension when `format` is empty); exportFinished follows, errorText says why not.
     // With `reasoning`, each answer's reasoning goes along: in HTML a collapsible block, in
     // Markdown a quoted section.
+    int thinkingBudget() const;
+    void setThinkingBudget(int budget);
     Q_INVOKABLE void exportConversations(const QVariantList& ids, const QUrl& file, const QString& format = {},
                                          bool reasoning = true);
     // Imports a DeepDesk JSON export; importFinished(how many conversations were added) follows.
@@ -126,6 +132,7 @@ public:
 
 Q_SIGNALS:
     void conversationChanged();
+    void thinkingBudgetChanged();
     void generatingChanged();
     void statsChanged();
     void errorTextChanged();
@@ -197,6 +204,7 @@ private:
     MessageListModel m_messages;
     ConversationListModel m_conversations;
     qint64 m_conversationId = 0;
+    int m_newThinkingBudget = -1;  // for a conversation not yet created
     qint64 m_contextUsed = 0;
     double m_tokensPerSecond = 0.0;
     std::int64_t m_liveTokens = 0;         // of the answer streaming now

@@ -3,6 +3,8 @@
 // export and import. The database is read and written on the storage thread.
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QUrl>
 
 #include "app/chatcontroller.h"
@@ -157,6 +159,42 @@ void ChatController::reloadConversations() {
             m_conversations.reset(std::move(list));
             Q_EMIT conversationChanged();  // the title comes from the list
         });
+}
+
+namespace {
+
+// The thinking budget kept in a conversation's settings ({"thinking_budget": N}); -1 when unset.
+int budgetIn(const std::string& samplingJson) {
+    const QJsonObject o = QJsonDocument::fromJson(QByteArray::fromStdString(samplingJson)).object();
+    return o.contains(QStringLiteral("thinking_budget")) ? o.value(QStringLiteral("thinking_budget")).toInt(-1) : -1;
+}
+
+std::string withBudget(const std::string& samplingJson, int budget) {
+    QJsonObject o = QJsonDocument::fromJson(QByteArray::fromStdString(samplingJson)).object();
+    o.insert(QStringLiteral("thinking_budget"), budget);
+    return QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString();
+}
+
+}  // namespace
+
+int ChatController::thinkingBudget() const {
+    const auto* open = m_conversations.find(m_conversationId);
+    return open != nullptr ? budgetIn(open->sampling_json) : m_newThinkingBudget;
+}
+
+void ChatController::setThinkingBudget(int budget) {
+    budget = std::max(-1, budget);
+    m_newThinkingBudget = budget;  // a new conversation starts from the last choice
+    const auto* open = m_conversations.find(m_conversationId);
+    if (open != nullptr && storageUsable()) {
+        st::conversation c = *open;
+        c.sampling_json = withBudget(c.sampling_json, budget);
+        m_conversations.upsert(c);
+        m_storage->post([id = c.id, json = c.sampling_json](st::database& db) {
+            st::conversation_store(db).set_sampling(id, json);
+        });
+    }
+    Q_EMIT thinkingBudgetChanged();
 }
 
 void ChatController::newConversation() {

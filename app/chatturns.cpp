@@ -72,6 +72,7 @@ void ChatController::send(const QString& text) {
             c.model_name = QFileInfo(m_host->modelPath()).fileName().toStdString();
         }
         c.system_prompt = m_settings->systemPrompt().toStdString();
+        c.sampling_json = "{\"thinking_budget\":" + std::to_string(m_newThinkingBudget) + "}";
         fresh = c;
     }
     std::optional<std::int64_t> parent;
@@ -141,6 +142,7 @@ void ChatController::beginTurn(TurnPlan plan) {
     req.options.sampling.seed = s.seed() > 0 ? static_cast<std::uint64_t>(s.seed()) : std::random_device{}();
     req.options.max_tokens = s.maxTokens();
     req.options.drop_oldest_turns = m_dropOldestTurns;
+    req.options.thinking_budget = m_host->thinkingKind().isEmpty() ? -1 : thinkingBudget();
     m_dropOldestTurns = false;
     dismissContextProblem();
     req.assistantMessageId = assistantId;

@@ -95,9 +95,14 @@ void InferenceWorker::load(const QString& path, qint64 nCtx, int threads, int ti
         m_engine = std::make_unique<deepdesk::chat_engine>(p);
         const auto& c = m_engine->loaded_model().config();
         const QString name = c.name.empty() ? QFileInfo(path).completeBaseName() : QString::fromStdString(c.name);
-        const bool reasoning = m_engine->format().think_prefix || name.contains(QStringLiteral("R1"));
+        const bool hybrid = m_engine->format().hybrid_thinking;
+        const bool thinks = m_engine->can_think() || name.contains(QStringLiteral("R1"));
+        const bool reasoning = thinks && !hybrid;  // R1-style: DeepSeek's advice applies
         m_modelName = name;
-        Q_EMIT loaded(ticket, name, QString::fromStdString(c.architecture), m_engine->n_ctx(), reasoning);
+        Q_EMIT loaded(ticket, name, QString::fromStdString(c.architecture), m_engine->n_ctx(), reasoning,
+                      !thinks  ? QString()
+                      : hybrid ? QStringLiteral("hybrid")
+                               : QStringLiteral("r1"));
         if (m_serverEnabled) {
             startServer();
         }
@@ -144,7 +149,8 @@ void InferenceWorker::generate(const TurnRequest& request, StreamBuffer* buffer,
     try {
         // An API client's request may be answering; this turn waits for it.
         std::lock_guard turn(m_generationLock);
-        bool thinking = m_engine->format().think_prefix;
+        const auto& format = m_engine->format();
+        bool thinking = request.options.thinking_budget != 0 && (format.think_prefix || format.hybrid_thinking);
         buffer->push({}, {}, thinking);
         const auto r = m_engine->generate(
             request.messages, request.options,

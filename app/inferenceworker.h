@@ -49,7 +49,10 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     // reasoning: an R1-style model (its output starts with or contains <think> reasoning).
-    void loaded(int ticket, const QString& name, const QString& architecture, qint64 nCtx, bool reasoning);
+    // thinkingKind: "" (the model does not think), "r1" (it always does: R1 and its distills),
+    // "hybrid" (thinking or not as the prompt says: V3.1).
+    void loaded(int ticket, const QString& name, const QString& architecture, qint64 nCtx, bool reasoning,
+                const QString& thinkingKind);
     void loadFailed(int ticket, const QString& error);
     void loadProgress(int ticket, double fraction);  // at most every 50 ms
     void turnFinished(const deepdesk::app::TurnResult& result);

@@ -47,7 +47,8 @@ ModelHost::ModelHost(Settings* settings, ProvidersController* providers, QObject
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     connect(m_worker, &InferenceWorker::loaded, this,
-            [this](int ticket, const QString& name, const QString&, qint64 nCtx, bool reasoning) {
+            [this](int ticket, const QString& name, const QString&, qint64 nCtx, bool reasoning,
+                   const QString& thinkingKind) {
                 if (ticket != m_loadTicket) {
                     return;  // given up on; a later load replaces it
                 }
@@ -57,6 +58,7 @@ ModelHost::ModelHost(Settings* settings, ProvidersController* providers, QObject
                 m_contextSize = nCtx;
                 // R1 and its distills: DeepSeek's advice is temperature 0.6 and no system prompt.
                 m_reasoningModel = reasoning;
+                m_thinkingKind = thinkingKind;
                 if (reasoning) {
                     m_settings->adviseTemperature(0.6);
                 }
@@ -243,11 +245,25 @@ void ModelHost::useRemoteModel(const QString& providerId, const QString& model) 
     m_modelPath.clear();
     m_contextSize = 0;
     const QString lower = model.toLower();
-    m_reasoningModel = lower.contains(QStringLiteral("reasoner")) || lower.contains(QStringLiteral("r1"));
+    m_thinkingKind = remoteThinkingKind(model);
+    m_reasoningModel = m_thinkingKind == QStringLiteral("r1");
     m_settings->set(Settings::Key::ChatSource, QStringLiteral("remote"));
     m_settings->set(Settings::Key::RemoteProvider, providerId);
     m_settings->set(Settings::Key::RemoteModel, model);
     Q_EMIT modelChanged();
+}
+
+QString ModelHost::remoteThinkingKind(const QString& model) {
+    const QString lower = model.toLower();
+    if (lower.contains(QStringLiteral("reasoner")) || lower.contains(QStringLiteral("r1"))) {
+        return QStringLiteral("r1");
+    }
+    for (const char* hybrid : {"deepseek-chat", "v3.1", "v3.2", "v3-1", "v3-2", "qwen3", "think"}) {
+        if (lower.contains(QLatin1String(hybrid))) {
+            return QStringLiteral("hybrid");
+        }
+    }
+    return {};
 }
 
 QString ModelHost::remoteProviderName() const {
@@ -262,6 +278,7 @@ std::optional<RemoteEndpoint> ModelHost::remoteEndpoint() const {
     auto e = m_providers->endpoint(m_remoteProviderId, m_modelName);
     if (e) {
         e->reasoningModel = m_reasoningModel;
+        e->thinkingKind = m_thinkingKind;
     }
     return e;
 }

@@ -43,6 +43,10 @@ class ModelHost : public QObject {
     Q_PROPERTY(qint64 contextSize READ contextSize NOTIFY modelChanged)
     // The model reasons (R1 family): DeepSeek advises temperature 0.6 and no system prompt.
     Q_PROPERTY(bool reasoningModel READ reasoningModel NOTIFY modelChanged)
+    // What a thinking switch can do for the model in use: "" nothing (it does not think), "r1"
+    // (it always thinks; locally a budget or Off closes its reasoning), "hybrid" (V3.1-style:
+    // thinking on or off by the prompt).
+    Q_PROPERTY(QString thinkingKind READ thinkingKind NOTIFY modelChanged)
     // "local" (a GGUF file on this machine) or "remote" (a provider's model).
     Q_PROPERTY(QString modelSource READ modelSource NOTIFY modelChanged)
     Q_PROPERTY(QString remoteProviderId READ remoteProviderId NOTIFY modelChanged)
@@ -60,6 +64,11 @@ public:
     double loadProgress() const { return m_loadProgress; }
     qint64 contextSize() const { return m_contextSize; }
     bool reasoningModel() const { return m_reasoningModel; }
+    QString thinkingKind() const { return m_thinkingKind; }
+    // A remote model's thinking kind from its name (servers do not say): deepseek-reasoner and
+    // R1 names always think; deepseek-chat (the platform's V3.2), V3.1/V3.2, Qwen3 and names with
+    // "think" can switch.
+    static QString remoteThinkingKind(const QString& model);
     bool remote() const { return m_remote; }
     QString modelSource() const { return m_remote ? QStringLiteral("remote") : QStringLiteral("local"); }
     QString remoteProviderId() const { return m_remote ? m_remoteProviderId : QString(); }
@@ -127,6 +136,7 @@ private:
     QString m_modelName, m_modelPath, m_pendingPath;
     qint64 m_contextSize = 0;
     bool m_reasoningModel = false;
+    QString m_thinkingKind;
     bool m_remote = false;
     QString m_remoteProviderId;
     std::atomic<int> m_loadTicket{0};  // the load still wanted; the worker reads it

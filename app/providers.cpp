@@ -179,7 +179,13 @@ std::optional<RemoteEndpoint> ProvidersController::endpoint(const QString& id, c
     if (p == nullptr) {
         return std::nullopt;
     }
-    return RemoteEndpoint{p->name, p->baseUrl, p->apiKey, model};
+    RemoteEndpoint e;
+    e.providerName = p->name;
+    e.baseUrl = p->baseUrl;
+    e.apiKey = p->apiKey;
+    e.model = model;
+    e.preset = p->preset;
+    return e;
 }
 
 void ProvidersController::fetchModels(const QString& id) {

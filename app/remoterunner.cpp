@@ -186,6 +186,44 @@ QString describeHttpError(int status, const QByteArray& body, const QByteArray& 
     return text;
 }
 
+QJsonObject thinkingFields(const QString& preset, const QString& thinkingKind, int budget) {
+    if (thinkingKind.isEmpty() || (thinkingKind == QLatin1String("r1") && budget < 0)) {
+        return {};
+    }
+    const bool on = budget != 0;
+    // OpenAI's reasoning_effort is the common way to ask for less reasoning.
+    const QString effort = budget < 0       ? QStringLiteral("high")
+                           : budget <= 1024 ? QStringLiteral("low")
+                           : budget <= 8192 ? QStringLiteral("medium")
+                                            : QStringLiteral("high");
+    QJsonObject out;
+    if (preset == QLatin1String("deepseek")) {
+        // The DeepSeek platform's switch (deepseek-chat thinks when it is enabled).
+        out.insert(QStringLiteral("thinking"),
+                   QJsonObject{{QStringLiteral("type"), on ? QStringLiteral("enabled") : QStringLiteral("disabled")}});
+    } else if (preset == QLatin1String("deepdesk")) {
+        QJsonObject t{{QStringLiteral("type"), on ? QStringLiteral("enabled") : QStringLiteral("disabled")}};
+        if (budget > 0) {
+            t.insert(QStringLiteral("budget_tokens"), budget);
+        }
+        out.insert(QStringLiteral("thinking"), t);
+    } else if (preset == QLatin1String("ollama")) {
+        out.insert(QStringLiteral("think"), on);
+        if (budget > 0) {
+            out.insert(QStringLiteral("reasoning_effort"), effort);
+        }
+    } else {
+        // vLLM, SGLang and other servers of Hugging Face templates: the template's own switch
+        // (V3.1's `thinking`, Qwen3's `enable_thinking`).
+        out.insert(QStringLiteral("chat_template_kwargs"),
+                   QJsonObject{{QStringLiteral("thinking"), on}, {QStringLiteral("enable_thinking"), on}});
+        if (budget > 0) {
+            out.insert(QStringLiteral("reasoning_effort"), effort);
+        }
+    }
+    return out;
+}
+
 namespace {
 
 QString roleName(deepdesk::chat_message::role r) {
@@ -251,6 +289,11 @@ void RemoteTurnRunner::run(const TurnRequest& request) {
                      {QStringLiteral("temperature"), request.options.sampling.temperature},
                      {QStringLiteral("top_p"), request.options.sampling.top_p},
                      {QStringLiteral("max_tokens"), request.options.max_tokens}};
+    const QJsonObject thinking =
+        thinkingFields(m_endpoint.preset, m_endpoint.thinkingKind, request.options.thinking_budget);
+    for (auto it = thinking.begin(); it != thinking.end(); ++it) {
+        body.insert(it.key(), it.value());
+    }
     QNetworkRequest req(QUrl(m_endpoint.baseUrl + QStringLiteral("/chat/completions")));
     req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     req.setRawHeader("Accept", "text/event-stream");

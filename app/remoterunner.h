@@ -7,6 +7,7 @@
 // dropped connection loses nothing.
 #pragma once
 
+#include <QJsonObject>
 #include <QObject>
 #include <QString>
 
@@ -31,7 +32,14 @@ struct RemoteEndpoint {
     QString apiKey;
     QString model;
     bool reasoningModel = false;  // R1-style (ChatController::reasoningModel)
+    QString preset;               // the provider's kind: deepseek, vllm, sglang, ollama, deepdesk, custom
+    QString thinkingKind;         // ModelHost::thinkingKind
 };
+
+// The request fields that carry a thinking choice (-1 unlimited, 0 off, N a budget in tokens) to
+// a server of this kind, for a model of this thinking kind; empty when there is nothing to say
+// (a model that does not think, or an R1-style one left to think as it likes).
+QJsonObject thinkingFields(const QString& preset, const QString& thinkingKind, int budget);
 
 // Server-sent events: bytes in, the `data` of each complete event out ("[DONE]" included).
 class SseDecoder {

@@ -252,6 +252,30 @@
         <source>Load anyway</source>
         <translation>仍然加载</translation>
     </message>
+    <message>
+        <source>Thinking</source>
+        <translation>思考</translation>
+    </message>
+    <message>
+        <source>Thinking off (closes it at once)</source>
+        <translation>不思考（立即结束推理）</translation>
+    </message>
+    <message>
+        <source>Thinking off</source>
+        <translation>不思考</translation>
+    </message>
+    <message>
+        <source>Thinking: unlimited</source>
+        <translation>思考：不限</translation>
+    </message>
+    <message>
+        <source>Thinking: up to %1 tokens</source>
+        <translation>思考：最多 %1 个词元</translation>
+    </message>
+    <message>
+        <source>How much the model may think before it answers, for this conversation</source>
+        <translation>本对话中模型回答前可以思考多少</translation>
+    </message>
 </context>
 <context>
     <name>Composer</name>

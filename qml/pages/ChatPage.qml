@@ -121,6 +121,41 @@ Item {
                             page.requestLoad(entry.path)
                     }
                 }
+                // Thinking, for models that think: off, a budget in tokens, or unlimited; kept
+                // with the conversation. An R1-style model always thinks: Off closes its
+                // reasoning at once (local only: a server decides for it).
+                ChoiceBox {
+                    id: thinkingPicker
+                    objectName: "thinkingPicker"
+                    readonly property bool remote: ModelHost.modelSource === "remote"
+                    readonly property bool r1: ModelHost.thinkingKind === "r1"
+                    visible: ModelHost.modelLoaded && !ModelHost.loading && ModelHost.thinkingKind.length > 0 &&
+                             !(remote && r1)
+                    Accessible.name: qsTr("Thinking")
+                    textRole: "text"
+                    valueRole: "value"
+                    implicitContentWidthPolicy: ComboBox.WidestText
+                    model: {
+                        const off = { value: 0, text: r1 ? qsTr("Thinking off (closes it at once)") : qsTr("Thinking off") }
+                        const unlimited = { value: -1, text: qsTr("Thinking: unlimited") }
+                        if (remote)
+                            return [off, unlimited]
+                        return [off,
+                                { value: 1024, text: qsTr("Thinking: up to %1 tokens").arg("1,024") },
+                                { value: 4096, text: qsTr("Thinking: up to %1 tokens").arg("4,096") },
+                                { value: 16384, text: qsTr("Thinking: up to %1 tokens").arg("16,384") },
+                                unlimited]
+                    }
+                    currentIndex: {
+                        const values = model.map(e => e.value)
+                        const at = values.indexOf(Chat.thinkingBudget)
+                        return at >= 0 ? at : values.indexOf(-1)
+                    }
+                    onActivated: Chat.thinkingBudget = currentValue
+                    ToolTip.visible: hovered
+                    ToolTip.delay: 600
+                    ToolTip.text: qsTr("How much the model may think before it answers, for this conversation")
+                }
                 ProgressBar {
                     objectName: "loadProgress"
                     visible: ModelHost.loading

@@ -276,6 +276,79 @@ private Q_SLOTS:
     // From the first start to a chat using only the window: the first-run panel recommends a
     // model; Download fetches it from the hub (here the local imitation), verifies its SHA-256,
     // loads it; the message typed then gets its answer.
+    // The thinking switch beside the model picker, for an R1-style model: its choices (Off says
+    // it closes the reasoning at once), chosen per conversation and kept with it, and its effect:
+    // off, no reasoning; a budget of 2 tokens, the reasoning cut after "Ok". Screenshots of the
+    // open switch in both languages.
+    void thinkingSwitchAndBudget() {
+        freshSettings();
+        QTemporaryDir dir;
+        const QString model = dir.filePath(QStringLiteral("DeepSeek-R1-Scripted.gguf"));
+        deepdesk::testing::write_scripted_chat_model(model.toStdString());
+        MainWindow w(dir.path());
+        ChatController& chat = w.chat;
+        QVERIFY(w.show());
+        QQuickWindow* window = w.window;
+        w.services.start(model, false);
+        QTRY_VERIFY_WITH_TIMEOUT(w.services.host.modelLoaded(), 20000);
+        QCOMPARE(w.services.host.thinkingKind(), QStringLiteral("r1"));
+        auto* picker = window->findChild<QQuickItem*>(QStringLiteral("thinkingPicker"));
+        QVERIFY(picker);
+        QTRY_VERIFY(picker->isVisible());
+        const QVariantList choices = picker->property("model").toList();
+        QCOMPARE(choices.size(), 5);
+        QCOMPARE(choices.first().toMap().value(QStringLiteral("text")).toString(),
+                 QStringLiteral("Thinking off (closes it at once)"));
+        QCOMPARE(picker->property("currentText").toString(), QStringLiteral("Thinking: unlimited"));
+
+        // Open, in English and in Chinese.
+        QTest::mouseClick(window, Qt::LeftButton, {}, picker->mapToScene(QPointF(20, 10)).toPoint());
+        QTRY_VERIFY(picker->property("popup").value<QObject*>()->property("visible").toBool());
+        QTest::qWait(300);
+        QDir().mkpath(QStringLiteral(DEEPDESK_SCREENSHOT_DIR));
+        QVERIFY(window->grabWindow().save(QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/thinking-en.png")));
+        w.localization.setLanguage(QStringLiteral("zh_CN"));
+        QTest::qWait(300);
+        QVERIFY(window->grabWindow().save(QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/thinking-zh_CN.png")));
+        QCOMPARE(picker->property("model").toList().first().toMap().value(QStringLiteral("text")).toString(),
+                 QStringLiteral("不思考（立即结束推理）"));
+        w.localization.setLanguage(QStringLiteral("en"));
+        QTest::keyClick(window, Qt::Key_Escape);
+
+        // Off, chosen as a hand does (the first choice activated): no reasoning at all.
+        picker->setProperty("currentIndex", 0);
+        QMetaObject::invokeMethod(picker, "activated", Q_ARG(int, 0));
+        QCOMPARE(chat.thinkingBudget(), 0);
+        QSignalSpy finished(&chat, &ChatController::turnFinished);
+        chat.send(QStringLiteral("What do you say?"));
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(chat.messages()->rows().back().message.reasoning, std::string());
+        const qint64 offConversation = chat.conversationId();
+
+        // A new conversation starts from the last choice; a budget of 2 cuts the reasoning.
+        chat.newConversation();
+        QCOMPARE(chat.thinkingBudget(), 0);
+        chat.setThinkingBudget(2);
+        chat.send(QStringLiteral("What do you say?"));
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(chat.messages()->rows().back().message.reasoning, std::string("Ok"));
+        const qint64 budgetConversation = chat.conversationId();
+
+        // Each conversation keeps its own, in the database too.
+        QSignalSpy opened(&chat, &ChatController::conversationOpened);
+        chat.openConversation(offConversation);
+        QVERIFY(opened.wait(5000));
+        QCOMPARE(chat.thinkingBudget(), 0);
+        QTRY_COMPARE(picker->property("currentIndex").toInt(), 0);
+        chat.openConversation(budgetConversation);
+        QVERIFY(opened.wait(5000));
+        QCOMPARE(chat.thinkingBudget(), 2);
+        chat.flushStorage();
+        deepdesk::storage::database db(dir.filePath(QStringLiteral("conversations.db")).toStdString());
+        const auto kept = deepdesk::storage::conversation_store(db).find_conversation(budgetConversation);
+        QVERIFY(kept && kept->sampling_json.find("\"thinking_budget\":2") != std::string::npos);
+    }
+
     void firstStartToAVerifiedModelAndAChat() {
         freshSettings();
         QTemporaryDir dir;

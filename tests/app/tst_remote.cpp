@@ -426,6 +426,48 @@ private Q_SLOTS:
             QVERIFY2(!second.contains("Okay") && !second.contains("think>"), name);
         }
     }
+
+    // The thinking choice reaches each kind of server in its own words.
+    void theThinkingSwitchIsSentAsEachServerReadsIt() {
+        using deepdesk::app::thinkingFields;
+        const auto json = [](const QJsonObject& o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); };
+        QCOMPARE(json(thinkingFields(QStringLiteral("deepseek"), QStringLiteral("hybrid"), 0)),
+                 QByteArray(R"({"thinking":{"type":"disabled"}})"));
+        QCOMPARE(json(thinkingFields(QStringLiteral("deepseek"), QStringLiteral("hybrid"), -1)),
+                 QByteArray(R"({"thinking":{"type":"enabled"}})"));
+        QCOMPARE(json(thinkingFields(QStringLiteral("vllm"), QStringLiteral("hybrid"), 0)),
+                 QByteArray(R"({"chat_template_kwargs":{"enable_thinking":false,"thinking":false}})"));
+        QCOMPARE(json(thinkingFields(QStringLiteral("sglang"), QStringLiteral("hybrid"), 1024)),
+                 QByteArray(
+                     R"({"chat_template_kwargs":{"enable_thinking":true,"thinking":true},"reasoning_effort":"low"})"));
+        QCOMPARE(json(thinkingFields(QStringLiteral("ollama"), QStringLiteral("hybrid"), 0)),
+                 QByteArray(R"({"think":false})"));
+        QCOMPARE(json(thinkingFields(QStringLiteral("deepdesk"), QStringLiteral("r1"), 2)),
+                 QByteArray(R"({"thinking":{"budget_tokens":2,"type":"enabled"}})"));
+        QVERIFY(thinkingFields(QStringLiteral("vllm"), QStringLiteral("r1"), -1).isEmpty());  // it thinks anyway
+        QVERIFY(thinkingFields(QStringLiteral("vllm"), QString(), 0).isEmpty());  // a model that does not think
+        QCOMPARE(deepdesk::app::ModelHost::remoteThinkingKind(QStringLiteral("deepseek-reasoner")),
+                 QStringLiteral("r1"));
+        QCOMPARE(deepdesk::app::ModelHost::remoteThinkingKind(QStringLiteral("deepseek-chat")),
+                 QStringLiteral("hybrid"));
+        QCOMPARE(deepdesk::app::ModelHost::remoteThinkingKind(QStringLiteral("deepseek-ai/DeepSeek-V3.1")),
+                 QStringLiteral("hybrid"));
+        QCOMPARE(deepdesk::app::ModelHost::remoteThinkingKind(QStringLiteral("gpt-3.5-turbo")), QString());
+
+        // End to end: a vLLM server with V3.1, thinking off for this conversation.
+        QTemporaryDir dir;
+        FakeServer fake(sse({R"({"choices":[{"delta":{"content":"Hi"}}]})",
+                             R"({"choices":[{"delta":{},"finish_reason":"stop"}]})", "[DONE]"}));
+        deepdesk::app::Services cApp(dir.path());
+        const QString id =
+            cApp.providers.addProvider(QStringLiteral("vllm"), QStringLiteral("vLLM"), fake.baseUrl(), QString());
+        cApp.host.useRemoteModel(id, QStringLiteral("deepseek-ai/DeepSeek-V3.1"));
+        QCOMPARE(cApp.host.thinkingKind(), QStringLiteral("hybrid"));
+        cApp.chat.setThinkingBudget(0);
+        QCOMPARE(turn(cApp.chat, QStringLiteral("hi")), QStringLiteral("stop"));
+        QVERIFY2(fake.request().contains(R"("chat_template_kwargs":{"enable_thinking":false,"thinking":false})"),
+                 fake.request().constData());
+    }
 };
 
 QTEST_MAIN(TestRemote)
