@@ -49,7 +49,7 @@ bool flag(const QJsonObject& o, const char* key, const QString& where) {
 
 bool architectureSupported(const QString& architecture) {
     return architecture == QLatin1String("llama") || architecture == QLatin1String("qwen2") ||
-           architecture == QLatin1String("deepseek2");
+           architecture == QLatin1String("qwen3") || architecture == QLatin1String("deepseek2");
 }
 
 Catalog Catalog::parse(const QByteArray& json) {

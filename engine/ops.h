@@ -105,6 +105,10 @@ struct rope_params {
     // yarn_low and yarn_high. The output is not scaled (DeepSeek's mscale goes into the scores).
     float yarn_freq_scale = 0.0f;
     float yarn_low = 0.0f, yarn_high = 0.0f;
+    // Dense models with YaRN (R1-0528-Qwen3-8B): the rotated queries and keys are scaled by
+    // attn_factor * (1 + 0.1 ln factor); with every dimension rotated that is this factor on the
+    // attention scores (its square), applied there.
+    float yarn_score_scale = 1.0f;
 };
 
 // YaRN's ramp bounds for `dims` rotated dimensions trained on `n_ctx_orig` positions (beta_fast 32,

@@ -88,6 +88,20 @@ void read_dense_config(model& m, const std::string& arch) {
     const auto factor = f.get_float(arch + ".rope.scaling.factor");
     if (scaling == "linear" && factor && *factor > 0) {
         c.rope.position_scale = static_cast<float>(1.0 / *factor);
+    } else if (scaling == "yarn") {
+        if (!factor || !(*factor >= 1.0)) {
+            m.fail("rope.scaling.factor must be at least 1 for YaRN");
+        }
+        if (*factor > 1.0) {
+            if (c.rope.dims != c.head_dim) {
+                m.fail("YaRN with a partial rotation is not supported for " + arch);
+            }
+            ops::set_yarn(c.rope, static_cast<float>(*factor),
+                          hparam(m, arch, "rope.scaling.original_context_length", c.n_ctx_train));
+            const double attn_factor = f.get_float(arch + ".rope.scaling.attn_factor").value_or(1.0);
+            const double mscale = attn_factor * (1.0 + 0.1 * std::log(*factor));
+            c.rope.yarn_score_scale = static_cast<float>(mscale * mscale);
+        }
     } else if (scaling && *scaling != "none" && *scaling != "linear") {
         m.fail("rope scaling '" + std::string(*scaling) + "' is not supported for " + arch);
     }
@@ -173,7 +187,7 @@ bool dense_decoder::forward(run_state& rs, std::span<const std::int32_t> tokens,
     const auto n = static_cast<std::int64_t>(tokens.size());
     const std::int64_t n_embd = c.n_embd, hd = c.head_dim, q_dim = c.n_head * hd, kv_dim = s.kv_dim;
     const std::int64_t group = c.n_head / c.n_head_kv;
-    const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
+    const float scale = c.rope.yarn_score_scale / std::sqrt(static_cast<float>(hd));
     const auto& cvt = kernels::convert_kernels();
     const auto& vec = kernels::vec_kernels();
 

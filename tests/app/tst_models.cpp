@@ -96,11 +96,11 @@ private Q_SLOTS:
         const Catalog c = Catalog::load({}, &error);
         QVERIFY(error.isEmpty());
         for (const char* id :
-             {"r1-distill-qwen-1.5b", "r1-distill-qwen-7b", "r1-distill-qwen-14b", "r1-distill-qwen-32b",
-              "r1-distill-llama-8b", "r1-distill-llama-70b", "deepseek-llm-7b-chat", "deepseek-llm-67b-chat",
-              "deepseek-coder-1.3b-instruct", "deepseek-coder-6.7b-instruct", "deepseek-coder-33b-instruct",
-              "deepseek-coder-v2-lite-instruct", "deepseek-v2-lite-chat", "deepseek-math-7b-instruct",
-              "deepseek-math-7b-rl", "deepseek-prover-v1.5-rl"}) {
+             {"r1-distill-qwen-1.5b", "r1-distill-qwen-7b", "r1-0528-qwen3-8b", "r1-distill-qwen-14b",
+              "r1-distill-qwen-32b", "r1-distill-llama-8b", "r1-distill-llama-70b", "deepseek-llm-7b-chat",
+              "deepseek-llm-67b-chat", "deepseek-coder-1.3b-instruct", "deepseek-coder-6.7b-instruct",
+              "deepseek-coder-33b-instruct", "deepseek-coder-v2-lite-instruct", "deepseek-v2-lite-chat",
+              "deepseek-math-7b-instruct", "deepseek-math-7b-rl", "deepseek-prover-v1.5-rl"}) {
             const auto* m = c.find(QString::fromLatin1(id));
             QVERIFY2(m != nullptr, id);
             QVERIFY(!m->descriptionEn.isEmpty() && !m->descriptionZh.isEmpty());

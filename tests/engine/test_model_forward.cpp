@@ -100,6 +100,30 @@ INSTANTIATE_TEST_SUITE_P(AllTypes, ForwardVsReference, ::testing::ValuesIn(all_c
     return param_info.param.arch + "_" + std::string(traits_of(param_info.param.type).name);
 });
 
+// R1-0528-Qwen3-8B's rotation: YaRN (factor 4 over an original context) with its attention factor,
+// at positions past the original context.
+TEST_F(ModelFiles, Qwen3WithYarn) {
+    for (const float attn_factor : {1.0f, 0.8782f}) {
+        tiny_spec spec;
+        spec.arch = "qwen3";
+        spec.type = tensor_type::f32;
+        spec.head_dim = 64;
+        spec.rope_dims = 64;
+        spec.yarn_factor = 4.0f;
+        spec.yarn_attn_factor = attn_factor;
+        const auto tm = make_tiny_model(spec);
+        tm.writer.write(path("y.gguf"));
+        const auto m = model::load(path("y.gguf"));
+        session s(*m, {256, 128, 1});
+        std::vector<std::int32_t> prompt;
+        for (int i = 0; i < 100; ++i) {  // past the original 64 positions
+            prompt.push_back((k_prompt[static_cast<std::size_t>(i) % k_prompt.size()] + i) % 300);
+        }
+        s.evaluate(prompt);
+        EXPECT_GE(cosine(s.logits(), testing::reference_forward(tm).run(prompt)), 0.99999) << attn_factor;
+    }
+}
+
 TEST_F(ModelFiles, RopeVariantsAndTiedOutput) {
     for (int variant = 0; variant < 3; ++variant) {
         tiny_spec spec;

@@ -28,6 +28,8 @@ struct tiny_spec {
     int rope_dims = 64;
     float rope_base = 10000.0f;
     float linear_rope_factor = 0.0f;  // > 0: rope.scaling.type linear
+    float yarn_factor = 0.0f;         // > 1: rope.scaling.type yarn (original context 64)
+    float yarn_attn_factor = 1.0f;    // rope.scaling.attn_factor, written when not 1
     bool rope_freqs = false;          // write rope_freqs.weight (R1-Distill-Llama style)
     bool tied_output = false;         // no output.weight: the embedding is reused
     unsigned seed = 1;
@@ -133,6 +135,14 @@ inline tiny_model make_tiny_model(const tiny_spec& s) {
     if (s.linear_rope_factor > 0) {
         w.add_string(a + ".rope.scaling.type", "linear");
         w.add_f32(a + ".rope.scaling.factor", s.linear_rope_factor);
+    }
+    if (s.yarn_factor > 1) {
+        w.add_string(a + ".rope.scaling.type", "yarn");
+        w.add_f32(a + ".rope.scaling.factor", s.yarn_factor);
+        w.add_u32(a + ".rope.scaling.original_context_length", 64);
+        if (s.yarn_attn_factor != 1.0f) {
+            w.add_f32(a + ".rope.scaling.attn_factor", s.yarn_attn_factor);
+        }
     }
     w.add_u32("tokenizer.ggml.bos_token_id", 1);
     w.add_u32("tokenizer.ggml.eos_token_id", 2);
@@ -307,14 +317,30 @@ private:
                 if (!m_m.rope_freqs.empty()) {
                     theta /= m_m.rope_freqs[static_cast<std::size_t>(i)];
                 }
+                double mscale = 1.0;
+                if (s.yarn_factor > 1) {
+                    // YaRN: pairs whose wavelength fits the original context (64 positions) often
+                    // keep their angle, slow ones are interpolated by the factor, a linear ramp
+                    // between (beta_fast 32, beta_slow 1); the result scaled by the attention
+                    // factor times 1 + 0.1 ln(factor).
+                    const auto pair_for = [&](double rotations) {
+                        return s.rope_dims * std::log(64.0 / (rotations * 2.0 * 3.14159265358979323846)) /
+                               (2.0 * std::log(static_cast<double>(s.rope_base)));
+                    };
+                    const double low = std::max(0.0, std::floor(pair_for(32.0)));
+                    const double high = std::min(static_cast<double>(s.rope_dims - 1), std::ceil(pair_for(1.0)));
+                    const double ramp = std::clamp((i - low) / std::max(0.001, high - low), 0.0, 1.0);
+                    theta = theta / s.yarn_factor * ramp + theta * (1.0 - ramp);
+                    mscale = s.yarn_attn_factor * (1.0 + 0.1 * std::log(static_cast<double>(s.yarn_factor)));
+                }
                 // llama rotates adjacent pairs, qwen2 and qwen3 (NeoX) the two halves of the
                 // rotated part.
                 const bool neox = s.arch == "qwen2" || s.arch == "qwen3";
                 const int a = neox ? i : 2 * i;
                 const int b = neox ? i + half : 2 * i + 1;
                 const double x0 = v[h * hd + a], x1 = v[h * hd + b];
-                v[h * hd + a] = x0 * std::cos(theta) - x1 * std::sin(theta);
-                v[h * hd + b] = x0 * std::sin(theta) + x1 * std::cos(theta);
+                v[h * hd + a] = mscale * (x0 * std::cos(theta) - x1 * std::sin(theta));
+                v[h * hd + b] = mscale * (x0 * std::sin(theta) + x1 * std::cos(theta));
             }
         }
     }
