@@ -7,9 +7,12 @@
 //    heads, kv_lora 512, rope 64, 64 experts with 6 used and 2 shared of width 1408, one dense
 //    layer of 10,944), with attn_k_b/attn_v_b, in llama.cpp's Q4_K_M mix (rows whose length is
 //    not a multiple of 256 fall back to Q5_0, or Q8_0 where Q6_K was meant).
+//  - qwen3-8b-q4_k_m: DeepSeek-R1-0528-Qwen3-8B (qwen3; vocabulary 151,936, hidden 4096, 36
+//    layers, 32 heads / 8 KV heads of 128 with q/k norms, FFN 12,288, YaRN x4 over 32K) in the
+//    Q4_K_M mix.
 // Speed does not depend on the values, so `deepdesk-cli bench` on it measures what a real file
 // of that shape would give.
-//   make_bench_model OUT.gguf q4_k_m|q8_0|v2-lite-q4_k_m [layers]
+//   make_bench_model OUT.gguf q4_k_m|q8_0|v2-lite-q4_k_m|qwen3-8b-q4_k_m [layers]
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -150,18 +153,22 @@ bool more_bits(int layer, int n_layer) {
 
 int main(int argc, char** argv) {
     if (argc < 3) {
-        std::fprintf(stderr, "usage: make_bench_model OUT.gguf q4_k_m|q8_0 [layers]\n");
+        std::fprintf(stderr, "usage: make_bench_model OUT.gguf q4_k_m|q8_0|v2-lite-q4_k_m|qwen3-8b-q4_k_m [layers]\n");
         return 2;
     }
     const std::string out = argv[1];
     const std::string mix = argv[2];
-    if (mix != "q4_k_m" && mix != "q8_0" && mix != "v2-lite-q4_k_m") {
-        std::fprintf(stderr, "make_bench_model: unknown model '%s' (q4_k_m, q8_0 or v2-lite-q4_k_m)\n", mix.c_str());
+    if (mix != "q4_k_m" && mix != "q8_0" && mix != "v2-lite-q4_k_m" && mix != "qwen3-8b-q4_k_m") {
+        std::fprintf(stderr, "make_bench_model: unknown model '%s' (q4_k_m, q8_0, v2-lite-q4_k_m or qwen3-8b-q4_k_m)\n",
+                     mix.c_str());
         return 2;
     }
     const bool v2_lite = mix == "v2-lite-q4_k_m";
-    const int n_layer = argc > 3 ? std::atoi(argv[3]) : (v2_lite ? 27 : 28);
-    const std::int64_t n_vocab = 151669, n_embd = 1536, n_ff = 8960, n_head = 12, n_kv = 2, hd = 128;
+    const bool qwen3 = mix == "qwen3-8b-q4_k_m";
+    const int n_layer = argc > 3 ? std::atoi(argv[3]) : (v2_lite ? 27 : qwen3 ? 36 : 28);
+    const std::int64_t n_vocab = qwen3 ? 151936 : 151669, n_embd = qwen3 ? 4096 : 1536, n_ff = qwen3 ? 12288 : 8960,
+                       n_head = qwen3 ? 32 : 12, n_kv = qwen3 ? 8 : 2, hd = 128;
+    const std::string arch = qwen3 ? "qwen3" : "qwen2";
     const bool q8 = mix == "q8_0";
     const tensor_type base = q8 ? tensor_type::q8_0 : tensor_type::q4_k;
     const tensor_type more = q8 ? tensor_type::q8_0 : tensor_type::q6_k;
@@ -178,11 +185,16 @@ int main(int argc, char** argv) {
             const bool mb = more_bits(l, n_layer);
             plan.push_back({p + "attn_norm.weight", tensor_type::f32, n_embd, 0});
             plan.push_back({p + "attn_q.weight", base, n_embd, n_head * hd});
-            plan.push_back({p + "attn_q.bias", tensor_type::f32, n_head * hd, 0});
             plan.push_back({p + "attn_k.weight", base, n_embd, n_kv * hd});
-            plan.push_back({p + "attn_k.bias", tensor_type::f32, n_kv * hd, 0});
             plan.push_back({p + "attn_v.weight", mb ? more : base, n_embd, n_kv * hd});
-            plan.push_back({p + "attn_v.bias", tensor_type::f32, n_kv * hd, 0});
+            if (qwen3) {
+                plan.push_back({p + "attn_q_norm.weight", tensor_type::f32, hd, 0});
+                plan.push_back({p + "attn_k_norm.weight", tensor_type::f32, hd, 0});
+            } else {
+                plan.push_back({p + "attn_q.bias", tensor_type::f32, n_head * hd, 0});
+                plan.push_back({p + "attn_k.bias", tensor_type::f32, n_kv * hd, 0});
+                plan.push_back({p + "attn_v.bias", tensor_type::f32, n_kv * hd, 0});
+            }
             plan.push_back({p + "attn_output.weight", base, n_head * hd, n_embd});
             plan.push_back({p + "ffn_norm.weight", tensor_type::f32, n_embd, 0});
             plan.push_back({p + "ffn_gate.weight", base, n_embd, n_ff});
@@ -196,16 +208,24 @@ int main(int argc, char** argv) {
     if (v2_lite) {
         v2_lite_header(header, n_layer);
     } else {
-        header.add_string("general.architecture", "qwen2");
-        header.add_string("general.name", "bench-r1-distill-qwen-1.5b-shape-" + mix);
-        header.add_u32("qwen2.context_length", 131072);
-        header.add_u32("qwen2.embedding_length", static_cast<std::uint32_t>(n_embd));
-        header.add_u32("qwen2.block_count", static_cast<std::uint32_t>(n_layer));
-        header.add_u32("qwen2.feed_forward_length", static_cast<std::uint32_t>(n_ff));
-        header.add_u32("qwen2.attention.head_count", static_cast<std::uint32_t>(n_head));
-        header.add_u32("qwen2.attention.head_count_kv", static_cast<std::uint32_t>(n_kv));
-        header.add_f32("qwen2.rope.freq_base", 10000.0f);
-        header.add_f32("qwen2.attention.layer_norm_rms_epsilon", 1e-6f);
+        header.add_string("general.architecture", arch);
+        header.add_string("general.name",
+                          qwen3 ? "bench-r1-0528-qwen3-8b-shape-q4_k_m" : "bench-r1-distill-qwen-1.5b-shape-" + mix);
+        header.add_u32(arch + ".context_length", 131072);
+        header.add_u32(arch + ".embedding_length", static_cast<std::uint32_t>(n_embd));
+        header.add_u32(arch + ".block_count", static_cast<std::uint32_t>(n_layer));
+        header.add_u32(arch + ".feed_forward_length", static_cast<std::uint32_t>(n_ff));
+        header.add_u32(arch + ".attention.head_count", static_cast<std::uint32_t>(n_head));
+        header.add_u32(arch + ".attention.head_count_kv", static_cast<std::uint32_t>(n_kv));
+        header.add_f32(arch + ".rope.freq_base", qwen3 ? 1000000.0f : 10000.0f);
+        header.add_f32(arch + ".attention.layer_norm_rms_epsilon", 1e-6f);
+        if (qwen3) {
+            header.add_u32("qwen3.attention.key_length", static_cast<std::uint32_t>(hd));
+            header.add_u32("qwen3.attention.value_length", static_cast<std::uint32_t>(hd));
+            header.add_string("qwen3.rope.scaling.type", "yarn");
+            header.add_f32("qwen3.rope.scaling.factor", 4.0f);
+            header.add_u32("qwen3.rope.scaling.original_context_length", 32768);
+        }
         add_vocab(header, n_vocab, "qwen2", 151646, 151643);
     }
     std::vector<std::uint64_t> sizes;

@@ -38,6 +38,7 @@ int run_chat(const chat_options& o) {
     go.sampling.temperature = o.temperature;
     go.sampling.seed = o.seed;
     go.max_tokens = o.max_tokens;
+    go.thinking_budget = o.thinking;
     std::signal(SIGINT, on_sigint);
 
     std::string system = o.system;

@@ -12,6 +12,7 @@ struct chat_options {
     std::string chat_format;
     std::int64_t n_ctx = 4096;
     int max_tokens = 1024;
+    int thinking = -1;  // generation_options::thinking_budget
     float temperature = 0.6f;  // DeepSeek's advice for R1
     std::uint64_t seed = 0;
     int threads = 0;

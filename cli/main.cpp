@@ -349,7 +349,7 @@ int main(int argc, char** argv) {
     run->add_option("-c,--ctx", ro.ctx, "Context length (default: prompt + n-predict)");
     run->add_flag("--chat", ro.chat, "Send -p as one user message through the model's chat format");
     run->add_option("--system", ro.system, "System prompt (with --chat)");
-    run->add_option("--chat-format", ro.chat_format, "deepseek-llm, deepseek-coder, deepseek-v3 or deepseek-r1");
+    run->add_option("--chat-format", ro.chat_format, "deepseek-llm, deepseek-coder, deepseek-v3, deepseek-r1 or deepseek-v3.1");
     run->add_flag("--json", ro.json, "Print {\"reasoning\": ..., \"answer\": ...}");
 
     CLI::App* bench = app.add_subcommand("bench", "Measure prompt and generation speed against the memory limit");
@@ -387,7 +387,7 @@ int main(int argc, char** argv) {
     serve->add_option("--model-id", so.model_id, "Model name clients use (default: the file's name)");
     serve->add_option("--allow-origin", so.allowed_origins,
                       "A web page origin (e.g. http://localhost:3000) whose scripts may call the server; repeatable");
-    serve->add_option("--chat-format", sv_format, "deepseek-llm, deepseek-coder, deepseek-v3 or deepseek-r1");
+    serve->add_option("--chat-format", sv_format, "deepseek-llm, deepseek-coder, deepseek-v3, deepseek-r1 or deepseek-v3.1");
     serve->add_option("-c,--ctx", sv_ctx, "Context length")->check(CLI::Range(64, 1 << 20));
     serve->add_option("-t,--threads", sv_threads, "Threads (default: all)");
 
@@ -395,9 +395,12 @@ int main(int argc, char** argv) {
     deepdesk::cli::chat_options co;
     chat->add_option("-m,--model", co.model, "GGUF model file")->required();
     chat->add_option("--system", co.system, "System prompt");
-    chat->add_option("--chat-format", co.chat_format, "deepseek-llm, deepseek-coder, deepseek-v3 or deepseek-r1");
+    chat->add_option("--chat-format", co.chat_format, "deepseek-llm, deepseek-coder, deepseek-v3, deepseek-r1 or deepseek-v3.1");
     chat->add_option("-c,--ctx", co.n_ctx, "Context length")->check(CLI::Range(64, 1 << 20));
     chat->add_option("-n,--max-tokens", co.max_tokens, "Tokens per answer at most")->check(CLI::Range(1, 1 << 20));
+    chat->add_option("--thinking", co.thinking,
+                     "For models that think: -1 as long as they like (default), 0 off, N at most N tokens of reasoning")
+        ->check(CLI::Range(-1, 1 << 20));
     chat->add_option("--temp", co.temperature, "Temperature (0: greedy)")->check(CLI::Range(0.0, 10.0));
     chat->add_option("--seed", co.seed, "Sampling seed");
     chat->add_option("-t,--threads", co.threads, "Threads (default: all)");
