@@ -7,6 +7,15 @@ namespace {
 constexpr std::string_view k_eos = "<\uff5cend\u2581of\u2581sentence\uff5c>";
 constexpr std::string_view k_user = "<\uff5cUser\uff5c>";
 constexpr std::string_view k_assistant = "<\uff5cAssistant\uff5c>";
+constexpr std::string_view k_calls_begin = "<\uff5ctool\u2581calls\u2581begin\uff5c>";
+constexpr std::string_view k_calls_end = "<\uff5ctool\u2581calls\u2581end\uff5c>";
+constexpr std::string_view k_call_begin = "<\uff5ctool\u2581call\u2581begin\uff5c>";
+constexpr std::string_view k_call_end = "<\uff5ctool\u2581call\u2581end\uff5c>";
+constexpr std::string_view k_sep = "<\uff5ctool\u2581sep\uff5c>";
+constexpr std::string_view k_outputs_begin = "<\uff5ctool\u2581outputs\u2581begin\uff5c>";
+constexpr std::string_view k_outputs_end = "<\uff5ctool\u2581outputs\u2581end\uff5c>";
+constexpr std::string_view k_output_begin = "<\uff5ctool\u2581output\u2581begin\uff5c>";
+constexpr std::string_view k_output_end = "<\uff5ctool\u2581output\u2581end\uff5c>";
 
 // DeepSeek-Coder instruct's default system prompt, as its chat template writes it (used when a
 // template is chosen by name; a detected template supplies its own text).
@@ -116,6 +125,8 @@ rendered_chat render_chat_spans(const chat_format& format, const std::vector<cha
         out += format.default_system;
     }
     bool last_user = false;
+    bool after_tool = false;    // the previous message was a tool's result
+    bool outputs_first = true;  // the next tool result opens the outputs block
     for (const auto& m : messages) {
         const std::string answer = m.who == role::assistant ? strip_reasoning(m.content) : std::string();
         switch (format.family) {
@@ -123,7 +134,8 @@ rendered_chat render_chat_spans(const chat_format& format, const std::vector<cha
             if (m.who == role::system) {
                 content(m.content);
                 out += "\n\n";
-            } else if (m.who == role::user) {
+            } else if (m.who == role::user ||
+                       m.who == role::tool) {  // no tool format: a tool's result reads as a user's words
                 out += "User: ";
                 content(m.content);
                 out += "\n\n";
@@ -136,7 +148,7 @@ rendered_chat render_chat_spans(const chat_format& format, const std::vector<cha
         case chat_family::deepseek_coder:
             if (m.who == role::system) {
                 content(m.content);  // the template writes it with nothing after
-            } else if (m.who == role::user) {
+            } else if (m.who == role::user || m.who == role::tool) {
                 out += "### Instruction:\n";
                 content(m.content);
                 out += "\n";
@@ -152,6 +164,60 @@ rendered_chat render_chat_spans(const chat_format& format, const std::vector<cha
             } else if (m.who == role::user) {
                 out += k_user;
                 content(m.content);
+            } else if (m.who == role::tool) {
+                // V3.1: each result on its own; V3/R1: the results in one outputs block.
+                if (!format.hybrid_thinking) {
+                    out += outputs_first ? std::string(k_outputs_begin) : std::string("\n");
+                    outputs_first = false;
+                }
+                out += k_output_begin;
+                content(m.content);
+                out += k_output_end;
+            } else if (!m.tool_calls.empty()) {
+                if (after_tool && !format.hybrid_thinking && !format.think_prefix) {
+                    out += k_outputs_end;  // V3's template closes an open outputs block first
+                }
+                if (last_user) {
+                    out += k_assistant;
+                    if (format.hybrid_thinking) {
+                        out += "</think>";
+                    }
+                }
+                content(answer);
+                for (std::size_t i = 0; i < m.tool_calls.size(); ++i) {
+                    const tool_call& call = m.tool_calls[i];
+                    if (i == 0) {
+                        out += k_calls_begin;
+                    } else if (!format.hybrid_thinking) {
+                        out += "\n";
+                    }
+                    out += k_call_begin;
+                    if (format.hybrid_thinking) {
+                        content(call.name);
+                        out += k_sep;
+                        content(call.arguments);
+                    } else {
+                        out += "function";
+                        out += k_sep;
+                        content(call.name);
+                        out += "\n```json\n";
+                        content(call.arguments);
+                        out += "\n```";
+                    }
+                    out += k_call_end;
+                }
+                out += k_calls_end;
+                out += k_eos;
+                if (!format.think_prefix) {
+                    outputs_first = true;  // R1's template opens the outputs block only once
+                }
+            } else if (after_tool) {
+                // The answer after tool results: no turn marker of its own.
+                if (!format.hybrid_thinking) {
+                    out += k_outputs_end;
+                }
+                content(answer);
+                out += k_eos;
             } else {
                 // V3.1: an answer after a user turn opens with "</think>" (its reasoning is not
                 // replayed); one right after another gets no marker of its own.
@@ -167,7 +233,13 @@ rendered_chat render_chat_spans(const chat_format& format, const std::vector<cha
             break;
         }
         last_user = m.who == role::user;
+        after_tool = m.who == role::tool;
     }
+    if (format.family == chat_family::deepseek_v3 && after_tool && !format.hybrid_thinking) {
+        out += k_outputs_end;
+    }
+    // After tool results the model goes on by itself: no generation prompt.
+    add_generation_prompt = add_generation_prompt && !after_tool;
     if (add_generation_prompt) {
         switch (format.family) {
         case chat_family::deepseek_llm: out += "Assistant:"; break;
@@ -183,6 +255,60 @@ rendered_chat render_chat_spans(const chat_format& format, const std::vector<cha
         }
     }
     return r;
+}
+
+std::size_t tool_calls_start(std::string_view answer) { return answer.find(k_calls_begin); }
+
+parsed_tool_calls parse_tool_calls(std::string_view answer) {
+    parsed_tool_calls r;
+    const std::size_t begin = answer.find(k_calls_begin);
+    if (begin == std::string_view::npos) {
+        r.content = std::string(answer);
+        return r;
+    }
+    r.content = std::string(answer.substr(0, begin));
+    std::string_view rest = answer.substr(begin + k_calls_begin.size());
+    for (;;) {
+        const auto first = rest.find_first_not_of(" \t\r\n");
+        rest.remove_prefix(first == std::string_view::npos ? rest.size() : first);
+        if (rest.empty()) {
+            return r;  // the output ended after whole calls: taken as complete
+        }
+        if (rest.substr(0, k_calls_end.size()) == k_calls_end) {
+            return r;
+        }
+        if (rest.substr(0, k_call_begin.size()) != k_call_begin) {
+            r.complete = false;  // something else where a call should be
+            return r;
+        }
+        rest.remove_prefix(k_call_begin.size());
+        const auto end = rest.find(k_call_end);
+        const auto sep = rest.find(k_sep);
+        if (end == std::string_view::npos || sep == std::string_view::npos || sep > end) {
+            r.complete = false;  // cut off inside a call
+            return r;
+        }
+        const std::string_view head = rest.substr(0, sep);
+        std::string_view body = rest.substr(sep + k_sep.size(), end - sep - k_sep.size());
+        tool_call call;
+        const auto fence = body.find("\n```json\n");
+        if (head == "function" && fence != std::string_view::npos) {
+            // R1/V3: "function<｜tool▁sep｜>NAME\n```json\nARGS\n```"
+            call.name = std::string(body.substr(0, fence));
+            std::string_view args = body.substr(fence + 9);
+            const auto close = args.rfind("```");
+            args = args.substr(0, close == std::string_view::npos ? args.size() : close);
+            while (!args.empty() && (args.back() == '\n' || args.back() == '\r')) {
+                args.remove_suffix(1);
+            }
+            call.arguments = std::string(args);
+        } else {
+            call.name = std::string(head);  // V3.1: "NAME<｜tool▁sep｜>ARGS"
+            call.arguments = std::string(body);
+        }
+        r.calls.push_back(std::move(call));
+        rest.remove_prefix(end + k_call_end.size());
+    }
 }
 
 std::string render_chat(const chat_format& format, const std::vector<chat_message>& messages,

@@ -30,11 +30,35 @@ struct chat_format {
 // reasoning, or the model does) or hybrid. `reasoning_vocabulary`: the vocabulary has <think>.
 bool format_can_think(const chat_format& format, bool reasoning_vocabulary);
 
-struct chat_message {
-    enum class role { system, user, assistant };
-    role who;
-    std::string content;  // for the assistant: the answer, possibly still with <think>...</think>
+// A function the assistant asked to call: its name and its arguments (a JSON object, as text).
+struct tool_call {
+    std::string id;  // the API's id for it (not part of the prompt)
+    std::string name;
+    std::string arguments;
 };
+
+struct chat_message {
+    enum class role { system, user, assistant, tool };
+    role who;
+    std::string content;                     // for the assistant: the answer, possibly still with <think>...</think>;
+                                             // for a tool: the call's result
+    std::vector<tool_call> tool_calls = {};  // the assistant's calls (V3/R1/V3.1 formats only)
+};
+
+// Tool calls in what a V3/R1/V3.1 model wrote: "<｜tool▁calls▁begin｜>" then one
+// "<｜tool▁call▁begin｜>…<｜tool▁call▁end｜>" per call, in R1/V3's form
+// ("function<｜tool▁sep｜>NAME\n```json\nARGS\n```") or V3.1's ("NAME<｜tool▁sep｜>ARGS"). `content` is
+// the text before them; `complete` says the closing "<｜tool▁calls▁end｜>" (or the end of the
+// output) was reached with every call whole. The arguments are returned as written (the caller
+// checks they are JSON).
+struct parsed_tool_calls {
+    std::string content;
+    std::vector<tool_call> calls;
+    bool complete = true;
+};
+parsed_tool_calls parse_tool_calls(std::string_view answer);
+// Where the tool calls begin in `answer` (npos: none yet), so a stream can hold them back.
+std::size_t tool_calls_start(std::string_view answer);
 
 // The format a chat template describes, by its markers; nullopt when none is recognised.
 std::optional<chat_format> detect_chat_format(std::string_view chat_template);

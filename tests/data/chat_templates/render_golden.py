@@ -49,6 +49,22 @@ WITH_REASONING = [
 ]
 
 
+# A tool call and its result (OpenAI's message shapes), then the answer and another question.
+CALL = {"role": "assistant", "content": None, "tool_calls": [
+    {"type": "function", "function": {"name": "get_weather", "arguments": "{\"city\": \"Paris\"}"}},
+    {"type": "function", "function": {"name": "get_time", "arguments": "{\"tz\": \"CET\"}"}}]}
+WITH_TOOLS = [
+    {"role": "user", "content": "Weather and time in Paris?"},
+    CALL,
+    {"role": "tool", "content": "{\"temp\": 21}"},
+    {"role": "tool", "content": "{\"time\": \"14:05\"}"},
+]
+AFTER_TOOLS = WITH_TOOLS + [
+    {"role": "assistant", "content": "21 °C at 14:05."},
+    {"role": "user", "content": "Thanks!"},
+]
+
+
 def render(env, name, messages, add_generation_prompt, thinking):
     template = env.from_string(open(name, encoding="utf-8").read())
     kwargs = {"messages": messages, "add_generation_prompt": add_generation_prompt, "bos_token": "",
@@ -65,9 +81,12 @@ def main():
         conversations = dict(CONVERSATIONS)
         if name in ("deepseek-r1.jinja", "deepseek-v3.1.jinja"):
             conversations["answer with its reasoning"] = WITH_REASONING
+        if name in ("deepseek-r1.jinja", "deepseek-v3-0324.jinja", "deepseek-v3.1.jinja"):
+            conversations["tool calls and their results"] = WITH_TOOLS
+            conversations["after tool results, another question"] = AFTER_TOOLS
         for title, messages in conversations.items():
             for thinking in info["thinking"]:
-                generation = messages[-1]["role"] == "user"
+                generation = messages[-1]["role"] in ("user", "tool")
                 out.append({
                     "template": name,
                     "format": info["format"],
