@@ -101,11 +101,13 @@ turn_result chat_engine::generate(const std::vector<chat_message>& messages, con
     }
     const bool continuing = !options.continue_reasoning.empty() || !options.continue_answer.empty();
     // The prompt opens the reasoning: R1's template, or V3.1's in thinking mode.
-    const bool opened = m_format.think_prefix || (m_format.hybrid_thinking && thinking);
+    // (After tool results the template writes no generation prompt: the model goes on by itself.)
+    const bool after_tool = !messages.empty() && messages.back().who == chat_message::role::tool;
+    const bool opened = !after_tool && (m_format.think_prefix || (m_format.hybrid_thinking && thinking));
     output_starts start = opened                                  ? output_starts::in_reasoning
                           : m_format.hybrid_thinking && !thinking ? output_starts::in_answer
                                                                   : output_starts::unknown;
-    if (!thinking && !continuing && can_think() && !m_format.hybrid_thinking) {
+    if (!thinking && !continuing && !after_tool && can_think() && !m_format.hybrid_thinking) {
         // Thinking off for an R1-style model: its reasoning is closed before it begins.
         text_prompt.text += opened ? "\n</think>\n\n" : "<think>\n\n</think>\n\n";
         start = output_starts::in_answer;

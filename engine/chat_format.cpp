@@ -257,6 +257,28 @@ rendered_chat render_chat_spans(const chat_format& format, const std::vector<cha
     return r;
 }
 
+std::string tools_system_prompt(const chat_format& format, const std::vector<tool_spec>& tools) {
+    if (tools.empty()) {
+        return {};
+    }
+    std::string out = "## Tools\nYou have access to the following tools:\n";
+    for (const tool_spec& t : tools) {
+        out += "\n### " + t.name + "\nDescription: " + t.description +
+               "\n\nParameters: " + (t.parameters.empty() ? std::string("{}") : t.parameters) + "\n";
+    }
+    const std::string call = format.hybrid_thinking
+                                 ? std::string(k_call_begin) + "tool_call_name" + std::string(k_sep) +
+                                       "tool_call_arguments" + std::string(k_call_end)
+                                 : std::string(k_call_begin) + "function" + std::string(k_sep) +
+                                       "tool_call_name\n```json\ntool_call_arguments\n```" + std::string(k_call_end);
+    out += "\nIMPORTANT: ALWAYS adhere to this exact format for tool use:\n" + std::string(k_calls_begin) + call +
+           "{{additional_tool_calls}}" + std::string(k_calls_end) +
+           "\n\nWhere:\n- `tool_call_name` must be an exact match to one of the available tools\n"
+           "- `tool_call_arguments` must be valid JSON that strictly follows the tool's Parameters Schema\n"
+           "- For multiple tool calls, chain them directly without separators or spaces\n";
+    return out;
+}
+
 std::size_t tool_calls_start(std::string_view answer) { return answer.find(k_calls_begin); }
 
 parsed_tool_calls parse_tool_calls(std::string_view answer) {

@@ -57,6 +57,14 @@ struct parsed_tool_calls {
     bool complete = true;
 };
 parsed_tool_calls parse_tool_calls(std::string_view answer);
+
+// A function offered to the model: name, what it does, its parameters (a JSON Schema, as text).
+struct tool_spec {
+    std::string name, description, parameters;
+};
+// The system prompt section that offers `tools` to a V3/R1/V3.1 model and shows the format of a
+// call in the model's own form (DeepSeek's tool prompt); empty for no tools.
+std::string tools_system_prompt(const chat_format& format, const std::vector<tool_spec>& tools);
 // Where the tool calls begin in `answer` (npos: none yet), so a stream can hold them back.
 std::size_t tool_calls_start(std::string_view answer);
 

@@ -52,6 +52,7 @@ struct gen_request {
     generation_options gen;
     bool stream = false;
     std::vector<std::string> stop;
+    std::vector<tool_spec> tools;  // offered to the model (none when tool_choice is "none")
 };
 
 // The text of a message's content: a string, or an array of {type: "text", text} parts.
@@ -235,13 +236,48 @@ gen_request parse_chat(const std::string& text, const std::string& model_id) {
             cm.who = chat_message::role::system;
         } else if (role == "assistant") {
             cm.who = chat_message::role::assistant;  // reasoning_content, if sent back, is ignored
+            if (m.contains("tool_calls") && !m["tool_calls"].is_null()) {
+                if (!m["tool_calls"].is_array()) {
+                    throw request_error(400, "'tool_calls' must be an array");
+                }
+                for (const auto& c : m["tool_calls"]) {
+                    if (!c.is_object() || !c.contains("function") || !c["function"].is_object() ||
+                        !c["function"].contains("name") || !c["function"]["name"].is_string()) {
+                        throw request_error(400, "every tool call needs a function with a name");
+                    }
+                    const json& f = c["function"];
+                    const json args = f.value("arguments", json("{}"));
+                    cm.tool_calls.push_back({c.value("id", std::string()), f["name"].get<std::string>(),
+                                             args.is_string() ? args.get<std::string>() : args.dump()});
+                }
+            }
+        } else if (role == "tool") {
+            cm.who = chat_message::role::tool;
         } else if (role != "user") {
             throw request_error(400, "unsupported role '" + role + "'");
         }
         r.messages.push_back(std::move(cm));
     }
-    if (r.messages.back().who != chat_message::role::user) {
-        throw request_error(400, "the last message must be from the user");
+    if (r.messages.back().who != chat_message::role::user && r.messages.back().who != chat_message::role::tool) {
+        throw request_error(400, "the last message must be from the user (or a tool's result)");
+    }
+    if (body.contains("tools") && !body["tools"].is_null()) {
+        if (!body["tools"].is_array() || body["tools"].size() > 128) {
+            throw request_error(400, "'tools' must be an array of at most 128 tools");
+        }
+        for (const auto& t : body["tools"]) {
+            if (!t.is_object() || t.value("type", std::string("function")) != "function" || !t.contains("function") ||
+                !t["function"].is_object() || !t["function"].contains("name") || !t["function"]["name"].is_string()) {
+                throw request_error(400, "every tool must be {\"type\": \"function\", \"function\": {\"name\": ...}}");
+            }
+            const json& f = t["function"];
+            const json desc = f.value("description", json(""));
+            r.tools.push_back({f["name"].get<std::string>(), desc.is_string() ? desc.get<std::string>() : std::string(),
+                               f.contains("parameters") ? f["parameters"].dump() : std::string("{}")});
+        }
+    }
+    if (body.contains("tool_choice") && body["tool_choice"].is_string() && body["tool_choice"] == "none") {
+        r.tools.clear();  // "auto", "required" and a named function all offer the tools
     }
     parse_common(body, 4096, r);
     r.gen.thinking_budget = parse_thinking(body);
@@ -320,6 +356,43 @@ private:
     bool m_hit = false;
 };
 
+// The tool calls in a model's answer, as the API returns them: {content, tool_calls}, or nothing
+// when there are none, they are cut off, or an argument is not JSON (the answer is then returned
+// as text, as the model wrote it).
+struct api_tool_calls {
+    std::string content;
+    json calls = json::array();
+};
+std::optional<api_tool_calls> read_tool_calls(const std::string& answer, const std::string& id_prefix) {
+    const parsed_tool_calls p = parse_tool_calls(answer);
+    if (p.calls.empty() || !p.complete) {
+        return std::nullopt;
+    }
+    api_tool_calls out;
+    out.content = p.content;
+    for (std::size_t i = 0; i < p.calls.size(); ++i) {
+        const json args = json::parse(p.calls[i].arguments, nullptr, false);
+        if (args.is_discarded() || !args.is_object()) {
+            return std::nullopt;
+        }
+        out.calls.push_back({{"index", i},
+                             {"id", id_prefix + std::to_string(i)},
+                             {"type", "function"},
+                             {"function", {{"name", p.calls[i].name}, {"arguments", p.calls[i].arguments}}}});
+    }
+    return out;
+}
+
+// How much of the end of `text` could be the start of `marker`.
+std::size_t partial_marker(std::string_view text, std::string_view marker) {
+    for (std::size_t n = std::min(text.size(), marker.size() - 1); n > 0; --n) {
+        if (text.substr(text.size() - n) == marker.substr(0, n)) {
+            return n;
+        }
+    }
+    return 0;
+}
+
 std::string completion_id() {
     static std::atomic<std::uint64_t> counter{0};
     std::mt19937_64 rng(std::random_device{}());
@@ -357,6 +430,17 @@ void answer(chat_engine& engine, std::mutex& turn, const std::string& model_id, 
     const std::string object = chat ? "chat.completion" : "text_completion";
     const auto run = [&engine, chat](const gen_request& r, const std::function<void(const reasoning_delta&)>& on_delta,
                                      std::atomic<bool>* cancel) {
+        if (chat && !r.tools.empty()) {
+            // The tools go into the system prompt, in the format's own words.
+            std::vector<chat_message> messages = r.messages;
+            const std::string offer = tools_system_prompt(engine.format(), r.tools);
+            if (!messages.empty() && messages.front().who == chat_message::role::system) {
+                messages.front().content += "\n\n" + offer;
+            } else {
+                messages.insert(messages.begin(), chat_message{chat_message::role::system, offer});
+            }
+            return engine.generate(messages, r.gen, on_delta, cancel);
+        }
         if (chat) {
             return engine.generate(r.messages, r.gen, on_delta, cancel);
         }
@@ -405,6 +489,19 @@ void answer(chat_engine& engine, std::mutex& turn, const std::string& model_id, 
         text += filter.flush();
         json c = choice(reasoning, text, false);
         c["finish_reason"] = finish_reason(r, filter);
+        if (!parsed.tools.empty()) {
+            if (auto calls = read_tool_calls(text, "call_" + id.substr(id.size() - 8) + "_")) {
+                c = choice(reasoning, calls->content, false);
+                if (calls->content.empty()) {
+                    c["message"]["content"] = nullptr;
+                }
+                for (auto& call : calls->calls) {
+                    call.erase("index");
+                }
+                c["message"]["tool_calls"] = calls->calls;
+                c["finish_reason"] = "tool_calls";
+            }
+        }
         const json body = {{"id", id},         {"object", object},
                            {"created", created}, {"model", model_id},
                            {"choices", json::array({c})}, {"usage", usage(r)}};
@@ -413,6 +510,7 @@ void answer(chat_engine& engine, std::mutex& turn, const std::string& model_id, 
     }
     auto request = std::make_shared<gen_request>(std::move(parsed));
     res.set_header("Cache-Control", "no-cache");
+    static constexpr std::string_view k_calls_marker = "<\uff5ctool\u2581calls\u2581begin\uff5c>";
     res.set_chunked_content_provider("text/event-stream", [&turn, model_id, request, id, created, object,
                                                            chat, run, choice](std::size_t, httplib::DataSink& sink) {
         std::atomic<bool> cancel{false};  // the client went away, or a stop string appeared
@@ -439,6 +537,8 @@ void answer(chat_engine& engine, std::mutex& turn, const std::string& model_id, 
         }
         stop_filter filter(request->stop);
         std::string sent;  // the content sent so far
+        std::string held;  // with tools: content not sent yet (a call, or what may begin one)
+        bool in_calls = false;
         turn_result r;
         try {
             r = run(
@@ -460,7 +560,20 @@ void answer(chat_engine& engine, std::mutex& turn, const std::string& model_id, 
                     if (!reasoning.empty()) {
                         send(choice(std::string(reasoning), "", true), nullptr, nullptr);
                     }
-                    const std::string text = filter.push(d.answer);
+                    std::string text = filter.push(d.answer);
+                    if (!request->tools.empty()) {
+                        // Tool calls are held back until they are whole and checked.
+                        held += text;
+                        text.clear();
+                        if (!in_calls) {
+                            const std::size_t at = tool_calls_start(held);
+                            const std::size_t cut =
+                                at != std::string::npos ? at : held.size() - partial_marker(held, k_calls_marker);
+                            in_calls = at != std::string::npos;
+                            text = held.substr(0, cut);
+                            held.erase(0, cut);
+                        }
+                    }
                     sent += text;
                     if (!text.empty()) {
                         send(choice("", text, true), nullptr, nullptr);
@@ -476,8 +589,21 @@ void answer(chat_engine& engine, std::mutex& turn, const std::string& model_id, 
             sink.done();
             return true;
         }
-        const std::string rest = filter.flush();
-        if (!rest.empty()) {
+        std::string rest = held + filter.flush();
+        if (in_calls) {
+            if (auto calls = read_tool_calls(rest, "call_" + id.substr(id.size() - 8) + "_")) {
+                json c = choice("", "", true);
+                c["delta"]["tool_calls"] = calls->calls;
+                send(c, nullptr, nullptr);
+                send(choice("", "", true), "tool_calls", usage(r));
+                if (gone || !sink.write("data: [DONE]\n\n", 14)) {
+                    return false;
+                }
+                sink.done();
+                return true;
+            }
+        }
+        if (!rest.empty()) {  // no call after all (or one that is not valid): the text as written
             send(choice("", rest, true), nullptr, nullptr);
         }
         send(choice("", "", true), finish_reason(r, filter), usage(r));

@@ -1,18 +1,27 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// make_scripted_model OUT.gguf: writes the scripted R1-style model (reasons "Okay", answers
-// "Hi 4U!") for tests that drive the real binaries.
+// make_scripted_model OUT.gguf [tools]: writes the scripted R1-style model (reasons "Okay",
+// answers "Hi 4U!", or with `tools` answers with a call of ping({})) for tests that drive the
+// real binaries.
 #include <cstdio>
 #include <exception>
+#include <string>
 
 #include "tests/support/scripted_chat_model.h"
 
 int main(int argc, char** argv) {
-    if (argc != 2) {
-        std::fprintf(stderr, "usage: make_scripted_model OUT.gguf\n");
+    if (argc != 2 && !(argc == 3 && std::string(argv[2]) == "tools")) {
+        std::fprintf(stderr, "usage: make_scripted_model OUT.gguf [tools]\n");
         return 2;
     }
     try {
-        deepdesk::testing::write_scripted_chat_model(argv[1]);
+        deepdesk::testing::scripted_chat_spec spec;
+        if (argc == 3) {
+            spec.answer =
+                "<\uff5ctool\u2581calls\u2581begin\uff5c><\uff5ctool\u2581call\u2581begin\uff5c>ping"
+                "<\uff5ctool\u2581sep\uff5c>{}<\uff5ctool\u2581call\u2581end\uff5c>"
+                "<\uff5ctool\u2581calls\u2581end\uff5c>";
+        }
+        deepdesk::testing::write_scripted_chat_model(argv[1], spec);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "make_scripted_model: %s\n", e.what());
         return 1;

@@ -38,7 +38,7 @@ public:
         testing::write_scripted_chat_model(m_path, spec);
         chat_engine_params p;
         p.model_path = m_path;
-        p.n_ctx = 512;
+        p.n_ctx = 2048;  // room for a tools prompt in a byte-level vocabulary
         p.n_threads = 1;
         m_engine = std::make_unique<chat_engine>(p);
         o.port = 0;
@@ -148,6 +148,108 @@ TEST(OpenAIServer, StreamsReasoningDeltasThenContentDeltas) {
     EXPECT_FALSE(content_before_reasoning_ended);
     EXPECT_EQ(finish, "stop");
     EXPECT_GT(usage["completion_tokens"].get<int>(), 0);
+}
+
+// A model that answers with a tool call (DeepSeek's markers are single tokens of its vocabulary).
+testing::scripted_chat_spec tool_calling(const std::string& arguments = "{}") {
+    testing::scripted_chat_spec spec;
+    spec.answer = "<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>ping<｜tool▁sep｜>" + arguments +
+                  "<｜tool▁call▁end｜><｜tool▁calls▁end｜>";
+    return spec;
+}
+
+json with_tools(json body) {
+    body["tools"] = json::array({{{"type", "function"},
+                                  {"function",
+                                   {{"name", "ping"},
+                                    {"description", "Checks that a host answers"},
+                                    {"parameters", {{"type", "object"}, {"properties", json::object()}}}}}}});
+    return body;
+}
+
+TEST(OpenAIServer, ToolCallsComeBackAsToolCallsStreamedOrNot) {
+    Running s(tool_calling());
+    auto c = s.client();
+    const auto r = c.Post("/v1/chat/completions", with_tools(chat_body(false)).dump(), "application/json");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    const json j = json::parse(r->body);
+    const json& m = j["choices"][0]["message"];
+    EXPECT_EQ(j["choices"][0]["finish_reason"], "tool_calls");
+    EXPECT_TRUE(m["content"].is_null()) << m.dump();
+    EXPECT_EQ(m["reasoning_content"], "Okay");
+    ASSERT_EQ(m["tool_calls"].size(), 1u);
+    EXPECT_EQ(m["tool_calls"][0]["type"], "function");
+    EXPECT_EQ(m["tool_calls"][0]["function"]["name"], "ping");
+    EXPECT_EQ(m["tool_calls"][0]["function"]["arguments"], "{}");
+    EXPECT_FALSE(m["tool_calls"][0]["id"].get<std::string>().empty());
+
+    // Streamed: the reasoning, then the call as one delta, never the markers as content.
+    const auto st = c.Post("/v1/chat/completions", with_tools(chat_body(true)).dump(), "application/json");
+    ASSERT_TRUE(st);
+    std::string content, finish;
+    json calls;
+    for (const auto& e : events(st->body)) {
+        if (e == "[DONE]") {
+            continue;
+        }
+        const json chunk = json::parse(e);
+        const json& d = chunk["choices"][0]["delta"];
+        if (d.contains("content") && d["content"].is_string()) {
+            content += d["content"].get<std::string>();
+        }
+        if (d.contains("tool_calls")) {
+            calls = d["tool_calls"];
+        }
+        if (chunk["choices"][0]["finish_reason"].is_string()) {
+            finish = chunk["choices"][0]["finish_reason"];
+        }
+    }
+    EXPECT_EQ(content, "");
+    EXPECT_EQ(finish, "tool_calls");
+    ASSERT_EQ(calls.size(), 1u);
+    EXPECT_EQ(calls[0]["index"], 0);
+    EXPECT_EQ(calls[0]["function"]["name"], "ping");
+
+    // The result goes back as a tool message, after the assistant's call.
+    json body = with_tools(chat_body(false));
+    body["messages"].push_back({{"role", "assistant"}, {"content", nullptr}, {"tool_calls", m["tool_calls"]}});
+    body["messages"].push_back({{"role", "tool"}, {"tool_call_id", m["tool_calls"][0]["id"]}, {"content", "pong"}});
+    const auto again = c.Post("/v1/chat/completions", body.dump(), "application/json");
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->status, 200) << again->body;
+
+    // Offered none: the model's text as it is.
+    body = with_tools(chat_body(false));
+    body["tool_choice"] = "none";
+    const auto none = c.Post("/v1/chat/completions", body.dump(), "application/json");
+    ASSERT_TRUE(none);
+    EXPECT_EQ(json::parse(none->body)["choices"][0]["finish_reason"], "stop");
+}
+
+TEST(OpenAIServer, ToolCallArgumentsThatAreNotJsonComeBackAsText) {
+    Running s(tool_calling("{x"));
+    auto c = s.client();
+    for (const bool stream : {false, true}) {
+        const auto r = c.Post("/v1/chat/completions", with_tools(chat_body(stream)).dump(), "application/json");
+        ASSERT_TRUE(r);
+        ASSERT_EQ(r->status, 200) << r->body;
+        std::string content;
+        if (stream) {
+            for (const auto& e : events(r->body)) {
+                if (e != "[DONE]") {
+                    const json d = json::parse(e)["choices"][0]["delta"];
+                    content += d.contains("content") && d["content"].is_string() ? d["content"].get<std::string>() : "";
+                }
+            }
+        } else {
+            const json j = json::parse(r->body);
+            EXPECT_EQ(j["choices"][0]["finish_reason"], "stop");
+            EXPECT_FALSE(j["choices"][0]["message"].contains("tool_calls"));
+            content = j["choices"][0]["message"]["content"];
+        }
+        EXPECT_NE(content.find("ping<｜tool▁sep｜>{x"), std::string::npos) << content;
+    }
 }
 
 TEST(OpenAIServer, StopStringsCutTheAnswerStreamedOrNot) {

@@ -6,7 +6,9 @@
 // one-hot, every layer adds nothing to the residual stream, and the output matrix maps token t to
 // its successor. So after the generation prompt it writes `reasoning`, `</think>`, `answer` and
 // ends with <｜end▁of▁sentence｜> (or, with `loop`, repeats the answer forever). The characters of
-// reasoning and answer must all be different from each other (one successor per token).
+// reasoning and answer must all be different from each other (one successor per token). DeepSeek's
+// tool-call markers (<｜tool▁calls▁begin｜>, <｜tool▁call▁begin｜>, <｜tool▁sep｜>, ...) in the
+// answer are single tokens, so an answer can be a tool call.
 #pragma once
 
 #include <cstdint>
@@ -50,8 +52,21 @@ inline std::string byte_token_text(unsigned b) {
 }
 
 inline void write_scripted_chat_model(const std::string& path, const scripted_chat_spec& s = {}) {
-    enum : int { k_bos = 256, k_eos, k_user, k_assistant, k_think, k_end_think, k_vocab };
-    const int n_vocab = k_vocab, n_embd = 264, n_head = 2, n_ff = 32;
+    enum : int {
+        k_bos = 256,
+        k_eos,
+        k_user,
+        k_assistant,
+        k_think,
+        k_end_think,
+        k_calls_begin,
+        k_calls_end,
+        k_call_begin,
+        k_call_end,
+        k_sep,
+        k_vocab
+    };
+    const int n_vocab = k_vocab, n_embd = (k_vocab + 1) / 2 * 2, n_head = 2, n_ff = 32;
 
     std::vector<std::string> tokens;
     std::vector<std::int32_t> types;
@@ -66,7 +81,20 @@ inline void write_scripted_chat_model(const std::string& path, const scripted_ch
                                 "<\xef\xbd\x9cUser\xef\xbd\x9c>",
                                 "<\xef\xbd\x9c"
                                 "Assistant\xef\xbd\x9c>",
-                                "<think>", "</think>"}) {
+                                "<think>", "</think>",
+                                "<\xef\xbd\x9ctool\xe2\x96\x81"
+                                "calls\xe2\x96\x81"
+                                "begin\xef\xbd\x9c>",
+                                "<\xef\xbd\x9ctool\xe2\x96\x81"
+                                "calls\xe2\x96\x81"
+                                "end\xef\xbd\x9c>",
+                                "<\xef\xbd\x9ctool\xe2\x96\x81"
+                                "call\xe2\x96\x81"
+                                "begin\xef\xbd\x9c>",
+                                "<\xef\xbd\x9ctool\xe2\x96\x81"
+                                "call\xe2\x96\x81"
+                                "end\xef\xbd\x9c>",
+                                "<\xef\xbd\x9ctool\xe2\x96\x81sep\xef\xbd\x9c>"}) {
         tokens.emplace_back(special);
         types.push_back(static_cast<int>(tokens.size()) - 1 <= k_eos ? 3 : 4);
     }
@@ -79,8 +107,20 @@ inline void write_scripted_chat_model(const std::string& path, const scripted_ch
     }
     chain.push_back(k_end_think);
     const std::size_t answer_start = chain.size();
-    for (unsigned char c : s.answer) {
-        chain.push_back(c);
+    for (std::size_t i = 0; i < s.answer.size();) {
+        bool special = false;
+        for (int t = k_calls_begin; t < k_vocab; ++t) {
+            const std::string& text = tokens[static_cast<std::size_t>(t)];
+            if (s.answer.compare(i, text.size(), text) == 0) {
+                chain.push_back(t);
+                i += text.size();
+                special = true;
+                break;
+            }
+        }
+        if (!special) {
+            chain.push_back(static_cast<unsigned char>(s.answer[i++]));
+        }
     }
     for (std::size_t i = 0; i + 1 < chain.size(); ++i) {
         if (next.count(chain[i]) != 0) {

@@ -21,9 +21,12 @@ if [ ! -d "$work/node_modules/openai" ]; then
     fi
 fi
 "$make_model" "$work/scripted.gguf"
+"$make_model" "$work/tools.gguf" tools
 "$cli" serve -m "$work/scripted.gguf" --port 0 --api-key sk-test --threads 1 > "$work/serve.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
+"$cli" serve -m "$work/tools.gguf" --port 0 --api-key sk-test --threads 1 -c 2048 > "$work/serve-tools.log" 2>&1 &
+tools=$!
+trap 'kill $server $tools 2>/dev/null || true' EXIT
 url=""
 for _ in $(seq 1 100); do
     url=$(sed -n 's/.* on \(http:[^ ]*\).*/\1/p' "$work/serve.log")
@@ -31,4 +34,11 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 [ -n "$url" ] || { echo "the server did not start:"; cat "$work/serve.log"; exit 1; }
-(cd "$work" && node sdk_test.mjs "$url" sk-test)
+tools_url=""
+for _ in $(seq 1 100); do
+    tools_url=$(sed -n 's/.* on \(http:[^ ]*\).*/\1/p' "$work/serve-tools.log")
+    [ -n "$tools_url" ] && break
+    sleep 0.1
+done
+[ -n "$tools_url" ] || { echo "the tools server did not start:"; cat "$work/serve-tools.log"; exit 1; }
+(cd "$work" && node sdk_test.mjs "$url" sk-test "$tools_url")

@@ -4,7 +4,7 @@
 import OpenAI from "openai";
 import assert from "node:assert/strict";
 
-const [baseURL, apiKey] = process.argv.slice(2);
+const [baseURL, apiKey, toolsURL] = process.argv.slice(2);
 const client = new OpenAI({ baseURL, apiKey, maxRetries: 0 });
 const messages = [{ role: "user", content: "What do you say?" }];
 
@@ -94,6 +94,31 @@ await assert.rejects(
   client.chat.completions.create({ model, messages: [] }),
   (e) => e instanceof OpenAI.BadRequestError,
 );
+// Tool calls, from a model that answers with one: returned as tool_calls (streamed as a delta
+// too), and the result accepted back as a tool message.
+const toolClient = new OpenAI({ baseURL: toolsURL, apiKey, maxRetries: 0 });
+const toolModel = (await toolClient.models.list()).data[0].id;
+const tools = [{ type: "function", function: { name: "ping", description: "Checks a host", parameters: { type: "object", properties: {} } } }];
+const called = await toolClient.chat.completions.create({ model: toolModel, messages, tools, temperature: 0 });
+assert.equal(called.choices[0].finish_reason, "tool_calls");
+assert.equal(called.choices[0].message.tool_calls[0].function.name, "ping");
+assert.deepEqual(JSON.parse(called.choices[0].message.tool_calls[0].function.arguments), {});
+let streamedCall = null, toolFinish = null;
+for await (const chunk of await toolClient.chat.completions.create({ model: toolModel, messages, tools, stream: true })) {
+  const delta = chunk.choices[0]?.delta ?? {};
+  if (delta.tool_calls) streamedCall = delta.tool_calls[0];
+  if (chunk.choices[0]?.finish_reason) toolFinish = chunk.choices[0].finish_reason;
+}
+assert.equal(streamedCall.function.name, "ping");
+assert.equal(toolFinish, "tool_calls");
+const followUp = await toolClient.chat.completions.create({
+  model: toolModel,
+  tools,
+  messages: [...messages, called.choices[0].message,
+             { role: "tool", tool_call_id: called.choices[0].message.tool_calls[0].id, content: "pong" }],
+});
+assert.ok(followUp.choices[0].finish_reason);
+
 console.log(
-  "openai SDK: models, chat (streamed and not, with reasoning_content), thinking on/off/budget, completions, stop, length and errors behave",
+  "openai SDK: models, chat (streamed and not, with reasoning_content), thinking on/off/budget, tool calls, completions, stop, length and errors behave",
 );
