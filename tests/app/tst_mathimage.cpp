@@ -22,28 +22,21 @@ QString array(const QString& rules) {
 
 bool inked(const QImage& image, int x, int y) { return qAlpha(image.pixel(x, y)) > 128; }
 
-// The longest vertical run of ink in any column, and the longest horizontal one in any row.
-int longest_vertical(const QImage& image) {
+// The longest run of ink along any column (vertical) or any row.
+int longest_run(const QImage& image, bool vertical) {
+    const int lines = vertical ? image.width() : image.height();
+    const int length = vertical ? image.height() : image.width();
     int best = 0;
-    for (int x = 0; x < image.width(); ++x) {
-        for (int y = 0, run = 0; y < image.height(); ++y) {
-            run = inked(image, x, y) ? run + 1 : 0;
+    for (int l = 0; l < lines; ++l) {
+        for (int i = 0, run = 0; i < length; ++i) {
+            run = (vertical ? inked(image, l, i) : inked(image, i, l)) ? run + 1 : 0;
             best = std::max(best, run);
         }
     }
     return best;
 }
-
-int longest_horizontal(const QImage& image) {
-    int best = 0;
-    for (int y = 0; y < image.height(); ++y) {
-        for (int x = 0, run = 0; x < image.width(); ++x) {
-            run = inked(image, x, y) ? run + 1 : 0;
-            best = std::max(best, run);
-        }
-    }
-    return best;
-}
+int longest_vertical(const QImage& image) { return longest_run(image, true); }
+int longest_horizontal(const QImage& image) { return longest_run(image, false); }
 
 }  // namespace
 

@@ -27,18 +27,18 @@ server=$!
 "$cli" serve -m "$work/tools.gguf" --port 0 --api-key sk-test --threads 1 -c 2048 > "$work/serve-tools.log" 2>&1 &
 tools=$!
 trap 'kill $server $tools 2>/dev/null || true' EXIT
-url=""
-for _ in $(seq 1 100); do
-    url=$(sed -n 's/.* on \(http:[^ ]*\).*/\1/p' "$work/serve.log")
-    [ -n "$url" ] && break
-    sleep 0.1
-done
+# The address a server printed to LOG once it listens (empty if it did not start within 10 s).
+listening() {
+    local u=""
+    for _ in $(seq 1 100); do
+        u=$(sed -n 's/.* on \(http:[^ ]*\).*/\1/p' "$1")
+        [ -n "$u" ] && break
+        sleep 0.1
+    done
+    echo "$u"
+}
+url=$(listening "$work/serve.log")
 [ -n "$url" ] || { echo "the server did not start:"; cat "$work/serve.log"; exit 1; }
-tools_url=""
-for _ in $(seq 1 100); do
-    tools_url=$(sed -n 's/.* on \(http:[^ ]*\).*/\1/p' "$work/serve-tools.log")
-    [ -n "$tools_url" ] && break
-    sleep 0.1
-done
+tools_url=$(listening "$work/serve-tools.log")
 [ -n "$tools_url" ] || { echo "the tools server did not start:"; cat "$work/serve-tools.log"; exit 1; }
 (cd "$work" && node sdk_test.mjs "$url" sk-test "$tools_url")
