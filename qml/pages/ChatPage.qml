@@ -135,21 +135,33 @@ Item {
                     textRole: "text"
                     valueRole: "value"
                     implicitContentWidthPolicy: ComboBox.WidestText
-                    model: {
-                        const off = { value: 0, text: r1 ? qsTr("Thinking off (closes it at once)") : qsTr("Thinking off") }
-                        const unlimited = { value: -1, text: qsTr("Thinking: unlimited") }
-                        if (remote)
-                            return [off, unlimited]
-                        return [off,
-                                { value: 1024, text: qsTr("Thinking: up to %1 tokens").arg("1,024") },
-                                { value: 4096, text: qsTr("Thinking: up to %1 tokens").arg("4,096") },
-                                { value: 16384, text: qsTr("Thinking: up to %1 tokens").arg("16,384") },
-                                unlimited]
+                    // Off, the budgets (local models: the engine keeps them exactly), the
+                    // conversation's own budget when it is another one, Unlimited.
+                    readonly property var choices: {
+                        const budget = Chat.thinkingBudget
+                        const tokens = (n) => qsTr("Thinking: up to %1 tokens").arg(Number(n).toLocaleString(Qt.locale(), "f", 0))
+                        const list = [{ value: 0, text: r1 ? qsTr("Thinking off (closes it at once)") : qsTr("Thinking off") }]
+                        const presets = remote ? [] : [1024, 4096, 16384]
+                        for (const n of presets)
+                            list.push({ value: n, text: tokens(n) })
+                        if (budget > 0 && presets.indexOf(budget) < 0)
+                            list.push({ value: budget, text: tokens(budget) })
+                        list.push({ value: -1, text: qsTr("Thinking: unlimited") })
+                        return list
                     }
-                    currentIndex: {
-                        const values = model.map(e => e.value)
-                        const at = values.indexOf(Chat.thinkingBudget)
-                        return at >= 0 ? at : values.indexOf(-1)
+                    // The shown choice follows the conversation (a user's pick sets currentIndex
+                    // itself, which a binding would not survive).
+                    function showBudget() {
+                        const at = choices.map(e => e.value).indexOf(Chat.thinkingBudget)
+                        currentIndex = at >= 0 ? at : choices.length - 1
+                    }
+                    model: choices
+                    // Later: a new model resets the current index once it is set.
+                    onModelChanged: Qt.callLater(showBudget)
+                    Component.onCompleted: Qt.callLater(showBudget)
+                    Connections {
+                        target: Chat
+                        function onThinkingBudgetChanged() { Qt.callLater(thinkingPicker.showBudget) }
                     }
                     onActivated: Chat.thinkingBudget = currentValue
                     ToolTip.visible: hovered

@@ -343,6 +343,11 @@ private Q_SLOTS:
         chat.openConversation(budgetConversation);
         QVERIFY(opened.wait(5000));
         QCOMPARE(chat.thinkingBudget(), 2);
+        // The switch shows each conversation's own choice, one not in its list included.
+        QTRY_COMPARE(picker->property("currentText").toString(), QStringLiteral("Thinking: up to 2 tokens"));
+        chat.openConversation(offConversation);
+        QVERIFY(opened.wait(5000));
+        QTRY_COMPARE(picker->property("currentText").toString(), QStringLiteral("Thinking off (closes it at once)"));
         chat.flushStorage();
         deepdesk::storage::database db(dir.filePath(QStringLiteral("conversations.db")).toStdString());
         const auto kept = deepdesk::storage::conversation_store(db).find_conversation(budgetConversation);

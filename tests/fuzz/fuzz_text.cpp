@@ -2,7 +2,7 @@
 // libFuzzer target for what text goes through: the tokenizer (with and without control tokens,
 // and as a message of a chat prompt, where typed control tokens must stay text), the reasoning
 // splitter fed in pieces cut anywhere, and chat template detection. Any input: no crash, and the
-// splitter gives back every byte it was fed.
+// splitter gives back no more than it was fed, and its deltas add up to its result.
 #include <unistd.h>
 
 #include <cstddef>
@@ -43,19 +43,28 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)deepdesk::detect_chat_format(text);
 
     // Cut where the first byte says, again and again; every byte comes back as reasoning or answer.
+    // A delta that says the answer so far was reasoning carries that text again, as reasoning.
     deepdesk::reasoning_splitter splitter(size > 0 && (data[0] & 1) != 0);
-    std::string back;
+    std::string reasoning, answer;
+    const auto take = [&](const deepdesk::reasoning_delta& d) {
+        if (d.answer_was_reasoning) {
+            answer.clear();
+        }
+        reasoning += d.reasoning;
+        answer += d.answer;
+    };
     std::size_t at = 0;
     for (std::size_t i = 0; at < size; ++i) {
         const std::size_t step = 1 + (size > 0 ? data[i % size] % 7 : 0);
-        const auto d = splitter.feed(std::string_view(text).substr(at, step));
-        back += d.reasoning + d.answer;
+        take(splitter.feed(std::string_view(text).substr(at, step)));
         at += step;
     }
-    const auto last = splitter.finish();
-    back += last.reasoning + last.answer;
-    if (back.size() > text.size()) {
+    take(splitter.finish());
+    if (reasoning.size() + answer.size() > text.size()) {
         std::abort();  // text appeared from nowhere
+    }
+    if (reasoning != splitter.reasoning() || answer != splitter.answer()) {
+        std::abort();  // the deltas do not add up to what the splitter says it gave
     }
     return 0;
 }
