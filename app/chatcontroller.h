@@ -114,6 +114,8 @@ public:
     // With `reasoning`, each answer's reasoning goes along: in HTML a collapsible block, in
     // Markdown a quoted section.
     int thinkingBudget() const;
+    // A conversation's settings JSON with its thinking budget set (read back by thinkingBudget).
+    static std::string withThinkingBudget(const std::string& samplingJson, int budget);
     void setThinkingBudget(int budget);
     Q_INVOKABLE void exportConversations(const QVariantList& ids, const QUrl& file, const QString& format = {},
                                          bool reasoning = true);

@@ -169,13 +169,13 @@ int budgetIn(const std::string& samplingJson) {
     return o.contains(QStringLiteral("thinking_budget")) ? o.value(QStringLiteral("thinking_budget")).toInt(-1) : -1;
 }
 
-std::string withBudget(const std::string& samplingJson, int budget) {
+}  // namespace
+
+std::string ChatController::withThinkingBudget(const std::string& samplingJson, int budget) {
     QJsonObject o = QJsonDocument::fromJson(QByteArray::fromStdString(samplingJson)).object();
     o.insert(QStringLiteral("thinking_budget"), budget);
     return QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString();
 }
-
-}  // namespace
 
 int ChatController::thinkingBudget() const {
     const auto* open = m_conversations.find(m_conversationId);
@@ -188,7 +188,7 @@ void ChatController::setThinkingBudget(int budget) {
     const auto* open = m_conversations.find(m_conversationId);
     if (open != nullptr && storageUsable()) {
         st::conversation c = *open;
-        c.sampling_json = withBudget(c.sampling_json, budget);
+        c.sampling_json = withThinkingBudget(c.sampling_json, budget);
         m_conversations.upsert(c);
         m_storage->post([id = c.id, json = c.sampling_json](st::database& db) {
             st::conversation_store(db).set_sampling(id, json);

@@ -72,7 +72,7 @@ void ChatController::send(const QString& text) {
             c.model_name = QFileInfo(m_host->modelPath()).fileName().toStdString();
         }
         c.system_prompt = m_settings->systemPrompt().toStdString();
-        c.sampling_json = "{\"thinking_budget\":" + std::to_string(m_newThinkingBudget) + "}";
+        c.sampling_json = withThinkingBudget("{}", m_newThinkingBudget);
         fresh = c;
     }
     std::optional<std::int64_t> parent;

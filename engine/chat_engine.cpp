@@ -69,6 +69,8 @@ chat_engine::chat_engine(const chat_engine_params& params) {
     }
     m_tok = tokenizer::from_gguf(m_model->file().main());
     m_format = chat_format_for(*m_model, *m_tok, params.chat_format);
+    const auto think = m_tok->encode("<think>", false, true);
+    m_can_think = format_can_think(m_format, think.size() == 1 && m_tok->token_bytes(think[0]) == "<think>");
     session_params sp;
     sp.n_ctx = std::max<std::int64_t>(64, std::min(params.n_ctx, m_model->config().n_ctx_train));
     sp.n_threads = params.n_threads;
@@ -139,11 +141,6 @@ turn_result chat_engine::generate(const std::vector<chat_message>& messages, con
     turn_result r = run(text_prompt, true, start, options, on_delta, cancel, options.thinking_budget);
     r.dropped_messages = dropped;
     return r;
-}
-
-bool chat_engine::can_think() const {
-    const auto ids = m_tok->encode("<think>", false, true);
-    return format_can_think(m_format, ids.size() == 1 && m_tok->token_bytes(ids[0]) == "<think>");
 }
 
 std::int64_t chat_engine::count_tokens_of(const rendered_chat& prompt) const {

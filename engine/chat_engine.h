@@ -80,7 +80,7 @@ public:
     const tokenizer& tok() const { return *m_tok; }
     const chat_format& format() const { return m_format; }
     // The model thinks before it answers (a thinking switch and budget mean something for it).
-    bool can_think() const;
+    bool can_think() const { return m_can_think; }
     std::int64_t n_ctx() const { return m_session->params().n_ctx; }
     std::int64_t n_past() const { return m_session->n_past(); }
 
@@ -115,6 +115,7 @@ private:
     std::unique_ptr<model> m_model;
     std::unique_ptr<tokenizer> m_tok;
     chat_format m_format;
+    bool m_can_think = false;
     std::unique_ptr<session> m_session;
 };
 

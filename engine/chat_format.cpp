@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "engine/chat_format.h"
 
+#include "engine/reasoning.h"
+
 namespace deepdesk {
 namespace {
 
@@ -280,6 +282,11 @@ std::string tools_system_prompt(const chat_format& format, const std::vector<too
 }
 
 std::size_t tool_calls_start(std::string_view answer) { return answer.find(k_calls_begin); }
+
+std::size_t tool_calls_text_end(std::string_view answer) {
+    const std::size_t at = tool_calls_start(answer);
+    return at != std::string_view::npos ? at : answer.size() - partial_tag_at_end(answer, k_calls_begin);
+}
 
 parsed_tool_calls parse_tool_calls(std::string_view answer) {
     parsed_tool_calls r;

@@ -67,6 +67,9 @@ struct tool_spec {
 std::string tools_system_prompt(const chat_format& format, const std::vector<tool_spec>& tools);
 // Where the tool calls begin in `answer` (npos: none yet), so a stream can hold them back.
 std::size_t tool_calls_start(std::string_view answer);
+// How much of a streamed `answer` can go out as text now: up to where the tool calls begin, or
+// up to an end that could still become their opening marker.
+std::size_t tool_calls_text_end(std::string_view answer);
 
 // The format a chat template describes, by its markers; nullopt when none is recognised.
 std::optional<chat_format> detect_chat_format(std::string_view chat_template);

@@ -11,8 +11,9 @@ constexpr std::string_view k_close = "</think>";
 
 bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
-// Length of the longest suffix of `text` that is a proper prefix of `tag`.
-std::size_t partial_tag_suffix(std::string_view text, std::string_view tag) {
+}  // namespace
+
+std::size_t partial_tag_at_end(std::string_view text, std::string_view tag) {
     for (std::size_t n = std::min(text.size(), tag.size() - 1); n > 0; --n) {
         if (text.substr(text.size() - n) == tag.substr(0, n)) {
             return n;
@@ -20,8 +21,6 @@ std::size_t partial_tag_suffix(std::string_view text, std::string_view tag) {
     }
     return 0;
 }
-
-}  // namespace
 
 reasoning_splitter::reasoning_splitter(bool starts_in_reasoning, clock::time_point now)
     : m_state(starts_in_reasoning ? state::reasoning : state::opening), m_created(now) {
@@ -97,7 +96,7 @@ reasoning_delta reasoning_splitter::feed(std::string_view piece, clock::time_poi
                 continue;
             }
             // Hold back a possible partial tag and trailing whitespace (it may precede the tag).
-            std::size_t keep = partial_tag_suffix(m_pending, k_close);
+            std::size_t keep = partial_tag_at_end(m_pending, k_close);
             std::size_t end = m_pending.size() - keep;
             while (end > 0 && is_space(m_pending[end - 1])) {
                 --end;
@@ -126,7 +125,7 @@ reasoning_delta reasoning_splitter::feed(std::string_view piece, clock::time_poi
             const auto close = m_pending.find(k_close);
             if (close == std::string::npos) {
                 // Hold back a possible partial "</think>".
-                const std::size_t end = m_pending.size() - partial_tag_suffix(m_pending, k_close);
+                const std::size_t end = m_pending.size() - partial_tag_at_end(m_pending, k_close);
                 emit_answer(std::string_view(m_pending).substr(0, end), out);
                 m_pending.erase(0, end);
                 return out;

@@ -13,6 +13,10 @@
 
 namespace deepdesk {
 
+// How long the end of `text` is that could still become `tag` (its longest suffix that is a
+// proper prefix of the tag): the part a stream holds back until the next piece decides.
+std::size_t partial_tag_at_end(std::string_view text, std::string_view tag);
+
 struct reasoning_delta {
     std::string reasoning;  // new reasoning text
     std::string answer;     // new answer text

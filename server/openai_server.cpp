@@ -332,12 +332,7 @@ public:
         }
         std::size_t hold = 0;  // the longest end of the text that begins a stop string
         for (const auto& s : m_stops) {
-            for (std::size_t l = std::min(s.size() - 1, m_pending.size()); l > hold; --l) {
-                if (m_pending.compare(m_pending.size() - l, l, s, 0, l) == 0) {
-                    hold = l;
-                    break;
-                }
-            }
+            hold = std::max(hold, partial_tag_at_end(m_pending, s));
         }
         std::string out = m_pending.substr(0, m_pending.size() - hold);
         m_pending.erase(0, m_pending.size() - hold);
@@ -381,16 +376,6 @@ std::optional<api_tool_calls> read_tool_calls(const std::string& answer, const s
                              {"function", {{"name", p.calls[i].name}, {"arguments", p.calls[i].arguments}}}});
     }
     return out;
-}
-
-// How much of the end of `text` could be the start of `marker`.
-std::size_t partial_marker(std::string_view text, std::string_view marker) {
-    for (std::size_t n = std::min(text.size(), marker.size() - 1); n > 0; --n) {
-        if (text.substr(text.size() - n) == marker.substr(0, n)) {
-            return n;
-        }
-    }
-    return 0;
 }
 
 std::string completion_id() {
@@ -510,7 +495,6 @@ void answer(chat_engine& engine, std::mutex& turn, const std::string& model_id, 
     }
     auto request = std::make_shared<gen_request>(std::move(parsed));
     res.set_header("Cache-Control", "no-cache");
-    static constexpr std::string_view k_calls_marker = "<\uff5ctool\u2581calls\u2581begin\uff5c>";
     res.set_chunked_content_provider("text/event-stream", [&turn, model_id, request, id, created, object,
                                                            chat, run, choice](std::size_t, httplib::DataSink& sink) {
         std::atomic<bool> cancel{false};  // the client went away, or a stop string appeared
@@ -566,10 +550,8 @@ void answer(chat_engine& engine, std::mutex& turn, const std::string& model_id, 
                         held += text;
                         text.clear();
                         if (!in_calls) {
-                            const std::size_t at = tool_calls_start(held);
-                            const std::size_t cut =
-                                at != std::string::npos ? at : held.size() - partial_marker(held, k_calls_marker);
-                            in_calls = at != std::string::npos;
+                            in_calls = tool_calls_start(held) != std::string::npos;
+                            const std::size_t cut = tool_calls_text_end(held);
                             text = held.substr(0, cut);
                             held.erase(0, cut);
                         }
