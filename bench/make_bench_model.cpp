@@ -10,9 +10,14 @@
 //  - qwen3-8b-q4_k_m: DeepSeek-R1-0528-Qwen3-8B (qwen3; vocabulary 151,936, hidden 4096, 36
 //    layers, 32 heads / 8 KV heads of 128 with q/k norms, FFN 12,288, YaRN x4 over 32K) in the
 //    Q4_K_M mix.
+//  - llama-f32, qwen2-f32, deepseek2-f32: small models in F32 (hidden 512, rows of multiples of
+//    256 so that every K-quant fits), for quantizing with llama-quantize and comparing logits with
+//    llama.cpp type by type (vs_llama.py logits); deepseek2-f32 has the attn_kv_b layout, which
+//    both llama.cpp builds read, one leading dense layer and DeepSeekMoE layers after it.
 // Speed does not depend on the values, so `deepdesk-cli bench` on it measures what a real file
 // of that shape would give.
-//   make_bench_model OUT.gguf q4_k_m|q8_0|v2-lite-q4_k_m|qwen3-8b-q4_k_m [layers]
+//   make_bench_model OUT.gguf q4_k_m|q8_0|v2-lite-q4_k_m|qwen3-8b-q4_k_m|llama-f32|qwen2-f32|deepseek2-f32
+//                    [layers]
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -143,6 +148,88 @@ void v2_lite_header(deepdesk::testing::gguf_writer& h, int n_layer) {
     add_vocab(h, 102400, "deepseek-llm", 100000, 100001);
 }
 
+// The small F32 models for fidelity checks (see the top of the file).
+constexpr std::int64_t fid_vocab = 32256, fid_embd = 512, fid_ff = 1536, fid_head = 8, fid_kv = 4, fid_hd = 64;
+constexpr std::int64_t fid_kv_lora = 256, fid_nope = 128, fid_rope = 64, fid_v = 128, fid_expert = 8, fid_exp_ff = 512;
+
+std::vector<tensor_plan> fidelity_plan(const std::string& arch, int n_layer) {
+    const tensor_type f32 = tensor_type::f32;
+    std::vector<tensor_plan> plan;
+    plan.push_back({"token_embd.weight", f32, fid_embd, fid_vocab});
+    plan.push_back({"output_norm.weight", f32, fid_embd, 0});
+    plan.push_back({"output.weight", f32, fid_embd, fid_vocab});
+    for (int l = 0; l < n_layer; ++l) {
+        const std::string p = "blk." + std::to_string(l) + ".";
+        plan.push_back({p + "attn_norm.weight", f32, fid_embd, 0});
+        plan.push_back({p + "ffn_norm.weight", f32, fid_embd, 0});
+        if (arch == "deepseek2") {
+            plan.push_back({p + "attn_q.weight", f32, fid_embd, fid_head * (fid_nope + fid_rope)});
+            plan.push_back({p + "attn_kv_a_mqa.weight", f32, fid_embd, fid_kv_lora + fid_rope});
+            plan.push_back({p + "attn_kv_a_norm.weight", f32, fid_kv_lora, 0});
+            plan.push_back({p + "attn_kv_b.weight", f32, fid_kv_lora, fid_head * (fid_nope + fid_v)});
+            plan.push_back({p + "attn_output.weight", f32, fid_head * fid_v, fid_embd});
+            if (l == 0) {
+                plan.push_back({p + "ffn_gate.weight", f32, fid_embd, fid_ff});
+                plan.push_back({p + "ffn_up.weight", f32, fid_embd, fid_ff});
+                plan.push_back({p + "ffn_down.weight", f32, fid_ff, fid_embd});
+                continue;
+            }
+            plan.push_back({p + "ffn_gate_inp.weight", f32, fid_embd, fid_expert});
+            plan.push_back({p + "ffn_gate_exps.weight", f32, fid_embd, fid_exp_ff, fid_expert});
+            plan.push_back({p + "ffn_up_exps.weight", f32, fid_embd, fid_exp_ff, fid_expert});
+            plan.push_back({p + "ffn_down_exps.weight", f32, fid_exp_ff, fid_embd, fid_expert});
+            plan.push_back({p + "ffn_gate_shexp.weight", f32, fid_embd, fid_exp_ff});
+            plan.push_back({p + "ffn_up_shexp.weight", f32, fid_embd, fid_exp_ff});
+            plan.push_back({p + "ffn_down_shexp.weight", f32, fid_exp_ff, fid_embd});
+            continue;
+        }
+        plan.push_back({p + "attn_q.weight", f32, fid_embd, fid_head * fid_hd});
+        plan.push_back({p + "attn_k.weight", f32, fid_embd, fid_kv * fid_hd});
+        plan.push_back({p + "attn_v.weight", f32, fid_embd, fid_kv * fid_hd});
+        if (arch == "qwen2") {
+            plan.push_back({p + "attn_q.bias", f32, fid_head * fid_hd, 0});
+            plan.push_back({p + "attn_k.bias", f32, fid_kv * fid_hd, 0});
+            plan.push_back({p + "attn_v.bias", f32, fid_kv * fid_hd, 0});
+        }
+        plan.push_back({p + "attn_output.weight", f32, fid_head * fid_hd, fid_embd});
+        plan.push_back({p + "ffn_gate.weight", f32, fid_embd, fid_ff});
+        plan.push_back({p + "ffn_up.weight", f32, fid_embd, fid_ff});
+        plan.push_back({p + "ffn_down.weight", f32, fid_ff, fid_embd});
+    }
+    return plan;
+}
+
+void fidelity_header(deepdesk::testing::gguf_writer& h, const std::string& a, int n_layer) {
+    h.add_string("general.architecture", a);
+    h.add_string("general.name", "fidelity-" + a + "-f32");
+    h.add_u32(a + ".context_length", 4096);
+    h.add_u32(a + ".embedding_length", static_cast<std::uint32_t>(fid_embd));
+    h.add_u32(a + ".block_count", static_cast<std::uint32_t>(n_layer));
+    h.add_u32(a + ".feed_forward_length", static_cast<std::uint32_t>(fid_ff));
+    h.add_u32(a + ".attention.head_count", static_cast<std::uint32_t>(fid_head));
+    h.add_f32(a + ".rope.freq_base", 10000.0f);
+    h.add_f32(a + ".attention.layer_norm_rms_epsilon", 1e-6f);
+    if (a == "deepseek2") {
+        h.add_u32(a + ".attention.head_count_kv", static_cast<std::uint32_t>(fid_head));
+        h.add_u32(a + ".leading_dense_block_count", 1);
+        h.add_u32(a + ".attention.kv_lora_rank", static_cast<std::uint32_t>(fid_kv_lora));
+        h.add_u32(a + ".attention.key_length", static_cast<std::uint32_t>(fid_nope + fid_rope));
+        h.add_u32(a + ".attention.value_length", static_cast<std::uint32_t>(fid_v));
+        h.add_u32(a + ".rope.dimension_count", static_cast<std::uint32_t>(fid_rope));
+        h.add_u32(a + ".expert_count", static_cast<std::uint32_t>(fid_expert));
+        h.add_u32(a + ".expert_used_count", 2);
+        h.add_u32(a + ".expert_shared_count", 1);
+        h.add_u32(a + ".expert_feed_forward_length", static_cast<std::uint32_t>(fid_exp_ff));
+        h.add_u32(a + ".expert_gating_func", 1);
+        h.add_bool(a + ".expert_weights_norm", false);
+        h.add_f32(a + ".expert_weights_scale", 1.0f);
+        add_vocab(h, fid_vocab, "deepseek-llm", 32000, 32001);
+        return;
+    }
+    h.add_u32(a + ".attention.head_count_kv", static_cast<std::uint32_t>(fid_kv));
+    add_vocab(h, fid_vocab, a == "qwen2" ? "qwen2" : "deepseek-llm", 32000, 32001);
+}
+
 // llama.cpp's Q4_K_M keeps more bits in the first and last eighth of the layers and every third one
 // between them for attn_v and ffn_down.
 bool more_bits(int layer, int n_layer) {
@@ -153,19 +240,23 @@ bool more_bits(int layer, int n_layer) {
 
 int main(int argc, char** argv) {
     if (argc < 3) {
-        std::fprintf(stderr, "usage: make_bench_model OUT.gguf q4_k_m|q8_0|v2-lite-q4_k_m|qwen3-8b-q4_k_m [layers]\n");
+        std::fprintf(stderr, "usage: make_bench_model OUT.gguf q4_k_m|q8_0|v2-lite-q4_k_m|qwen3-8b-q4_k_m|llama-f32|qwen2-f32|deepseek2-f32 [layers]\n");
         return 2;
     }
     const std::string out = argv[1];
     const std::string mix = argv[2];
-    if (mix != "q4_k_m" && mix != "q8_0" && mix != "v2-lite-q4_k_m" && mix != "qwen3-8b-q4_k_m") {
-        std::fprintf(stderr, "make_bench_model: unknown model '%s' (q4_k_m, q8_0, v2-lite-q4_k_m or qwen3-8b-q4_k_m)\n",
+    const bool fidelity = mix == "llama-f32" || mix == "qwen2-f32" || mix == "deepseek2-f32";
+    if (mix != "q4_k_m" && mix != "q8_0" && mix != "v2-lite-q4_k_m" && mix != "qwen3-8b-q4_k_m" && !fidelity) {
+        std::fprintf(stderr,
+                     "make_bench_model: unknown model '%s' (q4_k_m, q8_0, v2-lite-q4_k_m, qwen3-8b-q4_k_m, "
+                     "llama-f32, qwen2-f32 or deepseek2-f32)\n",
                      mix.c_str());
         return 2;
     }
     const bool v2_lite = mix == "v2-lite-q4_k_m";
     const bool qwen3 = mix == "qwen3-8b-q4_k_m";
-    const int n_layer = argc > 3 ? std::atoi(argv[3]) : (v2_lite ? 27 : qwen3 ? 36 : 28);
+    const int n_layer = argc > 3 ? std::atoi(argv[3]) : (fidelity ? 3 : v2_lite ? 27 : qwen3 ? 36 : 28);
+    const std::string fid_arch = fidelity ? mix.substr(0, mix.find('-')) : "";
     const std::int64_t n_vocab = qwen3 ? 151936 : 151669, n_embd = qwen3 ? 4096 : 1536, n_ff = qwen3 ? 12288 : 8960,
                        n_head = qwen3 ? 32 : 12, n_kv = qwen3 ? 8 : 2, hd = 128;
     const std::string arch = qwen3 ? "qwen3" : "qwen2";
@@ -174,7 +265,9 @@ int main(int argc, char** argv) {
     const tensor_type more = q8 ? tensor_type::q8_0 : tensor_type::q6_k;
 
     std::vector<tensor_plan> plan;
-    if (v2_lite) {
+    if (fidelity) {
+        plan = fidelity_plan(fid_arch, n_layer);
+    } else if (v2_lite) {
         plan = v2_lite_plan(n_layer);
     } else {
         plan.push_back({"token_embd.weight", base, n_embd, n_vocab});
@@ -205,7 +298,9 @@ int main(int argc, char** argv) {
 
     // Header first (the writer lays out offsets), then the data streamed tensor by tensor.
     deepdesk::testing::gguf_writer header;
-    if (v2_lite) {
+    if (fidelity) {
+        fidelity_header(header, fid_arch, n_layer);
+    } else if (v2_lite) {
         v2_lite_header(header, n_layer);
     } else {
         header.add_string("general.architecture", arch);

@@ -2,6 +2,7 @@
 #include "engine/ops.h"
 
 #include <algorithm>
+#include <limits>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
@@ -13,13 +14,15 @@
 #include "engine/kernels/dequant.h"
 #include "engine/kernels/gemm_amx.h"
 #include "engine/kernels/quant_dot.h"
+#include "engine/kernels/vec.h"
 
 namespace deepdesk::ops {
 
 void rms_norm(const float* x, const float* w, float* y, std::int64_t n, float eps) {
+    // Squares in float, summed in double, as the reference runtime does (bit for bit).
     double sum = 0.0;
     for (std::int64_t i = 0; i < n; ++i) {
-        sum += static_cast<double>(x[i]) * x[i];
+        sum += static_cast<double>(x[i] * x[i]);
     }
     const float scale = 1.0f / std::sqrt(static_cast<float>(sum / static_cast<double>(n)) + eps);
     for (std::int64_t i = 0; i < n; ++i) {
@@ -279,7 +282,9 @@ void swiglu_ffn(const weight_view& gate, const weight_view& up, const weight_vie
     in.set(x, n_tokens, gate.cols);
     matmul(gate, in, gate_buf, pool);
     matmul(up, in, up_buf, pool);
-    swiglu(gate_buf, up_buf, gate_buf, n_tokens * gate.rows);
+    for (std::int64_t t = 0; t < n_tokens; ++t) {  // row by row, as the reference's vectors run
+        swiglu(gate_buf + t * gate.rows, up_buf + t * gate.rows, gate_buf + t * gate.rows, gate.rows);
+    }
     in.set(gate_buf, n_tokens, gate.rows);
     matmul(down, in, out, pool);
 }
@@ -323,16 +328,18 @@ void set_yarn(rope_params& p, float factor, std::int64_t n_ctx_orig) {
 }
 
 void rope_angles(std::int64_t pos, const rope_params& p, float* cos_sin) {
-    const float position = static_cast<float>(pos) * p.position_scale;
-    for (int i = 0; i < p.dims / 2; ++i) {
-        float theta = position * std::pow(p.freq_base, -2.0f * static_cast<float>(i) / static_cast<float>(p.dims));
-        if (p.freq_factors != nullptr) {
-            theta /= p.freq_factors[i];
-        }
+    // The reference runtime's order of operations, so that the angles agree bit for bit: the base
+    // angle starts at the position and is multiplied by base^(-2/dims) once per pair (not raised
+    // to the pair's power), then divided by the pair's frequency factor and scaled.
+    const float step = std::pow(p.freq_base, -2.0f / static_cast<float>(p.dims));
+    float base = static_cast<float>(pos);
+    for (int i = 0; i < p.dims / 2; ++i, base *= step) {
+        const float original = p.freq_factors != nullptr ? base / p.freq_factors[i] : base;
+        float theta = p.position_scale * original;
         if (p.yarn_freq_scale > 0.0f) {
             const float y = (static_cast<float>(i) - p.yarn_low) / std::max(0.001f, p.yarn_high - p.yarn_low);
             const float extrapolate = 1.0f - std::clamp(y, 0.0f, 1.0f);  // 1: keep the original angle
-            theta = theta * p.yarn_freq_scale * (1.0f - extrapolate) + theta * extrapolate;
+            theta = original * p.yarn_freq_scale * (1.0f - extrapolate) + original * extrapolate;
         }
         cos_sin[2 * i] = std::cos(theta);
         cos_sin[2 * i + 1] = std::sin(theta);
@@ -350,30 +357,29 @@ void rope(float* x, int n_heads, int head_dim, const float* cos_sin, const rope_
             const int b = p.style == rope_style::adjacent ? 2 * i + 1 : i + half;
             const float x0 = v[a];
             const float x1 = v[b];
-            v[a] = x0 * c - x1 * s;
-            v[b] = x0 * s + x1 * c;
+            v[a] = std::fma(x0, c, -(x1 * s));
+            v[b] = std::fma(x0, s, x1 * c);
         }
     }
 }
 
 void swiglu(const float* gate, const float* up, float* out, std::int64_t n) {
-    for (std::int64_t i = 0; i < n; ++i) {
-        const float g = gate[i];
-        out[i] = g / (1.0f + std::exp(-g)) * up[i];
-    }
+    kernels::vec_kernels().silu_mul(gate, up, out, static_cast<std::size_t>(n));
 }
 
 void softmax(float* x, std::int64_t n) {
     const float max = *std::max_element(x, x + n);
-    double sum = 0.0;
-    for (std::int64_t i = 0; i < n; ++i) {
-        x[i] = std::exp(x[i] - max);
-        sum += x[i];
-    }
+    const double sum = kernels::vec_kernels().exp_sum(x, static_cast<std::size_t>(n), max);
     const float inv = static_cast<float>(1.0 / sum);
     for (std::int64_t i = 0; i < n; ++i) {
         x[i] *= inv;
     }
+}
+
+void attention_softmax(float* scores, std::int64_t n) {
+    const std::int64_t padded = (n + k_score_pad - 1) / k_score_pad * k_score_pad;
+    std::fill(scores + n, scores + padded, -std::numeric_limits<float>::infinity());
+    softmax(scores, padded);
 }
 
 }  // namespace deepdesk::ops

@@ -131,6 +131,11 @@ void swiglu_ffn(const weight_view& gate, const weight_view& up, const weight_vie
 // out (n) = silu(gate) * up.
 void swiglu(const float* gate, const float* up, float* out, std::int64_t n);
 
+// Softmax over a query's scores against positions 0..n-1, as the reference runtime computes it
+// over its cache view padded with masked (-inf) positions: scores must have room for n rounded up
+// to k_score_pad values.
+constexpr std::int64_t k_score_pad = 16;
+void attention_softmax(float* scores, std::int64_t n);
 // softmax over x (n) in place.
 void softmax(float* x, std::int64_t n);
 

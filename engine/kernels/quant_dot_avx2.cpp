@@ -251,18 +251,18 @@ DD_AVX2 inline void tile_q6_k(const void* vx, const void* vy, std::size_t stride
                 for (int t = 0; t < T; ++t) {
                     const __m256i av =
                         _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y.r[t][i].qs + 128 * half_i + 32 * g));
-                    sumi[t] = _mm256_add_epi32(sumi[t], _mm256_madd_epi16(_mm256_maddubs_epi16(q[g], av), sc));
+                    // (q - 32) * a per pair, as i16: q * a - 32 * a (each at most 16002 and 8128 in size).
+                    const __m256i p = _mm256_sub_epi16(_mm256_maddubs_epi16(q[g], av),
+                                                       _mm256_maddubs_epi16(_mm256_set1_epi8(32), av));
+                    sumi[t] = _mm256_add_epi32(sumi[t], _mm256_madd_epi16(p, sc));
                 }
             }
         }
-        // sum(scale * (q - 32) * a) = sum(scale * q * a) - 32 * sum(scale * bsum).
-        const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x[i].scales)));
+        // Each i32 lane holds its own four values of every 32 (the -32 offset included), as the
+        // reference runtime's lanes do, so that the float sums round alike.
         const float d = half(x[i].d);
         for (int t = 0; t < T; ++t) {
-            const __m256i bs = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y.r[t][i].bsums));
-            const __m256i offset = _mm256_slli_epi32(_mm256_madd_epi16(sc16, bs), 5);
-            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(d * y.r[t][i].d),
-                                     _mm256_cvtepi32_ps(_mm256_sub_epi32(sumi[t], offset)), acc[t]);
+            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(d * y.r[t][i].d), _mm256_cvtepi32_ps(sumi[t]), acc[t]);
         }
     }
     for (int t = 0; t < T; ++t) {

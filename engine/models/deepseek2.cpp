@@ -142,7 +142,7 @@ std::unique_ptr<run_state> deepseek2::make_state(const run_state_params& params)
     s->order.resize(s->probs.size());
     s->query.resize(b * static_cast<std::size_t>(c.n_head * s->row));
     s->context.resize(b * static_cast<std::size_t>(c.n_head * d.kv_lora));
-    s->per_thread.resize(static_cast<std::size_t>(params.n_threads * params.n_ctx));
+    s->per_thread.resize(static_cast<std::size_t>(params.n_threads * (params.n_ctx + ops::k_score_pad)));
     const std::int64_t widest =
         std::max({c.n_embd, ff, q_width(c, d), c.n_head * d.v_dim, d.q_lora, d.kv_lora + d.rope});
     s->scratch.resize(b * static_cast<std::size_t>(widest));
@@ -372,7 +372,7 @@ bool deepseek2::forward(run_state& rs, std::span<const std::int32_t> tokens, std
         }
         // Attention over the cached latents, one (token, head) pair per task.
         pool.parallel_for(n * nh, [&](int thread, std::int64_t begin, std::int64_t end) {
-            float* scores = &s.per_thread[static_cast<std::size_t>(thread * s.n_ctx)];
+            float* scores = &s.per_thread[static_cast<std::size_t>(thread * (s.n_ctx + ops::k_score_pad))];
             for (std::int64_t task = begin; task < end; ++task) {
                 const std::int64_t t = task / nh, h = task % nh;
                 const std::int64_t last = pos + t;
@@ -392,7 +392,7 @@ bool deepseek2::forward(run_state& rs, std::span<const std::int32_t> tokens, std
                 for (std::int64_t j = 0; j <= last; ++j) {
                     scores[j] *= d.score_scale;
                 }
-                ops::softmax(scores, last + 1);
+                ops::attention_softmax(scores, last + 1);
                 float* context = &s.context[task * d.kv_lora];
                 std::fill(context, context + d.kv_lora, 0.0f);
                 kernels::round_through_f16(scores, static_cast<std::size_t>(last + 1));

@@ -174,7 +174,7 @@ std::unique_ptr<run_state> dense_decoder::make_state(const run_state_params& par
     s->v.resize(s->k.size());
     s->gate.resize(b * static_cast<std::size_t>(c.n_ff));
     s->up.resize(s->gate.size());
-    s->scores.resize(static_cast<std::size_t>(params.n_threads * params.n_ctx));
+    s->scores.resize(static_cast<std::size_t>(params.n_threads * (params.n_ctx + ops::k_score_pad)));
     s->scratch.resize(b * static_cast<std::size_t>(std::max(c.n_embd, std::max(c.n_ff, c.n_head * c.head_dim))));
     s->rope_cs.resize(b * static_cast<std::size_t>(c.rope.dims));
     return s;
@@ -239,9 +239,13 @@ bool dense_decoder::forward(run_state& rs, std::span<const std::int32_t> tokens,
             cvt.f32_to_f16(&s.k[t * kv_dim], k_layer + (pos + t) * kv_dim, static_cast<std::size_t>(kv_dim));
             cvt.f32_to_f16(&s.v[t * kv_dim], v_layer + (pos + t) * kv_dim, static_cast<std::size_t>(kv_dim));
         }
-        // Attention, one (token, head) pair per task.
+        // Attention, one (token, head) pair per task, with the reference runtime's sums
+        // (kernels::attention_order): batch order for two tokens or more, and its cache view of
+        // the positions so far rounded up to 32.
+        const bool batch = n >= 2;
+        const auto n_kv = static_cast<std::size_t>((pos + n + 31) / 32 * 32);
         pool.parallel_for(n * c.n_head, [&](int thread, std::int64_t begin, std::int64_t end) {
-            float* scores = &s.scores[static_cast<std::size_t>(thread * s.n_ctx)];
+            float* scores = &s.scores[static_cast<std::size_t>(thread * (s.n_ctx + ops::k_score_pad))];
             for (std::int64_t task = begin; task < end; ++task) {
                 const std::int64_t t = task / c.n_head, h = task % c.n_head;
                 const std::int64_t last = pos + t;  // causal: positions 0..last
@@ -249,18 +253,17 @@ bool dense_decoder::forward(run_state& rs, std::span<const std::int32_t> tokens,
                 float* q = &s.q[t * q_dim + h * hd];
                 kernels::round_through_f16(q, static_cast<std::size_t>(hd));
                 const std::int64_t kv_off = (h / group) * hd;
-                vec.dot_rows_f16(q, k_layer + kv_off, static_cast<std::size_t>(kv_dim),
-                                 static_cast<std::size_t>(last + 1), static_cast<std::size_t>(hd), scores);
+                vec.attn_scores(q, k_layer + kv_off, static_cast<std::size_t>(kv_dim), static_cast<std::size_t>(last + 1),
+                                static_cast<std::size_t>(hd), scores, batch);
                 for (std::int64_t j = 0; j <= last; ++j) {
                     scores[j] *= scale;
                 }
-                ops::softmax(scores, last + 1);
+                ops::attention_softmax(scores, last + 1);
                 // The probabilities meet the f16 values in f16, as in the reference runtime.
                 kernels::round_through_f16(scores, static_cast<std::size_t>(last + 1));
-                float* out = &s.attn[t * q_dim + h * hd];
-                std::fill(out, out + hd, 0.0f);
-                vec.weighted_sum_f16(scores, v_layer + kv_off, static_cast<std::size_t>(kv_dim),
-                                     static_cast<std::size_t>(last + 1), static_cast<std::size_t>(hd), out);
+                vec.attn_values(scores, v_layer + kv_off, static_cast<std::size_t>(kv_dim),
+                                static_cast<std::size_t>(last + 1), n_kv, static_cast<std::size_t>(hd),
+                                &s.attn[t * q_dim + h * hd], batch);
             }
         });
         ops::trace("kqv_merged_cont", li, s.attn.data(), n, q_dim);

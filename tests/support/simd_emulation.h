@@ -354,6 +354,14 @@ inline vi512 _mm512_maddubs_epi16(const vi512& a, const vi512& c) {
     }
     return r;
 }
+// i16 lanes, wrapping.
+inline vi512 _mm512_sub_epi16(const vi512& a, const vi512& c) {
+    vi512 r;
+    for (int j = 0; j < 32; ++j) {
+        set_lane<std::int16_t>(r, j, static_cast<std::int16_t>(lane<std::int16_t>(a, j) - lane<std::int16_t>(c, j)));
+    }
+    return r;
+}
 // VPDPBUSD: i32 lane j = src[j] + sum over k < 4 of u8 a[4j + k] * s8 c[4j + k] (wrapping).
 inline vi512 _mm512_dpbusd_epi32(const vi512& src, const vi512& a, const vi512& c) {
     vi512 r;
