@@ -323,30 +323,39 @@ DD_AVX2 void dot4_q6_k(const void* vx, const void* vy, std::size_t stride, std::
     tile_q6_k<4>(vx, vy, stride, n, out);
 }
 
+// The legacy types with a minimum and the K-quants without a tile kernel keep the reference
+// runtime's AVX2 lanes: eight i32 lanes of four values each per block, scaled into eight float
+// sums (a fused multiply-add per block) added up at the end; the minimum's terms go into one float
+// sum of their own (a fused multiply-add, as the reference's compiled `summs += m * s` is), added
+// last.
 DD_AVX2 float dot_q4_1(const void* vx, const void* vy, std::size_t n) {
     const auto* x = static_cast<const block_q4_1*>(vx);
     const auto* y = static_cast<const block_q8_1*>(vy);
-    float sum = 0.0f;
+    __m256 acc = _mm256_setzero_ps();
+    float summs = 0.0f;
     for (std::size_t i = 0; i < n / 32; ++i) {
+        summs = std::fma(half(x[i].m), half(y[i].s), summs);
         const __m256i qx = unpack_nibbles(x[i].qs);  // 0..15, unsigned: maddubs takes it as is
         const __m256i qy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[i].qs));
-        const int sumi = hsum_i32(_mm256_madd_epi16(_mm256_maddubs_epi16(qx, qy), _mm256_set1_epi16(1)));
-        sum += static_cast<float>(sumi) * (half(x[i].d) * half(y[i].d)) + half(x[i].m) * half(y[i].s);
+        const __m256i p = _mm256_madd_epi16(_mm256_maddubs_epi16(qx, qy), _mm256_set1_epi16(1));
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(half(x[i].d) * half(y[i].d)), _mm256_cvtepi32_ps(p), acc);
     }
-    return sum;
+    return hsum_ps(acc) + summs;
 }
 
 DD_AVX2 float dot_q5_1(const void* vx, const void* vy, std::size_t n) {
     const auto* x = static_cast<const block_q5_1*>(vx);
     const auto* y = static_cast<const block_q8_1*>(vy);
-    float sum = 0.0f;
+    __m256 acc = _mm256_setzero_ps();
+    float summs = 0.0f;
     for (std::size_t i = 0; i < n / 32; ++i) {
+        summs = std::fma(half(x[i].m), half(y[i].s), summs);
         const __m256i qx = _mm256_or_si256(unpack_nibbles(x[i].qs), fifth_bits(x[i].qh));  // 0..31
         const __m256i qy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[i].qs));
-        const int sumi = hsum_i32(_mm256_madd_epi16(_mm256_maddubs_epi16(qx, qy), _mm256_set1_epi16(1)));
-        sum += static_cast<float>(sumi) * (half(x[i].d) * half(y[i].d)) + half(x[i].m) * half(y[i].s);
+        const __m256i p = _mm256_madd_epi16(_mm256_maddubs_epi16(qx, qy), _mm256_set1_epi16(1));
+        acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(half(x[i].d) * half(y[i].d)), acc);
     }
-    return sum;
+    return hsum_ps(acc) + summs;
 }
 
 DD_AVX2 float dot_bf16(const void* vx, const void* vy, std::size_t n) {
@@ -372,19 +381,18 @@ DD_AVX2 float dot_iq4_xs(const void* vx, const void* vy, std::size_t n) {
     const auto* x = static_cast<const block_iq4_xs*>(vx);
     const auto* y = static_cast<const block_q8_k*>(vy);
     const __m256i grid = _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(k_iq4_grid)));
-    float sum = 0.0f;
+    __m256 acc = _mm256_setzero_ps();
     for (std::size_t i = 0; i < n / 256; ++i) {
-        __m256i acc = _mm256_setzero_si256();
+        __m256i sumi = _mm256_setzero_si256();
         for (int ib = 0; ib < 8; ++ib) {
             const int ls = ((x[i].scales_l[ib / 2] >> (4 * (ib % 2))) & 0xF) | (((x[i].scales_h >> (2 * ib)) & 3) << 4);
             const __m256i qx = _mm256_shuffle_epi8(grid, unpack_nibbles(x[i].qs + 16 * ib));
             const __m256i qy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y[i].qs + 32 * ib));
-            acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(dot_i8(qx, qy), _mm256_set1_epi32(ls - 32)));
+            sumi = _mm256_add_epi32(sumi, _mm256_mullo_epi32(dot_i8(qx, qy), _mm256_set1_epi32(ls - 32)));
         }
-        const int sumi = hsum_i32(acc);
-        sum += half(x[i].d) * y[i].d * static_cast<float>(sumi);
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(half(x[i].d) * y[i].d), _mm256_cvtepi32_ps(sumi), acc);
     }
-    return sum;
+    return hsum_ps(acc);
 }
 
 DD_AVX2 float dot_q5_k(const void* vx, const void* vy, std::size_t n) {
@@ -392,10 +400,11 @@ DD_AVX2 float dot_q5_k(const void* vx, const void* vy, std::size_t n) {
     const auto* y = static_cast<const block_q8_k*>(vy);
     const __m256i low4 = _mm256_set1_epi8(0x0F);
     const __m256i one = _mm256_set1_epi8(1);
-    float sum = 0.0f;
+    __m256 acc = _mm256_setzero_ps();
+    float summs = 0.0f;
     for (std::size_t i = 0; i < n / 256; ++i) {
-        __m256i acc = _mm256_setzero_si256();
-        int summs = 0;
+        __m256i sumi = _mm256_setzero_si256();
+        int mins_sum = 0;
         std::uint8_t scs[8], mins[8];
         unpack_scales_k4(x[i].scales, scs, mins);
         const __m256i hbits = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[i].qh));
@@ -414,14 +423,14 @@ DD_AVX2 float dot_q5_k(const void* vx, const void* vy, std::size_t n) {
                 _mm256_madd_epi16(_mm256_maddubs_epi16(ql, al), _mm256_set1_epi16(static_cast<short>(sc1)));
             const __m256i ph =
                 _mm256_madd_epi16(_mm256_maddubs_epi16(qh, ah), _mm256_set1_epi16(static_cast<short>(sc2)));
-            acc = _mm256_add_epi32(acc, _mm256_add_epi32(pl, ph));
-            summs +=
+            sumi = _mm256_add_epi32(sumi, _mm256_add_epi32(pl, ph));
+            mins_sum +=
                 m1 * (y[i].bsums[4 * c] + y[i].bsums[4 * c + 1]) + m2 * (y[i].bsums[4 * c + 2] + y[i].bsums[4 * c + 3]);
         }
-        const int sumi = hsum_i32(acc);
-        sum += y[i].d * half(x[i].d) * static_cast<float>(sumi) - y[i].d * half(x[i].dmin) * static_cast<float>(summs);
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(y[i].d * half(x[i].d)), _mm256_cvtepi32_ps(sumi), acc);
+        summs = std::fma(-y[i].d * half(x[i].dmin), static_cast<float>(mins_sum), summs);
     }
-    return sum;
+    return hsum_ps(acc) + summs;
 }
 
 DD_AVX2 float dot_f16(const void* vx, const void* vy, std::size_t n) {
@@ -479,8 +488,9 @@ DD_AVX2 inline __m256i round_to_bytes(const float* x, __m256 scale) {
 DD_AVX2 void quantize_row_q8_0(const float* x, void* vy, std::size_t n) {
     auto* y = static_cast<block_q8_0*>(vy);
     for (std::size_t i = 0; i < n / 32; ++i, x += 32) {
-        const float d = abs_max(x, 4) / 127.0f;
-        const float id = d != 0.0f ? 1.0f / d : 0.0f;
+        const float amax = abs_max(x, 4);
+        const float d = amax / 127.0f;
+        const float id = amax != 0.0f ? 127.0f / amax : 0.0f;
         y[i].d = f32_to_f16(d);
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(y[i].qs), round_to_bytes(x, _mm256_set1_ps(id)));
     }

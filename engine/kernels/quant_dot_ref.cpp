@@ -242,8 +242,10 @@ void quantize_row_q8_0_ref(const float* x, block_q8_0* y, std::size_t n) {
         for (int j = 0; j < 32; ++j) {
             amax = std::max(amax, std::fabs(x[j]));
         }
+        // 127 / amax rather than 1 / d: the two differ in the last bit now and then, and the
+        // reference runtime's x86 quantizers take the former.
         const float d = amax / 127.0f;
-        const float id = d != 0.0f ? 1.0f / d : 0.0f;
+        const float id = amax != 0.0f ? 127.0f / amax : 0.0f;
         y[i].d = f32_to_f16(d);
         for (int j = 0; j < 32; ++j) {
             y[i].qs[j] = static_cast<std::int8_t>(round_int(x[j] * id));
@@ -258,7 +260,7 @@ void quantize_row_q8_1_ref(const float* x, block_q8_1* y, std::size_t n) {
             amax = std::max(amax, std::fabs(x[j]));
         }
         const float d = amax / 127.0f;
-        const float id = d != 0.0f ? 1.0f / d : 0.0f;
+        const float id = amax != 0.0f ? 127.0f / amax : 0.0f;  // as for Q8_0
         int sum = 0;
         for (int j = 0; j < 32; ++j) {
             y[i].qs[j] = static_cast<std::int8_t>(round_int(x[j] * id));
