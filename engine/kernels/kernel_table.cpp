@@ -35,23 +35,19 @@ void quantize_row_q8_k(const float*, void*, std::size_t);
 
 namespace avx512 {
 float dot_q8_0(const void*, const void*, std::size_t);
-float dot_q4_0(const void*, const void*, std::size_t);
 float dot_q5_0(const void*, const void*, std::size_t);
 float dot_iq4_nl(const void*, const void*, std::size_t);
 float dot_q4_k(const void*, const void*, std::size_t);
 float dot_q6_k(const void*, const void*, std::size_t);
 void dot4_q8_0(const void*, const void*, std::size_t, std::size_t, float*);
-void dot4_q4_0(const void*, const void*, std::size_t, std::size_t, float*);
 void dot4_q5_0(const void*, const void*, std::size_t, std::size_t, float*);
 void dot4_iq4_nl(const void*, const void*, std::size_t, std::size_t, float*);
 void dot4_q4_k(const void*, const void*, std::size_t, std::size_t, float*);
 void dot4_q6_k(const void*, const void*, std::size_t, std::size_t, float*);
 void rows4_q8_0(const void*, std::size_t, const void*, std::size_t, float*);
-void rows4_q4_0(const void*, std::size_t, const void*, std::size_t, float*);
 void rows4_q5_0(const void*, std::size_t, const void*, std::size_t, float*);
 void rows4_iq4_nl(const void*, std::size_t, const void*, std::size_t, float*);
 void tile4x4_q8_0(const void*, std::size_t, const void*, std::size_t, std::size_t, float*);
-void tile4x4_q4_0(const void*, std::size_t, const void*, std::size_t, std::size_t, float*);
 void tile4x4_q5_0(const void*, std::size_t, const void*, std::size_t, std::size_t, float*);
 void tile4x4_iq4_nl(const void*, std::size_t, const void*, std::size_t, std::size_t, float*);
 }  // namespace avx512
@@ -100,10 +96,10 @@ const type_kernels k_table[] = {
      ref::dot_bf16,
      tier(DEEPDESK_X86(avx2::dot_bf16)),
      {}},
+    // Q4_0 has no AVX-512 kernels: the AVX2 ones sum block by block, as the reference runtime's
+    // repacked Q4_0 does on every x86 tier.
     {tt::q4_0, tt::q8_0, ref::to_float_q4_0, nullptr, nullptr, ref::dot_q4_0,
-     tier(DEEPDESK_X86(avx2::dot_q4_0), DEEPDESK_X86(avx2::dot4_q4_0)),
-     tier(DEEPDESK_X86(avx512::dot_q4_0), DEEPDESK_X86(avx512::dot4_q4_0), DEEPDESK_X86(avx512::rows4_q4_0),
-          DEEPDESK_X86(avx512::tile4x4_q4_0))},
+     tier(DEEPDESK_X86(avx2::dot_q4_0), DEEPDESK_X86(avx2::dot4_q4_0)), {}},
     {tt::q4_1, tt::q8_1, ref::to_float_q4_1, nullptr, nullptr, ref::dot_q4_1, tier(DEEPDESK_X86(avx2::dot_q4_1)), {}},
     {tt::q5_0, tt::q8_0, ref::to_float_q5_0, nullptr, nullptr, ref::dot_q5_0,
      tier(DEEPDESK_X86(avx2::dot_q5_0), DEEPDESK_X86(avx2::dot4_q5_0)),

@@ -168,6 +168,46 @@ DD_AVX2 inline void tile_32(const void* vx, const void* vy, std::size_t stride, 
     }
 }
 
+// Q4_0 as the reference runtime computes it on AVX2 and up, where it repacks Q4_0 weights (rows in
+// multiples of eight) for its own matrix kernels: each block's integer sum whole, then one fused
+// multiply-add per block into a single float sum per token (no lanes).
+template <typename V, int T>
+DD_AVX2 inline void tile_32_blockwise(const void* vx, const void* vy, std::size_t stride, std::size_t n, float* out) {
+    static_assert(T == 1 || T == 4);
+    const auto* x = static_cast<const typename V::block*>(vx);
+    const act_rows<block_q8_0, T> y(vy, stride);
+    __m128 acc = _mm_setzero_ps();  // lane t: token t
+    for (std::size_t i = 0; i < n / 32; ++i) {
+        const __m256i qx = V::get(x[i]);
+        const __m256i ax = _mm256_sign_epi8(qx, qx);
+        const float dx = half(x[i].d);
+        __m256i p[T];
+        for (int t = 0; t < T; ++t) {
+            const __m256i qy = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y.r[t][i].qs));
+            p[t] = _mm256_madd_epi16(_mm256_maddubs_epi16(ax, _mm256_sign_epi8(qy, qx)), _mm256_set1_epi16(1));
+        }
+        if constexpr (T == 1) {
+            const __m128 sum = _mm_cvtepi32_ps(_mm_cvtsi32_si128(hsum_i32(p[0])));
+            acc = _mm_fmadd_ss(sum, _mm_set_ss(dx * half(y.r[0][i].d)), acc);
+        } else {
+            // Lane t of h: token t's sum over i32 lanes 0..3 (low half) and 4..7 (high half).
+            const __m256i h = _mm256_hadd_epi32(_mm256_hadd_epi32(p[0], p[1]), _mm256_hadd_epi32(p[2], p[3]));
+            const __m128i sums = _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
+            __m128i hd = _mm_cvtsi32_si128(y.r[0][i].d);
+            hd = _mm_insert_epi16(hd, y.r[1][i].d, 1);
+            hd = _mm_insert_epi16(hd, y.r[2][i].d, 2);
+            hd = _mm_insert_epi16(hd, y.r[3][i].d, 3);
+            const __m128 scales = _mm_mul_ps(_mm_cvtph_ps(hd), _mm_set1_ps(dx));
+            acc = _mm_fmadd_ps(_mm_cvtepi32_ps(sums), scales, acc);
+        }
+    }
+    alignas(16) float lanes[4];
+    _mm_store_ps(lanes, acc);
+    for (int t = 0; t < T; ++t) {
+        out[t] = lanes[t];
+    }
+}
+
 template <int T>
 DD_AVX2 inline void tile_q4_k(const void* vx, const void* vy, std::size_t stride, std::size_t n, float* out) {
     const auto* x = static_cast<const block_q4_k*>(vx);
@@ -279,7 +319,7 @@ DD_AVX2 float dot_q8_0(const void* vx, const void* vy, std::size_t n) {
 }
 DD_AVX2 float dot_q4_0(const void* vx, const void* vy, std::size_t n) {
     float out = 0.0f;
-    tile_32<values_q4_0, 1>(vx, vy, 0, n, &out);
+    tile_32_blockwise<values_q4_0, 1>(vx, vy, 0, n, &out);
     return out;
 }
 DD_AVX2 float dot_q5_0(const void* vx, const void* vy, std::size_t n) {
@@ -308,7 +348,7 @@ DD_AVX2 void dot4_q8_0(const void* vx, const void* vy, std::size_t stride, std::
     tile_32<values_q8_0, 4>(vx, vy, stride, n, out);
 }
 DD_AVX2 void dot4_q4_0(const void* vx, const void* vy, std::size_t stride, std::size_t n, float* out) {
-    tile_32<values_q4_0, 4>(vx, vy, stride, n, out);
+    tile_32_blockwise<values_q4_0, 4>(vx, vy, stride, n, out);
 }
 DD_AVX2 void dot4_q5_0(const void* vx, const void* vy, std::size_t stride, std::size_t n, float* out) {
     tile_32<values_q5_0, 4>(vx, vy, stride, n, out);

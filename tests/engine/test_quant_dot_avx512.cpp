@@ -41,7 +41,6 @@ namespace emu = avx512_emulated;
 
 std::vector<kernel_pair> emulated_kernels() {
     return {{tensor_type::q8_0, emu::dot_q8_0, emu::dot4_q8_0, emu::rows4_q8_0, emu::tile4x4_q8_0},
-            {tensor_type::q4_0, emu::dot_q4_0, emu::dot4_q4_0, emu::rows4_q4_0, emu::tile4x4_q4_0},
             {tensor_type::q5_0, emu::dot_q5_0, emu::dot4_q5_0, emu::rows4_q5_0, emu::tile4x4_q5_0},
             {tensor_type::iq4_nl, emu::dot_iq4_nl, emu::dot4_iq4_nl, emu::rows4_iq4_nl, emu::tile4x4_iq4_nl},
             {tensor_type::q4_k, emu::dot_q4_k, emu::dot4_q4_k},
@@ -113,19 +112,20 @@ TEST(QuantDotAvx512, EmulatedKernelsGiveTheAvx2ResultsBitForBit) {
 }
 
 TEST(QuantDotAvx512, TheSelfCheckCatchesAWrongKernel) {
-    // Q4_0 kernels run on Q8_0 data: same block size and layout of the scale, different values.
-    const kernel_pair wrong[] = {{tensor_type::q8_0, emu::dot_q4_0, emu::dot4_q4_0}};
+    // Q5_0 kernels run on Q8_0 data: 32 values and the scale first in each block, different
+    // values (Q5_0's shorter blocks read within Q8_0's rows).
+    const kernel_pair wrong[] = {{tensor_type::q8_0, emu::dot_q5_0, emu::dot4_q5_0}};
     const std::string report = compare_with_reference(wrong, 7);
     EXPECT_NE(report.find("Q8_0"), std::string::npos) << report;
-    // A kernel right for one token but wrong for four is caught too (IQ4_NL and Q4_0 blocks have
-    // the same size, so the wrong kernel reads within the row).
-    const kernel_pair wrong4[] = {{tensor_type::q4_0, emu::dot_q4_0, emu::dot4_iq4_nl}};
+    // A kernel right for one token but wrong for four is caught too (the wrong kernel reads
+    // within the row, as above).
+    const kernel_pair wrong4[] = {{tensor_type::q8_0, emu::dot_q8_0, emu::dot4_q5_0}};
     EXPECT_NE(compare_with_reference(wrong4, 7), "");
     // And the four-row and four-by-four kernels, each wrong on its own.
-    const kernel_pair wrong_rows[] = {{tensor_type::q4_0, emu::dot_q4_0, emu::dot4_q4_0, emu::rows4_iq4_nl}};
+    const kernel_pair wrong_rows[] = {{tensor_type::q8_0, emu::dot_q8_0, emu::dot4_q8_0, emu::rows4_q5_0}};
     EXPECT_NE(compare_with_reference(wrong_rows, 7).find("four-row"), std::string::npos);
     const kernel_pair wrong_tile[] = {
-        {tensor_type::q4_0, emu::dot_q4_0, emu::dot4_q4_0, emu::rows4_q4_0, emu::tile4x4_iq4_nl}};
+        {tensor_type::q8_0, emu::dot_q8_0, emu::dot4_q8_0, emu::rows4_q8_0, emu::tile4x4_q5_0}};
     EXPECT_NE(compare_with_reference(wrong_tile, 7).find("four-by-four"), std::string::npos);
 }
 
