@@ -13,6 +13,7 @@
 #include "engine/kernels/convert.h"
 #include "engine/kernels/dequant.h"
 #include "engine/kernels/gemm_amx.h"
+#include "engine/kernels/float_dot.h"
 #include "engine/kernels/quant_dot.h"
 #include "engine/kernels/vec.h"
 
@@ -113,11 +114,16 @@ namespace {
 // four rows by four tokens, then one row by four tokens, four rows by one token, one by one.
 // `packed`: the same activations packed for w's sixteen-row kernel (kernels::gemm16_for), or
 // nullptr.
+// `batch`: the tokens are a prompt batch of two or more, which F32/F16/BF16 rows sum in the
+// reference runtime's GEMM order (kernels/float_dot.h).
 void rows_against_tokens(const weight_view& w, std::int64_t r_begin, std::int64_t r_end, const std::uint8_t* act,
                          std::size_t act_bytes, std::int64_t n_tokens, float* y, std::int64_t y_stride,
-                         const std::uint8_t* packed = nullptr) {
+                         const std::uint8_t* packed = nullptr, bool batch = false) {
     constexpr std::int64_t token_block = 32;
-    const kernels::dot_fn dot = kernels::dot_kernel(w.type);
+    const kernels::float_dot_pair float_dot = kernels::float_dots(w.type);
+    const kernels::dot_fn dot = float_dot.one == nullptr ? kernels::dot_kernel(w.type)
+                                : batch                  ? float_dot.batch
+                                                         : float_dot.one;
     const kernels::dot4_fn dot4 = n_tokens >= 4 ? kernels::dot4_kernel(w.type) : nullptr;
     const kernels::tile4x4_fn tile = n_tokens >= 4 ? kernels::tile4x4_kernel(w.type) : nullptr;
     const kernels::rows4_fn rows4 = n_tokens < 4 ? kernels::rows4_kernel(w.type) : nullptr;
@@ -203,7 +209,7 @@ void matmul(const weight_view& w, matmul_input& in, float* y, thread_pool& pool)
     const std::int64_t n_tasks = (w.rows + k_row_block - 1) / k_row_block;
     pool.parallel_for(n_tasks, [&](int, std::int64_t task_begin, std::int64_t task_end) {
         rows_against_tokens(w, task_begin * k_row_block, std::min(w.rows, task_end * k_row_block), act, act_bytes,
-                            in.n_tokens(), y, w.rows, packed);
+                            in.n_tokens(), y, w.rows, packed, in.n_tokens() >= 2);
     });
 }
 
