@@ -73,13 +73,18 @@ TEST_P(ForwardVsReference, LogitsMatchTheDoublePrecisionReference) {
     const auto want = testing::reference_forward(tm).run(k_prompt);
     EXPECT_GE(cosine(batched.logits(), want), fc.min_cosine);
 
-    // Token by token through the cache gives the same logits as the whole batch at once.
+    // Token by token through the cache gives the logits of the whole batch at once, to float
+    // rounding: a batch sums in the reference runtime's GEMM order and a single token in its
+    // vector order (as llama.cpp's own do), and a last-bit difference may round an activation's
+    // f16 or int8 value the other way.
     session stepwise(*m, p);
     for (const std::int32_t t : k_prompt) {
         stepwise.evaluate(std::span(&t, 1));
     }
+    const std::vector<double> batched_logits(batched.logits().begin(), batched.logits().end());
+    EXPECT_GE(cosine(stepwise.logits(), batched_logits), 0.999999);
     for (std::size_t i = 0; i < want.size(); ++i) {
-        ASSERT_NEAR(stepwise.logits()[i], batched.logits()[i], 1e-4) << "logit " << i;
+        ASSERT_NEAR(stepwise.logits()[i], batched.logits()[i], 2e-3) << "logit " << i;
     }
 }
 
