@@ -13,7 +13,8 @@
 //  - llama-f32, qwen2-f32, deepseek2-f32: small models in F32 (hidden 512, rows of multiples of
 //    256 so that every K-quant fits), for quantizing with llama-quantize and comparing logits with
 //    llama.cpp type by type (vs_llama.py logits); deepseek2-f32 has the attn_kv_b layout, which
-//    both llama.cpp builds read, one leading dense layer and DeepSeekMoE layers after it.
+//    both llama.cpp builds read, the query's low rank, one leading dense layer and DeepSeekMoE
+//    layers after it.
 // Speed does not depend on the values, so `deepdesk-cli bench` on it measures what a real file
 // of that shape would give.
 //   make_bench_model OUT.gguf q4_k_m|q8_0|v2-lite-q4_k_m|qwen3-8b-q4_k_m|llama-f32|qwen2-f32|deepseek2-f32
@@ -150,7 +151,7 @@ void v2_lite_header(deepdesk::testing::gguf_writer& h, int n_layer) {
 
 // The small F32 models for fidelity checks (see the top of the file).
 constexpr std::int64_t fid_vocab = 32256, fid_embd = 512, fid_ff = 1536, fid_head = 8, fid_kv = 4, fid_hd = 64;
-constexpr std::int64_t fid_kv_lora = 256, fid_nope = 128, fid_rope = 64, fid_v = 128, fid_expert = 8, fid_exp_ff = 512;
+constexpr std::int64_t fid_q_lora = 512, fid_kv_lora = 256, fid_nope = 128, fid_rope = 64, fid_v = 128, fid_expert = 8, fid_exp_ff = 512;
 
 std::vector<tensor_plan> fidelity_plan(const std::string& arch, int n_layer) {
     const tensor_type f32 = tensor_type::f32;
@@ -163,7 +164,11 @@ std::vector<tensor_plan> fidelity_plan(const std::string& arch, int n_layer) {
         plan.push_back({p + "attn_norm.weight", f32, fid_embd, 0});
         plan.push_back({p + "ffn_norm.weight", f32, fid_embd, 0});
         if (arch == "deepseek2") {
-            plan.push_back({p + "attn_q.weight", f32, fid_embd, fid_head * (fid_nope + fid_rope)});
+            // llama.cpp takes a deepseek2 model of other than 27 layers for a full one, whose
+            // query goes through a low rank.
+            plan.push_back({p + "attn_q_a.weight", f32, fid_embd, fid_q_lora});
+            plan.push_back({p + "attn_q_a_norm.weight", f32, fid_q_lora, 0});
+            plan.push_back({p + "attn_q_b.weight", f32, fid_q_lora, fid_head * (fid_nope + fid_rope)});
             plan.push_back({p + "attn_kv_a_mqa.weight", f32, fid_embd, fid_kv_lora + fid_rope});
             plan.push_back({p + "attn_kv_a_norm.weight", f32, fid_kv_lora, 0});
             plan.push_back({p + "attn_kv_b.weight", f32, fid_kv_lora, fid_head * (fid_nope + fid_v)});
@@ -212,6 +217,7 @@ void fidelity_header(deepdesk::testing::gguf_writer& h, const std::string& a, in
     if (a == "deepseek2") {
         h.add_u32(a + ".attention.head_count_kv", static_cast<std::uint32_t>(fid_head));
         h.add_u32(a + ".leading_dense_block_count", 1);
+        h.add_u32(a + ".attention.q_lora_rank", static_cast<std::uint32_t>(fid_q_lora));
         h.add_u32(a + ".attention.kv_lora_rank", static_cast<std::uint32_t>(fid_kv_lora));
         h.add_u32(a + ".attention.key_length", static_cast<std::uint32_t>(fid_nope + fid_rope));
         h.add_u32(a + ".attention.value_length", static_cast<std::uint32_t>(fid_v));
@@ -223,6 +229,7 @@ void fidelity_header(deepdesk::testing::gguf_writer& h, const std::string& a, in
         h.add_u32(a + ".expert_gating_func", 1);
         h.add_bool(a + ".expert_weights_norm", false);
         h.add_f32(a + ".expert_weights_scale", 1.0f);
+        h.add_f32(a + ".rope.scaling.yarn_log_multiplier", 0.0707f);  // required; no scaling here
         add_vocab(h, fid_vocab, "deepseek-llm", 32000, 32001);
         return;
     }
