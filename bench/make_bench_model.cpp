@@ -10,6 +10,8 @@
 //  - qwen3-8b-q4_k_m: DeepSeek-R1-0528-Qwen3-8B (qwen3; vocabulary 151,936, hidden 4096, 36
 //    layers, 32 heads / 8 KV heads of 128 with q/k norms, FFN 12,288, YaRN x4 over 32K) in the
 //    Q4_K_M mix.
+//  - llm-7b-q4_k_m: DeepSeek LLM 7B (llama; vocabulary 102,400, hidden 4096, 30 layers, 32 heads
+//    of 128, FFN 11,008, no biases) in the Q4_K_M mix.
 //  - llama-f32, qwen2-f32, deepseek2-f32: small models in F32 (hidden 512, rows of multiples of
 //    256 so that every K-quant fits), for quantizing with llama-quantize and comparing logits with
 //    llama.cpp type by type (vs_llama.py logits); deepseek2-f32 has the attn_kv_b layout, which
@@ -17,7 +19,8 @@
 //    layers after it.
 // Speed does not depend on the values, so `deepdesk-cli bench` on it measures what a real file
 // of that shape would give.
-//   make_bench_model OUT.gguf q4_k_m|q8_0|v2-lite-q4_k_m|qwen3-8b-q4_k_m|llama-f32|qwen2-f32|deepseek2-f32
+//   make_bench_model OUT.gguf q4_k_m|q8_0|v2-lite-q4_k_m|qwen3-8b-q4_k_m|llm-7b-q4_k_m|llama-f32|qwen2-f32|
+//                    deepseek2-f32
 //                    [layers]
 #include <cstdio>
 #include <cstring>
@@ -247,26 +250,30 @@ bool more_bits(int layer, int n_layer) {
 
 int main(int argc, char** argv) {
     if (argc < 3) {
-        std::fprintf(stderr, "usage: make_bench_model OUT.gguf q4_k_m|q8_0|v2-lite-q4_k_m|qwen3-8b-q4_k_m|llama-f32|qwen2-f32|deepseek2-f32 [layers]\n");
+        std::fprintf(stderr, "usage: make_bench_model OUT.gguf q4_k_m|q8_0|v2-lite-q4_k_m|qwen3-8b-q4_k_m|llm-7b-q4_k_m|llama-f32|qwen2-f32|deepseek2-f32 [layers]\n");
         return 2;
     }
     const std::string out = argv[1];
     const std::string mix = argv[2];
     const bool fidelity = mix == "llama-f32" || mix == "qwen2-f32" || mix == "deepseek2-f32";
-    if (mix != "q4_k_m" && mix != "q8_0" && mix != "v2-lite-q4_k_m" && mix != "qwen3-8b-q4_k_m" && !fidelity) {
+    if (mix != "q4_k_m" && mix != "q8_0" && mix != "v2-lite-q4_k_m" && mix != "qwen3-8b-q4_k_m" &&
+        mix != "llm-7b-q4_k_m" && !fidelity) {
         std::fprintf(stderr,
                      "make_bench_model: unknown model '%s' (q4_k_m, q8_0, v2-lite-q4_k_m, qwen3-8b-q4_k_m, "
-                     "llama-f32, qwen2-f32 or deepseek2-f32)\n",
+                     "llm-7b-q4_k_m, llama-f32, qwen2-f32 or deepseek2-f32)\n",
                      mix.c_str());
         return 2;
     }
     const bool v2_lite = mix == "v2-lite-q4_k_m";
     const bool qwen3 = mix == "qwen3-8b-q4_k_m";
-    const int n_layer = argc > 3 ? std::atoi(argv[3]) : (fidelity ? 3 : v2_lite ? 27 : qwen3 ? 36 : 28);
+    const bool llm7b = mix == "llm-7b-q4_k_m";
+    const int n_layer =
+        argc > 3 ? std::atoi(argv[3]) : (fidelity ? 3 : v2_lite ? 27 : qwen3 ? 36 : llm7b ? 30 : 28);
     const std::string fid_arch = fidelity ? mix.substr(0, mix.find('-')) : "";
-    const std::int64_t n_vocab = qwen3 ? 151936 : 151669, n_embd = qwen3 ? 4096 : 1536, n_ff = qwen3 ? 12288 : 8960,
-                       n_head = qwen3 ? 32 : 12, n_kv = qwen3 ? 8 : 2, hd = 128;
-    const std::string arch = qwen3 ? "qwen3" : "qwen2";
+    const std::int64_t n_vocab = qwen3 ? 151936 : llm7b ? 102400 : 151669, n_embd = qwen3 || llm7b ? 4096 : 1536,
+                       n_ff = qwen3 ? 12288 : llm7b ? 11008 : 8960, n_head = qwen3 || llm7b ? 32 : 12,
+                       n_kv = qwen3 ? 8 : llm7b ? 32 : 2, hd = 128;
+    const std::string arch = qwen3 ? "qwen3" : llm7b ? "llama" : "qwen2";
     const bool q8 = mix == "q8_0";
     const tensor_type base = q8 ? tensor_type::q8_0 : tensor_type::q4_k;
     const tensor_type more = q8 ? tensor_type::q8_0 : tensor_type::q6_k;
@@ -290,7 +297,7 @@ int main(int argc, char** argv) {
             if (qwen3) {
                 plan.push_back({p + "attn_q_norm.weight", tensor_type::f32, hd, 0});
                 plan.push_back({p + "attn_k_norm.weight", tensor_type::f32, hd, 0});
-            } else {
+            } else if (!llm7b) {
                 plan.push_back({p + "attn_q.bias", tensor_type::f32, n_head * hd, 0});
                 plan.push_back({p + "attn_k.bias", tensor_type::f32, n_kv * hd, 0});
                 plan.push_back({p + "attn_v.bias", tensor_type::f32, n_kv * hd, 0});
@@ -311,8 +318,9 @@ int main(int argc, char** argv) {
         v2_lite_header(header, n_layer);
     } else {
         header.add_string("general.architecture", arch);
-        header.add_string("general.name",
-                          qwen3 ? "bench-r1-0528-qwen3-8b-shape-q4_k_m" : "bench-r1-distill-qwen-1.5b-shape-" + mix);
+        header.add_string("general.name", qwen3   ? "bench-r1-0528-qwen3-8b-shape-q4_k_m"
+                                          : llm7b ? "bench-deepseek-llm-7b-shape-q4_k_m"
+                                                  : "bench-r1-distill-qwen-1.5b-shape-" + mix);
         header.add_u32(arch + ".context_length", 131072);
         header.add_u32(arch + ".embedding_length", static_cast<std::uint32_t>(n_embd));
         header.add_u32(arch + ".block_count", static_cast<std::uint32_t>(n_layer));
@@ -328,7 +336,11 @@ int main(int argc, char** argv) {
             header.add_f32("qwen3.rope.scaling.factor", 4.0f);
             header.add_u32("qwen3.rope.scaling.original_context_length", 32768);
         }
-        add_vocab(header, n_vocab, "qwen2", 151646, 151643);
+        if (llm7b) {
+            add_vocab(header, n_vocab, "deepseek-llm", 100000, 100001);
+        } else {
+            add_vocab(header, n_vocab, "qwen2", 151646, 151643);
+        }
     }
     std::vector<std::uint64_t> sizes;
     for (const auto& t : plan) {

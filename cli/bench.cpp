@@ -97,24 +97,33 @@ int run_bench(const bench_options& o) {
     sp.n_ctx = std::max(o.n_ctx, o.n_prompt + o.n_gen + 1);
     sp.n_batch = std::min(o.n_prompt, 512);
     sp.n_threads = o.threads;
-    session s(*m, sp);
     std::mt19937 rng(1);
     std::vector<std::int32_t> prompt(static_cast<std::size_t>(o.n_prompt));
     for (auto& t : prompt) {
         t = static_cast<std::int32_t>(rng() % static_cast<std::uint32_t>(c.n_vocab));
     }
-    const auto pp_t0 = clock_type::now();
-    s.evaluate(prompt);
-    const double pp_s = seconds_since(pp_t0);
+    double pp_s = 0.0, rss_mb = 0.0;
+    {
+        session s(*m, sp);
+        const auto pp_t0 = clock_type::now();
+        s.evaluate(prompt);
+        pp_s = seconds_since(pp_t0);
+        rss_mb = static_cast<double>(resident_bytes()) / 1048576.0;  // with the prompt in the cache
+    }
 
+    // Generation as llama-bench measures it: n_gen tokens one at a time from an empty context
+    // (a fresh session), so that both tools' tg figures mean the same; each next token is the
+    // greedy pick from the logits.
     sampler_params greedy;
     greedy.temperature = 0.0f;
     sampler smp(greedy, c.n_vocab);
+    session g(*m, sp);
+    std::int32_t next = prompt.front();
     const std::uint64_t read_before = ops::weight_bytes_read();
     const auto tg_t0 = clock_type::now();
     for (int i = 0; i < o.n_gen; ++i) {
-        const std::int32_t next = smp.sample(s.logits(), s.tokens());
-        s.evaluate(std::span(&next, 1));
+        g.evaluate(std::span(&next, 1));
+        next = smp.sample(g.logits(), g.tokens());
     }
     const double tg_s = seconds_since(tg_t0);
     // What generation really read per token (a MoE model reads only the chosen experts), plus the
@@ -125,9 +134,8 @@ int run_bench(const bench_options& o) {
     const double pp_tps = o.n_prompt / pp_s;
     const double tg_tps = o.n_gen / tg_s;
     // KV read per generated token at the average position of the run.
-    const double kv_read = static_cast<double>(m->impl().kv_bytes_per_token()) * (o.n_prompt + o.n_gen / 2.0);
+    const double kv_read = static_cast<double>(m->impl().kv_bytes_per_token()) * (o.n_gen / 2.0);
     const double achieved = (static_cast<double>(read_per_token) + kv_read) * tg_tps / 1e9;
-    const double rss_mb = static_cast<double>(resident_bytes()) / 1048576.0;
 
     if (o.json) {
         std::printf(
