@@ -154,7 +154,8 @@ void v2_lite_header(deepdesk::testing::gguf_writer& h, int n_layer) {
 
 // The small F32 models for fidelity checks (see the top of the file).
 constexpr std::int64_t fid_vocab = 32256, fid_embd = 512, fid_ff = 1536, fid_head = 8, fid_kv = 4, fid_hd = 64;
-constexpr std::int64_t fid_q_lora = 512, fid_kv_lora = 256, fid_nope = 128, fid_rope = 64, fid_v = 128, fid_expert = 8, fid_exp_ff = 512;
+constexpr std::int64_t fid_q_lora = 512, fid_kv_lora = 256, fid_nope = 128, fid_rope = 64, fid_v = 128, fid_expert = 8,
+                       fid_exp_ff = 512;
 
 std::vector<tensor_plan> fidelity_plan(const std::string& arch, int n_layer) {
     const tensor_type f32 = tensor_type::f32;
@@ -250,7 +251,10 @@ bool more_bits(int layer, int n_layer) {
 
 int main(int argc, char** argv) {
     if (argc < 3) {
-        std::fprintf(stderr, "usage: make_bench_model OUT.gguf q4_k_m|q8_0|v2-lite-q4_k_m|qwen3-8b-q4_k_m|llm-7b-q4_k_m|llama-f32|qwen2-f32|deepseek2-f32 [layers]\n");
+        std::fprintf(
+            stderr,
+            "usage: make_bench_model OUT.gguf "
+            "q4_k_m|q8_0|v2-lite-q4_k_m|qwen3-8b-q4_k_m|llm-7b-q4_k_m|llama-f32|qwen2-f32|deepseek2-f32 [layers]\n");
         return 2;
     }
     const std::string out = argv[1];
@@ -267,12 +271,20 @@ int main(int argc, char** argv) {
     const bool v2_lite = mix == "v2-lite-q4_k_m";
     const bool qwen3 = mix == "qwen3-8b-q4_k_m";
     const bool llm7b = mix == "llm-7b-q4_k_m";
-    const int n_layer =
-        argc > 3 ? std::atoi(argv[3]) : (fidelity ? 3 : v2_lite ? 27 : qwen3 ? 36 : llm7b ? 30 : 28);
+    const int n_layer = argc > 3 ? std::atoi(argv[3]) : (fidelity ? 3 : v2_lite ? 27 : qwen3 ? 36 : llm7b ? 30 : 28);
     const std::string fid_arch = fidelity ? mix.substr(0, mix.find('-')) : "";
-    const std::int64_t n_vocab = qwen3 ? 151936 : llm7b ? 102400 : 151669, n_embd = qwen3 || llm7b ? 4096 : 1536,
-                       n_ff = qwen3 ? 12288 : llm7b ? 11008 : 8960, n_head = qwen3 || llm7b ? 32 : 12,
-                       n_kv = qwen3 ? 8 : llm7b ? 32 : 2, hd = 128;
+    const std::int64_t n_vocab = qwen3   ? 151936
+                                 : llm7b ? 102400
+                                         : 151669,
+                       n_embd = qwen3 || llm7b ? 4096 : 1536,
+                       n_ff = qwen3   ? 12288
+                              : llm7b ? 11008
+                                      : 8960,
+                       n_head = qwen3 || llm7b ? 32 : 12,
+                       n_kv = qwen3   ? 8
+                              : llm7b ? 32
+                                      : 2,
+                       hd = 128;
     const std::string arch = qwen3 ? "qwen3" : llm7b ? "llama" : "qwen2";
     const bool q8 = mix == "q8_0";
     const tensor_type base = q8 ? tensor_type::q8_0 : tensor_type::q4_k;

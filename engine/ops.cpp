@@ -2,18 +2,18 @@
 #include "engine/ops.h"
 
 #include <algorithm>
-#include <limits>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <numbers>
 
 #include "engine/kernels/convert.h"
 #include "engine/kernels/dequant.h"
-#include "engine/kernels/gemm_amx.h"
 #include "engine/kernels/float_dot.h"
+#include "engine/kernels/gemm_amx.h"
 #include "engine/kernels/quant_dot.h"
 #include "engine/kernels/vec.h"
 

@@ -244,18 +244,18 @@ float_dot_pair float_dots(tensor_type weight, isa_level isa) {
     isa = std::min(isa, detect_isa(host_cpu()));
     if (isa >= isa_level::avx512) {
         switch (weight) {
-            case tensor_type::f32: return {one_avx512<float>, batch_or_one_avx512<float, false>};
-            case tensor_type::f16: return {one_avx512<std::uint16_t>, batch_or_one_avx512<std::uint16_t, false>};
-            case tensor_type::bf16: return {one_bf16_avx512, batch_or_one_avx512<std::uint16_t, true>};
-            default: return {};
+        case tensor_type::f32: return {one_avx512<float>, batch_or_one_avx512<float, false>};
+        case tensor_type::f16: return {one_avx512<std::uint16_t>, batch_or_one_avx512<std::uint16_t, false>};
+        case tensor_type::bf16: return {one_bf16_avx512, batch_or_one_avx512<std::uint16_t, true>};
+        default: return {};
         }
     }
     if (isa >= isa_level::avx2) {
         switch (weight) {
-            case tensor_type::f32: return {one_avx2<float>, batch_or_one_avx2<float, false>};
-            case tensor_type::f16: return {one_avx2<std::uint16_t>, batch_or_one_avx2<std::uint16_t, false>};
-            case tensor_type::bf16: return {one_bf16_avx2, batch_or_one_avx2<std::uint16_t, true>};
-            default: return {};
+        case tensor_type::f32: return {one_avx2<float>, batch_or_one_avx2<float, false>};
+        case tensor_type::f16: return {one_avx2<std::uint16_t>, batch_or_one_avx2<std::uint16_t, false>};
+        case tensor_type::bf16: return {one_bf16_avx2, batch_or_one_avx2<std::uint16_t, true>};
+        default: return {};
         }
     }
 #else

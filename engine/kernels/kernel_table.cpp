@@ -98,8 +98,14 @@ const type_kernels k_table[] = {
      {}},
     // Q4_0 has no AVX-512 kernels: the AVX2 ones sum block by block, as the reference runtime's
     // repacked Q4_0 does on every x86 tier.
-    {tt::q4_0, tt::q8_0, ref::to_float_q4_0, nullptr, nullptr, ref::dot_q4_0,
-     tier(DEEPDESK_X86(avx2::dot_q4_0), DEEPDESK_X86(avx2::dot4_q4_0)), {}},
+    {tt::q4_0,
+     tt::q8_0,
+     ref::to_float_q4_0,
+     nullptr,
+     nullptr,
+     ref::dot_q4_0,
+     tier(DEEPDESK_X86(avx2::dot_q4_0), DEEPDESK_X86(avx2::dot4_q4_0)),
+     {}},
     {tt::q4_1, tt::q8_1, ref::to_float_q4_1, nullptr, nullptr, ref::dot_q4_1, tier(DEEPDESK_X86(avx2::dot_q4_1)), {}},
     {tt::q5_0, tt::q8_0, ref::to_float_q5_0, nullptr, nullptr, ref::dot_q5_0,
      tier(DEEPDESK_X86(avx2::dot_q5_0), DEEPDESK_X86(avx2::dot4_q5_0)),

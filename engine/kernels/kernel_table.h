@@ -3,7 +3,9 @@
 // rows dequantize and quantize with, the type activations take for a dot product with it, the
 // reference dot product, and the faster tiers (AVX2, AVX-512 VNNI) where this build has them.
 // quant_dot.h's dispatch (dot_kernel, dot4_kernel, quantize_activation, ...) and
-// dequantize_row_ref read this table; nothing else switches over tensor types to find a kernel.
+// dequantize_row_ref read this table; nothing else switches over tensor types to find a kernel,
+// except float_dot.h, whose F32/F16/BF16 orders follow the reference runtime's per tier and per
+// batch size (which this table's one-kernel-per-tier rows cannot say).
 // The reference kernels live in quant_dot_ref.cpp and dequant.cpp, the check of the fast ones
 // against them in quant_dot_check.cpp.
 #pragma once

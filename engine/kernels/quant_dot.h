@@ -98,7 +98,7 @@ std::string compare_with_reference(std::span<const kernel_pair> kernels, unsigne
 // the first difference.
 std::string compare_bit_for_bit(std::span<const kernel_pair> kernels, isa_level twin_isa, unsigned seed);
 
-// The AVX-512 VNNI kernels of this build (Q8_0, Q4_0, Q5_0, IQ4_NL, Q4_K, Q6_K); empty off x86-64.
+// The AVX-512 VNNI kernels of this build (Q8_0, Q5_0, IQ4_NL, Q4_K, Q6_K); empty off x86-64.
 std::span<const kernel_pair> avx512_kernels();
 // True when this CPU has AVX-512 F/BW/VL/VNNI and, on it, the AVX-512 kernels passed
 // compare_with_reference and gave the AVX2 kernels' floats bit for bit (compare_bit_for_bit).

@@ -183,7 +183,8 @@ __attribute__((target("avx2,fma,f16c"))) void attn_scores_avx2(const float* q, c
         __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
         for (std::size_t i = 0; i < whole; i += 32) {
             for (std::size_t a = 0; a < 4; ++a) {
-                acc[a] = _mm256_fmadd_ps(_mm256_loadu_ps(q + i + 8 * a), load_f16x8(k + j * k_stride + i + 8 * a), acc[a]);
+                acc[a] =
+                    _mm256_fmadd_ps(_mm256_loadu_ps(q + i + 8 * a), load_f16x8(k + j * k_stride + i + 8 * a), acc[a]);
             }
         }
         acc[0] = _mm256_add_ps(acc[0], acc[2]);
@@ -218,9 +219,8 @@ void add_rows(float* dst, const float* src, std::size_t n) {
 // multiply-adds; `lanes` = W, and the single-token order's last step across the final lanes is
 // by halves (AVX-512) or by adjacent pairs (AVX2's horizontal adds, when `pairs`).
 template <class LaneFma>
-void attn_values_lanes(const float* p, const std::uint16_t* v, std::size_t v_stride, std::size_t rows,
-                       std::size_t n_kv, std::size_t n, float* y, bool batch, std::size_t lanes, bool pairs,
-                       LaneFma lane_fma) {
+void attn_values_lanes(const float* p, const std::uint16_t* v, std::size_t v_stride, std::size_t rows, std::size_t n_kv,
+                       std::size_t n, float* y, bool batch, std::size_t lanes, bool pairs, LaneFma lane_fma) {
     const std::size_t total = batch ? lanes : 4 * lanes;
     const std::size_t whole = batch ? rows : std::min(rows, n_kv / total * total);
     std::vector<float>& buffer = lane_buffer(total * n);
@@ -250,8 +250,8 @@ void attn_values_lanes(const float* p, const std::uint16_t* v, std::size_t v_str
     }
 }
 
-void attn_values_avx2(const float* p, const std::uint16_t* v, std::size_t v_stride, std::size_t rows,
-                      std::size_t n_kv, std::size_t n, float* y, bool batch) {
+void attn_values_avx2(const float* p, const std::uint16_t* v, std::size_t v_stride, std::size_t rows, std::size_t n_kv,
+                      std::size_t n, float* y, bool batch) {
     if (n % 8 != 0) {
         attn_values_ref(p, v, v_stride, rows, n_kv, n, y, batch);
         return;
@@ -317,9 +317,8 @@ __attribute__((target("avx512f"))) inline __m512 load_f16x16(const std::uint16_t
     return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(x)));
 }
 
-__attribute__((target("avx512f"))) void attn_scores_avx512(const float* q, const std::uint16_t* k,
-                                                           std::size_t k_stride, std::size_t rows, std::size_t n,
-                                                           float* out, bool batch) {
+__attribute__((target("avx512f"))) void attn_scores_avx512(const float* q, const std::uint16_t* k, std::size_t k_stride,
+                                                           std::size_t rows, std::size_t n, float* out, bool batch) {
     if (n % 16 != 0) {
         attn_scores_ref(q, k, k_stride, rows, n, out, batch);
         return;
@@ -337,7 +336,8 @@ __attribute__((target("avx512f"))) void attn_scores_avx512(const float* q, const
         __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
         for (std::size_t i = 0; i < whole; i += 64) {
             for (std::size_t a = 0; a < 4; ++a) {
-                acc[a] = _mm512_fmadd_ps(_mm512_loadu_ps(q + i + 16 * a), load_f16x16(k + j * k_stride + i + 16 * a), acc[a]);
+                acc[a] = _mm512_fmadd_ps(_mm512_loadu_ps(q + i + 16 * a), load_f16x16(k + j * k_stride + i + 16 * a),
+                                         acc[a]);
             }
         }
         acc[0] = _mm512_add_ps(acc[0], acc[2]);
@@ -444,9 +444,9 @@ __attribute__((target("avx2,fma,f16c"))) void weighted_sum_f16_avx2(const float*
 #endif
 
 std::vector<vec_kernel_set> vec_variants() {
-    std::vector<vec_kernel_set> out{
-        {isa_level::scalar, dot_f32_f16_ref, axpy_f16_ref, dot_rows_f16_ref, weighted_sum_f16_ref, exp_sum_ref,
-         silu_mul_ref, attn_scores_ref, attn_values_ref}};
+    std::vector<vec_kernel_set> out{{isa_level::scalar, dot_f32_f16_ref, axpy_f16_ref, dot_rows_f16_ref,
+                                     weighted_sum_f16_ref, exp_sum_ref, silu_mul_ref, attn_scores_ref,
+                                     attn_values_ref}};
 #if defined(__x86_64__)
     if (detect_isa(host_cpu()) >= isa_level::avx2) {
         out.push_back({isa_level::avx2, dot_f32_f16_avx2, axpy_f16_avx2, dot_rows_f16_avx2, weighted_sum_f16_avx2,

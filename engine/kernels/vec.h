@@ -57,8 +57,8 @@ struct vec_kernel_set {
     // attention_order below): out[j] = q . k_j over n values for j < rows, and
     // y[d] = sum_j p[j] v_j[d] over j < rows for d < n (y is written, not added to). `n_kv`: the
     // reference's cache view length (rows rounded up to 32), which sets the single-token order.
-    void (*attn_scores)(const float* q, const std::uint16_t* k, std::size_t k_stride, std::size_t rows,
-                        std::size_t n, float* out, bool batch);
+    void (*attn_scores)(const float* q, const std::uint16_t* k, std::size_t k_stride, std::size_t rows, std::size_t n,
+                        float* out, bool batch);
     void (*attn_values)(const float* p, const std::uint16_t* v, std::size_t v_stride, std::size_t rows,
                         std::size_t n_kv, std::size_t n, float* y, bool batch);
 };

@@ -253,8 +253,8 @@ bool dense_decoder::forward(run_state& rs, std::span<const std::int32_t> tokens,
                 float* q = &s.q[t * q_dim + h * hd];
                 kernels::round_through_f16(q, static_cast<std::size_t>(hd));
                 const std::int64_t kv_off = (h / group) * hd;
-                vec.attn_scores(q, k_layer + kv_off, static_cast<std::size_t>(kv_dim), static_cast<std::size_t>(last + 1),
-                                static_cast<std::size_t>(hd), scores, batch);
+                vec.attn_scores(q, k_layer + kv_off, static_cast<std::size_t>(kv_dim),
+                                static_cast<std::size_t>(last + 1), static_cast<std::size_t>(hd), scores, batch);
                 for (std::int64_t j = 0; j <= last; ++j) {
                     scores[j] *= scale;
                 }
