@@ -44,11 +44,6 @@ DD_AVX512 inline __m512 load16(const std::uint16_t* p, bool bf16) {
     return _mm512_cvtph_ps(h);
 }
 
-inline float value(const float* p, std::size_t i, bool) { return p[i]; }
-inline float value(const std::uint16_t* p, std::size_t i, bool bf16) {
-    return bf16 ? bf16_to_f32(p[i]) : f16_to_f32(p[i]);
-}
-
 // --- reductions across lanes ---
 
 // By halves: (i, i + 4), then (0, 2) and (1, 3), then the two.

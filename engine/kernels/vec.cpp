@@ -259,10 +259,11 @@ void attn_values_avx2(const float* p, const std::uint16_t* v, std::size_t v_stri
     attn_values_lanes(p, v, v_stride, rows, n_kv, n, y, batch, 8, true, lane_fma_avx2);
 }
 
-// GCC 12 reports its own AVX-512 intrinsics' undefined-value placeholders as maybe-uninitialized.
+// GCC 12 reports its own AVX-512 intrinsics' undefined-value placeholders as (maybe-)uninitialized.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
 
 // The AVX-512 form: the polynomial includes the 1 and vscalefps applies 2^n; beyond |n| > 192 the
