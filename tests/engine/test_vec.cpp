@@ -3,11 +3,14 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "engine/kernels/convert.h"
+#include "engine/kernels/float_dot.h"
+#include "engine/kernels/kernel_table.h"
 #include "engine/kernels/vec.h"
 
 namespace deepdesk::kernels {
@@ -78,6 +81,127 @@ TEST(VecKernels, RowRunsEqualTheirRowByRowKernels) {
             }
         }
     }
+}
+
+// The reference runtime's vector exponential is within a few units in the last place of expf, and
+// its softmax sums and SiLU follow from it; -inf gives 0 (the padding of attention's softmax).
+TEST(VecKernels, ExponentialAndSiluAgreeWithTheLibraryToAFewUlps) {
+    std::mt19937 rng(29);
+    std::uniform_real_distribution<float> u(-40.0f, 12.0f);
+    for (const auto& k : vec_variants()) {
+        for (std::size_t n : {1, 7, 16, 33, 100}) {
+            const std::string what = std::string(isa_name(k.isa)) + " n=" + std::to_string(n);
+            std::vector<float> x(n), g(n), up(n), out(n);
+            for (std::size_t i = 0; i < n; ++i) {
+                x[i] = u(rng);
+                g[i] = u(rng) / 4.0f;
+                up[i] = u(rng) / 8.0f;
+            }
+            x[n / 2] = -std::numeric_limits<float>::infinity();
+            std::vector<float> e = x;
+            const double sum = k.exp_sum(e.data(), n, 1.5f);
+            double want_sum = 0.0;
+            for (std::size_t i = 0; i < n; ++i) {
+                const float want = std::exp(x[i] - 1.5f);
+                ASSERT_NEAR(e[i], want, 4e-7f * want) << what << " at " << i;
+                want_sum += want;
+            }
+            EXPECT_EQ(e[n / 2], 0.0f) << what;
+            EXPECT_NEAR(sum, want_sum, 1e-6 * want_sum) << what;
+            k.silu_mul(g.data(), up.data(), out.data(), n);
+            for (std::size_t i = 0; i < n; ++i) {
+                const float want = g[i] / (1.0f + std::exp(-g[i])) * up[i];
+                ASSERT_NEAR(out[i], want, 1e-6f * (1.0f + std::fabs(want))) << what << " at " << i;
+            }
+        }
+    }
+}
+
+// Attention's sums in either order, for one token and for a batch, agree with plain sums to
+// float rounding; the single-token values follow the cache view's length (n_kv).
+TEST(VecKernels, AttentionSumsAgreeWithPlainSums) {
+    std::mt19937 rng(31);
+    std::normal_distribution<float> d(0.0f, 1.0f);
+    for (const auto& k : vec_variants()) {
+        for (std::size_t n : {64, 128, 100}) {
+            for (std::size_t rows : {1, 20, 70}) {
+                for (bool batch : {false, true}) {
+                    const std::string what = std::string(isa_name(k.isa)) + " n=" + std::to_string(n) +
+                                             " rows=" + std::to_string(rows) + (batch ? " batch" : " one");
+                    const std::size_t stride = n + 16;
+                    std::vector<float> q(n), p(rows), scores(rows), y(n);
+                    std::vector<std::uint16_t> kv(rows * stride);
+                    for (auto& v : q) {
+                        v = f16_to_f32(f32_to_f16(d(rng)));
+                    }
+                    for (auto& v : p) {
+                        v = std::fabs(d(rng));
+                    }
+                    for (auto& v : kv) {
+                        v = f32_to_f16(d(rng));
+                    }
+                    k.attn_scores(q.data(), kv.data(), stride, rows, n, scores.data(), batch);
+                    const std::size_t n_kv = (rows + 31) / 32 * 32;
+                    k.attn_values(p.data(), kv.data(), stride, rows, n_kv, n, y.data(), batch);
+                    for (std::size_t j = 0; j < rows; ++j) {
+                        double want = 0.0, size = 0.0;
+                        for (std::size_t i = 0; i < n; ++i) {
+                            want += static_cast<double>(q[i]) * f16_to_f32(kv[j * stride + i]);
+                            size += std::fabs(q[i] * f16_to_f32(kv[j * stride + i]));
+                        }
+                        ASSERT_NEAR(scores[j], want, 1e-6 * size + 1e-7) << what << " row " << j;
+                    }
+                    for (std::size_t i = 0; i < n; ++i) {
+                        double want = 0.0, size = 0.0;
+                        for (std::size_t j = 0; j < rows; ++j) {
+                            want += static_cast<double>(p[j]) * f16_to_f32(kv[j * stride + i]);
+                            size += std::fabs(p[j] * f16_to_f32(kv[j * stride + i]));
+                        }
+                        ASSERT_NEAR(y[i], want, 1e-6 * size + 1e-7) << what << " value " << i;
+                    }
+                }
+            }
+        }
+    }
+}
+
+// F32/F16/BF16 rows in the reference runtime's one-token and batch orders agree with the plain
+// reference dot products to float rounding, on every tier this CPU has.
+TEST(FloatDots, BothOrdersAgreeWithTheReference) {
+    std::mt19937 rng(37);
+    std::normal_distribution<float> d(0.0f, 1.0f);
+    for (isa_level isa : {isa_level::avx2, isa_level::avx512}) {
+        if (isa > detect_isa(host_cpu())) {
+            continue;
+        }
+        for (tensor_type t : {tensor_type::f32, tensor_type::f16, tensor_type::bf16}) {
+            const float_dot_pair pair = float_dots(t, isa);
+            ASSERT_NE(pair.one, nullptr);
+            ASSERT_NE(pair.batch, nullptr);
+            const type_kernels& tk = kernels_for(t, "test");
+            for (std::size_t n : {8, 40, 64, 100, 512, 1536}) {
+                std::vector<float> w(n), a(n);
+                for (std::size_t i = 0; i < n; ++i) {
+                    w[i] = d(rng);
+                    a[i] = d(rng);
+                }
+                const std::size_t bytes = traits_of(t).type_size * n;
+                std::vector<std::uint8_t> wq(bytes), aq(bytes);
+                tk.from_float(w.data(), wq.data(), n);
+                tk.from_float(a.data(), aq.data(), n);
+                const float want = tk.vec_dot(wq.data(), aq.data(), n);
+                double size = 0.0;
+                for (std::size_t i = 0; i < n; ++i) {
+                    size += std::fabs(w[i] * a[i]);
+                }
+                const std::string what =
+                    std::string(traits_of(t).name) + " " + std::string(isa_name(isa)) + " n=" + std::to_string(n);
+                EXPECT_NEAR(pair.one(wq.data(), aq.data(), n), want, 1e-5 * size) << what;
+                EXPECT_NEAR(pair.batch(wq.data(), aq.data(), n), want, 1e-5 * size) << what;
+            }
+        }
+    }
+    EXPECT_EQ(float_dots(tensor_type::q4_k, isa_level::avx2).one, nullptr);
 }
 
 TEST(VecKernels, ReferenceIsTheDefinition) {
