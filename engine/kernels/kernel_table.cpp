@@ -29,6 +29,9 @@ void dot4_q8_0(const void*, const void*, std::size_t, std::size_t, float*);
 void dot4_q4_0(const void*, const void*, std::size_t, std::size_t, float*);
 void dot4_q5_0(const void*, const void*, std::size_t, std::size_t, float*);
 void dot4_iq4_nl(const void*, const void*, std::size_t, std::size_t, float*);
+void tile4x4_q8_0(const void*, std::size_t, const void*, std::size_t, std::size_t, float*);
+void tile4x4_q5_0(const void*, std::size_t, const void*, std::size_t, std::size_t, float*);
+void tile4x4_iq4_nl(const void*, std::size_t, const void*, std::size_t, std::size_t, float*);
 void quantize_row_q8_0(const float*, void*, std::size_t);
 void quantize_row_q8_k(const float*, void*, std::size_t);
 }  // namespace avx2
@@ -108,18 +111,18 @@ const type_kernels k_table[] = {
      {}},
     {tt::q4_1, tt::q8_1, ref::to_float_q4_1, nullptr, nullptr, ref::dot_q4_1, tier(DEEPDESK_X86(avx2::dot_q4_1)), {}},
     {tt::q5_0, tt::q8_0, ref::to_float_q5_0, nullptr, nullptr, ref::dot_q5_0,
-     tier(DEEPDESK_X86(avx2::dot_q5_0), DEEPDESK_X86(avx2::dot4_q5_0)),
+     tier(DEEPDESK_X86(avx2::dot_q5_0), DEEPDESK_X86(avx2::dot4_q5_0), nullptr, DEEPDESK_X86(avx2::tile4x4_q5_0)),
      tier(DEEPDESK_X86(avx512::dot_q5_0), DEEPDESK_X86(avx512::dot4_q5_0), DEEPDESK_X86(avx512::rows4_q5_0),
           DEEPDESK_X86(avx512::tile4x4_q5_0))},
     {tt::q5_1, tt::q8_1, ref::to_float_q5_1, nullptr, nullptr, ref::dot_q5_1, tier(DEEPDESK_X86(avx2::dot_q5_1)), {}},
     {tt::q8_0, tt::q8_0, ref::to_float_q8_0, ref::from_float_q8_0, DEEPDESK_X86(avx2::quantize_row_q8_0), ref::dot_q8_0,
-     tier(DEEPDESK_X86(avx2::dot_q8_0), DEEPDESK_X86(avx2::dot4_q8_0)),
+     tier(DEEPDESK_X86(avx2::dot_q8_0), DEEPDESK_X86(avx2::dot4_q8_0), nullptr, DEEPDESK_X86(avx2::tile4x4_q8_0)),
      tier(DEEPDESK_X86(avx512::dot_q8_0), DEEPDESK_X86(avx512::dot4_q8_0), DEEPDESK_X86(avx512::rows4_q8_0),
           DEEPDESK_X86(avx512::tile4x4_q8_0))},
     {tt::q8_1, tt::q8_1, nullptr, ref::from_float_q8_1, nullptr, nullptr, {}, {}},
     {tt::q8_k, tt::q8_k, nullptr, ref::from_float_q8_k, DEEPDESK_X86(avx2::quantize_row_q8_k), nullptr, {}, {}},
     {tt::iq4_nl, tt::q8_0, ref::to_float_iq4_nl, nullptr, nullptr, ref::dot_iq4_nl,
-     tier(DEEPDESK_X86(avx2::dot_iq4_nl), DEEPDESK_X86(avx2::dot4_iq4_nl)),
+     tier(DEEPDESK_X86(avx2::dot_iq4_nl), DEEPDESK_X86(avx2::dot4_iq4_nl), nullptr, DEEPDESK_X86(avx2::tile4x4_iq4_nl)),
      tier(DEEPDESK_X86(avx512::dot_iq4_nl), DEEPDESK_X86(avx512::dot4_iq4_nl), DEEPDESK_X86(avx512::rows4_iq4_nl),
           DEEPDESK_X86(avx512::tile4x4_iq4_nl))},
     {tt::q4_k, tt::q8_k, ref::to_float_q4_k, nullptr, nullptr, ref::dot_q4_k,

@@ -168,6 +168,53 @@ DD_AVX2 inline void tile_32(const void* vx, const void* vy, std::size_t stride, 
     }
 }
 
+// Four weight rows (w_stride bytes apart) by four activation rows: out[r * 4 + t]. Each weight
+// block is unpacked once for the four tokens and each token's block loaded once for the four rows;
+// every output keeps tile_32's own eight lanes and products, so the floats are the same.
+template <typename V>
+DD_AVX2 inline void tile_32_4x4(const void* vx, std::size_t w_stride, const void* vy, std::size_t stride, std::size_t n,
+                                float* out) {
+    constexpr int R = 4, T = 4;
+    const typename V::block* x[R];
+    for (int r = 0; r < R; ++r) {
+        x[r] = reinterpret_cast<const typename V::block*>(static_cast<const std::uint8_t*>(vx) + w_stride * r);
+    }
+    const act_rows<block_q8_0, T> y(vy, stride);
+    __m256 acc[R][T];
+    for (int r = 0; r < R; ++r) {
+        for (int t = 0; t < T; ++t) {
+            acc[r][t] = _mm256_setzero_ps();
+        }
+    }
+    for (std::size_t i = 0; i < n / 32; ++i) {
+        __m128i hd = _mm_cvtsi32_si128(y.r[0][i].d);
+        hd = _mm_insert_epi16(hd, y.r[1][i].d, 1);
+        hd = _mm_insert_epi16(hd, y.r[2][i].d, 2);
+        hd = _mm_insert_epi16(hd, y.r[3][i].d, 3);
+        const __m256 dy = _mm256_cvtph_ps(hd);
+        __m256i qy[T];
+        for (int t = 0; t < T; ++t) {
+            qy[t] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(y.r[t][i].qs));
+        }
+        for (int r = 0; r < R; ++r) {
+            const __m256i qx = V::get(x[r][i]);
+            const __m256i ax = _mm256_sign_epi8(qx, qx);
+            const __m256 scales = _mm256_mul_ps(dy, _mm256_set1_ps(half(x[r][i].d)));
+            for (int t = 0; t < T; ++t) {
+                const __m256i p =
+                    _mm256_madd_epi16(_mm256_maddubs_epi16(ax, _mm256_sign_epi8(qy[t], qx)), _mm256_set1_epi16(1));
+                acc[r][t] = _mm256_fmadd_ps(_mm256_permutevar8x32_ps(scales, _mm256_set1_epi32(t)),
+                                            _mm256_cvtepi32_ps(p), acc[r][t]);
+            }
+        }
+    }
+    for (int r = 0; r < R; ++r) {
+        for (int t = 0; t < T; ++t) {
+            out[r * T + t] = hsum_ps(acc[r][t]);
+        }
+    }
+}
+
 // Q4_0 as the reference runtime computes it on AVX2 and up, where it repacks Q4_0 weights (rows in
 // multiples of eight) for its own matrix kernels: each block's integer sum whole, then one fused
 // multiply-add per block into a single float sum per token (no lanes).
@@ -368,6 +415,19 @@ DD_AVX2 void dot4_q6_k(const void* vx, const void* vy, std::size_t stride, std::
 // sums (a fused multiply-add per block) added up at the end; the minimum's terms go into one float
 // sum of their own (a fused multiply-add, as the reference's compiled `summs += m * s` is), added
 // last.
+DD_AVX2 void tile4x4_q8_0(const void* vx, std::size_t w_stride, const void* vy, std::size_t stride, std::size_t n,
+                          float* out) {
+    tile_32_4x4<values_q8_0>(vx, w_stride, vy, stride, n, out);
+}
+DD_AVX2 void tile4x4_q5_0(const void* vx, std::size_t w_stride, const void* vy, std::size_t stride, std::size_t n,
+                          float* out) {
+    tile_32_4x4<values_q5_0>(vx, w_stride, vy, stride, n, out);
+}
+DD_AVX2 void tile4x4_iq4_nl(const void* vx, std::size_t w_stride, const void* vy, std::size_t stride, std::size_t n,
+                            float* out) {
+    tile_32_4x4<values_iq4_nl>(vx, w_stride, vy, stride, n, out);
+}
+
 DD_AVX2 float dot_q4_1(const void* vx, const void* vy, std::size_t n) {
     const auto* x = static_cast<const block_q4_1*>(vx);
     const auto* y = static_cast<const block_q8_1*>(vy);
