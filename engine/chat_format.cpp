@@ -281,6 +281,20 @@ std::string tools_system_prompt(const chat_format& format, const std::vector<too
     return out;
 }
 
+std::vector<chat_message> offer_tools(const chat_format& format, std::vector<chat_message> messages,
+                                      const std::vector<tool_spec>& tools) {
+    if (tools.empty()) {
+        return messages;
+    }
+    const std::string offer = tools_system_prompt(format, tools);
+    if (!messages.empty() && messages.front().who == chat_message::role::system) {
+        messages.front().content += "\n\n" + offer;
+    } else {
+        messages.insert(messages.begin(), chat_message{chat_message::role::system, offer});
+    }
+    return messages;
+}
+
 std::size_t tool_calls_start(std::string_view answer) { return answer.find(k_calls_begin); }
 
 std::size_t tool_calls_text_end(std::string_view answer) {

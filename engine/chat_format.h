@@ -43,6 +43,10 @@ struct chat_message {
     std::string content;                     // for the assistant: the answer, possibly still with <think>...</think>;
                                              // for a tool: the call's result
     std::vector<tool_call> tool_calls = {};  // the assistant's calls (V3/R1/V3.1 formats only)
+    std::string tool_call_id = {};           // for a tool: the call it answers (the API's id)
+    // For the assistant: its reasoning, kept apart. Never rendered into a local prompt; a remote
+    // client sends it back where the server asks for it (the DeepSeek platform, in a tool loop).
+    std::string reasoning = {};
 };
 
 // Tool calls in what a V3/R1/V3.1 model wrote: "<｜tool▁calls▁begin｜>" then one
@@ -65,6 +69,10 @@ struct tool_spec {
 // The system prompt section that offers `tools` to a V3/R1/V3.1 model and shows the format of a
 // call in the model's own form (DeepSeek's tool prompt); empty for no tools.
 std::string tools_system_prompt(const chat_format& format, const std::vector<tool_spec>& tools);
+// `messages` with `tools` offered: tools_system_prompt's text added to the system message (one
+// is put first when there is none). No tools: `messages` unchanged.
+std::vector<chat_message> offer_tools(const chat_format& format, std::vector<chat_message> messages,
+                                      const std::vector<tool_spec>& tools);
 // Where the tool calls begin in `answer` (npos: none yet), so a stream can hold them back.
 std::size_t tool_calls_start(std::string_view answer);
 // How much of a streamed `answer` can go out as text now: up to where the tool calls begin, or

@@ -147,13 +147,7 @@ void answer(chat_engine& engine, std::mutex& turn, const std::string& model_id, 
                                      std::atomic<bool>* cancel) {
         if (chat && !r.tools.empty()) {
             // The tools go into the system prompt, in the format's own words.
-            std::vector<chat_message> messages = r.messages;
-            const std::string offer = tools_system_prompt(engine.format(), r.tools);
-            if (!messages.empty() && messages.front().who == chat_message::role::system) {
-                messages.front().content += "\n\n" + offer;
-            } else {
-                messages.insert(messages.begin(), chat_message{chat_message::role::system, offer});
-            }
+            const std::vector<chat_message> messages = offer_tools(engine.format(), r.messages, r.tools);
             return engine.generate(messages, r.gen, on_delta, cancel);
         }
         if (chat) {

@@ -12,7 +12,7 @@ namespace {
 
 constexpr const char* k_message_columns =
     "id, conversation_id, parent_id, role, content, reasoning, reasoning_ms, prompt_tokens, generated_tokens, "
-    "tokens_per_second, finish_reason, status, error_text, created_at, updated_at";
+    "tokens_per_second, finish_reason, status, error_text, created_at, updated_at, tool_calls";
 // The messages from the active leaf up to the root (`branch`: id, depth from the leaf), for the
 // conversation bound to the first parameter: one statement however long the chat is.
 constexpr const char* k_active_branch =
@@ -44,6 +44,7 @@ message read_message(SQLite::Statement& q) {
     m.error_text = q.getColumn(12).getString();
     m.created_at = q.getColumn(13).getInt64();
     m.updated_at = q.getColumn(14).getInt64();
+    m.tool_calls = q.getColumn(15).getString();
     return m;
 }
 
@@ -318,8 +319,8 @@ std::vector<conversation_store::branch_entry> conversation_store::active_branch_
     while (q.executeStep()) {
         branch_entry e;
         e.msg = read_message(q);
-        e.sibling_index = q.getColumn(15).getInt();
-        e.sibling_count = std::max(1, q.getColumn(16).getInt());
+        e.sibling_index = q.getColumn(16).getInt();
+        e.sibling_count = std::max(1, q.getColumn(17).getInt());
         out.push_back(std::move(e));
     }
     return out;
@@ -425,6 +426,84 @@ void conversation_store::fail_message(std::int64_t message_id, const std::string
     SQLite::Statement q(m_db.sql(),
                         "UPDATE messages SET status = 'error', error_text = ?, updated_at = ? WHERE id = ?");
     q.bind(1, error_text);
+    q.bind(2, now_ms());
+    q.bind(3, message_id);
+    q.exec();
+}
+
+namespace {
+constexpr const char* k_attachment_columns = "a.id, a.message_id, a.name, a.mime, a.size, a.sha256, a.text, a.tokens";
+attachment read_attachment(SQLite::Statement& q) {
+    attachment a;
+    a.id = q.getColumn(0).getInt64();
+    a.message_id = q.getColumn(1).getInt64();
+    a.name = q.getColumn(2).getString();
+    a.mime = q.getColumn(3).getString();
+    a.size = q.getColumn(4).getInt64();
+    a.sha256 = q.getColumn(5).getString();
+    a.text = q.getColumn(6).getString();
+    a.tokens = q.getColumn(7).getInt64();
+    return a;
+}
+}  // namespace
+
+std::int64_t conversation_store::add_attachment(std::int64_t message_id, const attachment& a) {
+    SQLite::Statement q(
+        m_db.sql(),
+        "INSERT INTO attachments (message_id, position, name, mime, size, sha256, text, tokens) "
+        "VALUES (?1, (SELECT COUNT(*) FROM attachments WHERE message_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7)");
+    q.bind(1, message_id);
+    q.bind(2, a.name);
+    q.bind(3, a.mime);
+    q.bind(4, a.size);
+    q.bind(5, a.sha256);
+    q.bind(6, a.text);
+    q.bind(7, a.tokens);
+    q.exec();
+    return m_db.sql().getLastInsertRowid();
+}
+
+std::vector<attachment> conversation_store::attachments_of(std::int64_t message_id) {
+    SQLite::Statement q(m_db.sql(), std::string("SELECT ") + k_attachment_columns +
+                                        " FROM attachments a WHERE a.message_id = ? ORDER BY a.position");
+    q.bind(1, message_id);
+    std::vector<attachment> out;
+    while (q.executeStep()) {
+        out.push_back(read_attachment(q));
+    }
+    return out;
+}
+
+std::vector<attachment> conversation_store::attachments_in(std::int64_t conversation_id) {
+    SQLite::Statement q(m_db.sql(), std::string("SELECT ") + k_attachment_columns +
+                                        " FROM attachments a JOIN messages m ON m.id = a.message_id"
+                                        " WHERE m.conversation_id = ? ORDER BY a.message_id, a.position");
+    q.bind(1, conversation_id);
+    std::vector<attachment> out;
+    while (q.executeStep()) {
+        out.push_back(read_attachment(q));
+    }
+    return out;
+}
+
+bool conversation_store::blob_referenced(const std::string& sha256) {
+    SQLite::Statement q(m_db.sql(), "SELECT 1 FROM attachments WHERE sha256 = ? LIMIT 1");
+    q.bind(1, sha256);
+    return q.executeStep();
+}
+
+std::vector<std::string> conversation_store::referenced_blobs() {
+    SQLite::Statement q(m_db.sql(), "SELECT DISTINCT sha256 FROM attachments WHERE sha256 != ''");
+    std::vector<std::string> out;
+    while (q.executeStep()) {
+        out.push_back(q.getColumn(0).getString());
+    }
+    return out;
+}
+
+void conversation_store::set_tool_calls(std::int64_t message_id, const std::string& tool_calls_json) {
+    SQLite::Statement q(m_db.sql(), "UPDATE messages SET tool_calls = ?, updated_at = ? WHERE id = ?");
+    q.bind(1, tool_calls_json);
     q.bind(2, now_ms());
     q.bind(3, message_id);
     q.exec();

@@ -44,6 +44,21 @@ struct message {
     message_status status = message_status::complete;
     std::string error_text;
     std::int64_t created_at = 0, updated_at = 0;
+    // Assistant only: the tools it called, a JSON array of {id, name, arguments, state, result}
+    // (state: pending, allowed, running, done, error, denied, cancelled); empty when none.
+    std::string tool_calls;
+};
+
+// A file attached to a user's message: its text goes into the prompt; the file is kept once in
+// the data folder under its SHA-256.
+struct attachment {
+    std::int64_t id = 0;
+    std::int64_t message_id = 0;
+    std::string name, mime;
+    std::int64_t size = 0;
+    std::string sha256;  // hex; empty when the file itself was not kept (an import)
+    std::string text;
+    std::int64_t tokens = 0;
 };
 
 // What finish_message records about a generation.
@@ -105,6 +120,16 @@ public:
     void finish_message(std::int64_t message_id, const generation_stats& stats,
                         message_status status = message_status::complete);
     void fail_message(std::int64_t message_id, const std::string& error_text);
+    // Attachments: added to a message (in order), read back per message or per conversation.
+    std::int64_t add_attachment(std::int64_t message_id, const attachment& a);
+    std::vector<attachment> attachments_of(std::int64_t message_id);
+    std::vector<attachment> attachments_in(std::int64_t conversation_id);  // by message, in order
+    // Whether any attachment still names this file (the data folder's copy may go otherwise).
+    bool blob_referenced(const std::string& sha256);
+    // Every file attachments name.
+    std::vector<std::string> referenced_blobs();
+    // The tool calls of an answer (see message::tool_calls).
+    void set_tool_calls(std::int64_t message_id, const std::string& tool_calls_json);
     // Messages left streaming by a process that died become interrupted. Returns how many.
     int mark_interrupted();
 

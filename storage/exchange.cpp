@@ -105,6 +105,25 @@ std::string quote_lines(const std::string& text) {
     return out;
 }
 
+// An answer's tool calls, each as {name, arguments, state, result} (none when the JSON is empty or
+// unreadable: an export never fails over them).
+struct shown_call {
+    std::string name, arguments, state, result;
+};
+std::vector<shown_call> calls_of(const message& m) {
+    std::vector<shown_call> out;
+    const json calls = json::parse(m.tool_calls, nullptr, false);
+    if (!calls.is_array()) {
+        return out;
+    }
+    for (const json& c : calls) {
+        if (c.is_object()) {
+            out.push_back({c.value("name", ""), c.value("arguments", ""), c.value("state", ""), c.value("result", "")});
+        }
+    }
+    return out;
+}
+
 std::string to_markdown(conversation_store& store, const std::vector<conversation>& cs, const export_options& o) {
     std::string out;
     for (const auto& c : cs) {
@@ -123,7 +142,17 @@ std::string to_markdown(conversation_store& store, const std::vector<conversatio
                     out += "> **" + head + "**\n>\n" + quote_lines(m.reasoning) + "\n\n";
                 }
             }
+            for (const auto& a : store.attachments_of(m.id)) {
+                out += "📎 **" + a.name + "** (" + std::to_string(a.tokens) + " tokens)\n\n";
+            }
             out += m.content + "\n\n";
+            for (const auto& call : calls_of(m)) {
+                out += "**Tool call** `" + call.name + "` (" + call.state + ")\n\n```json\n" + call.arguments +
+                       "\n```\n\n";
+                if (!call.result.empty()) {
+                    out += "**Result**\n\n" + quote_lines(call.result) + "\n\n";
+                }
+            }
         }
     }
     return out;
@@ -142,7 +171,17 @@ std::string to_text(conversation_store& store, const std::vector<conversation>& 
             if (!m.reasoning.empty() && o.reasoning != reasoning_style::omit) {
                 out += "[" + thought_for(m.reasoning_ms) + "]\n" + m.reasoning + "\n[End of thought]\n";
             }
+            for (const auto& a : store.attachments_of(m.id)) {
+                out += "[Attached: " + a.name + "]\n";
+            }
             out += m.content + "\n\n";
+            for (const auto& call : calls_of(m)) {
+                out += "[Tool call: " + call.name + " " + call.arguments + " (" + call.state + ")]\n";
+                if (!call.result.empty()) {
+                    out += "[Result]\n" + call.result + "\n[End of result]\n";
+                }
+                out += "\n";
+            }
         }
         out += "----\n\n";
     }
@@ -188,9 +227,20 @@ std::string to_html(conversation_store& store, const std::vector<conversation>& 
                 out += "<details><summary>" + html_escape(thought_for(m.reasoning_ms)) + "</summary>" +
                        body(m.reasoning) + "</details>\n";
             }
-            out +=
-                (m.role == "assistant" ? body(m.content) : "<div class=\"text\">" + html_escape(m.content) + "</div>") +
-                "</div>\n";
+            for (const auto& a : store.attachments_of(m.id)) {
+                out += "<details><summary>📎 " + html_escape(a.name) + "</summary><div class=\"text\">" +
+                       html_escape(a.text) + "</div></details>";
+            }
+            out += m.role == "assistant" ? body(m.content) : "<div class=\"text\">" + html_escape(m.content) + "</div>";
+            for (const auto& call : calls_of(m)) {
+                out += "<details><summary>Tool call: " + html_escape(call.name) + " (" + html_escape(call.state) +
+                       ")</summary><div class=\"text\">" + html_escape(call.arguments) + "</div>";
+                if (!call.result.empty()) {
+                    out += "<div class=\"text\">" + html_escape(call.result) + "</div>";
+                }
+                out += "</details>";
+            }
+            out += "</div>\n";
         }
     }
     return out + "</body>\n</html>\n";
@@ -212,6 +262,12 @@ json message_json(const message& m, const std::map<std::int64_t, int>& number) {
     j["error_text"] = m.error_text;
     j["created_at"] = m.created_at;
     j["updated_at"] = m.updated_at;
+    if (!m.tool_calls.empty()) {
+        const json calls = json::parse(m.tool_calls, nullptr, false);
+        if (calls.is_array()) {
+            j["tool_calls"] = calls;
+        }
+    }
     return j;
 }
 
@@ -241,8 +297,21 @@ std::string to_json(conversation_store& store, const std::vector<conversation>& 
         jc["active_leaf"] =
             c.active_leaf_id && number.count(*c.active_leaf_id) ? json(number.at(*c.active_leaf_id)) : json(nullptr);
         jc["messages"] = json::array();
+        std::map<std::int64_t, json> files;  // message id -> its attachments
+        for (const auto& a : store.attachments_in(c.id)) {
+            files[a.message_id].push_back({{"name", a.name},
+                                           {"mime", a.mime},
+                                           {"size", a.size},
+                                           {"sha256", a.sha256},
+                                           {"text", a.text},
+                                           {"tokens", a.tokens}});
+        }
         for (const auto& m : messages) {
-            jc["messages"].push_back(message_json(m, number));
+            json jm = message_json(m, number);
+            if (const auto f = files.find(m.id); f != files.end()) {
+                jm["attachments"] = f->second;
+            }
+            jc["messages"].push_back(std::move(jm));
         }
         root["conversations"].push_back(std::move(jc));
     }
@@ -310,8 +379,8 @@ std::vector<std::int64_t> import_json(conversation_store& store, const std::stri
             SQLite::Statement q(db.sql(),
                                 "INSERT INTO messages (conversation_id, parent_id, role, content, reasoning, "
                                 "reasoning_ms, prompt_tokens, generated_tokens, tokens_per_second, finish_reason, "
-                                "status, error_text, created_at, updated_at) "
-                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                "status, error_text, created_at, updated_at, tool_calls) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             for (const json& jm : jc.at("messages")) {
                 const int n = jm.at("n").get<int>();
                 if (id_of.count(n) != 0) {
@@ -341,8 +410,31 @@ std::vector<std::int64_t> import_json(conversation_store& store, const std::stri
                 q.bind(12, jm.at("error_text").get<std::string>());
                 q.bind(13, jm.at("created_at").get<std::int64_t>());
                 q.bind(14, jm.at("updated_at").get<std::int64_t>());
+                if (const auto calls = jm.find("tool_calls"); calls != jm.end()) {
+                    if (!calls->is_array()) {
+                        throw import_error("message " + std::to_string(n) + ": tool_calls is not a list");
+                    }
+                    q.bind(15, calls->dump());
+                } else {
+                    q.bind(15, std::string());
+                }
                 q.exec();
                 id_of[n] = db.sql().getLastInsertRowid();
+                if (const auto files = jm.find("attachments"); files != jm.end()) {
+                    if (!files->is_array()) {
+                        throw import_error("message " + std::to_string(n) + ": attachments is not a list");
+                    }
+                    for (const json& f : *files) {
+                        attachment a;
+                        a.name = f.at("name").get<std::string>();
+                        a.mime = f.value("mime", "");
+                        a.size = f.value("size", std::int64_t{0});
+                        a.text = f.at("text").get<std::string>();
+                        a.tokens = f.value("tokens", std::int64_t{0});
+                        // The file itself is not in an export: only its text comes back.
+                        store.add_attachment(id_of[n], a);
+                    }
+                }
             }
             SQLite::Statement u(db.sql(), "UPDATE conversations SET active_leaf_id = ?, updated_at = ? WHERE id = ?");
             if (jc.at("active_leaf").is_null()) {

@@ -91,7 +91,31 @@ CREATE TABLE downloads (
 );
 )sql";
 
-constexpr std::array k_migrations{k_schema_v1, k_schema_v2, k_schema_v3};
+// v4: the tool calls an answer made (a JSON array: id, name, arguments, state, result), kept with
+// the answer that made them; the next answer is its child.
+constexpr const char* k_schema_v4 = R"sql(
+ALTER TABLE messages ADD COLUMN tool_calls TEXT NOT NULL DEFAULT '';
+)sql";
+
+// v5: files attached to a user's message. The file itself is kept once in the data folder under
+// its SHA-256 (content-addressed); its text, as it goes into the prompt, is kept here.
+constexpr const char* k_schema_v5 = R"sql(
+CREATE TABLE attachments (
+    id         INTEGER PRIMARY KEY,
+    message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+    position   INTEGER NOT NULL,          -- order in the message
+    name       TEXT    NOT NULL,          -- the file's name as the user had it
+    mime       TEXT    NOT NULL DEFAULT '',
+    size       INTEGER NOT NULL DEFAULT 0,
+    sha256     TEXT    NOT NULL DEFAULT '', -- the file in the data folder: attachments/<sha256>
+    text       TEXT    NOT NULL DEFAULT '', -- its text (PDF: page by page)
+    tokens     INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX attachments_by_message ON attachments(message_id, position);
+CREATE INDEX attachments_by_blob ON attachments(sha256);
+)sql";
+
+constexpr std::array k_migrations{k_schema_v1, k_schema_v2, k_schema_v3, k_schema_v4, k_schema_v5};
 
 }  // namespace
 

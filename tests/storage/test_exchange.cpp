@@ -4,6 +4,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <utility>
 
 #include "storage/exchange.h"
@@ -68,6 +69,49 @@ TEST_F(ExchangeTest, JsonExportImportExportGivesIdenticalBytes) {
     EXPECT_EQ(sb.all_messages(ids[0]).size(), 4u);
     EXPECT_NE(first.find("\"format\": \"deepdesk-conversations\""), std::string::npos);
     EXPECT_NE(first.find("\"version\": 1"), std::string::npos);
+}
+
+// An answer's tool calls (MCP) go with it: in the JSON, back in through import, and readable in
+// Markdown, text and HTML (escaped there like everything else).
+TEST_F(ExchangeTest, ToolCallsTravelWithTheirAnswer) {
+    database a(path("a.db"));
+    conversation_store sa(a);
+    const auto conv = sa.create_conversation({});
+    const auto u = sa.add_message(conv, std::nullopt, "user", "List my files");
+    const auto call = sa.begin_assistant(conv, u);
+    sa.finish_message(call, {});
+    const std::string calls =
+        R"([{"arguments":"{\"path\":\"/tmp\"}","id":"call_1","name":"list_directory","result":"a.txt\n<b>.md","state":"done"}])";
+    sa.set_tool_calls(call, calls);
+    const auto next = sa.begin_assistant(conv, call);
+    sa.update_stream(next, "You have two files.", "");
+    sa.finish_message(next, {});
+    EXPECT_EQ(sa.find_message(call)->tool_calls, calls);
+
+    const std::string json = export_conversations(sa, {}, export_format::json);
+    database b(path("b.db"));
+    conversation_store sb(b);
+    const auto ids = import_json(sb, json);
+    const auto branch = sb.active_branch(ids.at(0));
+    ASSERT_EQ(branch.size(), 3u);
+    EXPECT_EQ(nlohmann::json::parse(branch[1].tool_calls), nlohmann::json::parse(calls));
+    EXPECT_EQ(*branch[2].parent_id, branch[1].id);
+    EXPECT_EQ(export_conversations(sb, {}, export_format::json), json);
+
+    const std::string md = export_conversations(sa, {}, export_format::markdown);
+    EXPECT_NE(md.find("**Tool call** `list_directory` (done)"), std::string::npos) << md;
+    EXPECT_NE(md.find("> a.txt\n> <b>.md"), std::string::npos) << md;
+    const std::string text = export_conversations(sa, {}, export_format::text);
+    EXPECT_NE(text.find("[Tool call: list_directory {\"path\":\"/tmp\"} (done)]"), std::string::npos) << text;
+    const std::string html = export_conversations(sa, {}, export_format::html);
+    EXPECT_NE(html.find("&lt;b&gt;.md"), std::string::npos);
+    EXPECT_EQ(html.find("<b>.md"), std::string::npos);
+
+    // A tool_calls field that is not a list is refused, and nothing is added.
+    std::string bad = json;
+    bad.replace(bad.find("\"tool_calls\": ["), 15, "\"tool_calls\": 7, \"x\": [");
+    EXPECT_THROW(import_json(sb, bad), import_error);
+    EXPECT_EQ(sb.list_conversations().size(), 1u);
 }
 
 TEST_F(ExchangeTest, HtmlIsSelfContainedAndEveryTextIsEscaped) {
