@@ -16,6 +16,7 @@
 #include "app/modelhost.h"
 #include "app/offthread.h"
 #include "app/settings.h"
+#include "app/toolscontroller.h"
 
 namespace deepdesk::app {
 namespace {
@@ -24,13 +25,15 @@ namespace st = deepdesk::storage;
 
 }  // namespace
 
-ChatController::ChatController(Settings* settings, StorageThread* storage, ModelHost* host, QObject* parent)
+ChatController::ChatController(Settings* settings, StorageThread* storage, ModelHost* host, ToolsController* tools,
+                               QObject* parent)
     : QObject(parent),
       m_settings(settings),
       m_storage(storage),
       m_host(host),
       m_local(host->worker(), storage),
       m_remote(storage) {
+    m_tools = tools;
     qRegisterMetaType<deepdesk::app::TurnRequest>();
     qRegisterMetaType<deepdesk::app::TurnResult>();
     // Each conversation has its own thinking choice.
@@ -63,6 +66,10 @@ ChatController::ChatController(Settings* settings, StorageThread* storage, Model
 
     connect(&m_local, &TurnRunner::finished, this, &ChatController::onTurnFinished);
     connect(&m_remote, &TurnRunner::finished, this, &ChatController::onTurnFinished);
+    if (m_tools != nullptr) {
+        connect(m_tools, &ToolsController::callFinished, this, &ChatController::onToolFinished);
+        connect(m_tools, &ToolsController::serversChanged, this, &ChatController::toolsChanged);
+    }
     // Another model: the answer under way stops first.
     connect(m_host, &ModelHost::aboutToSwitch, this, [this] {
         if (generating()) {
@@ -87,6 +94,9 @@ ChatController::ChatController(Settings* settings, StorageThread* storage, Model
         if (serial == m_countSerial) {
             m_draftTokens = tokens;
             m_draftContext = nCtx;
+            if (tokens > 0 && m_draftBytes > 0) {  // how this model's tokenizer packs text
+                m_bytesPerToken = std::clamp(static_cast<double>(m_draftBytes) / static_cast<double>(tokens), 1.0, 8.0);
+            }
             Q_EMIT draftTokensChanged();
         }
     });

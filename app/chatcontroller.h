@@ -7,6 +7,7 @@
 #pragma once
 
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QObject>
 #include <QQmlEngine>
 #include <QTimer>
@@ -15,6 +16,7 @@
 #include <functional>
 #include <optional>
 
+#include "app/attachments.h"
 #include "app/conversationlistmodel.h"
 #include "app/localrunner.h"
 #include "app/messagelistmodel.h"
@@ -27,6 +29,7 @@ namespace deepdesk::app {
 
 class ModelHost;
 class Settings;
+class ToolsController;
 
 class ChatController : public QObject {
     Q_OBJECT
@@ -53,16 +56,45 @@ class ChatController : public QObject {
     // model can think (ModelHost::thinkingKind).
     Q_PROPERTY(int thinkingBudget READ thinkingBudget WRITE setThinkingBudget NOTIFY thinkingBudgetChanged)
     Q_PROPERTY(qint64 draftContext READ draftContext NOTIFY draftTokensChanged)
+    // The answer whose tool calls are being approved or run now (0: none). Its calls in state
+    // "pending" wait for decideToolCall.
+    Q_PROPERTY(qint64 toolMessageId READ toolMessageId NOTIFY toolsChanged)
+    // Offer the MCP servers' tools to the model (kept in the settings).
+    Q_PROPERTY(int offeredToolCount READ offeredToolCount NOTIFY toolsChanged)
+    // Files attached to the next message: [{name, size, tokens, error, reading}] (tokens: an
+    // estimate; error: why the file cannot be used, shown on its chip).
+    Q_PROPERTY(QVariantList attachments READ attachments NOTIFY attachmentsChanged)
+    // Put only the parts of the attachments most relevant to the message into the prompt (for
+    // files too large for the context).
+    Q_PROPERTY(bool relevantPartsOnly READ relevantPartsOnly WRITE setRelevantPartsOnly NOTIFY attachmentsChanged)
 
 public:
-    ChatController(Settings* settings, StorageThread* storage, ModelHost* host, QObject* parent = nullptr);
+    ChatController(Settings* settings, StorageThread* storage, ModelHost* host, ToolsController* tools = nullptr,
+                   QObject* parent = nullptr);
     ~ChatController() override;
 
     MessageListModel* messages() { return &m_messages; }
     ConversationListModel* conversations() { return &m_conversations; }
     qint64 conversationId() const { return m_conversationId; }
     QString conversationTitle() const;
-    bool generating() const { return m_generatingId != 0 || m_starting; }
+    bool generating() const { return m_generatingId != 0 || m_starting || m_toolMessageId != 0; }
+    qint64 toolMessageId() const { return m_toolMessageId; }
+    int offeredToolCount() const;
+
+    QVariantList attachments() const;
+    bool relevantPartsOnly() const { return m_relevantOnly; }
+    void setRelevantPartsOnly(bool on);
+    // Attaches files (local file URLs) to the next message; they are read off the GUI thread.
+    Q_INVOKABLE void attachFiles(const QList<QUrl>& files);
+    Q_INVOKABLE void removeAttachment(int index);
+    // Where attached files are kept (content-addressed): <data folder>/attachments.
+    void setDataDir(const QString& dataDir);
+    // The user's answer to a tool call awaiting approval: "once" (run it), "always" (run it and
+    // every later call of that tool without asking), "deny". When every call of the answer is
+    // settled the model goes on with their results.
+    Q_INVOKABLE void decideToolCall(qint64 messageId, int index, const QString& decision);
+    // At most this many rounds of tool calls follow one message of the user.
+    static constexpr int k_maxToolRounds = 8;
     qint64 contextUsed() const { return m_contextUsed; }
     double tokensPerSecond() const { return m_tokensPerSecond; }
     QString errorText() const { return m_errorText.text(); }  // in the language shown now
@@ -149,6 +181,8 @@ Q_SIGNALS:
     void importFinished(int count);
     void contextProblemChanged();
     void draftTokensChanged();
+    void toolsChanged();
+    void attachmentsChanged();
 
 protected:
     // A language switch: the error shown is read again.
@@ -160,6 +194,7 @@ private:
         qint64 conversationId = 0;
         std::optional<deepdesk::storage::conversation> created;  // a new conversation
         std::optional<deepdesk::storage::message> user;          // appended, when not reloading
+        std::vector<deepdesk::storage::attachment> userFiles;    // its attachments
         deepdesk::storage::message assistant;                    // id 0: nothing to do
         std::string systemPrompt;
         bool continuing = false;
@@ -188,6 +223,22 @@ private:
     void stopThen(std::function<void()> next);
     void onTurnFinished(const TurnResult& result);
     void onContextFull(qint64 messageId, qint64 needed, qint64 nCtx);
+    // Tool calls (chattools.cpp): an answer that called tools, the next step (run an allowed call,
+    // wait for the user, or go on with the results), a call's end, the end of the round.
+    void startTools(qint64 messageId, const std::vector<deepdesk::tool_call>& calls);
+    void advanceTools();
+    void onToolFinished(int ticket, bool ok, const QString& text, bool isError);
+    void publishTools();  // the calls' states to the row and the database
+    void endTools(bool goOn);
+    // Attachments (chatattachments.cpp): the pending ones as the storage keeps them (the relevant
+    // parts only, when asked, within what the context leaves), their files copied into the data
+    // folder; and the files no attachment names any more removed.
+    std::vector<deepdesk::storage::attachment> takeAttachments(const QString& question);
+    static void keepBlobs(const QString& dir, const std::vector<std::pair<QString, QString>>& files);
+    static void dropUnusedBlobs(deepdesk::storage::conversation_store& store, const QString& dir,
+                                const std::vector<std::string>& candidates);
+    // A new answer, child of `messageId` (the answer whose tool calls are settled).
+    void answerAfter(qint64 messageId);
     // What the model reads: the system prompt (not for R1-style models) and the branch on screen
     // but `skipMessageId` (the answer being written).
     std::vector<deepdesk::chat_message> promptMessages(const std::string& systemPrompt, qint64 skipMessageId) const;
@@ -219,6 +270,18 @@ private:
     int m_countSerial = 0;
     qint64 m_generatingId = 0;
     QTimer m_frameTimer;
+    ToolsController* m_tools = nullptr;
+    qint64 m_toolMessageId = 0;       // the answer whose calls are under way
+    QJsonArray m_toolCalls;           // its calls, as storage keeps them
+    int m_toolTicket = 0;             // the call running now (ToolsController's ticket), 0: none
+    int m_toolIndex = -1;             // its place in m_toolCalls
+    int m_toolRounds = 0;             // since the user's last message
+    QList<AttachmentFile> m_pending;  // attached to the next message
+    int m_reading = 0;                // of those, still being read
+    bool m_relevantOnly = false;
+    qint64 m_draftBytes = 0;       // of the last draft counted
+    double m_bytesPerToken = 3.0;  // measured by the last count (a local model); 3 until then
+    QString m_attachmentsDir;
 };
 
 }  // namespace deepdesk::app

@@ -255,7 +255,15 @@ void ChatController::deleteConversation(qint64 id) {
     if (!storageUsable() || (generating() && id == m_conversationId)) {
         return;
     }
-    m_storage->post([id](st::database& db) { st::conversation_store(db).delete_conversation(id); });
+    m_storage->post([id, dir = m_attachmentsDir](st::database& db) {
+        st::conversation_store store(db);
+        std::vector<std::string> files;
+        for (const auto& a : store.attachments_in(id)) {
+            files.push_back(a.sha256);
+        }
+        store.delete_conversation(id);
+        dropUnusedBlobs(store, dir, files);  // the files no other message names go with it
+    });
     if (id == m_conversationId) {
         newConversation();
     }

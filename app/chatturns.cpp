@@ -3,12 +3,17 @@
 // show), a TurnRunner writes it (local or remote), and its text reaches the last row at most once
 // per frame.
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 
+#include <algorithm>
 #include <random>
 
 #include "app/chatcontroller.h"
 #include "app/modelhost.h"
 #include "app/settings.h"
+#include "app/toolscontroller.h"
 
 namespace deepdesk::app {
 namespace {
@@ -49,7 +54,13 @@ void ChatController::prepareTurn(Prepare prepare) {
 
 void ChatController::send(const QString& text) {
     const QString trimmed = text.trimmed();
-    if (trimmed.isEmpty() || generating()) {
+    const bool files =
+        std::any_of(m_pending.cbegin(), m_pending.cend(), [](const AttachmentFile& a) { return a.error.isEmpty(); });
+    if ((trimmed.isEmpty() && !files) || generating()) {
+        return;
+    }
+    if (m_reading > 0) {
+        setError(say(QT_TR_NOOP("The attached files are still being read.")));
         return;
     }
     if (!storageUsable()) {
@@ -59,10 +70,13 @@ void ChatController::send(const QString& text) {
         setError(say(QT_TR_NOOP("Load a model to start chatting.")));
         return;
     }
+    m_toolRounds = 0;
     std::optional<st::conversation> fresh;
     if (m_conversationId == 0) {
         st::conversation c;
-        c.title = st::title_from_exchange(trimmed.toStdString(), "");
+        c.title = st::title_from_exchange(
+            trimmed.isEmpty() && !m_pending.isEmpty() ? m_pending.first().name.toStdString() : trimmed.toStdString(),
+            "");
         if (m_host->remote()) {
             // Which server and model; never the key.
             c.model_source = "remote";
@@ -81,8 +95,8 @@ void ChatController::send(const QString& text) {
     }
     // The two new messages go at the end of the list (a leaf's first child has no siblings),
     // without reading the whole conversation again.
-    prepareTurn([conversationId = m_conversationId, fresh, parent,
-                 content = trimmed.toStdString()](st::conversation_store& store) {
+    prepareTurn([conversationId = m_conversationId, fresh, parent, content = trimmed.toStdString(),
+                 attached = takeAttachments(trimmed)](st::conversation_store& store) {
         TurnPlan plan;
         plan.conversationId = conversationId;
         if (fresh) {
@@ -90,7 +104,11 @@ void ChatController::send(const QString& text) {
             plan.created = store.find_conversation(plan.conversationId);
         }
         const auto userId = store.add_message(plan.conversationId, parent, "user", content);
+        for (const auto& a : attached) {
+            store.add_attachment(userId, a);
+        }
         plan.user = store.find_message(userId);
+        plan.userFiles = store.attachments_of(userId);
         plan.assistant = *store.find_message(store.begin_assistant(plan.conversationId, userId));
         return plan;
     });
@@ -112,7 +130,7 @@ void ChatController::beginTurn(TurnPlan plan) {
         m_messages.replaceBranch(std::move(*plan.rows));  // a new branch (regenerate, edit) or a resumed answer
     } else {
         if (plan.user) {
-            m_messages.append({*plan.user, false, 0, 1});
+            m_messages.append({*plan.user, false, 0, 1, std::move(plan.userFiles)});
         }
         m_messages.append({plan.assistant, false, 0, 1});
     }
@@ -143,6 +161,9 @@ void ChatController::beginTurn(TurnPlan plan) {
     req.options.max_tokens = s.maxTokens();
     req.options.drop_oldest_turns = m_dropOldestTurns;
     req.options.thinking_budget = m_host->thinkingKind().isEmpty() ? -1 : thinkingBudget();
+    if (m_tools != nullptr && m_toolRounds < k_maxToolRounds) {
+        req.tools = m_tools->offeredTools();
+    }
     m_dropOldestTurns = false;
     dismissContextProblem();
     req.assistantMessageId = assistantId;
@@ -266,7 +287,13 @@ void ChatController::onTurnFinished(const TurnResult& result) {
             }
             return {store.find_message(messageId), store.find_conversation(conversationId)};
         },
-        [this, reason = result.finishReason](const Result& r) { endTurn(r.first, r.second, reason); });
+        [this, reason = result.finishReason, calls = result.toolCalls, messageId](const Result& r) {
+            const bool leaving = static_cast<bool>(m_afterTurn);
+            endTurn(r.first, r.second, reason);
+            if (!calls.empty() && !leaving) {
+                startTools(messageId, calls);
+            }
+        });
 }
 
 void ChatController::dismissContextProblem() {
@@ -302,9 +329,57 @@ std::vector<deepdesk::chat_message> ChatController::promptMessages(const std::st
     if (!systemPrompt.empty() && !m_host->reasoningModel()) {  // R1: DeepSeek advises no system prompt
         out.push_back({deepdesk::chat_message::role::system, systemPrompt});
     }
-    for (const auto& row : m_messages.rows()) {
-        if (row.message.id != skipMessageId) {
-            out.push_back({roleOf(row.message.role), row.message.content});
+    // The reasoning of answers that called tools since the user's last message goes back to
+    // servers that want it (a remote client decides); earlier turns' reasoning never does.
+    std::size_t lastUser = 0;
+    for (std::size_t i = 0; i < m_messages.rows().size(); ++i) {
+        if (m_messages.rows()[i].message.role == "user") {
+            lastUser = i;
+        }
+    }
+    for (std::size_t i = 0; i < m_messages.rows().size(); ++i) {
+        const auto& m = m_messages.rows()[i].message;
+        if (m.id == skipMessageId) {
+            continue;
+        }
+        deepdesk::chat_message cm{roleOf(m.role), m.content};
+        if (!m_messages.rows()[i].attachments.empty()) {
+            // The files first, each between delimiters, then what the user wrote.
+            std::string files;
+            for (const auto& a : m_messages.rows()[i].attachments) {
+                files += attachmentBlock(a.name, a.text) + "\n\n";
+            }
+            cm.content = files + m.content;
+        }
+        const QJsonArray calls = m.tool_calls.empty()
+                                     ? QJsonArray()
+                                     : QJsonDocument::fromJson(QByteArray::fromStdString(m.tool_calls)).array();
+        if (calls.isEmpty()) {
+            out.push_back(std::move(cm));
+            continue;
+        }
+        for (const QJsonValue& v : calls) {
+            const QJsonObject c = v.toObject();
+            cm.tool_calls.push_back({c.value(QStringLiteral("id")).toString().toStdString(),
+                                     c.value(QStringLiteral("name")).toString().toStdString(),
+                                     c.value(QStringLiteral("arguments")).toString().toStdString()});
+        }
+        if (i > lastUser) {
+            cm.reasoning = m.reasoning;
+        }
+        out.push_back(std::move(cm));
+        for (const QJsonValue& v : calls) {
+            const QJsonObject c = v.toObject();
+            const QString state = c.value(QStringLiteral("state")).toString();
+            QString result = c.value(QStringLiteral("result")).toString();
+            if (state == QLatin1String("error")) {
+                result = QStringLiteral("Error: ") + result;
+            } else if (state != QLatin1String("done") && result.isEmpty()) {
+                result = QStringLiteral("The call was not run.");
+            }
+            deepdesk::chat_message tool{deepdesk::chat_message::role::tool, result.toStdString()};
+            tool.tool_call_id = c.value(QStringLiteral("id")).toString().toStdString();
+            out.push_back(std::move(tool));
         }
     }
     return out;
@@ -320,7 +395,17 @@ void ChatController::countDraft(const QString& text) {
     // The open conversation's own system prompt, or the one a new conversation gets.
     const auto* open = m_conversations.find(m_conversationId);
     auto messages = promptMessages(open != nullptr ? open->system_prompt : m_settings->systemPrompt().toStdString(), 0);
-    messages.push_back({deepdesk::chat_message::role::user, text.toStdString()});
+    std::string files;
+    for (const AttachmentFile& a : m_pending) {
+        if (a.error.isEmpty()) {
+            files += attachmentBlock(a.name.toStdString(), a.text.toStdString()) + "\n\n";
+        }
+    }
+    messages.push_back({deepdesk::chat_message::role::user, files + text.toStdString()});
+    m_draftBytes = 0;
+    for (const auto& m : messages) {
+        m_draftBytes += static_cast<qint64>(m.content.size());
+    }
     m_host->countTokens(messages, m_countSerial);
 }
 
@@ -330,10 +415,23 @@ void ChatController::stopThen(std::function<void()> next) {
 }
 
 void ChatController::stop() {
+    if (m_toolMessageId != 0) {
+        endTools(false);
+        return;
+    }
     if (m_runner != nullptr) {
         m_runner->cancel();
     }
     m_stopWhenStarted = m_starting;  // a turn still being prepared starts stopped
+}
+
+void ChatController::answerAfter(qint64 messageId) {
+    prepareTurn([conversationId = m_conversationId, messageId](st::conversation_store& store) {
+        TurnPlan plan;
+        plan.conversationId = conversationId;
+        plan.assistant = *store.find_message(store.begin_assistant(conversationId, messageId));
+        return plan;
+    });
 }
 
 void ChatController::regenerate() {
@@ -344,6 +442,7 @@ void ChatController::regenerate() {
     if (last.role != "assistant" || !last.parent_id) {
         return;
     }
+    m_toolRounds = 0;
     prepareTurn([conversationId = m_conversationId, parentId = *last.parent_id](st::conversation_store& store) {
         TurnPlan plan;
         plan.conversationId = conversationId;
@@ -382,6 +481,7 @@ void ChatController::editAndResend(qint64 messageId, const QString& text) {
     if (generating() || !storageUsable() || text.trimmed().isEmpty()) {
         return;
     }
+    m_toolRounds = 0;
     prepareTurn([messageId, content = text.trimmed().toStdString()](st::conversation_store& store) {
         TurnPlan plan;
         const auto m = store.find_message(messageId);
@@ -390,6 +490,9 @@ void ChatController::editAndResend(qint64 messageId, const QString& text) {
         }
         plan.conversationId = m->conversation_id;
         const auto id = store.add_message(m->conversation_id, m->parent_id, "user", content);
+        for (const auto& a : store.attachments_of(messageId)) {  // the edited message keeps its files
+            store.add_attachment(id, a);
+        }
         plan.assistant = *store.find_message(store.begin_assistant(m->conversation_id, id));
         return plan;
     });

@@ -3,6 +3,9 @@
 
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QJsonDocument>
+
+#include <algorithm>
 
 #ifdef __linux__
 #include <sys/resource.h>
@@ -152,23 +155,61 @@ void InferenceWorker::generate(const TurnRequest& request, StreamBuffer* buffer,
         const auto& format = m_engine->format();
         bool thinking = request.options.thinking_budget != 0 && (format.think_prefix || format.hybrid_thinking);
         buffer->push({}, {}, thinking);
+        // With tools, the answer is held back from where a call may begin: the calls are not text.
+        const bool tools = !request.tools.empty() && format.family == deepdesk::chat_family::deepseek_v3;
+        std::string answer, released;
+        const auto release = [&](std::size_t upTo, const std::string& reasoning, bool thinkingNow, bool dropped) {
+            const std::string more = answer.substr(released.size(), upTo - released.size());
+            released += more;
+            buffer->push(reasoning, more, thinkingNow, 1, static_cast<std::int64_t>(m_engine->n_past()), dropped);
+            saver.append(reasoning, more, dropped);
+        };
+        const auto messages = tools ? deepdesk::offer_tools(format, request.messages, request.tools) : request.messages;
         const auto r = m_engine->generate(
-            request.messages, request.options,
+            messages, request.options,
             [&](const deepdesk::reasoning_delta& d) {
                 thinking = !d.answer_was_reasoning && d.answer.empty() && (thinking || !d.reasoning.empty());
-                // About one callback per token (the engine leaves out empty deltas); the context as
-                // the engine holds it now.
-                buffer->push(d.reasoning, d.answer, thinking, 1, static_cast<std::int64_t>(m_engine->n_past()),
-                             d.answer_was_reasoning);
-                saver.append(d.reasoning, d.answer, d.answer_was_reasoning);
+                if (!tools) {
+                    // About one callback per token (the engine leaves out empty deltas); the context as
+                    // the engine holds it now.
+                    buffer->push(d.reasoning, d.answer, thinking, 1, static_cast<std::int64_t>(m_engine->n_past()),
+                                 d.answer_was_reasoning);
+                    saver.append(d.reasoning, d.answer, d.answer_was_reasoning);
+                    return;
+                }
+                if (d.answer_was_reasoning) {
+                    answer.clear();
+                    released.clear();
+                }
+                answer += d.answer;
+                release(std::max(released.size(), deepdesk::tool_calls_text_end(answer)), d.reasoning, thinking,
+                        d.answer_was_reasoning);
             },
             cancel);
+        if (tools) {
+            const auto parsed = deepdesk::parse_tool_calls(answer);
+            bool usable = !parsed.calls.empty() && parsed.complete && r.finish_reason == "stop";
+            for (const auto& c : parsed.calls) {
+                const QJsonDocument args = QJsonDocument::fromJson(QByteArray::fromStdString(c.arguments));
+                usable = usable && args.isObject();
+            }
+            if (usable) {
+                result.toolCalls = parsed.calls;
+                for (std::size_t i = 0; i < result.toolCalls.size(); ++i) {
+                    result.toolCalls[i].id =
+                        "call_" + std::to_string(request.assistantMessageId) + "_" + std::to_string(i);
+                }
+            } else {
+                release(answer.size(), {}, false, false);  // not calls after all: the text as written
+            }
+        }
         buffer->push({}, {}, false);
         result.reasoningMs = r.reasoning_ms;
         result.promptTokens = r.prompt_tokens;
         result.generatedTokens = r.generated_tokens;
         result.tokensPerSecond = r.tokens_per_second;
-        result.finishReason = QString::fromStdString(r.finish_reason);
+        result.finishReason =
+            result.toolCalls.empty() ? QString::fromStdString(r.finish_reason) : QStringLiteral("tool_calls");
         result.contextUsed = static_cast<qint64>(m_engine->n_past());
         saver.finish(result, request.continuing);
     } catch (const deepdesk::context_full_error& full) {

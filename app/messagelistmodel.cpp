@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/messagelistmodel.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+
 #include <algorithm>
+#include <map>
 #include <optional>
 
 namespace deepdesk::app {
@@ -29,6 +33,19 @@ QVariant MessageListModel::data(const QModelIndex& index, int role) const {
     case GeneratedTokensRole: return static_cast<qint64>(m.generated_tokens);
     case SiblingIndexRole: return r.siblingIndex;
     case SiblingCountRole: return r.siblingCount;
+    case ToolCallsRole:
+        return m.tool_calls.empty()
+                   ? QVariantList()
+                   : QJsonDocument::fromJson(QByteArray::fromStdString(m.tool_calls)).array().toVariantList();
+    case AttachmentsRole: {
+        QVariantList files;
+        for (const auto& a : r.attachments) {
+            files.append(QVariantMap{{QStringLiteral("name"), QString::fromStdString(a.name)},
+                                     {QStringLiteral("size"), static_cast<qint64>(a.size)},
+                                     {QStringLiteral("tokens"), static_cast<qint64>(a.tokens)}});
+        }
+        return files;
+    }
     default: return {};
     }
 }
@@ -45,7 +62,9 @@ QHash<int, QByteArray> MessageListModel::roleNames() const {
             {TokensPerSecondRole, "tokensPerSecond"},
             {GeneratedTokensRole, "generatedTokens"},
             {SiblingIndexRole, "siblingIndex"},
-            {SiblingCountRole, "siblingCount"}};
+            {SiblingCountRole, "siblingCount"},
+            {ToolCallsRole, "toolCalls"},
+            {AttachmentsRole, "attachments"}};
 }
 
 void MessageListModel::reset(std::vector<Row> rows) {
@@ -102,6 +121,17 @@ void MessageListModel::updateLast(const deepdesk::storage::message& m) {
     Q_EMIT dataChanged(i, i);
 }
 
+void MessageListModel::setToolCalls(std::int64_t messageId, const std::string& toolCallsJson) {
+    for (std::size_t i = 0; i < m_rows.size(); ++i) {
+        if (m_rows[i].message.id == messageId) {
+            m_rows[i].message.tool_calls = toolCallsJson;
+            const QModelIndex at = index(static_cast<int>(i));
+            Q_EMIT dataChanged(at, at, {ToolCallsRole});
+            return;
+        }
+    }
+}
+
 void MessageListModel::replaceBranch(std::vector<Row> rows) {
     // The messages both branches share stay (their switcher counts may change); the rest is
     // replaced.
@@ -139,8 +169,15 @@ void MessageListModel::replaceBranch(std::vector<Row> rows) {
 std::vector<MessageListModel::Row> MessageListModel::branchRows(deepdesk::storage::database& db,
                                                                 std::int64_t conversationId) {
     std::vector<Row> rows;
-    for (auto& e : deepdesk::storage::conversation_store(db).active_branch_with_siblings(conversationId)) {
-        rows.push_back({std::move(e.msg), false, e.sibling_index, e.sibling_count});
+    deepdesk::storage::conversation_store store(db);
+    std::map<std::int64_t, std::vector<deepdesk::storage::attachment>> files;
+    for (auto& a : store.attachments_in(conversationId)) {
+        files[a.message_id].push_back(std::move(a));
+    }
+    for (auto& e : store.active_branch_with_siblings(conversationId)) {
+        const auto f = files.find(e.msg.id);
+        rows.push_back({std::move(e.msg), false, e.sibling_index, e.sibling_count,
+                        f == files.end() ? std::vector<deepdesk::storage::attachment>{} : std::move(f->second)});
     }
     return rows;
 }

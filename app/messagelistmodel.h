@@ -32,12 +32,15 @@ public:
         GeneratedTokensRole,
         SiblingIndexRole,
         SiblingCountRole,
+        ToolCallsRole,    // [{id, name, arguments, state, result}] (see storage::message::tool_calls)
+        AttachmentsRole,  // [{name, size, tokens}]: files attached to a user's message
     };
 
     struct Row {
         deepdesk::storage::message message;
         bool thinking = false;
         int siblingIndex = 0, siblingCount = 1;
+        std::vector<deepdesk::storage::attachment> attachments = {};
     };
 
     using QAbstractListModel::QAbstractListModel;
@@ -61,6 +64,8 @@ public:
     void appendToLast(const std::string& reasoning, const std::string& answer, bool thinking, bool dropAnswer = false);
     // Replaces the last row's message (status and stats at the end of a turn).
     void updateLast(const deepdesk::storage::message& m);
+    // A message's tool calls changed (their states, their results).
+    void setToolCalls(std::int64_t messageId, const std::string& toolCallsJson);
     const std::vector<Row>& rows() const { return m_rows; }
 
 Q_SIGNALS:

@@ -109,6 +109,28 @@ ChatStreamDecoder::Step ChatStreamDecoder::feed(const std::string& eventData) {
         step.delta.reasoning += d.reasoning;
         step.delta.answer += d.answer;
     }
+    // Tool calls: streamed as pieces by index (id and name first, the arguments in parts), or whole.
+    for (const QJsonValue& v : delta.value(QStringLiteral("tool_calls")).toArray()) {
+        const QJsonObject c = v.toObject();
+        const auto index =
+            static_cast<std::size_t>(c.value(QStringLiteral("index")).toInt(static_cast<int>(m_toolCalls.size())));
+        if (index > 1000) {
+            continue;
+        }
+        if (m_toolCalls.size() <= index) {
+            m_toolCalls.resize(index + 1);
+        }
+        auto& call = m_toolCalls[index];
+        const QJsonObject f = c.value(QStringLiteral("function")).toObject();
+        if (c.contains(QStringLiteral("id"))) {
+            call.id = c.value(QStringLiteral("id")).toString().toStdString();
+        }
+        call.name += f.value(QStringLiteral("name")).toString().toStdString();
+        const QJsonValue args = f.value(QStringLiteral("arguments"));
+        call.arguments += args.isObject() ? QJsonDocument(args.toObject()).toJson(QJsonDocument::Compact).toStdString()
+                                          : args.toString().toStdString();
+        m_anyText = true;
+    }
     m_anyText = m_anyText || !reasoning.isEmpty() || !content.isEmpty();
     const QJsonValue fr = choice.value(QStringLiteral("finish_reason"));
     if (fr.isString()) {
@@ -230,6 +252,7 @@ QString roleName(deepdesk::chat_message::role r) {
     switch (r) {
     case deepdesk::chat_message::role::system: return QStringLiteral("system");
     case deepdesk::chat_message::role::user: return QStringLiteral("user");
+    case deepdesk::chat_message::role::tool: return QStringLiteral("tool");
     default: return QStringLiteral("assistant");
     }
 }
@@ -278,9 +301,31 @@ void RemoteTurnRunner::cancel() {
 void RemoteTurnRunner::run(const TurnRequest& request) {
     m_turn = std::make_unique<Turn>(m_storage, request, m_endpoint.reasoningModel);
     QJsonArray messages;
+    // The DeepSeek platform wants the reasoning of the answers that called tools in this turn back
+    // (thinking mode with tools); other servers do not know the field.
+    const bool reasoningBack = m_endpoint.preset == QLatin1String("deepseek");
     for (const auto& m : request.messages) {
-        messages.append(QJsonObject{{QStringLiteral("role"), roleName(m.who)},
-                                    {QStringLiteral("content"), QString::fromStdString(m.content)}});
+        QJsonObject o{{QStringLiteral("role"), roleName(m.who)},
+                      {QStringLiteral("content"), QString::fromStdString(m.content)}};
+        if (!m.tool_calls.empty()) {
+            QJsonArray calls;
+            for (const auto& c : m.tool_calls) {
+                calls.append(
+                    QJsonObject{{QStringLiteral("id"), QString::fromStdString(c.id)},
+                                {QStringLiteral("type"), QStringLiteral("function")},
+                                {QStringLiteral("function"),
+                                 QJsonObject{{QStringLiteral("name"), QString::fromStdString(c.name)},
+                                             {QStringLiteral("arguments"), QString::fromStdString(c.arguments)}}}});
+            }
+            o.insert(QStringLiteral("tool_calls"), calls);
+            if (reasoningBack && !m.reasoning.empty()) {
+                o.insert(QStringLiteral("reasoning_content"), QString::fromStdString(m.reasoning));
+            }
+        }
+        if (m.who == deepdesk::chat_message::role::tool) {
+            o.insert(QStringLiteral("tool_call_id"), QString::fromStdString(m.tool_call_id));
+        }
+        messages.append(o);
     }
     QJsonObject body{{QStringLiteral("model"), m_endpoint.model},
                      {QStringLiteral("messages"), messages},
@@ -289,6 +334,19 @@ void RemoteTurnRunner::run(const TurnRequest& request) {
                      {QStringLiteral("temperature"), request.options.sampling.temperature},
                      {QStringLiteral("top_p"), request.options.sampling.top_p},
                      {QStringLiteral("max_tokens"), request.options.max_tokens}};
+    if (!request.tools.empty()) {
+        QJsonArray tools;
+        for (const auto& t : request.tools) {
+            const QJsonDocument params = QJsonDocument::fromJson(QByteArray::fromStdString(t.parameters));
+            tools.append(
+                QJsonObject{{QStringLiteral("type"), QStringLiteral("function")},
+                            {QStringLiteral("function"),
+                             QJsonObject{{QStringLiteral("name"), QString::fromStdString(t.name)},
+                                         {QStringLiteral("description"), QString::fromStdString(t.description)},
+                                         {QStringLiteral("parameters"), params.object()}}}});
+        }
+        body.insert(QStringLiteral("tools"), tools);
+    }
     const QJsonObject thinking =
         thinkingFields(m_endpoint.preset, m_endpoint.thinkingKind, request.options.thinking_budget);
     for (auto it = thinking.begin(); it != thinking.end(); ++it) {
@@ -408,6 +466,19 @@ void RemoteTurnRunner::onFinished() {
         } else {
             result.finishReason =
                 t.decoder.finishReason().isEmpty() ? QStringLiteral("stop") : t.decoder.finishReason();
+            for (std::size_t i = 0; i < t.decoder.toolCalls().size(); ++i) {
+                auto call = t.decoder.toolCalls()[i];
+                if (call.name.empty()) {
+                    continue;
+                }
+                if (call.id.empty()) {
+                    call.id = "call_" + std::to_string(result.messageId) + "_" + std::to_string(i);
+                }
+                result.toolCalls.push_back(call);
+            }
+            if (!result.toolCalls.empty()) {
+                result.finishReason = QStringLiteral("tool_calls");
+            }
         }
     }
     if (!error.isEmpty()) {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "app/turnrunner.h"
+#include "engine/chat_format.h"
 #include "engine/reasoning.h"
 
 class QNetworkAccessManager;
@@ -70,6 +71,8 @@ public:
     std::optional<qint64> promptTokens() const { return m_promptTokens; }
     std::optional<qint64> completionTokens() const { return m_completionTokens; }
     bool anyText() const { return m_anyText; }
+    // The tool calls the answer made (OpenAI's tool_calls, put together from their pieces).
+    const std::vector<deepdesk::tool_call>& toolCalls() const { return m_toolCalls; }
 
 private:
     deepdesk::reasoning_delta feedContent(const std::string& text, bool final);
@@ -80,6 +83,7 @@ private:
     bool m_done = false, m_anyText = false;
     QString m_finishReason;
     std::optional<qint64> m_promptTokens, m_completionTokens;
+    std::vector<deepdesk::tool_call> m_toolCalls;
 };
 
 // The text shown for an HTTP error: the status, the server's own message, Retry-After for 429.

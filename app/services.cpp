@@ -35,10 +35,13 @@ Services::Services(const QString& dataDir)
     : settings(dataDir),
       storage(databasePath(dataDir)),
       providers(&settings),
+      tools(&settings),
       host(&settings, &providers),
       server(&settings, &host),
-      chat(&settings, &storage, &host),
-      models(&settings, &host, &storage, dataDir) {}
+      chat(&settings, &storage, &host, &tools),
+      models(&settings, &host, &storage, dataDir) {
+    chat.setDataDir(dataDir);
+}
 
 Services::~Services() {
     if (g_exposed == this) {
@@ -48,6 +51,7 @@ Services::~Services() {
 
 void Services::start(const QString& modelPath, bool openLatest) {
     host.start(modelPath);
+    tools.start();
     if (openLatest) {
         chat.openLatest();
     }
@@ -58,6 +62,7 @@ void Services::exposeToQml() {
     static const bool registered = [] {
         registerSingleton<Settings>("Settings", &Services::settings);
         registerSingleton<ProvidersController>("Providers", &Services::providers);
+        registerSingleton<ToolsController>("Tools", &Services::tools);
         registerSingleton<ModelHost>("ModelHost", &Services::host);
         registerSingleton<ServerController>("Server", &Services::server);
         registerSingleton<ChatController>("Chat", &Services::chat);

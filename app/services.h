@@ -3,6 +3,7 @@
 // handed to QML as singletons. The application and the window tests put the app together here.
 //
 //   Settings ─┬─> ProvidersController
+//             ├─> ToolsController (MCP servers) ──> ChatController
 //             ├─> ModelHost (engine thread) ──> ServerController
 //             ├─> ChatController ──> LocalTurnRunner / RemoteTurnRunner
 //             └─> ModelsController ──> DownloadManager
@@ -18,6 +19,7 @@
 #include "app/servercontroller.h"
 #include "app/settings.h"
 #include "app/storagethread.h"
+#include "app/toolscontroller.h"
 
 class QQmlEngine;
 
@@ -41,6 +43,7 @@ struct Services {
     Settings settings;
     StorageThread storage;
     ProvidersController providers;
+    ToolsController tools;
     ModelHost host;
     ServerController server;
     ChatController chat;

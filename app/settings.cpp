@@ -286,6 +286,51 @@ void Settings::setProviders(const QVariantList& providers) {
     Q_EMIT changed();
 }
 
+QVariantList Settings::mcpServers() const {
+    QSettings s;
+    QVariantList out;
+    for (const QString& id : s.value(QStringLiteral("mcp/ids")).toStringList()) {
+        s.beginGroup(QStringLiteral("mcp/") + id);
+        out.append(QVariantMap{{QStringLiteral("id"), id},
+                               {QStringLiteral("name"), s.value(QStringLiteral("name"))},
+                               {QStringLiteral("transport"), s.value(QStringLiteral("transport"))},
+                               {QStringLiteral("command"), s.value(QStringLiteral("command"))},
+                               {QStringLiteral("url"), s.value(QStringLiteral("url"))},
+                               {QStringLiteral("enabled"), s.value(QStringLiteral("enabled"), true)}});
+        s.endGroup();
+    }
+    return out;
+}
+
+void Settings::setMcpServers(const QVariantList& servers) {
+    QSettings s;
+    const QStringList allowed = alwaysAllowedTools();
+    s.remove(QStringLiteral("mcp"));
+    QStringList ids;
+    for (const QVariant& v : servers) {
+        const QVariantMap p = v.toMap();
+        const QString id = p.value(QStringLiteral("id")).toString();
+        ids << id;
+        s.beginGroup(QStringLiteral("mcp/") + id);
+        for (const char* field : {"name", "transport", "command", "url", "enabled"}) {
+            s.setValue(QLatin1String(field), p.value(QLatin1String(field)));
+        }
+        s.endGroup();
+    }
+    s.setValue(QStringLiteral("mcp/ids"), ids);
+    s.setValue(QStringLiteral("mcp/alwaysAllowed"), allowed);
+    Q_EMIT changed();
+}
+
+QStringList Settings::alwaysAllowedTools() const {
+    return QSettings().value(QStringLiteral("mcp/alwaysAllowed")).toStringList();
+}
+
+void Settings::setAlwaysAllowedTools(const QStringList& tools) {
+    QSettings().setValue(QStringLiteral("mcp/alwaysAllowed"), tools);
+    Q_EMIT changed();
+}
+
 void Settings::migrate() {
     QSettings s;
     bool secretsMoved = false;

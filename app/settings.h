@@ -96,6 +96,13 @@ public:
     // The remote providers, [{id, name, preset, baseUrl, models}] (their keys are secrets).
     QVariantList providers() const;
     void setProviders(const QVariantList& providers);
+    // The MCP servers, [{id, name, transport, command, url, enabled}] (their environments and
+    // tokens are secrets: "mcp/<id>/env", "mcp/<id>/token").
+    QVariantList mcpServers() const;
+    void setMcpServers(const QVariantList& servers);
+    // The tools the user allowed to run without asking, as "serverId/tool".
+    QStringList alwaysAllowedTools() const;
+    void setAlwaysAllowedTools(const QStringList& tools);
 
     QString systemPrompt() const { return value(Key::SystemPrompt).toString(); }
     void setSystemPrompt(const QString& v) { set(Key::SystemPrompt, v); }

@@ -29,7 +29,7 @@ StartupOptions parseStartupOptions(const QStringList& arguments) {
     const QCommandLineOption resume(QStringLiteral("continue"), QStringLiteral("Open the most recent conversation."));
     const QCommandLineOption open(
         QStringLiteral("open"),
-        QStringLiteral("Open a page or dialog at start: models, settings, providers, about, import-model, "
+        QStringLiteral("Open a page or dialog at start: models, settings, providers, tools, about, import-model, "
                        "export-all, import-conversations or models-folder (with --screenshot, to picture it)."),
         QStringLiteral("name"));
     parser.addOption(help);
@@ -76,13 +76,10 @@ StartupOptions parseStartupOptions(const QStringList& arguments) {
     out.modelPath = parser.value(model);
     out.openLatest = parser.isSet(resume);
     out.openView = parser.value(open);
-    static const QStringList views{QStringLiteral("models"),
-                                   QStringLiteral("settings"),
-                                   QStringLiteral("providers"),
-                                   QStringLiteral("about"),
-                                   QStringLiteral("import-model"),
-                                   QStringLiteral("export-all"),
-                                   QStringLiteral("import-conversations"),
+    static const QStringList views{QStringLiteral("models"),       QStringLiteral("settings"),
+                                   QStringLiteral("providers"),    QStringLiteral("tools"),
+                                   QStringLiteral("about"),        QStringLiteral("import-model"),
+                                   QStringLiteral("export-all"),   QStringLiteral("import-conversations"),
                                    QStringLiteral("models-folder")};
     if (parser.isSet(open) && !views.contains(out.openView)) {
         out.action = StartupOptions::Action::Error;

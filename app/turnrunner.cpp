@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/turnrunner.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
 #include "app/storagethread.h"
 #include "storage/conversation_store.h"
 
@@ -67,6 +71,18 @@ void StreamSaver::flush() {
     m_lastWrite = std::chrono::steady_clock::now();
 }
 
+std::string toolCallsJson(const std::vector<deepdesk::tool_call>& calls, const char* state) {
+    QJsonArray a;
+    for (const auto& c : calls) {
+        a.append(QJsonObject{{QStringLiteral("id"), QString::fromStdString(c.id)},
+                             {QStringLiteral("name"), QString::fromStdString(c.name)},
+                             {QStringLiteral("arguments"), QString::fromStdString(c.arguments)},
+                             {QStringLiteral("state"), QLatin1String(state)},
+                             {QStringLiteral("result"), QString()}});
+    }
+    return QJsonDocument(a).toJson(QJsonDocument::Compact).toStdString();
+}
+
 void StreamSaver::finish(const TurnResult& result, bool continuing) {
     flush();
     st::generation_stats stats;
@@ -77,8 +93,12 @@ void StreamSaver::finish(const TurnResult& result, bool continuing) {
     stats.finish_reason = result.finishReason.toStdString();
     const auto status = result.finishReason == QLatin1String("cancelled") ? st::message_status::interrupted
                                                                           : st::message_status::complete;
-    m_storage->post([id = m_id, stats, status, continuing](st::database& db) mutable {
+    std::string calls = result.toolCalls.empty() ? std::string() : toolCallsJson(result.toolCalls);
+    m_storage->post([id = m_id, stats, status, continuing, calls](st::database& db) mutable {
         st::conversation_store store(db);
+        if (!calls.empty()) {
+            store.set_tool_calls(id, calls);
+        }
         if (continuing) {  // the figures of the whole answer, both parts
             if (const auto before = store.find_message(id)) {
                 stats.reasoning_ms += before->reasoning_ms;

@@ -49,13 +49,18 @@ struct TurnRequest {
     qint64 assistantMessageId = 0;
     // Continuing a cut-off answer: the text it has is in options.continue_*.
     bool continuing = false;
+    // Tools offered to the model (MCP); the calls it makes come back in TurnResult::toolCalls.
+    std::vector<deepdesk::tool_spec> tools;
 };
 
 // How a turn ended. The message in the database has been finished (or failed) before this is
 // reported.
 struct TurnResult {
     qint64 messageId = 0;
-    QString finishReason;  // stop, length, cancelled; "error" when it failed
+    QString finishReason;  // stop, length, cancelled, tool_calls; "error" when it failed
+    // The tools the answer calls (finishReason tool_calls), their arguments JSON objects; the
+    // answer's text holds only what came before them.
+    std::vector<deepdesk::tool_call> toolCalls;
     qint64 promptTokens = 0, generatedTokens = 0, reasoningMs = 0;
     qint64 contextUsed = 0;  // tokens in the context at the end
     double tokensPerSecond = 0.0;
@@ -66,6 +71,10 @@ struct TurnResult {
 
     bool failed() const { return !error.isEmpty(); }
 };
+
+// The calls as the database keeps them (storage::message::tool_calls), each in `state` (pending
+// until the user or the settings allow it).
+std::string toolCallsJson(const std::vector<deepdesk::tool_call>& calls, const char* state = "pending");
 
 // Saves a streaming answer through the storage thread: the text so far at most every `interval`,
 // then its end. Used from the thread the runner writes on.

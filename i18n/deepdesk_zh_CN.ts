@@ -37,6 +37,49 @@
     </message>
 </context>
 <context>
+    <name>Attachments</name>
+    <message>
+        <source>This PDF cannot be read (it may be damaged).</source>
+        <translation>无法读取此 PDF（文件可能已损坏）。</translation>
+    </message>
+    <message>
+        <source>This PDF is protected by a password.</source>
+        <translation>此 PDF 受密码保护。</translation>
+    </message>
+    <message>
+        <source>This PDF has more text than fits in a conversation (over 4 million characters).</source>
+        <translation>此 PDF 的文字太多，无法放入对话（超过 400 万个字符）。</translation>
+    </message>
+    <message>
+        <source>This PDF has no text to read (a scan without OCR?).</source>
+        <translation>此 PDF 中没有可读取的文字（可能是未经 OCR 的扫描件？）。</translation>
+    </message>
+    <message>
+        <source>This is not a file that can be read.</source>
+        <translation>这不是可以读取的文件。</translation>
+    </message>
+    <message>
+        <source>This file is larger than 64 MB.</source>
+        <translation>此文件大于 64 MB。</translation>
+    </message>
+    <message>
+        <source>This file cannot be read: %1</source>
+        <translation>无法读取此文件：%1</translation>
+    </message>
+    <message>
+        <source>%1 files are not read yet: save it as PDF or plain text and attach that.</source>
+        <translation>暂不支持读取 %1 文件：请另存为 PDF 或纯文本后再附加。</translation>
+    </message>
+    <message>
+        <source>This file is not text (%1).</source>
+        <translation>此文件不是文本（%1）。</translation>
+    </message>
+    <message>
+        <source>This file has more text than fits in a conversation (over 4 million characters).</source>
+        <translation>此文件的文字太多，无法放入对话（超过 400 万个字符）。</translation>
+    </message>
+</context>
+<context>
     <name>CatalogCard</name>
     <message>
         <source>Recommended first model</source>
@@ -120,6 +163,32 @@
     <message>
         <source>DeepDesk conversations %1</source>
         <translation>DeepDesk 对话 %1</translation>
+    </message>
+    <message>
+        <source>No tool named %1 is available.</source>
+        <translation>没有名为 %1 的工具。</translation>
+    </message>
+    <message>
+        <source>The user did not allow this call.</source>
+        <translation>用户未允许此调用。</translation>
+    </message>
+    <message>
+        <source>
+[… %1 more characters left out]</source>
+        <translation>
+[… 另有 %1 个字符未包含]</translation>
+    </message>
+    <message>
+        <source>Stopped by the user.</source>
+        <translation>已被用户停止。</translation>
+    </message>
+    <message>
+        <source>Only files on this computer can be attached.</source>
+        <translation>只能附加这台电脑上的文件。</translation>
+    </message>
+    <message>
+        <source>The attached files are still being read.</source>
+        <translation>附加的文件仍在读取中。</translation>
     </message>
 </context>
 <context>
@@ -276,6 +345,38 @@
         <source>How much the model may think before it answers, for this conversation</source>
         <translation>本对话中模型回答前可以思考多少</translation>
     </message>
+    <message>
+        <source>Tools</source>
+        <translation>工具</translation>
+    </message>
+    <message>
+        <source>Tools: %1</source>
+        <translation>工具：%1</translation>
+    </message>
+    <message>
+        <source>MCP servers whose tools the model may call, each call with your approval</source>
+        <translation>模型可以调用其工具的 MCP 服务器，每次调用都需经您批准</translation>
+    </message>
+    <message>
+        <source>Include only the parts of the files most relevant to my message</source>
+        <translation>只包含文件中与我的消息最相关的部分</translation>
+    </message>
+    <message>
+        <source>Attach files</source>
+        <translation>附加文件</translation>
+    </message>
+    <message>
+        <source>Documents and text (*.txt *.md *.markdown *.pdf *.csv *.json *.py *.c *.cpp *.h *.js *.ts *.rs *.go *.java *.html *.xml *.yaml *.yml *.toml *.tex *.log)</source>
+        <translation>文档和文本 (*.txt *.md *.markdown *.pdf *.csv *.json *.py *.c *.cpp *.h *.js *.ts *.rs *.go *.java *.html *.xml *.yaml *.yml *.toml *.tex *.log)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Attach</source>
+        <translation>附加</translation>
+    </message>
 </context>
 <context>
     <name>Composer</name>
@@ -294,6 +395,34 @@
     <message>
         <source>Message</source>
         <translation>消息</translation>
+    </message>
+    <message>
+        <source>reading…</source>
+        <translation>正在读取…</translation>
+    </message>
+    <message>
+        <source>cannot be used</source>
+        <translation>无法使用</translation>
+    </message>
+    <message>
+        <source>~%1 tokens</source>
+        <translation>约 %1 个词元</translation>
+    </message>
+    <message>
+        <source>Remove %1</source>
+        <translation>移除 %1</translation>
+    </message>
+    <message>
+        <source>Attach</source>
+        <translation>附加</translation>
+    </message>
+    <message>
+        <source>Attach files</source>
+        <translation>附加文件</translation>
+    </message>
+    <message>
+        <source>Text, Markdown, code, CSV, JSON or PDF; or drop files here</source>
+        <translation>文本、Markdown、代码、CSV、JSON 或 PDF；也可以把文件拖到这里</translation>
     </message>
 </context>
 <context>
@@ -548,6 +677,93 @@
     </message>
 </context>
 <context>
+    <name>McpClient</name>
+    <message>
+        <source>The server&apos;s address is not an http:// or https:// URL.</source>
+        <translation>服务器地址不是 http:// 或 https:// 网址。</translation>
+    </message>
+    <message>
+        <source>The server has no command to start.</source>
+        <translation>该服务器没有可启动的命令。</translation>
+    </message>
+    <message>
+        <source>The server could not be started: %1</source>
+        <translation>无法启动服务器：%1</translation>
+    </message>
+    <message>
+        <source>The server crashed.</source>
+        <translation>服务器崩溃了。</translation>
+    </message>
+    <message>
+        <source>The server exited (code %1).</source>
+        <translation>服务器已退出（代码 %1）。</translation>
+    </message>
+    <message>
+        <source>The server did not initialize: %1</source>
+        <translation>服务器未能初始化：%1</translation>
+    </message>
+    <message>
+        <source>Connected to %1 %2 (protocol %3)</source>
+        <translation>已连接到 %1 %2（协议 %3）</translation>
+    </message>
+    <message>
+        <source>%1 failed: %2</source>
+        <translation>%1 失败：%2</translation>
+    </message>
+    <message>
+        <source>the server was stopped</source>
+        <translation>服务器已停止</translation>
+    </message>
+    <message>
+        <source>no answer within %1 s</source>
+        <translation>%1 秒内没有应答</translation>
+    </message>
+    <message>
+        <source>the server is not running</source>
+        <translation>服务器未在运行</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Not JSON-RPC: %1</source>
+        <translation>不是 JSON-RPC：%1</translation>
+    </message>
+    <message>
+        <source>Not JSON-RPC 2.0: %1</source>
+        <translation>不是 JSON-RPC 2.0：%1</translation>
+    </message>
+    <message>
+        <source>An answer without a request id: %1</source>
+        <translation>没有请求 ID 的应答：%1</translation>
+    </message>
+    <message>
+        <source>error %1</source>
+        <translation>错误 %1</translation>
+    </message>
+    <message>
+        <source>The server wrote more than 64 MB without a line break.</source>
+        <translation>服务器输出了超过 64 MB 的内容而没有换行。</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached: %1</source>
+        <translation>无法连接服务器：%1</translation>
+    </message>
+    <message>
+        <source>The server refused the token (HTTP %1).</source>
+        <translation>服务器拒绝了令牌（HTTP %1）。</translation>
+    </message>
+    <message>
+        <source>The server ended the session (HTTP 404); restart it.</source>
+        <translation>服务器结束了会话（HTTP 404），请重新启动它。</translation>
+    </message>
+    <message>
+        <source>the server closed the stream without an answer</source>
+        <translation>服务器未应答就关闭了数据流</translation>
+    </message>
+</context>
+<context>
     <name>MessageItem</name>
     <message>
         <source>Cancel</source>
@@ -596,6 +812,10 @@
     <message>
         <source>Next version</source>
         <translation>下一个版本</translation>
+    </message>
+    <message>
+        <source>~%1 tokens</source>
+        <translation>约 %1 个词元</translation>
     </message>
 </context>
 <context>
@@ -1371,6 +1591,18 @@
         <source>Web page: a collapsible block. Markdown: a quoted section.</source>
         <translation>网页：可折叠的区块；Markdown：引用段落。</translation>
     </message>
+    <message>
+        <source>Tools (MCP)</source>
+        <translation>工具（MCP）</translation>
+    </message>
+    <message>
+        <source>Tools (MCP servers)</source>
+        <translation>工具（MCP 服务器）</translation>
+    </message>
+    <message>
+        <source>MCP servers whose tools the model may call: files, search, code. Each call waits for your approval.</source>
+        <translation>模型可以调用其工具的 MCP 服务器：文件、搜索、代码。每次调用都会等待您的批准。</translation>
+    </message>
 </context>
 <context>
     <name>Sidebar</name>
@@ -1509,6 +1741,227 @@
     <message>
         <source>%1 matches</source>
         <translation>%1 处匹配</translation>
+    </message>
+</context>
+<context>
+    <name>ToolCallBlock</name>
+    <message>
+        <source>Waiting for your approval</source>
+        <translation>等待您的批准</translation>
+    </message>
+    <message>
+        <source>Allowed</source>
+        <translation>已允许</translation>
+    </message>
+    <message>
+        <source>Running…</source>
+        <translation>正在运行…</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Denied</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>Tool call: %1</source>
+        <translation>工具调用：%1</translation>
+    </message>
+    <message>
+        <source>Not run</source>
+        <translation>未运行</translation>
+    </message>
+    <message>
+        <source>Allow once</source>
+        <translation>允许一次</translation>
+    </message>
+    <message>
+        <source>Always for this tool</source>
+        <translation>始终允许此工具</translation>
+    </message>
+    <message>
+        <source>Deny</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+</context>
+<context>
+    <name>ToolsController</name>
+    <message>
+        <source>The server was stopped.</source>
+        <translation>服务器已停止。</translation>
+    </message>
+    <message>
+        <source>No tool named %1 is available.</source>
+        <translation>没有名为 %1 的工具。</translation>
+    </message>
+    <message>
+        <source>The arguments are not a JSON object: %1</source>
+        <translation>参数不是 JSON 对象：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ToolsDialog</name>
+    <message>
+        <source>Tools (MCP servers)</source>
+        <translation>工具（MCP 服务器）</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>MCP servers give the model tools: reading files, searching, running code. A server&apos;s command runs on this computer with your rights, so add only servers you trust. Every call is shown with its arguments and waits for your approval.</source>
+        <translation>MCP 服务器为模型提供工具：读取文件、搜索、运行代码。服务器的命令以您的权限在这台电脑上运行，请只添加您信任的服务器。每次调用都会连同参数一起显示，并等待您的批准。</translation>
+    </message>
+    <message>
+        <source>Use %1</source>
+        <translation>使用 %1</translation>
+    </message>
+    <message>
+        <source>Restart</source>
+        <translation>重新启动</translation>
+    </message>
+    <message>
+        <source>Hide log</source>
+        <translation>隐藏日志</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Remove %1</source>
+        <translation>移除 %1</translation>
+    </message>
+    <message>
+        <source>%1 tools, %2 prompts, %3 resources</source>
+        <translation>%1 个工具、%2 个提示、%3 个资源</translation>
+    </message>
+    <message>
+        <source>always allowed</source>
+        <translation>始终允许</translation>
+    </message>
+    <message>
+        <source>Ask again</source>
+        <translation>重新询问</translation>
+    </message>
+    <message>
+        <source>Add a server</source>
+        <translation>添加服务器</translation>
+    </message>
+    <message>
+        <source>Edit the server</source>
+        <translation>编辑服务器</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Kind of server</source>
+        <translation>服务器类型</translation>
+    </message>
+    <message>
+        <source>A command on this computer (stdio)</source>
+        <translation>本机上的命令（stdio）</translation>
+    </message>
+    <message>
+        <source>A URL (Streamable HTTP)</source>
+        <translation>网址（Streamable HTTP）</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Server name</source>
+        <translation>服务器名称</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>命令</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>网址</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>环境变量</translation>
+    </message>
+    <message>
+        <source>Environment, one NAME=value per line</source>
+        <translation>环境变量，每行一个 NAME=value</translation>
+    </message>
+    <message>
+        <source>NAME=value, one per line (kept with your secrets)</source>
+        <translation>NAME=value，每行一个（与您的密钥一起保存）</translation>
+    </message>
+    <message>
+        <source>Bearer token</source>
+        <translation>Bearer 令牌</translation>
+    </message>
+    <message>
+        <source>Optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <source>Unchanged</source>
+        <translation>不变</translation>
+    </message>
+    <message>
+        <source>Add and start</source>
+        <translation>添加并启动</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 </TS>

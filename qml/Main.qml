@@ -89,6 +89,7 @@ ApplicationWindow {
                 language: window.localization ? window.localization.effectiveLanguage : "en"
                 onModelsRequested: pages.currentIndex = 1
                 onProvidersRequested: providersDialog.open()
+                onToolsRequested: toolsDialog.open()
             }
             ModelsPage {
                 id: modelsPage
@@ -112,6 +113,13 @@ ApplicationWindow {
         anchors.centerIn: parent
         localization: window.localization
         onProvidersRequested: { close(); providersDialog.open() }
+        onToolsRequested: { close(); toolsDialog.open() }
+    }
+
+    ToolsDialog {
+        id: toolsDialog
+        objectName: "toolsDialog"
+        anchors.centerIn: parent
     }
 
     ProvidersDialog {
@@ -200,6 +208,7 @@ ApplicationWindow {
         case "models": content.item.showModels(); break
         case "settings": settingsDialog.open(); break
         case "providers": providersDialog.open(); break
+        case "tools": toolsDialog.open(); break
         case "about": aboutDialog.open(); break
         case "import-model": content.item.openChatDialog("importModelDialog"); break
         case "export-all": settingsDialog.openFileDialog("exportAllDialog"); break

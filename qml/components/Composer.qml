@@ -13,11 +13,18 @@ Rectangle {
     property bool canSend: false
     property string disabledReason: ""
     property bool generating: false
+    // Files attached to the next message: [{name, tokens, error, reading}].
+    property var attachments: []
 
     signal sendRequested(string text)
     signal stopRequested()
+    signal attachRequested()
+    signal filesDropped(var urls)
+    signal removeAttachmentRequested(int index)
 
-    readonly property bool sendable: canSend && !generating && input.text.trim().length > 0
+    readonly property bool hasUsableFile: attachments.some(a => !a.error && !a.reading)
+    readonly property bool sendable: canSend && !generating && (input.text.trim().length > 0 || hasUsableFile)
+                                     && !attachments.some(a => a.reading)
 
     // Sends the current text when allowed; returns whether it was sent.
     function send() {
@@ -34,13 +41,77 @@ Rectangle {
     implicitHeight: column.implicitHeight + 20
     radius: Theme.radiusLarge
     color: Theme.surface
-    border.color: input.activeFocus ? Theme.accent : Theme.border
+    border.color: input.activeFocus || drop.containsDrag ? Theme.accent : Theme.border
+
+    // Files dropped on the composer are attached.
+    DropArea {
+        id: drop
+        anchors.fill: parent
+        keys: ["text/uri-list"]
+        onDropped: (event) => {
+            if (event.hasUrls) {
+                composer.filesDropped(event.urls)
+                event.acceptProposedAction()
+            }
+        }
+    }
 
     ColumnLayout {
         id: column
         anchors.fill: parent
         anchors.margins: 10
         spacing: 6
+
+        // The attached files, as chips: name and about how many tokens, or why it cannot be used.
+        Flow {
+            objectName: "attachmentChips"
+            visible: composer.attachments.length > 0
+            Layout.fillWidth: true
+            spacing: 6
+            Repeater {
+                model: composer.attachments
+                delegate: Rectangle {
+                    required property var modelData
+                    required property int index
+                    objectName: "attachmentChip"
+                    radius: 12
+                    color: modelData.error ? "transparent" : Theme.background
+                    border.color: modelData.error ? Theme.danger : Theme.border
+                    implicitWidth: chipRow.implicitWidth + 16
+                    implicitHeight: chipRow.implicitHeight + 8
+                    ToolTip.visible: chipMouse.containsMouse && modelData.error.length > 0
+                    ToolTip.text: modelData.error
+                    MouseArea { id: chipMouse; anchors.fill: parent; hoverEnabled: true }
+                    RowLayout {
+                        id: chipRow
+                        x: 8
+                        y: 4
+                        spacing: 6
+                        Label {
+                            objectName: "attachmentChipText"
+                            text: modelData.name
+                            textFormat: Text.PlainText
+                            color: Theme.text
+                            font.pixelSize: Theme.fontSmall
+                            elide: Text.ElideMiddle
+                            Layout.maximumWidth: 260
+                        }
+                        Label {
+                            text: modelData.reading ? qsTr("reading\u2026")
+                                  : modelData.error ? qsTr("cannot be used")
+                                  : qsTr("~%1 tokens").arg(Number(modelData.tokens).toLocaleString(Qt.locale(), "f", 0))
+                            color: modelData.error ? Theme.danger : Theme.textMuted
+                            font.pixelSize: Theme.fontSmall
+                        }
+                        ActionButton {
+                            text: "\u00d7"
+                            Accessible.name: qsTr("Remove %1").arg(modelData.name)
+                            onClicked: composer.removeAttachmentRequested(index)
+                        }
+                    }
+                }
+            }
+        }
 
         ScrollView {
             Layout.fillWidth: true
@@ -74,6 +145,16 @@ Rectangle {
             Layout.fillWidth: true
             spacing: 8
 
+            ActionButton {
+                objectName: "attachButton"
+                text: "+ " + qsTr("Attach")
+                Accessible.name: qsTr("Attach files")
+                font.pixelSize: Theme.fontSmall
+                onClicked: composer.attachRequested()
+                ToolTip.visible: hovered
+                ToolTip.delay: 600
+                ToolTip.text: qsTr("Text, Markdown, code, CSV, JSON or PDF; or drop files here")
+            }
             Label {
                 objectName: "disabledReason"
                 Layout.fillWidth: true

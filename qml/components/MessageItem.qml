@@ -23,6 +23,8 @@ Item {
     required property var generatedTokens
     required property int siblingIndex
     required property int siblingCount
+    required property var toolCalls
+    required property var attachments
     property bool isLast: false
     property bool editing: false
     property bool errorExplainedBelow: false
@@ -35,9 +37,39 @@ Item {
         y: 10
         spacing: 6
 
+        // The files attached to the user's message.
+        Flow {
+            visible: item.role === "user" && item.attachments && item.attachments.length > 0
+            Layout.alignment: Qt.AlignRight
+            Layout.maximumWidth: parent.width * 0.8
+            spacing: 6
+            Repeater {
+                model: item.role === "user" && item.attachments ? item.attachments : []
+                delegate: Rectangle {
+                    required property var modelData
+                    objectName: "sentAttachment"
+                    radius: 12
+                    color: Theme.surface
+                    border.color: Theme.border
+                    implicitWidth: sentLabel.implicitWidth + 16
+                    implicitHeight: sentLabel.implicitHeight + 8
+                    Label {
+                        id: sentLabel
+                        x: 8
+                        y: 4
+                        text: modelData.name + "  \u00b7  " +
+                              qsTr("~%1 tokens").arg(Number(modelData.tokens).toLocaleString(Qt.locale(), "f", 0))
+                        textFormat: Text.PlainText
+                        color: Theme.textMuted
+                        font.pixelSize: Theme.fontSmall
+                    }
+                }
+            }
+        }
+
         // The user's message.
         Rectangle {
-            visible: item.role === "user" && !item.editing
+            visible: item.role === "user" && !item.editing && item.content.length > 0
             Layout.alignment: Qt.AlignRight
             Layout.maximumWidth: parent.width * 0.8
             implicitWidth: userText.implicitWidth + 28
@@ -99,6 +131,18 @@ Item {
             Layout.fillWidth: true
             text: item.content
             onCopyRequested: (t) => Chat.copyToClipboard(t)
+        }
+        // The tools the answer called, each with its arguments, the user's choice and its result.
+        Repeater {
+            model: item.role === "assistant" && item.toolCalls ? item.toolCalls : []
+            delegate: ToolCallBlock {
+                required property var modelData
+                required property int index
+                Layout.fillWidth: true
+                call: modelData
+                awaitingUser: Chat.toolMessageId === item.messageId && modelData.state === "pending"
+                onDecided: (decision) => Chat.decideToolCall(item.messageId, index, decision)
+            }
         }
         BusyIndicator {
             visible: item.role === "assistant" && item.status === "streaming" && item.content.length === 0 &&

@@ -13,6 +13,7 @@ Dialog {
 
     required property Localization localization
     signal providersRequested()
+    signal toolsRequested()
 
     function exportAll() {
         exportDialog.selectedFile = exportDialog.currentFolder + "/" + Chat.exportFileName("")
@@ -197,6 +198,15 @@ Dialog {
                 onClicked: dialog.providersRequested()
             }
             Hint { text: qsTr("DeepSeek platform, vLLM, SGLang, Ollama or any OpenAI-compatible server, for models too large for this computer.") }
+
+            SettingLabel { text: qsTr("Tools (MCP)") }
+            Button {
+                objectName: "toolsSettingsButton"
+                Accessible.name: qsTr("Tools (MCP servers)")
+                text: qsTr("Manage\u2026")
+                onClicked: dialog.toolsRequested()
+            }
+            Hint { text: qsTr("MCP servers whose tools the model may call: files, search, code. Each call waits for your approval.") }
 
             Label { text: qsTr("Local API server"); font.bold: true; color: Theme.text; Layout.columnSpan: 2; Layout.topMargin: 8 }
             SettingLabel { text: qsTr("Serve the loaded model") }

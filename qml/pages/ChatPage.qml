@@ -19,6 +19,7 @@ Item {
     property bool importing: false
     signal modelsRequested()
     signal providersRequested()
+    signal toolsRequested()
 
     // The picker's entries: local files, then every remote provider's models, then actions.
     function pickerEntries() {
@@ -167,6 +168,17 @@ Item {
                     ToolTip.visible: hovered
                     ToolTip.delay: 600
                     ToolTip.text: qsTr("How much the model may think before it answers, for this conversation")
+                }
+                // The MCP tools the model may call (each call is asked for); opens their settings.
+                Button {
+                    objectName: "toolsButton"
+                    flat: true
+                    Accessible.name: qsTr("Tools")
+                    text: Chat.offeredToolCount > 0 ? qsTr("Tools: %1").arg(Chat.offeredToolCount) : qsTr("Tools")
+                    onClicked: page.toolsRequested()
+                    ToolTip.visible: hovered
+                    ToolTip.delay: 600
+                    ToolTip.text: qsTr("MCP servers whose tools the model may call, each call with your approval")
                 }
                 ProgressBar {
                     objectName: "loadProgress"
@@ -373,15 +385,21 @@ Item {
                                                   : qsTr("Load a model to start chatting.")
                 onSendRequested: (text) => Chat.send(text)
                 onStopRequested: Chat.stop()
+                attachments: Chat.attachments
+                onAttachRequested: attachDialog.open()
+                onFilesDropped: (urls) => Chat.attachFiles(urls)
+                onRemoveAttachmentRequested: (i) => Chat.removeAttachment(i)
                 // A long text is counted (as the model reads it, with the conversation) before it
                 // is sent, so that one that does not fit is known in advance.
                 onTextChanged: draftCount.restart()
+                onAttachmentsChanged: draftCount.restart()
             }
             Timer {
                 id: draftCount
                 interval: 400
                 onTriggered: {
-                    if (composer.text.length >= 1500 && ModelHost.modelSource === "local" && ModelHost.modelLoaded)
+                    if ((composer.text.length >= 1500 || composer.hasUsableFile) && ModelHost.modelSource === "local"
+                            && ModelHost.modelLoaded)
                         Chat.countDraft(composer.text)
                     else
                         draftInfo.counted = false
@@ -389,7 +407,9 @@ Item {
             }
             Connections {
                 target: Chat
-                function onDraftTokensChanged() { draftInfo.counted = Chat.draftTokens >= 0 && composer.text.length >= 1500 }
+                function onDraftTokensChanged() {
+                    draftInfo.counted = Chat.draftTokens >= 0 && (composer.text.length >= 1500 || composer.hasUsableFile)
+                }
             }
             Label {
                 id: draftInfo
@@ -403,6 +423,15 @@ Item {
                 text: fits ? qsTr("About %1 of %2 tokens with this message").arg(Chat.draftTokens).arg(Chat.draftContext)
                            : qsTr("About %1 tokens with this message: more than the %2 the model has room for").arg(Chat.draftTokens).arg(Chat.draftContext)
             }
+            // Files too large for the context: only their parts most relevant to the message go in.
+            CheckBox {
+                objectName: "relevantPartsOnly"
+                visible: composer.hasUsableFile && (Chat.relevantPartsOnly || (draftInfo.counted && !draftInfo.fits))
+                Layout.alignment: Qt.AlignRight
+                text: qsTr("Include only the parts of the files most relevant to my message")
+                checked: Chat.relevantPartsOnly
+                onToggled: Chat.relevantPartsOnly = checked
+            }
 
             Label {
                 Layout.alignment: Qt.AlignHCenter
@@ -415,6 +444,19 @@ Item {
                 font.pixelSize: Theme.fontSmall
             }
         }
+    }
+
+    FileDialog {
+        id: attachDialog
+        objectName: "attachDialog"
+        title: qsTr("Attach files")
+        fileMode: FileDialog.OpenFiles
+        nameFilters: [qsTr("Documents and text (*.txt *.md *.markdown *.pdf *.csv *.json *.py *.c *.cpp *.h *.js *.ts *.rs *.go *.java *.html *.xml *.yaml *.yml *.toml *.tex *.log)"),
+                      qsTr("All files (*)")]
+        currentFolder: Chat.startFolder("documents")
+        acceptLabel: qsTr("Attach")
+        rejectLabel: qsTr("Cancel")
+        onAccepted: Chat.attachFiles(selectedFiles)
     }
 
     FileDialog {

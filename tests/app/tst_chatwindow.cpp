@@ -273,6 +273,179 @@ private Q_SLOTS:
         QCOMPARE(rows[1].message.content, std::string("Hi 4U!"));
         QCOMPARE(rows[1].message.reasoning, std::string("Okay"));
     }
+    // Tools in the window: an MCP server (a small sh one) added through the app's owner of tools;
+    // the scripted model answers with a call of its `ping` tool. The call is shown with its
+    // arguments and waits; "Allow once" runs it and its result is its own block; the model goes
+    // on with the result (and, being scripted, calls again); "Always for this tool" lets the
+    // next calls run without asking, until the round limit stops offering tools. Screenshots of
+    // the approval in both languages.
+    void toolCallApprovedAndShownAsBlocks() {
+        freshSettings();
+        QTemporaryDir dir;
+        const QString model = dir.filePath(QStringLiteral("DeepSeek-R1-Scripted.gguf"));
+        deepdesk::testing::scripted_chat_spec spec;
+        spec.answer =
+            "<\uff5ctool\u2581calls\u2581begin\uff5c><\uff5ctool\u2581call\u2581begin\uff5c>ping"
+            "<\uff5ctool\u2581sep\uff5c>{}<\uff5ctool\u2581call\u2581end\uff5c><\uff5ctool\u2581calls\u2581end\uff5c>";
+        spec.again_after_tool_results = true;
+        deepdesk::testing::write_scripted_chat_model(model.toStdString(), spec);
+        MainWindow w(dir.path());
+        ChatController& chat = w.chat;
+        w.services.tools.addServer(QStringLiteral("stdio"), QStringLiteral("Fake"),
+                                   QStringLiteral(DEEPDESK_SOURCE_DIR "/tests/app/mcp/fake_server.sh ok"), {}, {});
+        QTRY_COMPARE_WITH_TIMEOUT(w.services.tools.toolCount(), 1, 10000);
+        QVERIFY(w.show());
+        QQuickWindow* window = w.window;
+        w.services.start(model, false);
+        QTRY_VERIFY_WITH_TIMEOUT(w.services.host.modelLoaded(), 20000);
+        auto* toolsButton = window->findChild<QQuickItem*>(QStringLiteral("toolsButton"));
+        QVERIFY(toolsButton);
+        QTRY_COMPARE(toolsButton->property("text").toString(), QStringLiteral("Tools: 1"));
+
+        QSignalSpy finished(&chat, &ChatController::turnFinished);
+        chat.send(QStringLiteral("Is the server there?"));
+        QTRY_VERIFY_WITH_TIMEOUT(chat.toolMessageId() != 0, 30000);
+        QCOMPARE(finished.first().first().toString(), QStringLiteral("tool_calls"));
+        QVERIFY(chat.generating());  // waiting for the user
+        const auto visibleNamed = [&](const QString& name) -> QQuickItem* {
+            for (auto* i : itemsNamed(window->contentItem(), name)) {
+                if (i->isVisible()) {
+                    return i;
+                }
+            }
+            return nullptr;
+        };
+        QTRY_VERIFY(visibleNamed(QStringLiteral("allowOnce")) != nullptr);
+        auto* title = visibleNamed(QStringLiteral("toolCallTitle"));
+        QVERIFY(title);
+        QCOMPARE(title->property("text").toString(), QStringLiteral("Tool call: ping"));
+        QCOMPARE(visibleNamed(QStringLiteral("toolCallState"))->property("text").toString(),
+                 QStringLiteral("Waiting for your approval"));
+        QCOMPARE(chat.messages()->rows().back().message.content, std::string());  // the call is no text
+        QTest::qWait(200);
+        QDir().mkpath(QStringLiteral(DEEPDESK_SCREENSHOT_DIR));
+        QVERIFY(window->grabWindow().save(QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/tool-call-en.png")));
+        w.localization.setLanguage(QStringLiteral("zh_CN"));
+        QTest::qWait(200);
+        QVERIFY(window->grabWindow().save(QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/tool-call-zh_CN.png")));
+        w.localization.setLanguage(QStringLiteral("en"));
+        QTest::qWait(100);
+
+        // Allow once, with a click: the call runs, its result is kept and shown, the model goes on.
+        const qint64 first = chat.toolMessageId();
+        auto* allow = visibleNamed(QStringLiteral("allowOnce"));
+        QTest::mouseClick(window, Qt::LeftButton, {}, allow->mapToScene(QPointF(10, 10)).toPoint());
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            chat.toolMessageId() != 0 && chat.toolMessageId() != first,
+            qPrintable(QStringLiteral("tool message %1, rows %2, calls %3, finished %4, error %5")
+                           .arg(chat.toolMessageId())
+                           .arg(chat.messages()->rowCount())
+                           .arg(QString::fromStdString(chat.messages()->rows().back().message.tool_calls))
+                           .arg(finished.size())
+                           .arg(chat.errorText())),
+            30000);
+        const auto& rows = chat.messages()->rows();
+        QCOMPARE(rows.size(), std::size_t{3});
+        QCOMPARE(*rows[2].message.parent_id, first);  // the next answer follows the call
+        const QJsonArray calls = QJsonDocument::fromJson(QByteArray::fromStdString(rows[1].message.tool_calls)).array();
+        QCOMPARE(calls.size(), 1);
+        QCOMPARE(calls[0].toObject().value(QStringLiteral("state")).toString(), QStringLiteral("done"));
+        QCOMPARE(calls[0].toObject().value(QStringLiteral("result")).toString(), QStringLiteral("pong {}"));
+        QTRY_VERIFY(visibleNamed(QStringLiteral("toolResult")) != nullptr);
+
+        // Always for this tool: no more questions until the round limit stops offering tools
+        // (the scripted model would call forever); its last answer is then plain text.
+        auto* always = visibleNamed(QStringLiteral("allowAlways"));
+        QVERIFY(always);
+        const int before = static_cast<int>(finished.size());
+        QTest::mouseClick(window, Qt::LeftButton, {}, always->mapToScene(QPointF(10, 10)).toPoint());
+        QTRY_VERIFY_WITH_TIMEOUT(!chat.generating() && finished.size() > before &&
+                                     finished.last().first().toString() == QStringLiteral("stop"),
+                                 60000);
+        QCOMPARE(chat.messages()->rows().size(), std::size_t{2 + ChatController::k_maxToolRounds});
+        QVERIFY(w.services.tools.alwaysAllowed(QStringLiteral("ping")));
+        // Saved: the calls and results with their answers.
+        deepdesk::storage::database db(dir.filePath(QStringLiteral("conversations.db")).toStdString());
+        const auto branch = deepdesk::storage::conversation_store(db).active_branch(chat.conversationId());
+        QCOMPARE(branch.size(), std::size_t{2 + ChatController::k_maxToolRounds});
+        for (std::size_t i = 1; i + 1 < branch.size(); ++i) {
+            QVERIFY2(branch[i].tool_calls.find("\"state\":\"done\"") != std::string::npos,
+                     branch[i].tool_calls.c_str());
+        }
+        QVERIFY(branch.back().tool_calls.empty());
+
+        // A call can be denied, and Stop ends a round that waits.
+        w.services.tools.forgetAllowed(w.services.tools.serverOf(QStringLiteral("ping")), QStringLiteral("ping"));
+        chat.send(QStringLiteral("Again?"));
+        QTRY_VERIFY_WITH_TIMEOUT(visibleNamed(QStringLiteral("denyCall")) != nullptr, 30000);
+        const qint64 denied = chat.toolMessageId();
+        chat.decideToolCall(denied, 0, QStringLiteral("deny"));
+        QTRY_VERIFY_WITH_TIMEOUT(chat.toolMessageId() != 0 && chat.toolMessageId() != denied, 30000);
+        chat.stop();
+        QVERIFY(!chat.generating());
+        const auto last = chat.messages()->rows().back().message.tool_calls;
+        QVERIFY2(last.find("\"state\":\"cancelled\"") != std::string::npos, last.c_str());
+    }
+    // Attached files in the window: chips in the composer (name and about how many tokens, or
+    // why a file cannot be used), sent with the message and shown above it.
+    void attachedFilesShowAsChips() {
+        freshSettings();
+        QTemporaryDir dir;
+        const QString model = dir.filePath(QStringLiteral("DeepSeek-R1-Scripted.gguf"));
+        deepdesk::testing::write_scripted_chat_model(model.toStdString());
+        QFile notes(dir.filePath(QStringLiteral("会议纪要 meeting-notes.md")));
+        QVERIFY(notes.open(QIODevice::WriteOnly));
+        notes.write("# 会议纪要\n\nThe launch is on 14 March 2027.\n");
+        notes.close();
+        QFile photo(dir.filePath(QStringLiteral("photo.png")));
+        QVERIFY(photo.open(QIODevice::WriteOnly));
+        photo.write(QByteArray("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16));
+        photo.close();
+        MainWindow w(dir.path());
+        QVERIFY(w.show());
+        QQuickWindow* window = w.window;
+        w.services.start(model, false);
+        QTRY_VERIFY_WITH_TIMEOUT(w.services.host.modelLoaded(), 20000);
+        w.chat.attachFiles({QUrl::fromLocalFile(notes.fileName()), QUrl::fromLocalFile(photo.fileName())});
+        QStringList chips;
+        const auto chipTexts = [&] {
+            chips.clear();
+            for (auto* c : itemsNamed(window->contentItem(), QStringLiteral("attachmentChipText"))) {
+                if (c->isVisible()) {
+                    chips << c->property("text").toString();
+                }
+            }
+            return chips.size();
+        };
+        QTRY_COMPARE(chipTexts(), 2);
+        QVERIFY(chips[0].contains(QStringLiteral("会议纪要 meeting-notes.md")));
+        QTRY_VERIFY(!w.chat.attachments()[1].toMap().value(QStringLiteral("error")).toString().isEmpty());
+        QTest::qWait(200);
+        QDir().mkpath(QStringLiteral(DEEPDESK_SCREENSHOT_DIR));
+        QVERIFY(window->grabWindow().save(QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/attachments-en.png")));
+        w.localization.setLanguage(QStringLiteral("zh_CN"));
+        QTest::qWait(200);
+        QVERIFY(window->grabWindow().save(QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/attachments-zh_CN.png")));
+        w.localization.setLanguage(QStringLiteral("en"));
+
+        w.chat.removeAttachment(1);
+        QTRY_COMPARE(chipTexts(), 1);
+        auto* input = window->findChild<QQuickItem*>(QStringLiteral("composerInput"));
+        input->forceActiveFocus();
+        QTRY_VERIFY(input->hasActiveFocus());
+        QSignalSpy finished(&w.chat, &ChatController::turnFinished);
+        typeText(window, QStringLiteral("When is the launch?"));
+        QTest::keyClick(window, Qt::Key_Return);
+        QVERIFY(!finished.isEmpty() || finished.wait(30000));
+        QTRY_COMPARE(chipTexts(), 0);
+        bool sent = false;
+        for (auto* c : itemsNamed(window->contentItem(), QStringLiteral("sentAttachment"))) {
+            sent = sent || c->isVisible();
+        }
+        QVERIFY2(sent, "the file is shown with the message it went with");
+        QTest::qWait(200);
+        QVERIFY(window->grabWindow().save(QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/attachments-sent-en.png")));
+    }
     // From the first start to a chat using only the window: the first-run panel recommends a
     // model; Download fetches it from the hub (here the local imitation), verifies its SHA-256,
     // loads it; the message typed then gets its answer.
@@ -299,7 +472,8 @@ private Q_SLOTS:
         QCOMPARE(choices.size(), 5);
         QCOMPARE(choices.first().toMap().value(QStringLiteral("text")).toString(),
                  QStringLiteral("Thinking off (closes it at once)"));
-        QCOMPARE(picker->property("currentText").toString(), QStringLiteral("Thinking: unlimited"));
+        // The shown choice is set once the list is laid out (Qt.callLater).
+        QTRY_COMPARE(picker->property("currentText").toString(), QStringLiteral("Thinking: unlimited"));
 
         // Open, in English and in Chinese.
         QTest::mouseClick(window, Qt::LeftButton, {}, picker->mapToScene(QPointF(20, 10)).toPoint());

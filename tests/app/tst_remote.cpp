@@ -63,9 +63,12 @@ public:
                 s->setProperty("answered", true);
                 if (request.contains("/chat/completions")) {
                     m_request = request;
+                    requests << request;
                 }
-                for (qsizetype i = 0; i < m_response.size(); i += 7) {
-                    s->write(m_response.mid(i, 7));
+                const bool chat = request.contains("/chat/completions");
+                const QByteArray answer = responses.isEmpty() || !chat ? m_response : responses.takeFirst();
+                for (qsizetype i = 0; i < answer.size(); i += 7) {
+                    s->write(answer.mid(i, 7));
                     s->flush();
                 }
                 s->disconnectFromHost();
@@ -75,6 +78,8 @@ public:
     }
     QString baseUrl() const { return QStringLiteral("http://127.0.0.1:%1/v1").arg(m_server.serverPort()); }
     const QByteArray& request() const { return m_request; }
+    QByteArrayList responses;  // chat requests are answered with these in turn, then `response`
+    QByteArrayList requests;   // every chat request, in order
 
 private:
     QTcpServer m_server;
@@ -94,6 +99,18 @@ QByteArray plain(const QByteArray& status, const QByteArray& body) {
            "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" +
            body;
 }
+
+// A streamed answer that reasons, then calls ping({"x":1}) in pieces, as OpenAI-style servers do.
+QByteArray toolCallStream() {
+    return sse(
+        {R"({"choices":[{"delta":{"reasoning_content":"Need ping"}}]})",
+         R"({"choices":[{"delta":{"tool_calls":[{"index":0,"id":"call_abc","type":"function","function":{"name":"ping","arguments":""}}]}}]})",
+         "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"x\\\":\"}}]}}]}",
+         R"({"choices":[{"delta":{"tool_calls":[{"index":0,"function":{"arguments":"1}"}}]}}]})",
+         R"({"choices":[{"delta":{},"finish_reason":"tool_calls"}]})", "[DONE]"});
+}
+
+const QString k_fakeMcp = QStringLiteral(DEEPDESK_MCP_FAKE) + QStringLiteral(" ok");
 
 const st::message& lastMessage(ChatController& c) { return c.messages()->rows().back().message; }
 
@@ -425,6 +442,53 @@ private Q_SLOTS:
             QCOMPARE(history.at(1).toObject().value(QStringLiteral("content")).toString(), QStringLiteral("Hi 4U!"));
             QVERIFY2(!second.contains("Okay") && !second.contains("think>"), name);
         }
+    }
+
+    // A remote model calls an MCP tool: OpenAI tool_calls streamed in pieces are put together, the
+    // call runs (the tool is always allowed here), and the next request carries the call, its
+    // result as a `tool` message and, for the DeepSeek platform, the reasoning of that answer.
+    void remoteToolCallsRoundTrip() {
+        QTemporaryDir dir;
+        FakeServer fake(sse({R"({"choices":[{"delta":{"reasoning_content":"It answered"}}]})",
+                             R"({"choices":[{"delta":{"content":"Pong received."}}]})",
+                             R"({"choices":[{"delta":{},"finish_reason":"stop"}]})", "[DONE]"}));
+        fake.responses << toolCallStream();
+        deepdesk::app::Services cApp(dir.path());
+        cApp.tools.addServer(QStringLiteral("stdio"), QStringLiteral("Fake"), k_fakeMcp, {}, {});
+        QTRY_COMPARE_WITH_TIMEOUT(cApp.tools.toolCount(), 1, 10000);
+        cApp.tools.allowAlways(QStringLiteral("ping"));
+        const QString id = cApp.providers.addProvider(QStringLiteral("deepseek"), QStringLiteral("DeepSeek"),
+                                                      fake.baseUrl(), QStringLiteral("sk-x"));
+        cApp.host.useRemoteModel(id, QStringLiteral("deepseek-reasoner"));
+        QSignalSpy finished(&cApp.chat, &ChatController::turnFinished);
+        cApp.chat.send(QStringLiteral("Ping it"));
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            finished.size() == 2 && !cApp.chat.generating(),
+            qPrintable(QStringLiteral("finished %1, generating %2, tool message %3, rows %4, calls %5, error %6")
+                           .arg(finished.size())
+                           .arg(cApp.chat.generating())
+                           .arg(cApp.chat.toolMessageId())
+                           .arg(cApp.chat.messages()->rowCount())
+                           .arg(QString::fromStdString(cApp.chat.messages()->rows().back().message.tool_calls))
+                           .arg(cApp.chat.errorText())),
+            30000);
+        QCOMPARE(finished[0].first().toString(), QStringLiteral("tool_calls"));
+        QCOMPARE(finished[1].first().toString(), QStringLiteral("stop"));
+        QCOMPARE(fake.requests.size(), 2);
+        QVERIFY2(fake.requests[0].contains(R"("tools":[{"function":{"description":"Answers pong","name":"ping")"),
+                 fake.requests[0].constData());
+        const QByteArray second = fake.requests[1];
+        QVERIFY2(second.contains(R"("tool_call_id":"call_abc")"), second.constData());
+        QVERIFY2(second.contains("\"content\":\"pong {\\\"x\\\":1}\",\"role\":\"tool\""), second.constData());
+        QVERIFY2(second.contains("\"arguments\":\"{\\\"x\\\":1}\",\"name\":\"ping\""), second.constData());
+        QVERIFY2(second.contains(R"("reasoning_content":"Need ping")"), second.constData());
+        cApp.chat.flushStorage();
+        const auto& rows = cApp.chat.messages()->rows();
+        QCOMPARE(rows.size(), std::size_t{3});
+        QCOMPARE(rows[1].message.reasoning, std::string("Need ping"));
+        QVERIFY2(rows[1].message.tool_calls.find(R"("state":"done")") != std::string::npos,
+                 rows[1].message.tool_calls.c_str());
+        QCOMPARE(QString::fromStdString(rows[2].message.content), QStringLiteral("Pong received."));
     }
 
     // The thinking choice reaches each kind of server in its own words.

@@ -27,6 +27,10 @@ struct scripted_chat_spec {
     bool loop = false;           // after the answer, start it again instead of ending
     std::uint32_t n_ctx = 4096;  // training context written to the metadata
     std::string name = "DeepSeek-R1-Scripted-Test";
+    // Tool results end the prompt without a generation prompt ("…<｜tool▁outputs▁end｜>", its
+    // last byte token '>'): with this, the model starts its script again from there (so a model
+    // whose answer is a tool call calls again after each result).
+    bool again_after_tool_results = false;
 };
 
 // GPT-2's byte-to-character alphabet, as byte-level BPE vocabularies store bytes.
@@ -129,6 +133,12 @@ inline void write_scripted_chat_model(const std::string& path, const scripted_ch
         next[chain[i]] = chain[i + 1];
     }
     next[chain.back()] = s.loop ? chain[answer_start] : k_eos;
+    if (s.again_after_tool_results) {
+        if (next.count('>') != 0) {
+            throw std::invalid_argument("scripted model: '>' is in the script");
+        }
+        next['>'] = chain.front();
+    }
 
     gguf_writer w;
     const std::string a = "llama";

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Files attached to a message: what the app reads from them (text, Markdown, code, CSV, JSON;
+// PDF through Poppler, page by page), why one cannot be used (binary, too large, unreadable,
+// protected, a format not read), and how their text goes into the prompt.
+#pragma once
+
+#include <QString>
+
+#include <cstdint>
+
+namespace deepdesk::app {
+
+struct AttachmentFile {
+    QString path, name, mime;
+    qint64 size = 0;
+    QString sha256;     // hex, of the file's bytes
+    QString text;       // what goes into the prompt
+    QString error;      // why it cannot be used (empty: usable)
+    qint64 tokens = 0;  // about how many tokens the text takes (bytes / 3.5)
+};
+
+constexpr qint64 k_maxAttachmentBytes = 64LL * 1024 * 1024;
+constexpr qsizetype k_maxAttachmentChars = 4 * 1024 * 1024;
+
+// Reads `path` (on any thread: it touches no Qt object of the app's).
+AttachmentFile readAttachment(const QString& path);
+
+// About how many tokens `text` takes for a DeepSeek tokenizer (an estimate; the draft count is exact).
+qint64 estimateTokens(const QString& text);
+
+// An attachment as the model reads it: the file's name and its text between clear delimiters.
+std::string attachmentBlock(const std::string& name, const std::string& text);
+
+}  // namespace deepdesk::app
