@@ -115,7 +115,46 @@ CREATE INDEX attachments_by_message ON attachments(message_id, position);
 CREATE INDEX attachments_by_blob ON attachments(sha256);
 )sql";
 
-constexpr std::array k_migrations{k_schema_v1, k_schema_v2, k_schema_v3, k_schema_v4, k_schema_v5};
+// v6: the document library. A collection is a folder; its files are cut into chunks (with the
+// page and line each starts at) searched through a trigram FTS5 index kept by triggers.
+constexpr const char* k_schema_v6 = R"sql(
+CREATE TABLE collections (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT    NOT NULL UNIQUE,
+    folder     TEXT    NOT NULL,
+    indexed_at INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE collection_files (
+    id            INTEGER PRIMARY KEY,
+    collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    path          TEXT    NOT NULL,          -- relative to the folder
+    size          INTEGER NOT NULL,
+    mtime         INTEGER NOT NULL,          -- ns since the epoch, as the file system says
+    error         TEXT    NOT NULL DEFAULT '',
+    UNIQUE (collection_id, path)
+);
+CREATE TABLE collection_chunks (
+    id       INTEGER PRIMARY KEY,
+    file_id  INTEGER NOT NULL REFERENCES collection_files(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    heading  TEXT    NOT NULL DEFAULT '',
+    page     INTEGER NOT NULL DEFAULT 0,
+    line     INTEGER NOT NULL DEFAULT 1,
+    text     TEXT    NOT NULL
+);
+CREATE INDEX collection_chunks_by_file ON collection_chunks(file_id);
+CREATE VIRTUAL TABLE collection_chunks_fts USING fts5(
+    text, heading, content='collection_chunks', content_rowid='id', tokenize='trigram');
+CREATE TRIGGER collection_chunks_insert AFTER INSERT ON collection_chunks BEGIN
+    INSERT INTO collection_chunks_fts(rowid, text, heading) VALUES (new.id, new.text, new.heading);
+END;
+CREATE TRIGGER collection_chunks_delete AFTER DELETE ON collection_chunks BEGIN
+    INSERT INTO collection_chunks_fts(collection_chunks_fts, rowid, text, heading)
+    VALUES ('delete', old.id, old.text, old.heading);
+END;
+)sql";
+
+constexpr std::array k_migrations{k_schema_v1, k_schema_v2, k_schema_v3, k_schema_v4, k_schema_v5, k_schema_v6};
 
 }  // namespace
 

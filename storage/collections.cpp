@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "storage/collections.h"
+
+#include <SQLiteCpp/Savepoint.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <stdexcept>
+#include <system_error>
+
+#include "storage/conversation_store.h"
+#include "storage/retrieval.h"
+
+namespace deepdesk::storage {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr std::uintmax_t k_max_file_bytes = 32ull * 1024 * 1024;
+
+std::string lower_extension(const fs::path& p) {
+    std::string e = p.extension().string();
+    std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return e;
+}
+
+bool valid_utf8(const std::string& s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        if (n == 0 || i + n > s.size()) {
+            return false;
+        }
+        for (std::size_t k = 1; k < n; ++k) {
+            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) {
+                return false;
+            }
+        }
+        i += n;
+    }
+    return true;
+}
+
+bool is_heading(const std::string& line, int* level, std::string* title) {
+    std::size_t n = 0;
+    while (n < line.size() && line[n] == '#') {
+        ++n;
+    }
+    if (n == 0 || n > 6 || n >= line.size() || line[n] != ' ') {
+        return false;
+    }
+    *level = static_cast<int>(n);
+    *title = line.substr(n + 1);
+    while (!title->empty() && (title->back() == ' ' || title->back() == '#' || title->back() == '\r')) {
+        title->pop_back();
+    }
+    return true;
+}
+
+bool starts_with(const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; }
+
+}  // namespace
+
+bool indexable_name(const fs::path& path) {
+    static const std::array<const char*, 42> kinds{
+        ".txt",  ".md",  ".markdown", ".rst", ".org", ".csv", ".tsv", ".json", ".jsonl", ".yaml",  ".yml",
+        ".toml", ".xml", ".html",     ".htm", ".tex", ".log", ".ini", ".cfg",  ".py",    ".c",     ".cc",
+        ".cpp",  ".h",   ".hpp",      ".js",  ".ts",  ".rs",  ".go",  ".java", ".kt",    ".swift", ".rb",
+        ".php",  ".sh",  ".sql",      ".lua", ".r",   ".m",   ".cs",  ".qml",  ".pdf"};
+    const std::string e = lower_extension(path);
+    return std::find(kinds.begin(), kinds.end(), e) != kinds.end();
+}
+
+extracted_text read_text_file(const fs::path& path) {
+    extracted_text out;
+    if (lower_extension(path) == ".pdf") {
+        out.error = "PDF files are read by the app (this reader takes text files only)";
+        return out;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        out.error = "cannot be read";
+        return out;
+    }
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (bytes.find('\0') != std::string::npos || !valid_utf8(bytes)) {
+        out.error = "not UTF-8 text";
+        return out;
+    }
+    if (starts_with(bytes, "\xEF\xBB\xBF")) {
+        bytes.erase(0, 3);
+    }
+    out.text = std::move(bytes);
+    return out;
+}
+
+std::vector<chunk> chunk_document(const std::string& text, bool markdown, std::size_t target_bytes) {
+    std::vector<chunk> out;
+    std::vector<std::string> headings;  // by level
+    int page = 0, line_no = 0, page_line = 0;
+    chunk current;
+    bool fenced = false;
+    const auto heading_path = [&] {
+        std::string h;
+        for (const auto& part : headings) {
+            if (!part.empty()) {
+                h += (h.empty() ? "" : " > ") + part;
+            }
+        }
+        return h;
+    };
+    const auto flush = [&] {
+        if (current.text.find_first_not_of(" \t\r\n") != std::string::npos) {
+            while (!current.text.empty() && (current.text.back() == '\n' || current.text.back() == '\r')) {
+                current.text.pop_back();
+            }
+            out.push_back(current);
+        }
+        current = chunk{};
+    };
+    const auto start_here = [&] {
+        current.heading = heading_path();
+        current.page = page;
+        current.line = page > 0 ? page_line : line_no;
+    };
+    // One line into the pieces: a blank line ends a paragraph, which ends a piece once it is
+    // big enough; a line longer than a piece is cut at spaces.
+    const auto append = [&](const std::string& line) {
+        const bool blank = line.find_first_not_of(" \t\r") == std::string::npos;
+        if (current.text.empty()) {
+            if (blank) {
+                return;
+            }
+            start_here();
+        }
+        if (blank) {
+            if (current.text.size() >= target_bytes / 2) {
+                flush();
+            } else {
+                current.text += "\n";
+            }
+            return;
+        }
+        if (current.text.size() + line.size() + 1 > target_bytes) {
+            flush();
+            start_here();
+        }
+        std::string rest = line;
+        while (rest.size() > target_bytes) {
+            std::size_t cut = rest.rfind(' ', target_bytes);
+            if (cut == std::string::npos || cut < target_bytes / 2) {
+                cut = target_bytes;
+                while (cut < rest.size() && (static_cast<unsigned char>(rest[cut]) & 0xC0) == 0x80) {
+                    ++cut;  // never inside a character
+                }
+            }
+            current.text += rest.substr(0, cut);
+            rest.erase(0, cut);
+            flush();
+            start_here();
+        }
+        current.text += rest + "\n";
+    };
+    std::size_t at = 0;
+    for (;;) {
+        const std::size_t nl = text.find('\n', at);
+        std::string line = text.substr(at, nl == std::string::npos ? std::string::npos : nl - at);
+        if (!line.empty() && line.back() == '\r') {
+            line.pop_back();
+        }
+        ++line_no;
+        ++page_line;
+        int level = 0;
+        std::string title;
+        if (starts_with(line, "[Page ") && line.size() > 7 && line.back() == ']') {
+            flush();
+            page = std::atoi(line.c_str() + 6);
+            page_line = 0;
+        } else if (markdown && starts_with(line, "```")) {
+            fenced = !fenced;
+            append(line);
+        } else if (markdown && !fenced && is_heading(line, &level, &title)) {
+            flush();
+            headings.resize(static_cast<std::size_t>(level));
+            headings[static_cast<std::size_t>(level) - 1] = title;
+            append(line);
+        } else {
+            append(line);
+        }
+        if (nl == std::string::npos) {
+            break;
+        }
+        at = nl + 1;
+    }
+    flush();
+    return out;
+}
+
+std::int64_t collection_index::create(const std::string& name, const fs::path& folder) {
+    std::error_code ec;
+    if (name.empty()) {
+        throw std::invalid_argument("a collection needs a name");
+    }
+    if (!fs::is_directory(folder, ec)) {
+        throw std::invalid_argument("not a folder: " + folder.string());
+    }
+    if (find(name)) {
+        throw std::invalid_argument("there is already a collection named '" + name + "'");
+    }
+    SQLite::Statement q(m_db.sql(), "INSERT INTO collections (name, folder) VALUES (?, ?)");
+    q.bind(1, name);
+    q.bind(2, fs::canonical(folder, ec).string());
+    q.exec();
+    return m_db.sql().getLastInsertRowid();
+}
+
+std::vector<collection> collection_index::list() {
+    SQLite::Statement q(m_db.sql(),
+                        "SELECT c.id, c.name, c.folder, c.indexed_at,"
+                        " (SELECT COUNT(*) FROM collection_files f WHERE f.collection_id = c.id),"
+                        " (SELECT COUNT(*) FROM collection_chunks k JOIN collection_files f ON f.id = k.file_id"
+                        "  WHERE f.collection_id = c.id) FROM collections c ORDER BY c.name");
+    std::vector<collection> out;
+    while (q.executeStep()) {
+        collection c;
+        c.id = q.getColumn(0).getInt64();
+        c.name = q.getColumn(1).getString();
+        c.folder = q.getColumn(2).getString();
+        c.indexed_at = q.getColumn(3).getInt64();
+        c.files = q.getColumn(4).getInt64();
+        c.chunks = q.getColumn(5).getInt64();
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+std::optional<collection> collection_index::find(std::int64_t id) {
+    for (auto& c : list()) {
+        if (c.id == id) {
+            return c;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<collection> collection_index::find(const std::string& name) {
+    for (auto& c : list()) {
+        if (c.name == name) {
+            return c;
+        }
+    }
+    return std::nullopt;
+}
+
+void collection_index::remove(std::int64_t id) {
+    SQLite::Statement q(m_db.sql(), "DELETE FROM collections WHERE id = ?");
+    q.bind(1, id);
+    q.exec();
+}
+
+index_result collection_index::index(std::int64_t id, const text_extractor& extract,
+                                     const std::function<bool(const index_progress&)>& progress) {
+    const auto c = find(id);
+    if (!c) {
+        throw std::invalid_argument("no such collection");
+    }
+    index_result r;
+    std::error_code ec;
+    const fs::path root = fs::canonical(c->folder, ec);
+    if (ec || !fs::is_directory(root)) {
+        throw std::runtime_error("the folder of '" + c->name + "' is gone: " + c->folder);
+    }
+    // What is there now: files inside the folder, hidden ones and links leading out left aside.
+    struct found {
+        std::uintmax_t size;
+        std::int64_t mtime;
+    };
+    std::map<std::string, found> now;
+    for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
+         !ec && it != end; it.increment(ec)) {
+        const fs::path& p = it->path();
+        const std::string leaf = p.filename().string();
+        if (!leaf.empty() && leaf[0] == '.') {
+            if (it->is_directory(ec)) {
+                it.disable_recursion_pending();
+            }
+            continue;
+        }
+        if (!it->is_regular_file(ec) || !indexable_name(p)) {
+            continue;
+        }
+        const fs::path real = fs::canonical(p, ec);
+        if (ec) {
+            ec.clear();
+            continue;
+        }
+        const auto rel_to_root = real.lexically_relative(root);
+        if (rel_to_root.empty() || starts_with(rel_to_root.string(), "..")) {
+            continue;  // a link to somewhere the user did not choose
+        }
+        const auto size = fs::file_size(real, ec);
+        const auto mtime = fs::last_write_time(real, ec).time_since_epoch();
+        if (ec) {
+            ec.clear();
+            continue;
+        }
+        now[p.lexically_relative(root).generic_string()] = {
+            size, std::chrono::duration_cast<std::chrono::nanoseconds>(mtime).count()};
+    }
+    // What the index has.
+    std::map<std::string, std::pair<std::int64_t, found>> known;
+    {
+        SQLite::Statement q(m_db.sql(), "SELECT id, path, size, mtime FROM collection_files WHERE collection_id = ?");
+        q.bind(1, id);
+        while (q.executeStep()) {
+            known[q.getColumn(1).getString()] = {
+                q.getColumn(0).getInt64(),
+                {static_cast<std::uintmax_t>(q.getColumn(2).getInt64()), q.getColumn(3).getInt64()}};
+        }
+    }
+    for (const auto& [path, k] : known) {
+        if (now.count(path) == 0) {
+            SQLite::Statement del(m_db.sql(), "DELETE FROM collection_files WHERE id = ?");
+            del.bind(1, k.first);
+            del.exec();
+            ++r.removed;
+        }
+    }
+    index_progress p;
+    p.total = now.size();
+    for (const auto& [path, f] : now) {
+        p.current = path;
+        if (progress && !progress(p)) {
+            break;
+        }
+        ++p.done;
+        const auto k = known.find(path);
+        if (k != known.end() && k->second.second.size == f.size && k->second.second.mtime == f.mtime) {
+            ++r.unchanged;
+            continue;
+        }
+        extracted_text t;
+        if (f.size > k_max_file_bytes) {
+            t.error = "larger than 32 MB";
+        } else {
+            try {
+                t = extract(root / fs::path(path));
+            } catch (const std::exception& e) {
+                t.error = e.what();
+            }
+        }
+        const std::string ext = lower_extension(path);
+        const auto chunks =
+            t.error.empty() ? chunk_document(t.text, ext == ".md" || ext == ".markdown") : std::vector<chunk>{};
+        SQLite::Savepoint tx(m_db.sql(), "index_file");
+        if (k != known.end()) {
+            SQLite::Statement del(m_db.sql(), "DELETE FROM collection_files WHERE id = ?");
+            del.bind(1, k->second.first);
+            del.exec();
+        }
+        SQLite::Statement add(
+            m_db.sql(),
+            "INSERT INTO collection_files (collection_id, path, size, mtime, error) VALUES (?, ?, ?, ?, ?)");
+        add.bind(1, id);
+        add.bind(2, path);
+        add.bind(3, static_cast<std::int64_t>(f.size));
+        add.bind(4, f.mtime);
+        add.bind(5, t.error);
+        add.exec();
+        const std::int64_t file_id = m_db.sql().getLastInsertRowid();
+        SQLite::Statement piece(m_db.sql(),
+                                "INSERT INTO collection_chunks (file_id, position, heading, page, line, text) "
+                                "VALUES (?, ?, ?, ?, ?, ?)");
+        for (std::size_t i = 0; i < chunks.size(); ++i) {
+            piece.reset();
+            piece.bind(1, file_id);
+            piece.bind(2, static_cast<std::int64_t>(i));
+            piece.bind(3, chunks[i].heading);
+            piece.bind(4, chunks[i].page);
+            piece.bind(5, chunks[i].line);
+            piece.bind(6, chunks[i].text);
+            piece.exec();
+        }
+        tx.release();
+        if (!t.error.empty()) {
+            ++r.failed;
+            r.errors.emplace_back(path, t.error);
+        } else if (k != known.end()) {
+            ++r.updated;
+        } else {
+            ++r.added;
+        }
+    }
+    SQLite::Statement done(m_db.sql(), "UPDATE collections SET indexed_at = ? WHERE id = ?");
+    done.bind(1, now_ms());
+    done.bind(2, id);
+    done.exec();
+    return r;
+}
+
+std::vector<search_hit> collection_index::search(std::int64_t id, const std::string& question, std::size_t k) {
+    std::vector<search_hit> out;
+    const std::string query = fts_query(question);
+    if (query.empty()) {
+        return out;
+    }
+    SQLite::Statement q(m_db.sql(),
+                        "SELECT k.id, f.path, k.heading, k.page, k.line, k.text, bm25(collection_chunks_fts)"
+                        " FROM collection_chunks_fts JOIN collection_chunks k ON k.id = collection_chunks_fts.rowid"
+                        " JOIN collection_files f ON f.id = k.file_id"
+                        " WHERE collection_chunks_fts MATCH ? AND f.collection_id = ?"
+                        " ORDER BY bm25(collection_chunks_fts) LIMIT ?");
+    q.bind(1, query);
+    q.bind(2, id);
+    q.bind(3, static_cast<std::int64_t>(k));
+    while (q.executeStep()) {
+        search_hit h;
+        h.chunk_id = q.getColumn(0).getInt64();
+        h.path = q.getColumn(1).getString();
+        h.heading = q.getColumn(2).getString();
+        h.page = q.getColumn(3).getInt();
+        h.line = q.getColumn(4).getInt();
+        h.text = q.getColumn(5).getString();
+        h.score = q.getColumn(6).getDouble();
+        out.push_back(std::move(h));
+    }
+    return out;
+}
+
+std::string source_label(const search_hit& hit) {
+    std::string s = hit.path;
+    if (hit.page > 0) {
+        s += ", page " + std::to_string(hit.page);
+    }
+    s += ", line " + std::to_string(hit.line);
+    if (!hit.heading.empty()) {
+        s += " (" + hit.heading + ")";
+    }
+    return s;
+}
+
+std::string grounded_prompt(const std::string& question, const std::vector<search_hit>& hits) {
+    std::string out =
+        "Answer the question from the sources below. Cite each source you use by its number, like [1]. "
+        "If the sources do not contain the answer, say so.\n\n";
+    for (std::size_t i = 0; i < hits.size(); ++i) {
+        out += "<source id=\"" + std::to_string(i + 1) + "\" from=\"" + source_label(hits[i]) + "\">\n" + hits[i].text +
+               "\n</source>\n\n";
+    }
+    return out + "Question: " + question;
+}
+
+}  // namespace deepdesk::storage

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// A local document library: collections, each a folder the user chose, indexed into chunks that
+// follow the documents' structure (Markdown headings, paragraphs, PDF pages) with where each one
+// is (file, page, line), kept in SQLite with an FTS5 trigram index (so Chinese is searched like
+// English) and retrieved by BM25. Indexing is incremental (size and modification time) and only
+// ever reads files inside the folder. The app and `deepdesk-cli index`/`ask` share it.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/database.h"
+
+namespace deepdesk::storage {
+
+struct collection {
+    std::int64_t id = 0;
+    std::string name, folder;
+    std::int64_t files = 0, chunks = 0;
+    std::int64_t indexed_at = 0;  // ms since the Unix epoch; 0: never
+};
+
+// A document's text. Paged documents (PDF) mark each page with a line "[Page N]".
+struct extracted_text {
+    std::string text;
+    std::string error;  // why the file gives no text (empty: it does)
+};
+// Reads a file into text; the app's reads PDF too, the default reads text files only.
+using text_extractor = std::function<extracted_text(const std::filesystem::path&)>;
+// UTF-8 text files (by their name: .txt, .md, code, .csv, .json, ...); PDF and binary files say why not.
+extracted_text read_text_file(const std::filesystem::path& path);
+// Whether a file's name says it is worth indexing (text, Markdown, code, data, PDF).
+bool indexable_name(const std::filesystem::path& path);
+
+// One piece of a document, with where it is.
+struct chunk {
+    std::string text;
+    std::string heading;  // the Markdown heading path it is under ("Guide > Setup"), or empty
+    int page = 0;         // PDF page (1-based); 0 when not paged
+    int line = 1;         // the line it starts on (in its page, for a PDF)
+};
+// A document cut along its structure: Markdown sections, then paragraphs, then lines; pieces of
+// about `target_bytes` (small paragraphs together, a long one cut at a line or a space).
+std::vector<chunk> chunk_document(const std::string& text, bool markdown, std::size_t target_bytes = 1200);
+
+struct index_progress {
+    std::size_t done = 0, total = 0;
+    std::string current;  // the file being read
+};
+struct index_result {
+    std::size_t added = 0, updated = 0, removed = 0, unchanged = 0, failed = 0;
+    std::vector<std::pair<std::string, std::string>> errors;  // file, why
+};
+
+struct search_hit {
+    std::int64_t chunk_id = 0;
+    std::string path;  // relative to the collection's folder
+    std::string heading;
+    int page = 0, line = 1;
+    std::string text;
+    double score = 0;  // BM25 (lower is better, as SQLite gives it)
+};
+
+class collection_index {
+public:
+    explicit collection_index(database& db) : m_db(db) {}
+
+    // A new collection of `folder` (which must be a folder); throws std::invalid_argument.
+    std::int64_t create(const std::string& name, const std::filesystem::path& folder);
+    std::vector<collection> list();
+    std::optional<collection> find(std::int64_t id);
+    std::optional<collection> find(const std::string& name);
+    void remove(std::int64_t id);
+
+    // Brings the index up to date with the folder: new and changed files read again, deleted
+    // ones dropped; files inside the folder only (links leading out are not followed).
+    // `progress` is called per file; returning false stops (what was indexed stays).
+    index_result index(std::int64_t id, const text_extractor& extract = read_text_file,
+                       const std::function<bool(const index_progress&)>& progress = {});
+
+    // The `k` chunks most relevant to `question` (BM25 over trigrams).
+    std::vector<search_hit> search(std::int64_t id, const std::string& question, std::size_t k = 5);
+
+private:
+    database& m_db;
+};
+
+// A question with the retrieved chunks numbered [1]..[n] as sources, for the model to answer
+// from and cite; `sources` lists them as "[n] path, page p, line l".
+std::string grounded_prompt(const std::string& question, const std::vector<search_hit>& hits);
+std::string source_label(const search_hit& hit);
+
+}  // namespace deepdesk::storage
