@@ -63,6 +63,24 @@ std::string attachmentBlock(const std::string& name, const std::string& text) {
     return "<file name=\"" + name + "\">\n" + text + (text.empty() || text.back() == '\n' ? "" : "\n") + "</file>";
 }
 
+std::string sourceMime(qint64 collectionId, const std::string& path) {
+    return "text/x-deepdesk-source; collection=" + std::to_string(collectionId) + "; path=" + path;
+}
+
+bool isSource(const std::string& mime) { return mime.rfind("text/x-deepdesk-source", 0) == 0; }
+
+std::pair<qint64, QString> sourceOf(const std::string& mime) {
+    if (!isSource(mime)) {
+        return {0, {}};
+    }
+    const auto c = mime.find("; collection=");
+    const auto p = mime.find("; path=");
+    if (c == std::string::npos || p == std::string::npos || p < c) {
+        return {0, {}};
+    }
+    return {std::atoll(mime.c_str() + c + 13), QString::fromStdString(mime.substr(p + 7))};
+}
+
 AttachmentFile readAttachment(const QString& path) {
     AttachmentFile a;
     const QFileInfo info(path);

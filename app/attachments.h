@@ -7,6 +7,8 @@
 #include <QString>
 
 #include <cstdint>
+#include <string>
+#include <utility>
 
 namespace deepdesk::app {
 
@@ -30,5 +32,12 @@ qint64 estimateTokens(const QString& text);
 
 // An attachment as the model reads it: the file's name and its text between clear delimiters.
 std::string attachmentBlock(const std::string& name, const std::string& text);
+
+// A chunk of a document collection kept as a message's source: its type names the collection and
+// the file ("text/x-deepdesk-source; collection=ID; path=PATH"), so a click can open it.
+std::string sourceMime(qint64 collectionId, const std::string& path);
+bool isSource(const std::string& mime);
+// The collection and the file of a source; {0, ""} for anything else.
+std::pair<qint64, QString> sourceOf(const std::string& mime);
 
 }  // namespace deepdesk::app

@@ -38,6 +38,7 @@ ChatController::ChatController(Settings* settings, StorageThread* storage, Model
     qRegisterMetaType<deepdesk::app::TurnResult>();
     // Each conversation has its own thinking choice.
     connect(this, &ChatController::conversationChanged, this, &ChatController::thinkingBudgetChanged);
+    connect(this, &ChatController::conversationChanged, this, &ChatController::collectionIdChanged);
     if (QCoreApplication::instance() != nullptr) {
         QCoreApplication::instance()->installEventFilter(this);  // a language switch
     }

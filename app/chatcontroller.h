@@ -67,6 +67,9 @@ class ChatController : public QObject {
     // Put only the parts of the attachments most relevant to the message into the prompt (for
     // files too large for the context).
     Q_PROPERTY(bool relevantPartsOnly READ relevantPartsOnly WRITE setRelevantPartsOnly NOTIFY attachmentsChanged)
+    // The document collection the open conversation answers from (0: none). Each message then
+    // goes with the chunks of it most relevant to the message, as numbered sources the model cites.
+    Q_PROPERTY(qint64 collectionId READ collectionId WRITE setCollectionId NOTIFY collectionIdChanged)
 
 public:
     ChatController(Settings* settings, StorageThread* storage, ModelHost* host, ToolsController* tools = nullptr,
@@ -81,6 +84,10 @@ public:
     qint64 toolMessageId() const { return m_toolMessageId; }
     int offeredToolCount() const;
 
+    qint64 collectionId() const;
+    void setCollectionId(qint64 id);
+    // How many chunks of the collection go with a message.
+    static constexpr int k_sourcesPerMessage = 5;
     QVariantList attachments() const;
     bool relevantPartsOnly() const { return m_relevantOnly; }
     void setRelevantPartsOnly(bool on);
@@ -183,6 +190,7 @@ Q_SIGNALS:
     void draftTokensChanged();
     void toolsChanged();
     void attachmentsChanged();
+    void collectionIdChanged();
 
 protected:
     // A language switch: the error shown is read again.
@@ -282,6 +290,7 @@ private:
     qint64 m_draftBytes = 0;       // of the last draft counted
     double m_bytesPerToken = 3.0;  // measured by the last count (a local model); 3 until then
     QString m_attachmentsDir;
+    qint64 m_newCollectionId = 0;  // for a conversation not yet created
 };
 
 }  // namespace deepdesk::app

@@ -197,6 +197,33 @@ void ChatController::setThinkingBudget(int budget) {
     Q_EMIT thinkingBudgetChanged();
 }
 
+qint64 ChatController::collectionId() const {
+    const auto* open = m_conversations.find(m_conversationId);
+    if (open == nullptr) {
+        return m_newCollectionId;
+    }
+    return QJsonDocument::fromJson(QByteArray::fromStdString(open->sampling_json))
+        .object()
+        .value(QStringLiteral("collection_id"))
+        .toInteger();
+}
+
+void ChatController::setCollectionId(qint64 id) {
+    m_newCollectionId = std::max<qint64>(0, id);
+    const auto* open = m_conversations.find(m_conversationId);
+    if (open != nullptr && storageUsable()) {
+        st::conversation c = *open;
+        QJsonObject o = QJsonDocument::fromJson(QByteArray::fromStdString(c.sampling_json)).object();
+        o.insert(QStringLiteral("collection_id"), m_newCollectionId);
+        c.sampling_json = QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString();
+        m_conversations.upsert(c);
+        m_storage->post([cid = c.id, json = c.sampling_json](st::database& db) {
+            st::conversation_store(db).set_sampling(cid, json);
+        });
+    }
+    Q_EMIT collectionIdChanged();
+}
+
 void ChatController::newConversation() {
     if (generating()) {
         stopThen([this] { newConversation(); });

@@ -14,6 +14,7 @@
 #include "app/modelhost.h"
 #include "app/settings.h"
 #include "app/toolscontroller.h"
+#include "storage/collections.h"
 
 namespace deepdesk::app {
 namespace {
@@ -87,6 +88,11 @@ void ChatController::send(const QString& text) {
         }
         c.system_prompt = m_settings->systemPrompt().toStdString();
         c.sampling_json = withThinkingBudget("{}", m_newThinkingBudget);
+        if (m_newCollectionId > 0) {
+            QJsonObject o = QJsonDocument::fromJson(QByteArray::fromStdString(c.sampling_json)).object();
+            o.insert(QStringLiteral("collection_id"), m_newCollectionId);
+            c.sampling_json = QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString();
+        }
         fresh = c;
     }
     std::optional<std::int64_t> parent;
@@ -96,7 +102,7 @@ void ChatController::send(const QString& text) {
     // The two new messages go at the end of the list (a leaf's first child has no siblings),
     // without reading the whole conversation again.
     prepareTurn([conversationId = m_conversationId, fresh, parent, content = trimmed.toStdString(),
-                 attached = takeAttachments(trimmed)](st::conversation_store& store) {
+                 attached = takeAttachments(trimmed), collection = collectionId()](st::conversation_store& store) {
         TurnPlan plan;
         plan.conversationId = conversationId;
         if (fresh) {
@@ -106,6 +112,19 @@ void ChatController::send(const QString& text) {
         const auto userId = store.add_message(plan.conversationId, parent, "user", content);
         for (const auto& a : attached) {
             store.add_attachment(userId, a);
+        }
+        if (collection > 0) {
+            // The chunks of the collection most relevant to the message, kept with it as its
+            // numbered sources (so the prompt and the citations are the same next time).
+            const auto hits = st::collection_index(store.db()).search(collection, content, k_sourcesPerMessage);
+            for (std::size_t i = 0; i < hits.size(); ++i) {
+                st::attachment s;
+                s.name = "[" + std::to_string(i + 1) + "] " + st::source_label(hits[i]);
+                s.mime = sourceMime(collection, hits[i].path);
+                s.text = hits[i].text;
+                s.tokens = estimateTokens(QString::fromStdString(s.text));
+                store.add_attachment(userId, s);
+            }
         }
         plan.user = store.find_message(userId);
         plan.userFiles = store.attachments_of(userId);
@@ -344,12 +363,26 @@ std::vector<deepdesk::chat_message> ChatController::promptMessages(const std::st
         }
         deepdesk::chat_message cm{roleOf(m.role), m.content};
         if (!m_messages.rows()[i].attachments.empty()) {
-            // The files first, each between delimiters, then what the user wrote.
-            std::string files;
+            // The files first, each between delimiters, then the sources from a collection, then
+            // what the user wrote.
+            std::string files, sources;
             for (const auto& a : m_messages.rows()[i].attachments) {
-                files += attachmentBlock(a.name, a.text) + "\n\n";
+                if (isSource(a.mime)) {
+                    const auto close = a.name.find("] ");
+                    sources += "<source id=\"" + a.name.substr(1, close == std::string::npos ? 0 : close - 1) +
+                               "\" from=\"" + (close == std::string::npos ? a.name : a.name.substr(close + 2)) +
+                               "\">\n" + a.text + "\n</source>\n\n";
+                } else {
+                    files += attachmentBlock(a.name, a.text) + "\n\n";
+                }
             }
             cm.content = files + m.content;
+            if (!sources.empty()) {
+                cm.content = files +
+                             "Answer from the sources below. Cite each source you use by its number, like [1]. "
+                             "If they do not contain the answer, say so.\n\n" +
+                             sources + "Question: " + m.content;
+            }
         }
         const QJsonArray calls = m.tool_calls.empty()
                                      ? QJsonArray()

@@ -8,6 +8,8 @@
 #include <map>
 #include <optional>
 
+#include "app/attachments.h"
+
 namespace deepdesk::app {
 
 int MessageListModel::rowCount(const QModelIndex& parent) const {
@@ -40,9 +42,13 @@ QVariant MessageListModel::data(const QModelIndex& index, int role) const {
     case AttachmentsRole: {
         QVariantList files;
         for (const auto& a : r.attachments) {
+            const auto [collection, path] = sourceOf(a.mime);
             files.append(QVariantMap{{QStringLiteral("name"), QString::fromStdString(a.name)},
                                      {QStringLiteral("size"), static_cast<qint64>(a.size)},
-                                     {QStringLiteral("tokens"), static_cast<qint64>(a.tokens)}});
+                                     {QStringLiteral("tokens"), static_cast<qint64>(a.tokens)},
+                                     {QStringLiteral("source"), collection > 0},
+                                     {QStringLiteral("collection"), collection},
+                                     {QStringLiteral("path"), path}});
         }
         return files;
     }

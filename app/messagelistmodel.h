@@ -33,7 +33,7 @@ public:
         SiblingIndexRole,
         SiblingCountRole,
         ToolCallsRole,    // [{id, name, arguments, state, result}] (see storage::message::tool_calls)
-        AttachmentsRole,  // [{name, size, tokens}]: files attached to a user's message
+        AttachmentsRole,  // [{name, size, tokens, source, collection, path}]: a user's message's files and sources
     };
 
     struct Row {

@@ -39,6 +39,7 @@ Services::Services(const QString& dataDir)
       host(&settings, &providers),
       server(&settings, &host),
       chat(&settings, &storage, &host, &tools),
+      collections(&storage, databasePath(dataDir)),
       models(&settings, &host, &storage, dataDir) {
     chat.setDataDir(dataDir);
 }
@@ -52,6 +53,7 @@ Services::~Services() {
 void Services::start(const QString& modelPath, bool openLatest) {
     host.start(modelPath);
     tools.start();
+    collections.start();
     if (openLatest) {
         chat.openLatest();
     }
@@ -66,6 +68,7 @@ void Services::exposeToQml() {
         registerSingleton<ModelHost>("ModelHost", &Services::host);
         registerSingleton<ServerController>("Server", &Services::server);
         registerSingleton<ChatController>("Chat", &Services::chat);
+        registerSingleton<CollectionsController>("Collections", &Services::collections);
         registerSingleton<ModelsController>("Models", &Services::models);
         return true;
     }();

@@ -7,12 +7,14 @@
 //             ├─> ModelHost (engine thread) ──> ServerController
 //             ├─> ChatController ──> LocalTurnRunner / RemoteTurnRunner
 //             └─> ModelsController ──> DownloadManager
-//   StorageThread: the one database connection, for the chat, the runners and the downloads.
+//   StorageThread: the one database connection, for the chat, the runners and the downloads;
+//   CollectionsController indexes folders on a thread and a connection of its own.
 #pragma once
 
 #include <QString>
 
 #include "app/chatcontroller.h"
+#include "app/collectionscontroller.h"
 #include "app/modelhost.h"
 #include "app/modelscontroller.h"
 #include "app/providers.h"
@@ -47,6 +49,7 @@ struct Services {
     ModelHost host;
     ServerController server;
     ChatController chat;
+    CollectionsController collections;
     ModelsController models;
 };
 

@@ -29,7 +29,8 @@ StartupOptions parseStartupOptions(const QStringList& arguments) {
     const QCommandLineOption resume(QStringLiteral("continue"), QStringLiteral("Open the most recent conversation."));
     const QCommandLineOption open(
         QStringLiteral("open"),
-        QStringLiteral("Open a page or dialog at start: models, settings, providers, tools, about, import-model, "
+        QStringLiteral("Open a page or dialog at start: models, settings, providers, tools, documents, about, "
+                       "import-model, "
                        "export-all, import-conversations or models-folder (with --screenshot, to picture it)."),
         QStringLiteral("name"));
     parser.addOption(help);

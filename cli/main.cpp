@@ -15,6 +15,7 @@
 #include "cli/bench.h"
 #include "cli/chat.h"
 #include "cli/common.h"
+#include "cli/collections.h"
 #include "cli/conversations.h"
 #include "engine/cpu_features.h"
 #include "engine/detokenizer.h"
@@ -407,6 +408,8 @@ int main(int argc, char** argv) {
 
     deepdesk::cli::conversations_options cvo;
     const deepdesk::cli::conversations_commands cv = deepdesk::cli::add_conversations_commands(app, cvo);
+    deepdesk::cli::collections_options clo;
+    const deepdesk::cli::collections_commands cl = deepdesk::cli::add_collections_commands(app, clo);
 
     CLI11_PARSE(app, argc, argv);
 
@@ -433,6 +436,9 @@ int main(int argc, char** argv) {
             return run_tokenize(tok_model, tok_hf, tok_text, tok_file, tok_no_bos, tok_no_special);
         }
         if (const int rc = deepdesk::cli::run_conversations(cv, cvo); rc >= 0) {
+            return rc;
+        }
+        if (const int rc = deepdesk::cli::run_collections(cl, clo); rc >= 0) {
             return rc;
         }
         if (chat->parsed()) {

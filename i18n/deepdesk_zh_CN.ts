@@ -377,6 +377,92 @@
         <source>Attach</source>
         <translation>附加</translation>
     </message>
+    <message>
+        <source>Documents</source>
+        <translation>文档</translation>
+    </message>
+    <message>
+        <source>Documents: none</source>
+        <translation>文档：无</translation>
+    </message>
+    <message>
+        <source>Documents: %1</source>
+        <translation>文档：%1</translation>
+    </message>
+    <message>
+        <source>Manage documents…</source>
+        <translation>管理文档…</translation>
+    </message>
+    <message>
+        <source>Answer from a folder of documents indexed on this computer, citing the passages used</source>
+        <translation>根据本机已索引的文档文件夹回答，并注明所引用的段落</translation>
+    </message>
+</context>
+<context>
+    <name>CollectionsController</name>
+    <message>
+        <source>%1 is not a folder.</source>
+        <translation>%1 不是文件夹。</translation>
+    </message>
+    <message>
+        <source>%1 added, %2 updated, %3 removed, %4 unchanged, %5 skipped</source>
+        <translation>新增 %1，更新 %2，移除 %3，未变 %4，跳过 %5</translation>
+    </message>
+</context>
+<context>
+    <name>CollectionsDialog</name>
+    <message>
+        <source>Documents</source>
+        <translation>文档</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Choose a folder of documents</source>
+        <translation>选择文档文件夹</translation>
+    </message>
+    <message>
+        <source>Index</source>
+        <translation>索引</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Index a folder of notes, papers or code (text, Markdown, PDF…). Choose it for a conversation beside the model picker: each message then goes with the passages most relevant to it, and the answer cites them by number. Everything stays on this computer.</source>
+        <translation>为笔记、论文或代码文件夹建立索引（文本、Markdown、PDF…）。在模型选择框旁为对话选择它：每条消息都会附上与之最相关的段落，回答会按编号引用它们。所有内容都保留在这台电脑上。</translation>
+    </message>
+    <message>
+        <source>Index again</source>
+        <translation>重新索引</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Remove %1</source>
+        <translation>移除 %1</translation>
+    </message>
+    <message>
+        <source>Indexing %1 of %2: %3</source>
+        <translation>正在索引第 %1 / %2 个：%3</translation>
+    </message>
+    <message>
+        <source>%1 files, %2 passages</source>
+        <translation>%1 个文件，%2 个段落</translation>
+    </message>
+    <message>
+        <source>Skipped: %1</source>
+        <translation>已跳过：%1</translation>
+    </message>
+    <message>
+        <source>Add a folder…</source>
+        <translation>添加文件夹…</translation>
+    </message>
 </context>
 <context>
     <name>Composer</name>
@@ -816,6 +902,10 @@
     <message>
         <source>~%1 tokens</source>
         <translation>约 %1 个词元</translation>
+    </message>
+    <message>
+        <source>Open the source</source>
+        <translation>打开来源</translation>
     </message>
 </context>
 <context>

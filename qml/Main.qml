@@ -90,6 +90,7 @@ ApplicationWindow {
                 onModelsRequested: pages.currentIndex = 1
                 onProvidersRequested: providersDialog.open()
                 onToolsRequested: toolsDialog.open()
+                onCollectionsRequested: collectionsDialog.open()
             }
             ModelsPage {
                 id: modelsPage
@@ -114,6 +115,12 @@ ApplicationWindow {
         localization: window.localization
         onProvidersRequested: { close(); providersDialog.open() }
         onToolsRequested: { close(); toolsDialog.open() }
+    }
+
+    CollectionsDialog {
+        id: collectionsDialog
+        objectName: "collectionsDialog"
+        anchors.centerIn: parent
     }
 
     ToolsDialog {
@@ -209,6 +216,7 @@ ApplicationWindow {
         case "settings": settingsDialog.open(); break
         case "providers": providersDialog.open(); break
         case "tools": toolsDialog.open(); break
+        case "documents": collectionsDialog.open(); break
         case "about": aboutDialog.open(); break
         case "import-model": content.item.openChatDialog("importModelDialog"); break
         case "export-all": settingsDialog.openFileDialog("exportAllDialog"); break

@@ -47,18 +47,30 @@ Item {
                 model: item.role === "user" && item.attachments ? item.attachments : []
                 delegate: Rectangle {
                     required property var modelData
-                    objectName: "sentAttachment"
+                    objectName: modelData.source ? "sourceChip" : "sentAttachment"
                     radius: 12
-                    color: Theme.surface
-                    border.color: Theme.border
+                    color: sourceMouse.containsMouse ? Theme.surfaceHover : Theme.surface
+                    border.color: modelData.source ? Theme.accent : Theme.border
+                    ToolTip.visible: sourceMouse.containsMouse && modelData.source
+                    ToolTip.text: qsTr("Open the source")
+                    // A source from a collection opens in the desktop's application for it.
+                    MouseArea {
+                        id: sourceMouse
+                        anchors.fill: parent
+                        enabled: modelData.source
+                        hoverEnabled: modelData.source
+                        cursorShape: modelData.source ? Qt.PointingHandCursor : Qt.ArrowCursor
+                        onClicked: Collections.openSource(modelData.collection, modelData.path)
+                    }
                     implicitWidth: sentLabel.implicitWidth + 16
                     implicitHeight: sentLabel.implicitHeight + 8
                     Label {
                         id: sentLabel
                         x: 8
                         y: 4
-                        text: modelData.name + "  \u00b7  " +
-                              qsTr("~%1 tokens").arg(Number(modelData.tokens).toLocaleString(Qt.locale(), "f", 0))
+                        text: modelData.source ? modelData.name
+                              : modelData.name + "  \u00b7  " +
+                                qsTr("~%1 tokens").arg(Number(modelData.tokens).toLocaleString(Qt.locale(), "f", 0))
                         textFormat: Text.PlainText
                         color: Theme.textMuted
                         font.pixelSize: Theme.fontSmall

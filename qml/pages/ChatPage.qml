@@ -20,6 +20,7 @@ Item {
     signal modelsRequested()
     signal providersRequested()
     signal toolsRequested()
+    signal collectionsRequested()
 
     // The picker's entries: local files, then every remote provider's models, then actions.
     function pickerEntries() {
@@ -168,6 +169,44 @@ Item {
                     ToolTip.visible: hovered
                     ToolTip.delay: 600
                     ToolTip.text: qsTr("How much the model may think before it answers, for this conversation")
+                }
+                // The document collection this conversation answers from (none, or one of them).
+                ChoiceBox {
+                    id: collectionPicker
+                    objectName: "collectionPicker"
+                    Accessible.name: qsTr("Documents")
+                    textRole: "text"
+                    valueRole: "value"
+                    implicitContentWidthPolicy: ComboBox.WidestText
+                    readonly property var choices: {
+                        const list = [{ value: 0, text: qsTr("Documents: none") }]
+                        for (const c of Collections.collections)
+                            list.push({ value: c.id, text: qsTr("Documents: %1").arg(c.name) })
+                        list.push({ value: -1, text: qsTr("Manage documents\u2026") })
+                        return list
+                    }
+                    model: choices
+                    function showChoice() {
+                        const at = choices.map(e => e.value).indexOf(Chat.collectionId)
+                        currentIndex = at >= 0 ? at : 0
+                    }
+                    onModelChanged: Qt.callLater(showChoice)
+                    Component.onCompleted: Qt.callLater(showChoice)
+                    Connections {
+                        target: Chat
+                        function onCollectionIdChanged() { Qt.callLater(collectionPicker.showChoice) }
+                    }
+                    onActivated: {
+                        if (currentValue === -1) {
+                            Qt.callLater(showChoice)
+                            page.collectionsRequested()
+                        } else {
+                            Chat.collectionId = currentValue
+                        }
+                    }
+                    ToolTip.visible: hovered
+                    ToolTip.delay: 600
+                    ToolTip.text: qsTr("Answer from a folder of documents indexed on this computer, citing the passages used")
                 }
                 // The MCP tools the model may call (each call is asked for); opens their settings.
                 Button {

@@ -16,6 +16,7 @@
 #include <QTemporaryDir>
 #include <QUrl>
 #include <QtTest>
+#include <filesystem>
 
 #include "app/attachments.h"
 #include "app/chatcontroller.h"
@@ -220,6 +221,68 @@ private Q_SLOTS:
         QVERIFY(a.text.find("The warranty period is seven years") != std::string::npos);
         QVERIFY(a.text.rfind("[Part ", 0) == 0);
         QVERIFY(a.tokens < 4096);
+    }
+
+    // A folder as a document collection: indexed in the background with progress, chosen for a
+    // conversation, each message sent with the passages most relevant to it as numbered sources
+    // (kept with the message, shown as chips that open the file, never one outside the folder),
+    // and indexed again by itself a moment after the folder changes.
+    void aCollectionGivesTheMessageItsSources() {
+        QTemporaryDir dir;
+        const QString model = dir.filePath(QStringLiteral("DeepSeek-R1-Scripted.gguf"));
+        deepdesk::testing::write_scripted_chat_model(model.toStdString());
+        const QString folder = dir.filePath(QStringLiteral("library"));
+        std::filesystem::copy(DEEPDESK_SOURCE_DIR "/tests/data/collection", folder.toStdString(),
+                              std::filesystem::copy_options::recursive);
+        deepdesk::app::Services app(dir.filePath(QStringLiteral("data")));
+        app.start(model, false);
+        QTRY_VERIFY_WITH_TIMEOUT(app.host.modelLoaded(), 20000);
+        bool sawProgress = false;
+        connect(&app.collections, &deepdesk::app::CollectionsController::collectionsChanged, this, [&] {
+            for (const QVariant& c : app.collections.collections()) {
+                sawProgress = sawProgress || c.toMap().value(QStringLiteral("indexing")).toBool();
+            }
+        });
+        QSignalSpy indexed(&app.collections, &deepdesk::app::CollectionsController::indexed);
+        app.collections.addFolder(QUrl::fromLocalFile(folder));
+        QVERIFY(app.collections.waitIdle(30000));
+        QCOMPARE(indexed.size(), 1);
+        QVERIFY2(indexed.first().at(1).toString().startsWith(QStringLiteral("11 added")),
+                 qPrintable(indexed.first().at(1).toString()));
+        QVERIFY(sawProgress);
+        QTRY_COMPARE(app.collections.collections().size(), 1);
+        const QVariantMap c = app.collections.collections().first().toMap();
+        QCOMPARE(c.value(QStringLiteral("files")).toInt(), 11);
+        const qint64 id = c.value(QStringLiteral("id")).toLongLong();
+
+        ChatController& chat = app.chat;
+        chat.setCollectionId(id);
+        QCOMPARE(turn(chat, QStringLiteral("红烧肉要炖多久？")), QStringLiteral("stop"));
+        QCOMPARE(chat.collectionId(), id);  // kept with the conversation
+        const auto& files = chat.messages()->rows().front().attachments;
+        QVERIFY(!files.empty());
+        QVERIFY2(files[0].name.rfind("[1] notes/菜谱.txt, line ", 0) == 0, files[0].name.c_str());
+        QVERIFY(files[0].text.find("一个半小时") != std::string::npos);
+        const QVariantMap chip = chat.messages()
+                                     ->data(chat.messages()->index(0), deepdesk::app::MessageListModel::AttachmentsRole)
+                                     .toList()
+                                     .first()
+                                     .toMap();
+        QVERIFY(chip.value(QStringLiteral("source")).toBool());
+        QCOMPARE(chip.value(QStringLiteral("collection")).toLongLong(), id);
+        QCOMPARE(chip.value(QStringLiteral("path")).toString(), QStringLiteral("notes/菜谱.txt"));
+        QVERIFY(!app.collections.openSource(id, QStringLiteral("../data/conversations.db")));
+        QVERIFY(!app.collections.openSource(id + 1, QStringLiteral("notes/菜谱.txt")));
+
+        // The folder changes: indexed again by itself, only the change read.
+        QFile added(folder + QStringLiteral("/notes/pancakes.txt"));
+        QVERIFY(added.open(QIODevice::WriteOnly));
+        added.write("Pancakes need 300 ml of milk and two eggs.\n");
+        added.close();
+        QTRY_VERIFY_WITH_TIMEOUT(indexed.size() == 2, 15000);
+        QVERIFY2(
+            indexed.last().at(1).toString().startsWith(QStringLiteral("1 added, 0 updated, 0 removed, 11 unchanged")),
+            qPrintable(indexed.last().at(1).toString()));
     }
 };
 

@@ -179,7 +179,8 @@ private Q_SLOTS:
 
         // File dialogs start in the user's folders, not where the app was started from ("/" from
         // a desktop menu).
-        for (const char* name : {"importModelDialog", "exportConversationDialog", "importConversationsDialog"}) {
+        for (const char* name : {"importModelDialog", "exportConversationDialog", "importConversationsDialog",
+                                 "attachDialog", "collectionFolderDialog"}) {
             auto* d = window->findChild<QObject*>(QLatin1String(name));
             QVERIFY(d);
             const QString start = d->property("currentFolder").toUrl().toLocalFile();
@@ -187,12 +188,21 @@ private Q_SLOTS:
         }
 
         const QStringList dialogs{
-            QStringLiteral("settingsDialog"),     QStringLiteral("providersDialog"),
-            QStringLiteral("aboutDialog"),        QStringLiteral("importModelDialog"),
-            QStringLiteral("modelsImportDialog"), QStringLiteral("exportConversationDialog"),
-            QStringLiteral("exportAllDialog"),    QStringLiteral("importConversationsDialog"),
-            QStringLiteral("modelsFolderDialog"), QStringLiteral("memoryDialog"),
+            QStringLiteral("settingsDialog"),
+            QStringLiteral("providersDialog"),
+            QStringLiteral("aboutDialog"),
+            QStringLiteral("importModelDialog"),
+            QStringLiteral("modelsImportDialog"),
+            QStringLiteral("exportConversationDialog"),
+            QStringLiteral("exportAllDialog"),
+            QStringLiteral("importConversationsDialog"),
+            QStringLiteral("modelsFolderDialog"),
+            QStringLiteral("memoryDialog"),
             QStringLiteral("deleteModelDialog"),
+            QStringLiteral("toolsDialog"),
+            QStringLiteral("collectionsDialog"),
+            QStringLiteral("attachDialog"),
+            QStringLiteral("collectionFolderDialog"),
         };
         for (const QString& language : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {
             w.localization.setLanguage(language);

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/collectionscontroller.h"
+
+#include <QDesktopServices>
+#include <QDir>
+#include <QDirIterator>
+#include <QElapsedTimer>
+#include <QFileInfo>
+
+#include <optional>
+
+#include "app/attachments.h"
+#include "app/storagethread.h"
+#include "storage/collections.h"
+#include "storage/database.h"
+
+namespace deepdesk::app {
+namespace st = deepdesk::storage;
+namespace {
+
+// Files as the app reads attachments (PDF too).
+st::extracted_text extractForIndex(const std::filesystem::path& path) {
+    const AttachmentFile a = readAttachment(QString::fromStdString(path.string()));
+    return {a.text.toStdString(), a.error.toStdString()};
+}
+
+QVariantMap toMap(const st::collection& c) {
+    return {{QStringLiteral("id"), static_cast<qint64>(c.id)},
+            {QStringLiteral("name"), QString::fromStdString(c.name)},
+            {QStringLiteral("folder"), QString::fromStdString(c.folder)},
+            {QStringLiteral("files"), static_cast<qint64>(c.files)},
+            {QStringLiteral("chunks"), static_cast<qint64>(c.chunks)},
+            {QStringLiteral("indexedAt"), static_cast<qint64>(c.indexed_at)},
+            {QStringLiteral("indexing"), false},
+            {QStringLiteral("done"), 0},
+            {QStringLiteral("total"), 0},
+            {QStringLiteral("current"), QString()},
+            {QStringLiteral("errors"), QStringList()}};
+}
+
+}  // namespace
+
+CollectionsController::CollectionsController(StorageThread* storage, QString databasePath, QObject* parent)
+    : QObject(parent), m_storage(storage), m_databasePath(std::move(databasePath)) {
+    m_changed.setSingleShot(true);
+    m_changed.setInterval(2000);
+    connect(&m_watcher, &QFileSystemWatcher::directoryChanged, this, [this] { m_changed.start(); });
+    connect(&m_changed, &QTimer::timeout, this, [this] {
+        for (const QVariant& v : m_collections) {
+            reindex(v.toMap().value(QStringLiteral("id")).toLongLong());
+        }
+    });
+}
+
+CollectionsController::~CollectionsController() {
+    m_stop.store(true);
+    if (m_worker.joinable()) {
+        m_worker.join();
+    }
+}
+
+void CollectionsController::start() { refresh(); }
+
+void CollectionsController::refresh() {
+    const int serial = ++m_listSerial;
+    m_storage->post(
+        this, [](st::database& db) { return st::collection_index(db).list(); },
+        [this, serial](const std::vector<st::collection>& list) {
+            if (serial != m_listSerial) {
+                return;  // read before a later change of the list
+            }
+            QVariantList next;
+            for (const auto& c : list) {
+                QVariantMap m = toMap(c);
+                // A collection being indexed keeps its progress.
+                for (const QVariant& old : m_collections) {
+                    const QVariantMap o = old.toMap();
+                    if (o.value(QStringLiteral("id")) == m.value(QStringLiteral("id"))) {
+                        for (const char* k : {"indexing", "done", "total", "current", "errors"}) {
+                            m.insert(QLatin1String(k), o.value(QLatin1String(k)));
+                        }
+                    }
+                }
+                next.append(m);
+            }
+            m_collections = next;
+            watch();
+            Q_EMIT collectionsChanged();
+        });
+}
+
+void CollectionsController::watch() {
+    if (!m_watcher.directories().isEmpty()) {
+        m_watcher.removePaths(m_watcher.directories());
+    }
+    QStringList dirs;
+    for (const QVariant& v : m_collections) {
+        const QString folder = v.toMap().value(QStringLiteral("folder")).toString();
+        dirs << folder;
+        QDirIterator it(folder, QDir::Dirs | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+        while (it.hasNext() && dirs.size() < 2000) {  // inotify watches are a shared resource
+            const QString d = it.next();
+            if (!QFileInfo(d).fileName().startsWith(QLatin1Char('.'))) {
+                dirs << d;
+            }
+        }
+    }
+    if (!dirs.isEmpty()) {
+        m_watcher.addPaths(dirs);
+    }
+}
+
+void CollectionsController::addFolder(const QUrl& folder, const QString& name) {
+    const QString path = folder.isLocalFile() ? folder.toLocalFile() : folder.toString();
+    if (!QFileInfo(path).isDir()) {
+        Q_EMIT failed(tr("%1 is not a folder.").arg(path));
+        return;
+    }
+    const std::string named = (name.trimmed().isEmpty() ? QDir(path).dirName() : name.trimmed()).toStdString();
+    using Made = std::pair<std::optional<st::collection>, QString>;
+    ++m_creating;
+    m_storage->post(
+        this,
+        [named, folder = path.toStdString()](st::database& db) -> Made {
+            try {
+                st::collection_index index(db);
+                return {index.find(index.create(named, folder)), {}};
+            } catch (const std::exception& e) {
+                return {std::nullopt, QString::fromStdString(e.what())};
+            }
+        },
+        [this](const Made& made) {
+            --m_creating;
+            if (!made.first) {
+                Q_EMIT failed(made.second);
+                return;
+            }
+            ++m_listSerial;  // a list read before this is out of date
+            m_collections.append(toMap(*made.first));
+            watch();
+            Q_EMIT collectionsChanged();
+            reindex(made.first->id);
+        });
+}
+
+void CollectionsController::reindex(qint64 id) {
+    for (const Job& j : m_jobs) {
+        if (j.id == id) {
+            return;  // already waiting
+        }
+    }
+    Job job;
+    job.id = id;
+    enqueue(job);
+}
+
+void CollectionsController::remove(qint64 id) {
+    m_storage->post(
+        this, [id](st::database& db) { st::collection_index(db).remove(id); }, [this] { refresh(); });
+}
+
+bool CollectionsController::openSource(qint64 collectionId, const QString& path) {
+    for (const QVariant& v : m_collections) {
+        const QVariantMap m = v.toMap();
+        if (m.value(QStringLiteral("id")).toLongLong() != collectionId) {
+            continue;
+        }
+        const QDir root(m.value(QStringLiteral("folder")).toString());
+        const QString file = QFileInfo(root.filePath(path)).canonicalFilePath();
+        if (file.isEmpty() || !file.startsWith(root.canonicalPath() + QLatin1Char('/'))) {
+            return false;  // never a path outside the folder the user chose
+        }
+        return QDesktopServices::openUrl(QUrl::fromLocalFile(file));
+    }
+    return false;
+}
+
+void CollectionsController::enqueue(Job job) {
+    m_jobs.push_back(std::move(job));
+    runNext();
+}
+
+void CollectionsController::setProgress(qint64 id, qint64 done, qint64 total, const QString& current) {
+    for (QVariant& v : m_collections) {
+        QVariantMap m = v.toMap();
+        if (m.value(QStringLiteral("id")).toLongLong() == id) {
+            m.insert(QStringLiteral("indexing"), total >= 0);
+            m.insert(QStringLiteral("done"), done);
+            m.insert(QStringLiteral("total"), std::max<qint64>(total, 0));
+            m.insert(QStringLiteral("current"), current);
+            v = m;
+            Q_EMIT collectionsChanged();
+            return;
+        }
+    }
+}
+
+void CollectionsController::runNext() {
+    if (m_running || m_jobs.empty()) {
+        return;
+    }
+    if (m_worker.joinable()) {
+        m_worker.join();
+    }
+    m_running = true;
+    Job job = m_jobs.front();
+    m_jobs.pop_front();
+    m_worker = std::thread([this, job, path = m_databasePath.toStdString()] {
+        qint64 id = job.id;
+        QString summary, error;
+        QStringList errors;
+        try {
+            st::database db(path);
+            st::collection_index index(db);
+            QElapsedTimer since;
+            since.start();
+            const auto r = index.index(id, extractForIndex, [&](const st::index_progress& p) {
+                if (since.elapsed() >= 100 || p.done == 0) {  // at most ten updates a second
+                    since.restart();
+                    QMetaObject::invokeMethod(
+                        this,
+                        [this, id, done = static_cast<qint64>(p.done), total = static_cast<qint64>(p.total),
+                         current = QString::fromStdString(p.current)] { setProgress(id, done, total, current); },
+                        Qt::QueuedConnection);
+                }
+                return !m_stop.load();
+            });
+            for (const auto& [file, why] : r.errors) {
+                errors << QString::fromStdString(file + ": " + why);
+            }
+            summary = tr("%1 added, %2 updated, %3 removed, %4 unchanged, %5 skipped")
+                          .arg(r.added)
+                          .arg(r.updated)
+                          .arg(r.removed)
+                          .arg(r.unchanged)
+                          .arg(r.failed);
+        } catch (const std::exception& e) {
+            error = QString::fromStdString(e.what());
+        }
+        QMetaObject::invokeMethod(
+            this,
+            [this, id, summary, error, errors] {
+                m_running = false;
+                setProgress(id, 0, -1, {});
+                for (QVariant& v : m_collections) {
+                    QVariantMap m = v.toMap();
+                    if (m.value(QStringLiteral("id")).toLongLong() == id) {
+                        m.insert(QStringLiteral("errors"), errors);
+                        v = m;
+                    }
+                }
+                if (!error.isEmpty()) {
+                    Q_EMIT failed(error);
+                } else {
+                    Q_EMIT indexed(id, summary);
+                }
+                refresh();
+                runNext();
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+bool CollectionsController::waitIdle(int timeoutMs) {
+    QElapsedTimer t;
+    t.start();
+    while ((m_running || !m_jobs.empty() || m_creating > 0) && t.elapsed() < timeoutMs) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    }
+    m_storage->flush();
+    QCoreApplication::processEvents();
+    return !m_running && m_jobs.empty() && m_creating == 0;
+}
+
+}  // namespace deepdesk::app

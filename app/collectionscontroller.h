@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The document library (QML singleton `Collections`): folders the user chose, indexed into the
+// database (storage/collections.h) on a thread of their own with a connection of their own, so
+// neither the window nor the chat's storage thread waits for a thousand files; progress as it
+// goes; folders watched, and indexed again (only what changed) a moment after they change.
+// Files are read as attachments are (text and PDF); nothing outside the chosen folder is read.
+#pragma once
+
+#include <QFileSystemWatcher>
+#include <QObject>
+#include <QQmlEngine>
+#include <QString>
+#include <QTimer>
+#include <QUrl>
+#include <QVariantList>
+
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <thread>
+
+namespace deepdesk::app {
+
+class StorageThread;
+
+class CollectionsController : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("CollectionsController is created by the application")
+    // [{id, name, folder, files, chunks, indexedAt, indexing, done, total, current, errors}]
+    Q_PROPERTY(QVariantList collections READ collections NOTIFY collectionsChanged)
+
+public:
+    CollectionsController(StorageThread* storage, QString databasePath, QObject* parent = nullptr);
+    ~CollectionsController() override;
+
+    // Reads the collections and watches their folders (at start).
+    void start();
+    QVariantList collections() const { return m_collections; }
+
+    // A new collection of `folder` (named after it unless `name` is given), indexed at once.
+    Q_INVOKABLE void addFolder(const QUrl& folder, const QString& name = {});
+    Q_INVOKABLE void reindex(qint64 id);
+    Q_INVOKABLE void remove(qint64 id);
+    // Opens a source of an answer (a file of a collection) with the desktop's application; false
+    // when it is not a file inside that collection's folder.
+    Q_INVOKABLE bool openSource(qint64 collectionId, const QString& path);
+
+    // Waits until indexing has nothing left to do (tests, benches).
+    bool waitIdle(int timeoutMs);
+
+Q_SIGNALS:
+    void collectionsChanged();
+    void indexed(qint64 id, const QString& summary);
+    void failed(const QString& error);
+
+private:
+    struct Job {
+        qint64 id = 0;
+    };
+    void enqueue(Job job);
+    void runNext();
+    void refresh();
+    void watch();
+    void setProgress(qint64 id, qint64 done, qint64 total, const QString& current);
+
+    StorageThread* m_storage;
+    QString m_databasePath;
+    QVariantList m_collections;
+    int m_listSerial = 0;  // the latest read of the list; older answers are dropped
+    std::deque<Job> m_jobs;
+    std::thread m_worker;
+    bool m_running = false;
+    int m_creating = 0;  // collections being made on the storage thread
+    std::atomic<bool> m_stop{false};
+    QFileSystemWatcher m_watcher;
+    QTimer m_changed;  // a folder changed: index again once it has been quiet a moment
+};
+
+}  // namespace deepdesk::app
