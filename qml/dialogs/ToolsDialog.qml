@@ -118,26 +118,32 @@ Dialog {
                                 checked: card.modelData.enabled
                                 onToggled: Tools.setEnabled(card.modelData.id, checked)
                             }
-                            Label { text: card.modelData.name; font.bold: true; color: Theme.text; textFormat: Text.PlainText }
+                            Label {
+                                Layout.fillWidth: true
+                                text: card.modelData.name
+                                font.bold: true
+                                color: Theme.text
+                                textFormat: Text.PlainText
+                                elide: Text.ElideRight
+                            }
                             Label {
                                 objectName: "mcpServerState"
                                 text: dialog.stateLabel(card.modelData.state)
                                 color: card.modelData.state === "failed" ? Theme.danger : Theme.textMuted
                             }
-                            Item { Layout.fillWidth: true }
-                            Button {
+                            ActionButton {
                                 text: qsTr("Restart")
                                 enabled: card.modelData.enabled
                                 onClicked: Tools.restartServer(card.modelData.id)
                             }
-                            Button {
+                            ActionButton {
                                 text: dialog.logId === card.modelData.id ? qsTr("Hide log") : qsTr("Log")
                                 onClicked: {
                                     dialog.logId = dialog.logId === card.modelData.id ? "" : card.modelData.id
                                     dialog.logText = Tools.logText(dialog.logId)
                                 }
                             }
-                            Button {
+                            ActionButton {
                                 text: qsTr("Edit")
                                 onClicked: {
                                     dialog.editingId = card.modelData.id
@@ -149,7 +155,7 @@ Dialog {
                                     tokenField.text = ""
                                 }
                             }
-                            Button {
+                            ActionButton {
                                 text: qsTr("Remove")
                                 Accessible.name: qsTr("Remove %1").arg(card.modelData.name)
                                 onClicked: Tools.removeServer(card.modelData.id)
