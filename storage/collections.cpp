@@ -402,8 +402,8 @@ index_result collection_index::index(std::int64_t id, const text_extractor& extr
     return r;
 }
 
-std::vector<search_hit> collection_index::search(std::int64_t id, const std::string& question, std::size_t k) {
-    std::vector<search_hit> out;
+std::vector<collection_hit> collection_index::search(std::int64_t id, const std::string& question, std::size_t k) {
+    std::vector<collection_hit> out;
     const std::string query = fts_query(question);
     if (query.empty()) {
         return out;
@@ -418,7 +418,7 @@ std::vector<search_hit> collection_index::search(std::int64_t id, const std::str
     q.bind(2, id);
     q.bind(3, static_cast<std::int64_t>(k));
     while (q.executeStep()) {
-        search_hit h;
+        collection_hit h;
         h.chunk_id = q.getColumn(0).getInt64();
         h.path = q.getColumn(1).getString();
         h.heading = q.getColumn(2).getString();
@@ -431,7 +431,7 @@ std::vector<search_hit> collection_index::search(std::int64_t id, const std::str
     return out;
 }
 
-std::string source_label(const search_hit& hit) {
+std::string source_label(const collection_hit& hit) {
     std::string s = hit.path;
     if (hit.page > 0) {
         s += ", page " + std::to_string(hit.page);
@@ -443,7 +443,7 @@ std::string source_label(const search_hit& hit) {
     return s;
 }
 
-std::string grounded_prompt(const std::string& question, const std::vector<search_hit>& hits) {
+std::string grounded_prompt(const std::string& question, const std::vector<collection_hit>& hits) {
     std::string out =
         "Answer the question from the sources below. Cite each source you use by its number, like [1]. "
         "If the sources do not contain the answer, say so.\n\n";

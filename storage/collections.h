@@ -56,7 +56,7 @@ struct index_result {
     std::vector<std::pair<std::string, std::string>> errors;  // file, why
 };
 
-struct search_hit {
+struct collection_hit {
     std::int64_t chunk_id = 0;
     std::string path;  // relative to the collection's folder
     std::string heading;
@@ -83,7 +83,7 @@ public:
                        const std::function<bool(const index_progress&)>& progress = {});
 
     // The `k` chunks most relevant to `question` (BM25 over trigrams).
-    std::vector<search_hit> search(std::int64_t id, const std::string& question, std::size_t k = 5);
+    std::vector<collection_hit> search(std::int64_t id, const std::string& question, std::size_t k = 5);
 
 private:
     database& m_db;
@@ -91,7 +91,7 @@ private:
 
 // A question with the retrieved chunks numbered [1]..[n] as sources, for the model to answer
 // from and cite; `sources` lists them as "[n] path, page p, line l".
-std::string grounded_prompt(const std::string& question, const std::vector<search_hit>& hits);
-std::string source_label(const search_hit& hit);
+std::string grounded_prompt(const std::string& question, const std::vector<collection_hit>& hits);
+std::string source_label(const collection_hit& hit);
 
 }  // namespace deepdesk::storage
