@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Reference implementation of the Q8_0 dot product used to check the SIMD kernels.
 
 def q8_0_dot(blocks_a, blocks_b):
