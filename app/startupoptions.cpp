@@ -27,12 +27,18 @@ StartupOptions parseStartupOptions(const QStringList& arguments) {
                                    QStringLiteral("Load this GGUF model at start (default: the last one used)."),
                                    QStringLiteral("file.gguf"));
     const QCommandLineOption resume(QStringLiteral("continue"), QStringLiteral("Open the most recent conversation."));
-    const QCommandLineOption open(
-        QStringLiteral("open"),
-        QStringLiteral("Open a page or dialog at start: models, settings, providers, tools, documents, about, "
-                       "import-model, "
-                       "export-all, import-conversations or models-folder (with --screenshot, to picture it)."),
-        QStringLiteral("name"));
+    // The pages and dialogs --open knows: one list for the help and the check (Main.qml's
+    // openView opens each).
+    static const QStringList views{
+        QStringLiteral("models"),       QStringLiteral("settings"),   QStringLiteral("providers"),
+        QStringLiteral("tools"),        QStringLiteral("documents"),  QStringLiteral("about"),
+        QStringLiteral("import-model"), QStringLiteral("export-all"), QStringLiteral("import-conversations"),
+        QStringLiteral("models-folder")};
+    const QCommandLineOption open(QStringLiteral("open"),
+                                  QStringLiteral("Open a page or dialog at start: %1 or %2 (with --screenshot, to "
+                                                 "picture it).")
+                                      .arg(views.mid(0, views.size() - 1).join(QStringLiteral(", ")), views.last()),
+                                  QStringLiteral("name"));
     parser.addOption(help);
     parser.addOption(version);
     parser.addOption(screenshot);
@@ -77,11 +83,6 @@ StartupOptions parseStartupOptions(const QStringList& arguments) {
     out.modelPath = parser.value(model);
     out.openLatest = parser.isSet(resume);
     out.openView = parser.value(open);
-    static const QStringList views{QStringLiteral("models"),       QStringLiteral("settings"),
-                                   QStringLiteral("providers"),    QStringLiteral("tools"),
-                                   QStringLiteral("about"),        QStringLiteral("import-model"),
-                                   QStringLiteral("export-all"),   QStringLiteral("import-conversations"),
-                                   QStringLiteral("models-folder")};
     if (parser.isSet(open) && !views.contains(out.openView)) {
         out.action = StartupOptions::Action::Error;
         out.message = QStringLiteral("deepdesk: --open takes one of %1, not '%2'\n\n%3")

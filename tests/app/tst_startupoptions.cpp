@@ -47,6 +47,26 @@ private Q_SLOTS:
         QCOMPARE(o.action, StartupOptions::Action::Error);
         QVERIFY(o.message.contains(QStringLiteral("model.gguf")));
     }
+    // Every page or dialog the help names for --open is taken, and nothing else is.
+    void everyViewTheHelpNamesOpens() {
+        const QString help = parseStartupOptions({QStringLiteral("deepdesk"), QStringLiteral("-h")}).message;
+        const qsizetype from = help.indexOf(QStringLiteral("at start: "));
+        const qsizetype to = help.indexOf(QStringLiteral("(with --screenshot"), from);
+        QVERIFY(from > 0 && to > from);
+        QString list = help.mid(from + 10, to - from - 10).simplified();
+        list.replace(QStringLiteral(" or "), QStringLiteral(", "));
+        const QStringList views = list.split(QStringLiteral(", "), Qt::SkipEmptyParts);
+        QVERIFY2(views.contains(QStringLiteral("documents")) && views.contains(QStringLiteral("tools")),
+                 qPrintable(views.join(QLatin1Char('|'))));
+        for (const QString& v : views) {
+            const auto o = parseStartupOptions({QStringLiteral("deepdesk"), QStringLiteral("--open"), v.trimmed()});
+            QVERIFY2(o.action == StartupOptions::Action::Run, qPrintable(v + QStringLiteral(": ") + o.message));
+            QCOMPARE(o.openView, v.trimmed());
+        }
+        QCOMPARE(parseStartupOptions({QStringLiteral("deepdesk"), QStringLiteral("--open"), QStringLiteral("nowhere")})
+                     .action,
+                 StartupOptions::Action::Error);
+    }
     void screenshotNeedsAFile() {
         const auto o = parseStartupOptions({QStringLiteral("deepdesk"), QStringLiteral("--screenshot")});
         QCOMPARE(o.action, StartupOptions::Action::Error);
