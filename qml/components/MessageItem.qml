@@ -66,6 +66,7 @@ Item {
                     implicitHeight: sentLabel.implicitHeight + 8
                     Label {
                         id: sentLabel
+                        objectName: "sentAttachmentText"
                         x: 8
                         y: 4
                         text: modelData.source ? modelData.name

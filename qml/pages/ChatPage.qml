@@ -103,7 +103,11 @@ Item {
                     id: modelPicker
                     objectName: "modelPicker"
                     Accessible.name: qsTr("Model")
-                    Layout.preferredWidth: 300
+                    // The model's name gives way (down to 150 px, elided) on a narrow window rather
+                    // than the header run over the title and the figures.
+                    Layout.fillWidth: true
+                    Layout.maximumWidth: 300
+                    Layout.minimumWidth: 140
                     model: page.pickerEntries()
                     textRole: "name"
                     displayText: ModelHost.loading ? qsTr("Loading\u2026")
@@ -134,9 +138,9 @@ Item {
                     visible: ModelHost.modelLoaded && !ModelHost.loading && ModelHost.thinkingKind.length > 0 &&
                              !(remote && r1)
                     Accessible.name: qsTr("Thinking")
+                    Layout.preferredWidth: Math.min(implicitWidth, 190)  // a long choice elides
                     textRole: "text"
                     valueRole: "value"
-                    implicitContentWidthPolicy: ComboBox.WidestText
                     // Off, the budgets (local models: the engine keeps them exactly), the
                     // conversation's own budget when it is another one, Unlimited.
                     readonly property var choices: {
@@ -175,9 +179,9 @@ Item {
                     id: collectionPicker
                     objectName: "collectionPicker"
                     Accessible.name: qsTr("Documents")
+                    Layout.preferredWidth: Math.min(implicitWidth, 170)  // a long name elides
                     textRole: "text"
                     valueRole: "value"
-                    implicitContentWidthPolicy: ComboBox.WidestText
                     readonly property var choices: {
                         const list = [{ value: 0, text: qsTr("Documents: none") }]
                         for (const c of Collections.collections)
@@ -209,9 +213,9 @@ Item {
                     ToolTip.text: qsTr("Answer from a folder of documents indexed on this computer, citing the passages used")
                 }
                 // The MCP tools the model may call (each call is asked for); opens their settings.
-                Button {
+                ActionButton {
                     objectName: "toolsButton"
-                    flat: true
+                    font.pixelSize: Theme.fontNormal
                     Accessible.name: qsTr("Tools")
                     text: Chat.offeredToolCount > 0 ? qsTr("Tools: %1").arg(Chat.offeredToolCount) : qsTr("Tools")
                     onClicked: page.toolsRequested()

@@ -445,6 +445,39 @@ private Q_SLOTS:
         QVERIFY2(sent, "the file is shown with the message it went with");
         QTest::qWait(200);
         QVERIFY(window->grabWindow().save(QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/attachments-sent-en.png")));
+
+        // A document collection chosen in the picker: the message goes with its sources, shown
+        // above it as numbered chips.
+        w.services.collections.addFolder(
+            QUrl::fromLocalFile(QStringLiteral(DEEPDESK_SOURCE_DIR "/tests/data/collection")),
+            QStringLiteral("Fixture 笔记"));
+        QVERIFY(w.services.collections.waitIdle(30000));
+        auto* picker = window->findChild<QQuickItem*>(QStringLiteral("collectionPicker"));
+        QVERIFY(picker);
+        QTRY_COMPARE(picker->property("count").toInt(), 3);  // none, the collection, manage
+        picker->setProperty("currentIndex", 1);
+        QMetaObject::invokeMethod(picker, "activated", Q_ARG(int, 1));
+        QVERIFY(w.chat.collectionId() > 0);
+        QTRY_COMPARE(picker->property("currentText").toString(), QStringLiteral("Documents: Fixture 笔记"));
+        const int turns = static_cast<int>(finished.size());
+        input->forceActiveFocus();
+        input->setProperty("text", QStringLiteral("红烧肉要炖多久？"));  // as an input method would leave it
+        QTest::keyClick(window, Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.size() > turns, 30000);
+        QStringList sources;
+        QTRY_VERIFY([&] {
+            sources.clear();
+            for (auto* c : itemsNamed(window->contentItem(), QStringLiteral("sentAttachmentText"))) {
+                if (c->isVisible() && c->parentItem()->objectName() == QStringLiteral("sourceChip")) {
+                    sources << c->property("text").toString();
+                }
+            }
+            return !sources.isEmpty();
+        }());
+        QVERIFY2(sources.first().startsWith(QStringLiteral("[1] notes/菜谱.txt, line ")),
+                 qPrintable(sources.join(QLatin1Char('|'))));
+        QTest::qWait(200);
+        QVERIFY(window->grabWindow().save(QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/sources-en.png")));
     }
     // From the first start to a chat using only the window: the first-run panel recommends a
     // model; Download fetches it from the hub (here the local imitation), verifies its SHA-256,
