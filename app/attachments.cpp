@@ -23,8 +23,8 @@ bool unsupportedDocument(const QString& suffix) {
     return kinds.contains(suffix);
 }
 
-QString pdfText(const QString& path, QString* error) {
-    std::unique_ptr<Poppler::Document> doc = Poppler::Document::load(path);
+QString pdfText(const QByteArray& bytes, QString* error) {
+    std::unique_ptr<Poppler::Document> doc = Poppler::Document::loadFromData(bytes);
     if (!doc) {
         *error = QCoreApplication::translate("Attachments", "This PDF cannot be read (it may be damaged).");
         return {};
@@ -55,9 +55,9 @@ QString pdfText(const QString& path, QString* error) {
 
 }  // namespace
 
-qint64 estimateTokens(const QString& text) {
-    return static_cast<qint64>(static_cast<double>(text.toUtf8().size()) / 3.5) + 1;
-}
+qint64 estimateTokens(std::size_t utf8Bytes) { return static_cast<qint64>(static_cast<double>(utf8Bytes) / 3.5) + 1; }
+
+qint64 estimateTokens(const QString& text) { return estimateTokens(static_cast<std::size_t>(text.toUtf8().size())); }
 
 std::string attachmentBlock(const std::string& name, const std::string& text) {
     return "<file name=\"" + name + "\">\n" + text + (text.empty() || text.back() == '\n' ? "" : "\n") + "</file>";
@@ -81,7 +81,9 @@ std::pair<qint64, QString> sourceOf(const std::string& mime) {
     return {std::atoll(mime.c_str() + c + 13), QString::fromStdString(mime.substr(p + 7))};
 }
 
-AttachmentFile readAttachment(const QString& path) {
+AttachmentFile readAttachment(const QString& path) { return readDocument(path, true); }
+
+AttachmentFile readDocument(const QString& path, bool identify) {
     AttachmentFile a;
     const QFileInfo info(path);
     a.path = info.absoluteFilePath();
@@ -101,13 +103,15 @@ AttachmentFile readAttachment(const QString& path) {
         return a;
     }
     const QByteArray bytes = f.readAll();
-    a.sha256 = QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+    if (identify) {
+        a.sha256 = QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+    }
     const QMimeType mime = QMimeDatabase().mimeTypeForFileNameAndData(a.name, bytes.left(4096));
     a.mime = mime.name();
     const QString suffix = info.suffix().toLower();
     if (a.mime == QLatin1String("application/pdf") || bytes.startsWith("%PDF-")) {
         a.mime = QStringLiteral("application/pdf");
-        a.text = pdfText(a.path, &a.error);
+        a.text = pdfText(bytes, &a.error);
     } else if (unsupportedDocument(suffix)) {
         a.error = QCoreApplication::translate(
                       "Attachments", "%1 files are not read yet: save it as PDF or plain text and attach that.")
@@ -129,7 +133,9 @@ AttachmentFile readAttachment(const QString& path) {
     if (!a.error.isEmpty()) {
         a.text.clear();
     }
-    a.tokens = a.error.isEmpty() ? estimateTokens(a.text) : 0;
+    if (identify && a.error.isEmpty()) {
+        a.tokens = estimateTokens(a.text);
+    }
     return a;
 }
 

@@ -26,9 +26,14 @@ constexpr qsizetype k_maxAttachmentChars = 4 * 1024 * 1024;
 
 // Reads `path` (on any thread: it touches no Qt object of the app's).
 AttachmentFile readAttachment(const QString& path);
+// The same reading; without `identify`, no SHA-256 and no token estimate (indexing a folder,
+// where only the text is wanted).
+AttachmentFile readDocument(const QString& path, bool identify = false);
 
-// About how many tokens `text` takes for a DeepSeek tokenizer (an estimate; the draft count is exact).
+// About how many tokens a text takes for a DeepSeek tokenizer (an estimate; the draft count is
+// exact), from the text or from its size in UTF-8 bytes.
 qint64 estimateTokens(const QString& text);
+qint64 estimateTokens(std::size_t utf8Bytes);
 
 // An attachment as the model reads it: the file's name and its text between clear delimiters.
 std::string attachmentBlock(const std::string& name, const std::string& text);

@@ -16,7 +16,6 @@
 #include "app/modelhost.h"
 #include "app/offthread.h"
 #include "app/settings.h"
-#include "storage/retrieval.h"
 
 namespace deepdesk::app {
 
@@ -93,20 +92,26 @@ void ChatController::removeAttachment(int index) {
     }
 }
 
-std::vector<st::attachment> ChatController::takeAttachments(const QString& question) {
-    std::vector<st::attachment> out;
+std::vector<ChatController::OutgoingFile> ChatController::takeAttachments(const QString& question) {
+    std::vector<OutgoingFile> out;
     std::vector<const AttachmentFile*> usable;
-    qint64 total = 0;
+    std::size_t total = 0;
     for (const AttachmentFile& a : m_pending) {
         if (a.error.isEmpty() && !a.sha256.isEmpty()) {
             usable.push_back(&a);
-            total += a.text.toUtf8().size();
+            OutgoingFile f;
+            f.file.name = a.name.toStdString();
+            f.file.mime = a.mime.toStdString();
+            f.file.size = a.size;
+            f.file.sha256 = a.sha256.toStdString();
+            f.file.text = a.text.toStdString();
+            total += f.file.text.size();
+            out.push_back(std::move(f));
         }
     }
     // What the context leaves for the files: the model's context less the conversation, the
     // message and room for an answer, at the bytes per token the last draft count measured (3
     // until one is made: a safe side for both languages), less a tenth for the difference.
-    qint64 budgetBytes = total;
     if (m_relevantOnly) {
         const qint64 context = m_host->remote() ? 32768 : std::max<qint64>(m_host->contextSize(), 2048);
         const qint64 answer = std::min<qint64>(m_settings->maxTokens(), context / 4);
@@ -119,22 +124,13 @@ std::vector<st::attachment> ChatController::takeAttachments(const QString& quest
         }
         const qint64 left =
             context - answer - static_cast<qint64>(static_cast<double>(conversationBytes) / m_bytesPerToken) - 256;
-        budgetBytes = static_cast<qint64>(static_cast<double>(std::max<qint64>(left, 256)) * m_bytesPerToken * 0.9);
-    }
-    for (const AttachmentFile* a : usable) {
-        st::attachment s;
-        s.name = a->name.toStdString();
-        s.mime = a->mime.toStdString();
-        s.size = a->size;
-        s.sha256 = a->sha256.toStdString();
-        s.text = a->text.toStdString();
-        if (m_relevantOnly && total > budgetBytes) {
-            // Each file gets its share of the budget, by its size.
-            const auto share = static_cast<std::size_t>(budgetBytes * static_cast<qint64>(s.text.size()) / total);
-            s.text = st::relevant_parts(s.text, question.toStdString(), share);
+        const auto budget =
+            static_cast<std::size_t>(static_cast<double>(std::max<qint64>(left, 256)) * m_bytesPerToken * 0.9);
+        if (total > budget) {
+            for (OutgoingFile& f : out) {  // each file its share of the budget, by its size
+                f.relevantBytes = std::max<std::size_t>(1, budget * f.file.text.size() / total);
+            }
         }
-        s.tokens = estimateTokens(QString::fromStdString(s.text));
-        out.push_back(std::move(s));
     }
     // The files themselves into the data folder (content-addressed: one copy however often sent).
     std::vector<std::pair<QString, QString>> copies;

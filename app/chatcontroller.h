@@ -8,6 +8,7 @@
 
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <QJsonValue>
 #include <QObject>
 #include <QQmlEngine>
 #include <QTimer>
@@ -153,8 +154,9 @@ public:
     // With `reasoning`, each answer's reasoning goes along: in HTML a collapsible block, in
     // Markdown a quoted section.
     int thinkingBudget() const;
-    // A conversation's settings JSON with its thinking budget set (read back by thinkingBudget).
-    static std::string withThinkingBudget(const std::string& samplingJson, int budget);
+    // A conversation's settings JSON (sampling_json) with `key` set: thinking_budget,
+    // collection_id.
+    static std::string withSetting(const std::string& samplingJson, const QString& key, const QJsonValue& value);
     void setThinkingBudget(int budget);
     Q_INVOKABLE void exportConversations(const QVariantList& ids, const QUrl& file, const QString& format = {},
                                          bool reasoning = true);
@@ -209,6 +211,10 @@ private:
         std::optional<std::vector<MessageListModel::Row>> rows;  // the branch, when it changed
     };
 
+    // The open conversation's setting `key` (undefined when none is open or it has none), and
+    // setting it (kept in the list and the database).
+    QJsonValue openSetting(const QString& key) const;
+    void saveOpenSetting(const QString& key, const QJsonValue& value);
     void setError(const UiText& text);
     void setError(const QString& text);  // shown as it is (a server's or the engine's words)
     // A sentence of this class, kept so it follows the language (UiText).
@@ -238,10 +244,15 @@ private:
     void onToolFinished(int ticket, bool ok, const QString& text, bool isError);
     void publishTools();  // the calls' states to the row and the database
     void endTools(bool goOn);
-    // Attachments (chatattachments.cpp): the pending ones as the storage keeps them (the relevant
-    // parts only, when asked, within what the context leaves), their files copied into the data
-    // folder; and the files no attachment names any more removed.
-    std::vector<deepdesk::storage::attachment> takeAttachments(const QString& question);
+    // Attachments (chatattachments.cpp): the pending ones taken for a message, with the room each
+    // may take when only its relevant parts go (chosen on the storage thread: ranking a large file
+    // is no work for the GUI thread), their files copied into the data folder; and the files no
+    // attachment names any more removed.
+    struct OutgoingFile {
+        deepdesk::storage::attachment file;  // its whole text
+        std::size_t relevantBytes = 0;       // > 0: only its parts most relevant to the message, this many bytes
+    };
+    std::vector<OutgoingFile> takeAttachments(const QString& question);
     static void keepBlobs(const QString& dir, const std::vector<std::pair<QString, QString>>& files);
     static void dropUnusedBlobs(deepdesk::storage::conversation_store& store, const QString& dir,
                                 const std::vector<std::string>& candidates);

@@ -161,66 +161,54 @@ void ChatController::reloadConversations() {
         });
 }
 
-namespace {
-
-// The thinking budget kept in a conversation's settings ({"thinking_budget": N}); -1 when unset.
-int budgetIn(const std::string& samplingJson) {
-    const QJsonObject o = QJsonDocument::fromJson(QByteArray::fromStdString(samplingJson)).object();
-    return o.contains(QStringLiteral("thinking_budget")) ? o.value(QStringLiteral("thinking_budget")).toInt(-1) : -1;
-}
-
-}  // namespace
-
-std::string ChatController::withThinkingBudget(const std::string& samplingJson, int budget) {
+std::string ChatController::withSetting(const std::string& samplingJson, const QString& key, const QJsonValue& value) {
     QJsonObject o = QJsonDocument::fromJson(QByteArray::fromStdString(samplingJson)).object();
-    o.insert(QStringLiteral("thinking_budget"), budget);
+    o.insert(key, value);
     return QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString();
 }
 
-int ChatController::thinkingBudget() const {
+QJsonValue ChatController::openSetting(const QString& key) const {
     const auto* open = m_conversations.find(m_conversationId);
-    return open != nullptr ? budgetIn(open->sampling_json) : m_newThinkingBudget;
+    return open != nullptr ? QJsonDocument::fromJson(QByteArray::fromStdString(open->sampling_json)).object().value(key)
+                           : QJsonValue(QJsonValue::Undefined);
 }
 
-void ChatController::setThinkingBudget(int budget) {
-    budget = std::max(-1, budget);
-    m_newThinkingBudget = budget;  // a new conversation starts from the last choice
+void ChatController::saveOpenSetting(const QString& key, const QJsonValue& value) {
     const auto* open = m_conversations.find(m_conversationId);
     if (open != nullptr && storageUsable()) {
         st::conversation c = *open;
-        c.sampling_json = withThinkingBudget(c.sampling_json, budget);
+        c.sampling_json = withSetting(c.sampling_json, key, value);
         m_conversations.upsert(c);
         m_storage->post([id = c.id, json = c.sampling_json](st::database& db) {
             st::conversation_store(db).set_sampling(id, json);
         });
     }
+}
+
+int ChatController::thinkingBudget() const {
+    if (m_conversations.find(m_conversationId) == nullptr) {
+        return m_newThinkingBudget;
+    }
+    return openSetting(QStringLiteral("thinking_budget")).toInt(-1);  // -1 when unset
+}
+
+void ChatController::setThinkingBudget(int budget) {
+    budget = std::max(-1, budget);
+    m_newThinkingBudget = budget;  // a new conversation starts from the last choice
+    saveOpenSetting(QStringLiteral("thinking_budget"), budget);
     Q_EMIT thinkingBudgetChanged();
 }
 
 qint64 ChatController::collectionId() const {
-    const auto* open = m_conversations.find(m_conversationId);
-    if (open == nullptr) {
+    if (m_conversations.find(m_conversationId) == nullptr) {
         return m_newCollectionId;
     }
-    return QJsonDocument::fromJson(QByteArray::fromStdString(open->sampling_json))
-        .object()
-        .value(QStringLiteral("collection_id"))
-        .toInteger();
+    return openSetting(QStringLiteral("collection_id")).toInteger();
 }
 
 void ChatController::setCollectionId(qint64 id) {
-    m_newCollectionId = std::max<qint64>(0, id);
-    const auto* open = m_conversations.find(m_conversationId);
-    if (open != nullptr && storageUsable()) {
-        st::conversation c = *open;
-        QJsonObject o = QJsonDocument::fromJson(QByteArray::fromStdString(c.sampling_json)).object();
-        o.insert(QStringLiteral("collection_id"), m_newCollectionId);
-        c.sampling_json = QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString();
-        m_conversations.upsert(c);
-        m_storage->post([cid = c.id, json = c.sampling_json](st::database& db) {
-            st::conversation_store(db).set_sampling(cid, json);
-        });
-    }
+    m_newCollectionId = std::max<qint64>(0, id);  // a new conversation starts from the last choice
+    saveOpenSetting(QStringLiteral("collection_id"), m_newCollectionId);
     Q_EMIT collectionIdChanged();
 }
 

@@ -30,9 +30,7 @@ void setCall(QJsonArray& calls, int i, const QString& stateName, const QString& 
 
 }  // namespace
 
-int ChatController::offeredToolCount() const {
-    return m_tools != nullptr ? static_cast<int>(m_tools->offeredTools().size()) : 0;
-}
+int ChatController::offeredToolCount() const { return m_tools != nullptr ? m_tools->toolCount() : 0; }
 
 void ChatController::startTools(qint64 messageId, const std::vector<deepdesk::tool_call>& calls) {
     m_toolMessageId = messageId;

@@ -15,6 +15,7 @@
 #include "app/settings.h"
 #include "app/toolscontroller.h"
 #include "storage/collections.h"
+#include "storage/retrieval.h"
 
 namespace deepdesk::app {
 namespace {
@@ -87,11 +88,9 @@ void ChatController::send(const QString& text) {
             c.model_name = QFileInfo(m_host->modelPath()).fileName().toStdString();
         }
         c.system_prompt = m_settings->systemPrompt().toStdString();
-        c.sampling_json = withThinkingBudget("{}", m_newThinkingBudget);
+        c.sampling_json = withSetting("{}", QStringLiteral("thinking_budget"), m_newThinkingBudget);
         if (m_newCollectionId > 0) {
-            QJsonObject o = QJsonDocument::fromJson(QByteArray::fromStdString(c.sampling_json)).object();
-            o.insert(QStringLiteral("collection_id"), m_newCollectionId);
-            c.sampling_json = QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString();
+            c.sampling_json = withSetting(c.sampling_json, QStringLiteral("collection_id"), m_newCollectionId);
         }
         fresh = c;
     }
@@ -110,19 +109,22 @@ void ChatController::send(const QString& text) {
             plan.created = store.find_conversation(plan.conversationId);
         }
         const auto userId = store.add_message(plan.conversationId, parent, "user", content);
-        for (const auto& a : attached) {
-            store.add_attachment(userId, a);
+        for (auto f : attached) {
+            if (f.relevantBytes > 0) {
+                f.file.text = st::relevant_parts(f.file.text, content, f.relevantBytes);
+            }
+            f.file.tokens = estimateTokens(f.file.text.size());
+            store.add_attachment(userId, f.file);
         }
         if (collection > 0) {
             // The chunks of the collection most relevant to the message, kept with it as its
-            // numbered sources (so the prompt and the citations are the same next time).
-            const auto hits = st::collection_index(store.db()).search(collection, content, k_sourcesPerMessage);
-            for (std::size_t i = 0; i < hits.size(); ++i) {
+            // sources (so the prompt and the citations are the same next time).
+            for (const auto& hit : st::collection_index(store.db()).search(collection, content, k_sourcesPerMessage)) {
                 st::attachment s;
-                s.name = "[" + std::to_string(i + 1) + "] " + st::source_label(hits[i]);
-                s.mime = sourceMime(collection, hits[i].path);
-                s.text = hits[i].text;
-                s.tokens = estimateTokens(QString::fromStdString(s.text));
+                s.name = st::source_label(hit);
+                s.mime = sourceMime(collection, hit.path);
+                s.text = hit.text;
+                s.tokens = estimateTokens(s.text.size());
                 store.add_attachment(userId, s);
             }
         }
@@ -365,24 +367,16 @@ std::vector<deepdesk::chat_message> ChatController::promptMessages(const std::st
         if (!m_messages.rows()[i].attachments.empty()) {
             // The files first, each between delimiters, then the sources from a collection, then
             // what the user wrote.
-            std::string files, sources;
+            std::string files;
+            std::vector<st::cited_source> sources;
             for (const auto& a : m_messages.rows()[i].attachments) {
                 if (isSource(a.mime)) {
-                    const auto close = a.name.find("] ");
-                    sources += "<source id=\"" + a.name.substr(1, close == std::string::npos ? 0 : close - 1) +
-                               "\" from=\"" + (close == std::string::npos ? a.name : a.name.substr(close + 2)) +
-                               "\">\n" + a.text + "\n</source>\n\n";
+                    sources.push_back({a.name, a.text});
                 } else {
                     files += attachmentBlock(a.name, a.text) + "\n\n";
                 }
             }
-            cm.content = files + m.content;
-            if (!sources.empty()) {
-                cm.content = files +
-                             "Answer from the sources below. Cite each source you use by its number, like [1]. "
-                             "If they do not contain the answer, say so.\n\n" +
-                             sources + "Question: " + m.content;
-            }
+            cm.content = files + (sources.empty() ? m.content : st::grounded_prompt(m.content, sources));
         }
         const QJsonArray calls = m.tool_calls.empty()
                                      ? QJsonArray()

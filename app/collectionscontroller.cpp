@@ -20,7 +20,7 @@ namespace {
 
 // Files as the app reads attachments (PDF too).
 st::extracted_text extractForIndex(const std::filesystem::path& path) {
-    const AttachmentFile a = readAttachment(QString::fromStdString(path.string()));
+    const AttachmentFile a = readDocument(QString::fromStdString(path.string()));
     return {a.text.toStdString(), a.error.toStdString()};
 }
 
@@ -38,17 +38,42 @@ QVariantMap toMap(const st::collection& c) {
             {QStringLiteral("errors"), QStringList()}};
 }
 
+// A collection's folder and those under it, hidden ones left out, at most 2,000.
+QStringList foldersIn(const QString& folder) {
+    QStringList dirs{folder};
+    QDirIterator it(folder, QDir::Dirs | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    while (it.hasNext() && dirs.size() < 2000) {
+        const QString d = it.next();
+        if (!d.mid(folder.size()).contains(QStringLiteral("/."))) {
+            dirs << d;
+        }
+    }
+    return dirs;
+}
+
 }  // namespace
 
 CollectionsController::CollectionsController(StorageThread* storage, QString databasePath, QObject* parent)
     : QObject(parent), m_storage(storage), m_databasePath(std::move(databasePath)) {
     m_changed.setSingleShot(true);
     m_changed.setInterval(2000);
-    connect(&m_watcher, &QFileSystemWatcher::directoryChanged, this, [this] { m_changed.start(); });
+    connect(&m_watcher, &QFileSystemWatcher::directoryChanged, this, [this](const QString& dir) {
+        m_changedDirs.insert(dir);
+        m_changed.start();
+    });
     connect(&m_changed, &QTimer::timeout, this, [this] {
+        // Only the collections the changed folders belong to.
         for (const QVariant& v : m_collections) {
-            reindex(v.toMap().value(QStringLiteral("id")).toLongLong());
+            const QVariantMap m = v.toMap();
+            const QString folder = m.value(QStringLiteral("folder")).toString();
+            for (const QString& dir : std::as_const(m_changedDirs)) {
+                if (dir == folder || dir.startsWith(folder + QLatin1Char('/'))) {
+                    reindex(m.value(QStringLiteral("id")).toLongLong());
+                    break;
+                }
+            }
         }
+        m_changedDirs.clear();
     });
 }
 
@@ -90,24 +115,46 @@ void CollectionsController::refresh() {
 }
 
 void CollectionsController::watch() {
-    if (!m_watcher.directories().isEmpty()) {
-        m_watcher.removePaths(m_watcher.directories());
-    }
-    QStringList dirs;
+    // What to watch: the folders the worker found for each collection still listed.
+    QSet<QString> wanted;
     for (const QVariant& v : m_collections) {
-        const QString folder = v.toMap().value(QStringLiteral("folder")).toString();
-        dirs << folder;
-        QDirIterator it(folder, QDir::Dirs | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
-        while (it.hasNext() && dirs.size() < 2000) {  // inotify watches are a shared resource
-            const QString d = it.next();
-            if (!QFileInfo(d).fileName().startsWith(QLatin1Char('.'))) {
-                dirs << d;
+        const qint64 id = v.toMap().value(QStringLiteral("id")).toLongLong();
+        const auto dirs = m_dirsOf.find(id);
+        if (dirs != m_dirsOf.end()) {
+            for (const QString& d : dirs->second) {
+                wanted.insert(d);
             }
+        } else if (!queued(id)) {
+            enqueue({id, true});  // not looked at yet this run (at start): find its folders
         }
     }
-    if (!dirs.isEmpty()) {
-        m_watcher.addPaths(dirs);
+    const QStringList current = m_watcher.directories();
+    QStringList gone, added;
+    for (const QString& d : current) {
+        if (!wanted.contains(d)) {
+            gone << d;
+        }
     }
+    const QSet<QString> have(current.begin(), current.end());
+    for (const QString& d : std::as_const(wanted)) {
+        if (!have.contains(d) && have.size() + added.size() - gone.size() < 2000) {  // inotify watches are shared
+            added << d;
+        }
+    }
+    if (!gone.isEmpty()) {
+        m_watcher.removePaths(gone);
+    }
+    if (!added.isEmpty()) {
+        m_watcher.addPaths(added);
+    }
+}
+
+bool CollectionsController::queued(qint64 id, bool indexing) const {
+    if (m_running && m_runningId == id && (!indexing || !m_runningWatchOnly)) {
+        return true;
+    }
+    return std::any_of(m_jobs.begin(), m_jobs.end(),
+                       [&](const Job& j) { return j.id == id && (!indexing || !j.watchOnly); });
 }
 
 void CollectionsController::addFolder(const QUrl& folder, const QString& name) {
@@ -137,7 +184,6 @@ void CollectionsController::addFolder(const QUrl& folder, const QString& name) {
             }
             ++m_listSerial;  // a list read before this is out of date
             m_collections.append(toMap(*made.first));
-            watch();
             Q_EMIT collectionsChanged();
             reindex(made.first->id);
         });
@@ -145,13 +191,11 @@ void CollectionsController::addFolder(const QUrl& folder, const QString& name) {
 
 void CollectionsController::reindex(qint64 id) {
     for (const Job& j : m_jobs) {
-        if (j.id == id) {
+        if (j.id == id && !j.watchOnly) {
             return;  // already waiting
         }
     }
-    Job job;
-    job.id = id;
-    enqueue(job);
+    enqueue({id, false});
 }
 
 void CollectionsController::remove(qint64 id) {
@@ -203,15 +247,33 @@ void CollectionsController::runNext() {
         m_worker.join();
     }
     m_running = true;
-    Job job = m_jobs.front();
+    const Job job = m_jobs.front();
     m_jobs.pop_front();
+    m_runningId = job.id;
+    m_runningWatchOnly = job.watchOnly;
     m_worker = std::thread([this, job, path = m_databasePath.toStdString()] {
-        qint64 id = job.id;
+        const qint64 id = job.id;
         QString summary, error;
-        QStringList errors;
+        QStringList errors, dirs;
         try {
             st::database db(path);
             st::collection_index index(db);
+            // The folders to watch are found here, not on the GUI thread (a large tree takes a while).
+            if (const auto c = index.find(id)) {
+                dirs = foldersIn(QString::fromStdString(c->folder));
+            }
+            if (job.watchOnly) {
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, id, dirs] {
+                        m_running = false;
+                        m_dirsOf[id] = dirs;
+                        watch();
+                        runNext();
+                    },
+                    Qt::QueuedConnection);
+                return;
+            }
             QElapsedTimer since;
             since.start();
             const auto r = index.index(id, extractForIndex, [&](const st::index_progress& p) {
@@ -239,8 +301,9 @@ void CollectionsController::runNext() {
         }
         QMetaObject::invokeMethod(
             this,
-            [this, id, summary, error, errors] {
+            [this, id, summary, error, errors, dirs] {
                 m_running = false;
+                m_dirsOf[id] = dirs;
                 setProgress(id, 0, -1, {});
                 for (QVariant& v : m_collections) {
                     QVariantMap m = v.toMap();

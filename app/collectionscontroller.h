@@ -9,6 +9,7 @@
 #include <QFileSystemWatcher>
 #include <QObject>
 #include <QQmlEngine>
+#include <QSet>
 #include <QString>
 #include <QTimer>
 #include <QUrl>
@@ -16,6 +17,7 @@
 
 #include <atomic>
 #include <deque>
+#include <map>
 #include <memory>
 #include <thread>
 
@@ -57,7 +59,10 @@ Q_SIGNALS:
 private:
     struct Job {
         qint64 id = 0;
+        bool watchOnly = false;  // only find the folders to watch (at start), no indexing
     };
+    // A job for `id` is waiting or running (`indexing`: one that indexes, not only looks).
+    bool queued(qint64 id, bool indexing = false) const;
     void enqueue(Job job);
     void runNext();
     void refresh();
@@ -71,7 +76,11 @@ private:
     std::deque<Job> m_jobs;
     std::thread m_worker;
     bool m_running = false;
-    int m_creating = 0;  // collections being made on the storage thread
+    qint64 m_runningId = 0;
+    bool m_runningWatchOnly = false;
+    std::map<qint64, QStringList> m_dirsOf;  // the folders watched for each collection
+    QSet<QString> m_changedDirs;             // changed since the timer started
+    int m_creating = 0;                      // collections being made on the storage thread
     std::atomic<bool> m_stop{false};
     QFileSystemWatcher m_watcher;
     QTimer m_changed;  // a folder changed: index again once it has been quiet a moment

@@ -196,8 +196,7 @@ void InferenceWorker::generate(const TurnRequest& request, StreamBuffer* buffer,
             if (usable) {
                 result.toolCalls = parsed.calls;
                 for (std::size_t i = 0; i < result.toolCalls.size(); ++i) {
-                    result.toolCalls[i].id =
-                        "call_" + std::to_string(request.assistantMessageId) + "_" + std::to_string(i);
+                    result.toolCalls[i].id = toolCallId(request.assistantMessageId, i);
                 }
             } else {
                 release(answer.size(), {}, false, false);  // not calls after all: the text as written

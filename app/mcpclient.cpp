@@ -49,7 +49,6 @@ void McpClient::start() {
     stop();
     m_error.clear();
     m_session.clear();
-    m_badMessages = 0;
     setState(State::Starting);
     if (m_config.transport == QLatin1String("http")) {
         const QUrl url(m_config.url);
@@ -258,7 +257,7 @@ int McpClient::request(const QString& method, const QJsonObject& params, Handler
     QJsonObject msg{{QStringLiteral("jsonrpc"), QStringLiteral("2.0")},
                     {QStringLiteral("id"), id},
                     {QStringLiteral("method"), method}};
-    if (!params.isEmpty() || method != QLatin1String("tools/list")) {
+    if (!params.isEmpty()) {  // params are optional where a method needs none
         msg.insert(QStringLiteral("params"), params);
     }
     send(msg);
@@ -365,13 +364,11 @@ void McpClient::receive(const QByteArray& bytes) {
         }
         return;
     }
-    ++m_badMessages;
     addLog(tr("Not JSON-RPC: %1").arg(shortened(bytes)));
 }
 
 void McpClient::handle(const QJsonObject& message) {
     if (message.value(QStringLiteral("jsonrpc")).toString() != QLatin1String("2.0")) {
-        ++m_badMessages;
         addLog(tr("Not JSON-RPC 2.0: %1").arg(shortened(QJsonDocument(message).toJson(QJsonDocument::Compact))));
         return;
     }
@@ -402,7 +399,6 @@ void McpClient::handle(const QJsonObject& message) {
         return;
     }
     if (!id.isDouble()) {
-        ++m_badMessages;
         addLog(tr("An answer without a request id: %1")
                    .arg(shortened(QJsonDocument(message).toJson(QJsonDocument::Compact))));
         return;

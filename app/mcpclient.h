@@ -118,7 +118,6 @@ private:
     QNetworkAccessManager* m_network = nullptr;
     QString m_session;  // Mcp-Session-Id
     QList<QPointer<QNetworkReply>> m_replies;
-    int m_badMessages = 0;
 };
 
 }  // namespace deepdesk::app

@@ -41,14 +41,17 @@ QVariant MessageListModel::data(const QModelIndex& index, int role) const {
                    : QJsonDocument::fromJson(QByteArray::fromStdString(m.tool_calls)).array().toVariantList();
     case AttachmentsRole: {
         QVariantList files;
+        int sources = 0;  // numbered as the prompt numbers them
         for (const auto& a : r.attachments) {
             const auto [collection, path] = sourceOf(a.mime);
-            files.append(QVariantMap{{QStringLiteral("name"), QString::fromStdString(a.name)},
-                                     {QStringLiteral("size"), static_cast<qint64>(a.size)},
-                                     {QStringLiteral("tokens"), static_cast<qint64>(a.tokens)},
-                                     {QStringLiteral("source"), collection > 0},
-                                     {QStringLiteral("collection"), collection},
-                                     {QStringLiteral("path"), path}});
+            const QString name = QString::fromStdString(a.name);
+            files.append(QVariantMap{
+                {QStringLiteral("name"), collection > 0 ? QStringLiteral("[%1] %2").arg(++sources).arg(name) : name},
+                {QStringLiteral("size"), static_cast<qint64>(a.size)},
+                {QStringLiteral("tokens"), static_cast<qint64>(a.tokens)},
+                {QStringLiteral("source"), collection > 0},
+                {QStringLiteral("collection"), collection},
+                {QStringLiteral("path"), path}});
         }
         return files;
     }

@@ -33,7 +33,8 @@ public:
         SiblingIndexRole,
         SiblingCountRole,
         ToolCallsRole,    // [{id, name, arguments, state, result}] (see storage::message::tool_calls)
-        AttachmentsRole,  // [{name, size, tokens, source, collection, path}]: a user's message's files and sources
+        AttachmentsRole,  // [{name, size, tokens, source, collection, path}]: a user's message's files and
+                          // sources (named "[n] where", numbered as the prompt numbers them)
     };
 
     struct Row {

@@ -472,7 +472,7 @@ void RemoteTurnRunner::onFinished() {
                     continue;
                 }
                 if (call.id.empty()) {
-                    call.id = "call_" + std::to_string(result.messageId) + "_" + std::to_string(i);
+                    call.id = toolCallId(result.messageId, i);
                 }
                 result.toolCalls.push_back(call);
             }

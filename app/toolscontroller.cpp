@@ -70,8 +70,12 @@ void ToolsController::start() {
 }
 
 void ToolsController::attach(McpClient* c) {
-    connect(c, &McpClient::stateChanged, this, &ToolsController::serversChanged);
-    connect(c, &McpClient::toolsChanged, this, &ToolsController::serversChanged);
+    const auto changed = [this] {
+        refreshOffered();
+        Q_EMIT serversChanged();
+    };
+    connect(c, &McpClient::stateChanged, this, changed);
+    connect(c, &McpClient::toolsChanged, this, changed);
     connect(c, &McpClient::logChanged, this, [this, c] { Q_EMIT logChanged(c->config().id); });
     connect(c, &McpClient::callFinished, this, [this, c](int requestId, bool ok, const QString& text, bool isError) {
         for (auto it = m_running.begin(); it != m_running.end(); ++it) {
@@ -110,6 +114,16 @@ void ToolsController::dropCalls(McpClient* c) {
     }
 }
 
+void ToolsController::replace(std::unique_ptr<McpClient>& slot, const McpServerConfig& config) {
+    dropCalls(slot.get());
+    slot = std::make_unique<McpClient>(config);
+    attach(slot.get());
+    save();
+    if (config.enabled) {
+        slot->start();
+    }
+}
+
 McpClient* ToolsController::client(const QString& id) const {
     for (const auto& c : m_clients) {
         if (c->config().id == id) {
@@ -131,6 +145,7 @@ void ToolsController::save() {
                                 {QStringLiteral("enabled"), k.enabled}});
     }
     m_settings->setMcpServers(list);
+    refreshOffered();
     Q_EMIT serversChanged();
 }
 
@@ -202,13 +217,7 @@ void ToolsController::updateServer(const QString& id, const QString& name, const
             m_settings->setSecret(tokenSecret(id), k.token);
         }
         m_settings->setSecret(envSecret(id), envText.trimmed());
-        dropCalls(c.get());
-        c = std::make_unique<McpClient>(k);
-        attach(c.get());
-        save();
-        if (k.enabled) {
-            c->start();
-        }
+        replace(c, k);
         return;
     }
 }
@@ -234,13 +243,7 @@ void ToolsController::setEnabled(const QString& id, bool enabled) {
         if (c->config().id == id && c->config().enabled != enabled) {
             McpServerConfig k = c->config();
             k.enabled = enabled;
-            dropCalls(c.get());
-            c = std::make_unique<McpClient>(k);
-            attach(c.get());
-            save();
-            if (enabled) {
-                c->start();
-            }
+            replace(c, k);
             return;
         }
     }
@@ -264,61 +267,55 @@ void ToolsController::forgetAllowed(const QString& id, const QString& tool) {
     Q_EMIT serversChanged();
 }
 
-std::map<QString, ToolsController::Offered> ToolsController::offeredNames() const {
-    std::map<QString, Offered> out;
+void ToolsController::refreshOffered() {
+    m_offered.clear();
     for (const auto& c : m_clients) {
         if (!c->config().enabled || c->state() != McpClient::State::Ready) {
             continue;
         }
         for (const McpTool& t : c->tools()) {
             QString name = safeName(t.name);
-            if (out.count(name) != 0) {  // two servers with one name: the later one says whose
+            if (m_offered.count(name) != 0) {  // two servers with one name: the later one says whose
                 name = safeName(c->config().name) + QStringLiteral("__") + name;
             }
-            out.emplace(name, Offered{c->config().id, t.name});
+            m_offered.emplace(name, Offered{c->config().id, t});
         }
     }
-    return out;
 }
 
 std::vector<deepdesk::tool_spec> ToolsController::offeredTools() const {
     std::vector<deepdesk::tool_spec> out;
-    const auto names = offeredNames();
-    for (const auto& [name, o] : names) {
-        const McpClient* c = client(o.serverId);
-        for (const McpTool& t : c->tools()) {
-            if (t.name == o.tool) {
-                QJsonObject schema = t.inputSchema;
-                schema.remove(QStringLiteral("$schema"));
-                out.push_back({name.toStdString(), t.description.toStdString(),
-                               QJsonDocument(schema).toJson(QJsonDocument::Compact).toStdString()});
-            }
-        }
+    for (const auto& [name, o] : m_offered) {
+        QJsonObject schema = o.tool.inputSchema;
+        schema.remove(QStringLiteral("$schema"));
+        out.push_back({name.toStdString(), o.tool.description.toStdString(),
+                       QJsonDocument(schema).toJson(QJsonDocument::Compact).toStdString()});
     }
     return out;
 }
 
+const ToolsController::Offered* ToolsController::offered(const QString& toolName) const {
+    const auto it = m_offered.find(toolName);
+    return it == m_offered.end() ? nullptr : &it->second;
+}
+
 QString ToolsController::serverOf(const QString& toolName) const {
-    const auto names = offeredNames();
-    const auto it = names.find(toolName);
-    return it == names.end() ? QString() : it->second.serverId;
+    const Offered* o = offered(toolName);
+    return o == nullptr ? QString() : o->serverId;
 }
 
 bool ToolsController::alwaysAllowed(const QString& toolName) const {
-    const auto names = offeredNames();
-    const auto it = names.find(toolName);
-    return it != names.end() &&
-           m_settings->alwaysAllowedTools().contains(it->second.serverId + QLatin1Char('/') + it->second.tool);
+    const Offered* o = offered(toolName);
+    return o != nullptr && m_settings->alwaysAllowedTools().contains(o->serverId + QLatin1Char('/') + o->tool.name);
 }
 
 void ToolsController::allowAlways(const QString& toolName) {
-    const auto names = offeredNames();
-    const auto it = names.find(toolName);
-    if (it == names.end()) {
+    const Offered* o = offered(toolName);
+    if (o == nullptr) {
         return;
     }
     QStringList allowed = m_settings->alwaysAllowedTools();
-    const QString key = it->second.serverId + QLatin1Char('/') + it->second.tool;
+    const QString key = o->serverId + QLatin1Char('/') + o->tool.name;
     if (!allowed.contains(key)) {
         allowed << key;
         m_settings->setAlwaysAllowedTools(allowed);
@@ -328,13 +325,12 @@ void ToolsController::allowAlways(const QString& toolName) {
 
 int ToolsController::call(const QString& toolName, const QString& argumentsJson, int timeoutMs) {
     const int ticket = m_nextTicket++;
-    const auto names = offeredNames();
-    const auto it = names.find(toolName);
+    const Offered* o = offered(toolName);
     QJsonParseError err{};
     const QJsonDocument args =
         QJsonDocument::fromJson(argumentsJson.trimmed().isEmpty() ? QByteArray("{}") : argumentsJson.toUtf8(), &err);
     QString why;
-    if (it == names.end()) {
+    if (o == nullptr) {
         why = tr("No tool named %1 is available.").arg(toolName);
     } else if (!args.isObject()) {
         why = tr("The arguments are not a JSON object: %1").arg(err.errorString());
@@ -343,8 +339,8 @@ int ToolsController::call(const QString& toolName, const QString& argumentsJson,
         QTimer::singleShot(0, this, [this, ticket, why] { Q_EMIT callFinished(ticket, false, why, true); });
         return ticket;
     }
-    McpClient* c = client(it->second.serverId);
-    m_running[ticket] = {c, c->callTool(it->second.tool, args.object(), timeoutMs)};
+    McpClient* c = client(o->serverId);
+    m_running[ticket] = {c, c->callTool(o->tool.name, args.object(), timeoutMs)};
     return ticket;
 }
 

@@ -40,7 +40,7 @@ public:
     void start();
 
     QVariantList servers() const;
-    int toolCount() const { return static_cast<int>(offeredTools().size()); }
+    int toolCount() const { return static_cast<int>(m_offered.size()); }
 
     // transport: stdio (target: the command line) or http (target: the URL). envText: one
     // NAME=value per line. Returns the new server's id; it starts at once.
@@ -72,18 +72,25 @@ Q_SIGNALS:
 
 private:
     struct Offered {
-        QString serverId, tool;
+        QString serverId;
+        McpTool tool;
     };
-    std::map<QString, Offered> offeredNames() const;  // offered name -> (server, tool)
+    // The tools offered now, by the name the model sees; kept up to date as servers come and go
+    // and change their tools (refreshOffered), not worked out again at each question.
+    void refreshOffered();
+    const Offered* offered(const QString& toolName) const;
     McpClient* client(const QString& id) const;
     void save();
     void attach(McpClient* c);
     // The calls under way on `c` end now, as failed (it is about to go).
     void dropCalls(McpClient* c);
+    // A server's client made again with `config` (edited, enabled or disabled), started if enabled.
+    void replace(std::unique_ptr<McpClient>& slot, const McpServerConfig& config);
     static QMap<QString, QString> parseEnv(const QString& text);
 
     Settings* m_settings;
     std::vector<std::unique_ptr<McpClient>> m_clients;  // in the order the user added them
+    std::map<QString, Offered> m_offered;
     int m_nextTicket = 1;
     struct Running {
         McpClient* client;

@@ -71,13 +71,17 @@ void StreamSaver::flush() {
     m_lastWrite = std::chrono::steady_clock::now();
 }
 
-std::string toolCallsJson(const std::vector<deepdesk::tool_call>& calls, const char* state) {
+std::string toolCallId(qint64 messageId, std::size_t index) {
+    return "call_" + std::to_string(messageId) + "_" + std::to_string(index);
+}
+
+std::string toolCallsJson(const std::vector<deepdesk::tool_call>& calls) {
     QJsonArray a;
     for (const auto& c : calls) {
         a.append(QJsonObject{{QStringLiteral("id"), QString::fromStdString(c.id)},
                              {QStringLiteral("name"), QString::fromStdString(c.name)},
                              {QStringLiteral("arguments"), QString::fromStdString(c.arguments)},
-                             {QStringLiteral("state"), QLatin1String(state)},
+                             {QStringLiteral("state"), QStringLiteral("pending")},
                              {QStringLiteral("result"), QString()}});
     }
     return QJsonDocument(a).toJson(QJsonDocument::Compact).toStdString();

@@ -72,9 +72,11 @@ struct TurnResult {
     bool failed() const { return !error.isEmpty(); }
 };
 
-// The calls as the database keeps them (storage::message::tool_calls), each in `state` (pending
-// until the user or the settings allow it).
-std::string toolCallsJson(const std::vector<deepdesk::tool_call>& calls, const char* state = "pending");
+// The calls as the database keeps them (storage::message::tool_calls), each pending (until the
+// user or the settings allow it).
+std::string toolCallsJson(const std::vector<deepdesk::tool_call>& calls);
+// The id of the `index`th call of an answer whose model gave it none (a local model never does).
+std::string toolCallId(qint64 messageId, std::size_t index);
 
 // Saves a streaming answer through the storage thread: the text so far at most every `interval`,
 // then its end. Used from the thread the runner writes on.

@@ -127,7 +127,7 @@ int run_ask(const collections_options& o) {
         go.max_tokens = o.max_tokens;
         go.sampling.temperature = 0.0f;  // an answer from sources: the likeliest words
         go.drop_oldest_turns = true;
-        const auto r = engine.generate({{chat_message::role::user, storage::grounded_prompt(o.question, hits)}}, go,
+        const auto r = engine.generate({{chat_message::role::user, storage::grounded_prompt(o.question, storage::cited_sources(hits))}}, go,
                                        [&](const reasoning_delta& d) {
                                            if (!o.json) {
                                                std::printf("%s", d.answer.c_str());

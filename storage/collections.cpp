@@ -45,22 +45,6 @@ bool valid_utf8(const std::string& s) {
     return true;
 }
 
-bool is_heading(const std::string& line, int* level, std::string* title) {
-    std::size_t n = 0;
-    while (n < line.size() && line[n] == '#') {
-        ++n;
-    }
-    if (n == 0 || n > 6 || n >= line.size() || line[n] != ' ') {
-        return false;
-    }
-    *level = static_cast<int>(n);
-    *title = line.substr(n + 1);
-    while (!title->empty() && (title->back() == ' ' || title->back() == '#' || title->back() == '\r')) {
-        title->pop_back();
-    }
-    return true;
-}
-
 bool starts_with(const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; }
 
 }  // namespace
@@ -95,108 +79,6 @@ extracted_text read_text_file(const fs::path& path) {
         bytes.erase(0, 3);
     }
     out.text = std::move(bytes);
-    return out;
-}
-
-std::vector<chunk> chunk_document(const std::string& text, bool markdown, std::size_t target_bytes) {
-    std::vector<chunk> out;
-    std::vector<std::string> headings;  // by level
-    int page = 0, line_no = 0, page_line = 0;
-    chunk current;
-    bool fenced = false;
-    const auto heading_path = [&] {
-        std::string h;
-        for (const auto& part : headings) {
-            if (!part.empty()) {
-                h += (h.empty() ? "" : " > ") + part;
-            }
-        }
-        return h;
-    };
-    const auto flush = [&] {
-        if (current.text.find_first_not_of(" \t\r\n") != std::string::npos) {
-            while (!current.text.empty() && (current.text.back() == '\n' || current.text.back() == '\r')) {
-                current.text.pop_back();
-            }
-            out.push_back(current);
-        }
-        current = chunk{};
-    };
-    const auto start_here = [&] {
-        current.heading = heading_path();
-        current.page = page;
-        current.line = page > 0 ? page_line : line_no;
-    };
-    // One line into the pieces: a blank line ends a paragraph, which ends a piece once it is
-    // big enough; a line longer than a piece is cut at spaces.
-    const auto append = [&](const std::string& line) {
-        const bool blank = line.find_first_not_of(" \t\r") == std::string::npos;
-        if (current.text.empty()) {
-            if (blank) {
-                return;
-            }
-            start_here();
-        }
-        if (blank) {
-            if (current.text.size() >= target_bytes / 2) {
-                flush();
-            } else {
-                current.text += "\n";
-            }
-            return;
-        }
-        if (current.text.size() + line.size() + 1 > target_bytes) {
-            flush();
-            start_here();
-        }
-        std::string rest = line;
-        while (rest.size() > target_bytes) {
-            std::size_t cut = rest.rfind(' ', target_bytes);
-            if (cut == std::string::npos || cut < target_bytes / 2) {
-                cut = target_bytes;
-                while (cut < rest.size() && (static_cast<unsigned char>(rest[cut]) & 0xC0) == 0x80) {
-                    ++cut;  // never inside a character
-                }
-            }
-            current.text += rest.substr(0, cut);
-            rest.erase(0, cut);
-            flush();
-            start_here();
-        }
-        current.text += rest + "\n";
-    };
-    std::size_t at = 0;
-    for (;;) {
-        const std::size_t nl = text.find('\n', at);
-        std::string line = text.substr(at, nl == std::string::npos ? std::string::npos : nl - at);
-        if (!line.empty() && line.back() == '\r') {
-            line.pop_back();
-        }
-        ++line_no;
-        ++page_line;
-        int level = 0;
-        std::string title;
-        if (starts_with(line, "[Page ") && line.size() > 7 && line.back() == ']') {
-            flush();
-            page = std::atoi(line.c_str() + 6);
-            page_line = 0;
-        } else if (markdown && starts_with(line, "```")) {
-            fenced = !fenced;
-            append(line);
-        } else if (markdown && !fenced && is_heading(line, &level, &title)) {
-            flush();
-            headings.resize(static_cast<std::size_t>(level));
-            headings[static_cast<std::size_t>(level) - 1] = title;
-            append(line);
-        } else {
-            append(line);
-        }
-        if (nl == std::string::npos) {
-            break;
-        }
-        at = nl + 1;
-    }
-    flush();
     return out;
 }
 
@@ -443,12 +325,20 @@ std::string source_label(const collection_hit& hit) {
     return s;
 }
 
-std::string grounded_prompt(const std::string& question, const std::vector<collection_hit>& hits) {
+std::vector<cited_source> cited_sources(const std::vector<collection_hit>& hits) {
+    std::vector<cited_source> out;
+    for (const auto& h : hits) {
+        out.push_back({source_label(h), h.text});
+    }
+    return out;
+}
+
+std::string grounded_prompt(const std::string& question, const std::vector<cited_source>& sources) {
     std::string out =
-        "Answer the question from the sources below. Cite each source you use by its number, like [1]. "
-        "If the sources do not contain the answer, say so.\n\n";
-    for (std::size_t i = 0; i < hits.size(); ++i) {
-        out += "<source id=\"" + std::to_string(i + 1) + "\" from=\"" + source_label(hits[i]) + "\">\n" + hits[i].text +
+        "Answer from the sources below. Cite each source you use by its number, like [1]. "
+        "If they do not contain the answer, say so.\n\n";
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+        out += "<source id=\"" + std::to_string(i + 1) + "\" from=\"" + sources[i].label + "\">\n" + sources[i].text +
                "\n</source>\n\n";
     }
     return out + "Question: " + question;

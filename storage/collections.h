@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "storage/database.h"
+#include "storage/retrieval.h"
 
 namespace deepdesk::storage {
 
@@ -35,17 +36,6 @@ using text_extractor = std::function<extracted_text(const std::filesystem::path&
 extracted_text read_text_file(const std::filesystem::path& path);
 // Whether a file's name says it is worth indexing (text, Markdown, code, data, PDF).
 bool indexable_name(const std::filesystem::path& path);
-
-// One piece of a document, with where it is.
-struct chunk {
-    std::string text;
-    std::string heading;  // the Markdown heading path it is under ("Guide > Setup"), or empty
-    int page = 0;         // PDF page (1-based); 0 when not paged
-    int line = 1;         // the line it starts on (in its page, for a PDF)
-};
-// A document cut along its structure: Markdown sections, then paragraphs, then lines; pieces of
-// about `target_bytes` (small paragraphs together, a long one cut at a line or a space).
-std::vector<chunk> chunk_document(const std::string& text, bool markdown, std::size_t target_bytes = 1200);
 
 struct index_progress {
     std::size_t done = 0, total = 0;
@@ -89,9 +79,14 @@ private:
     database& m_db;
 };
 
-// A question with the retrieved chunks numbered [1]..[n] as sources, for the model to answer
-// from and cite; `sources` lists them as "[n] path, page p, line l".
-std::string grounded_prompt(const std::string& question, const std::vector<collection_hit>& hits);
+// Where a hit is, as a reader reads it: "path, page p, line l (heading)".
 std::string source_label(const collection_hit& hit);
+// A passage given to the model as a source, with where it is from.
+struct cited_source {
+    std::string label, text;
+};
+std::vector<cited_source> cited_sources(const std::vector<collection_hit>& hits);
+// A question with its sources numbered [1]..[n], for the model to answer from and cite.
+std::string grounded_prompt(const std::string& question, const std::vector<cited_source>& sources);
 
 }  // namespace deepdesk::storage

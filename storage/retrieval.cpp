@@ -37,9 +37,29 @@ bool separator(const std::string& ch) {
     return !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '-');
 }
 
-std::string quoted(const std::string& term) {
+bool starts_with(const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; }
+
+bool is_heading(const std::string& line, int* level, std::string* title) {
+    std::size_t n = 0;
+    while (n < line.size() && line[n] == '#') {
+        ++n;
+    }
+    if (n == 0 || n > 6 || n >= line.size() || line[n] != ' ') {
+        return false;
+    }
+    *level = static_cast<int>(n);
+    *title = line.substr(n + 1);
+    while (!title->empty() && (title->back() == ' ' || title->back() == '#' || title->back() == '\r')) {
+        title->pop_back();
+    }
+    return true;
+}
+
+}  // namespace
+
+std::string fts_phrase(const std::string& w) {
     std::string out = "\"";
-    for (const char c : term) {
+    for (const char c : w) {
         out += c;
         if (c == '"') {
             out += '"';
@@ -48,34 +68,105 @@ std::string quoted(const std::string& term) {
     return out + "\"";
 }
 
-}  // namespace
-
-std::vector<std::string> split_chunks(const std::string& text, std::size_t target_chars) {
-    std::vector<std::string> out;
-    target_chars = std::max<std::size_t>(target_chars, 64);
-    std::size_t at = 0;
-    while (at < text.size()) {
-        std::size_t end = std::min(text.size(), at + target_chars);
-        if (end < text.size()) {
-            // The last good place to cut in the second half of the window.
-            const std::size_t from = at + target_chars / 2;
-            std::size_t cut = text.rfind("\n\n", end);
-            if (cut == std::string::npos || cut < from) {
-                cut = text.rfind('\n', end);
-            }
-            if (cut == std::string::npos || cut < from) {
-                cut = text.rfind(' ', end);
-            }
-            if (cut != std::string::npos && cut >= from) {
-                end = cut + 1;
-            }
-            while (end < text.size() && continuation(static_cast<unsigned char>(text[end]))) {
-                ++end;  // never inside a character
+std::vector<chunk> chunk_document(const std::string& text, bool markdown, std::size_t target_bytes) {
+    std::vector<chunk> out;
+    std::vector<std::string> headings;  // by level
+    int page = 0, line_no = 0, page_line = 0;
+    chunk current;
+    bool fenced = false;
+    const auto heading_path = [&] {
+        std::string h;
+        for (const auto& part : headings) {
+            if (!part.empty()) {
+                h += (h.empty() ? "" : " > ") + part;
             }
         }
-        out.push_back(text.substr(at, end - at));
-        at = end;
+        return h;
+    };
+    const auto flush = [&] {
+        if (current.text.find_first_not_of(" \t\r\n") != std::string::npos) {
+            while (!current.text.empty() && (current.text.back() == '\n' || current.text.back() == '\r')) {
+                current.text.pop_back();
+            }
+            out.push_back(current);
+        }
+        current = chunk{};
+    };
+    const auto start_here = [&] {
+        current.heading = heading_path();
+        current.page = page;
+        current.line = page > 0 ? page_line : line_no;
+    };
+    // One line into the pieces: a blank line ends a paragraph, which ends a piece once it is
+    // big enough; a line longer than a piece is cut at spaces.
+    const auto append = [&](const std::string& line) {
+        const bool blank = line.find_first_not_of(" \t\r") == std::string::npos;
+        if (current.text.empty()) {
+            if (blank) {
+                return;
+            }
+            start_here();
+        }
+        if (blank) {
+            if (current.text.size() >= target_bytes / 2) {
+                flush();
+            } else {
+                current.text += "\n";
+            }
+            return;
+        }
+        if (current.text.size() + line.size() + 1 > target_bytes) {
+            flush();
+            start_here();
+        }
+        std::string rest = line;
+        while (rest.size() > target_bytes) {
+            std::size_t cut = rest.rfind(' ', target_bytes);
+            if (cut == std::string::npos || cut < target_bytes / 2) {
+                cut = target_bytes;
+                while (cut < rest.size() && (static_cast<unsigned char>(rest[cut]) & 0xC0) == 0x80) {
+                    ++cut;  // never inside a character
+                }
+            }
+            current.text += rest.substr(0, cut);
+            rest.erase(0, cut);
+            flush();
+            start_here();
+        }
+        current.text += rest + "\n";
+    };
+    std::size_t at = 0;
+    for (;;) {
+        const std::size_t nl = text.find('\n', at);
+        std::string line = text.substr(at, nl == std::string::npos ? std::string::npos : nl - at);
+        if (!line.empty() && line.back() == '\r') {
+            line.pop_back();
+        }
+        ++line_no;
+        ++page_line;
+        int level = 0;
+        std::string title;
+        if (starts_with(line, "[Page ") && line.size() > 7 && line.back() == ']') {
+            flush();
+            page = std::atoi(line.c_str() + 6);
+            page_line = 0;
+        } else if (markdown && starts_with(line, "```")) {
+            fenced = !fenced;
+            append(line);
+        } else if (markdown && !fenced && is_heading(line, &level, &title)) {
+            flush();
+            headings.resize(static_cast<std::size_t>(level));
+            headings[static_cast<std::size_t>(level) - 1] = title;
+            append(line);
+        } else {
+            append(line);
+        }
+        if (nl == std::string::npos) {
+            break;
+        }
+        at = nl + 1;
     }
+    flush();
     return out;
 }
 
@@ -110,7 +201,7 @@ std::string fts_query(const std::string& question) {
     flush();
     std::string out;
     for (const auto& t : terms) {
-        out += (out.empty() ? "" : " OR ") + quoted(t);
+        out += (out.empty() ? "" : " OR ") + fts_phrase(t);
     }
     return out;
 }
@@ -151,12 +242,16 @@ std::string relevant_parts(const std::string& text, const std::string& question,
     if (text.size() <= max_bytes) {
         return text;
     }
-    const auto chunks = split_chunks(text);
+    const auto pieces = chunk_document(text, false, 1500);
+    std::vector<std::string> chunks;
+    for (const auto& p : pieces) {
+        chunks.push_back(p.text);
+    }
     const auto order = rank_by_relevance(chunks, question);
     std::vector<std::size_t> kept;
     std::size_t used = 0;
     for (const std::size_t i : order) {
-        const std::size_t cost = chunks[i].size() + 32;  // with its heading
+        const std::size_t cost = chunks[i].size() + 40;  // with its heading
         if (used + cost > max_bytes) {
             continue;
         }
@@ -166,10 +261,9 @@ std::string relevant_parts(const std::string& text, const std::string& question,
     std::sort(kept.begin(), kept.end());
     std::string out;
     for (const std::size_t i : kept) {
-        out += "[Part " + std::to_string(i + 1) + " of " + std::to_string(chunks.size()) + "]\n" + chunks[i];
-        if (!out.empty() && out.back() != '\n') {
-            out += '\n';
-        }
+        out += "[Part " + std::to_string(i + 1) + " of " + std::to_string(chunks.size()) +
+               (pieces[i].page > 0 ? ", page " + std::to_string(pieces[i].page) : std::string()) + "]\n" + chunks[i] +
+               "\n";
     }
     return out;
 }

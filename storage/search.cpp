@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "storage/search.h"
 
+#include "storage/retrieval.h"
+
 #include <SQLiteCpp/Statement.h>
 
 #include <algorithm>
@@ -46,18 +48,6 @@ std::vector<std::string> words_of(const std::string& query) {
         }
     }
     return out;
-}
-
-// An FTS5 string literal for `w`: matched as a substring by the trigram tokenizer.
-std::string fts_phrase(const std::string& w) {
-    std::string out = "\"";
-    for (const char c : w) {
-        out += c;
-        if (c == '"') {
-            out += '"';
-        }
-    }
-    return out + "\"";
 }
 
 // A LIKE pattern matching `w` anywhere ('\\' escapes LIKE's own wildcards).

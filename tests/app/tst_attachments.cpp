@@ -261,7 +261,7 @@ private Q_SLOTS:
         QCOMPARE(chat.collectionId(), id);  // kept with the conversation
         const auto& files = chat.messages()->rows().front().attachments;
         QVERIFY(!files.empty());
-        QVERIFY2(files[0].name.rfind("[1] notes/菜谱.txt, line ", 0) == 0, files[0].name.c_str());
+        QVERIFY2(files[0].name.rfind("notes/菜谱.txt, line ", 0) == 0, files[0].name.c_str());
         QVERIFY(files[0].text.find("一个半小时") != std::string::npos);
         const QVariantMap chip = chat.messages()
                                      ->data(chat.messages()->index(0), deepdesk::app::MessageListModel::AttachmentsRole)
@@ -269,6 +269,8 @@ private Q_SLOTS:
                                      .first()
                                      .toMap();
         QVERIFY(chip.value(QStringLiteral("source")).toBool());
+        QVERIFY2(chip.value(QStringLiteral("name")).toString().startsWith(QStringLiteral("[1] notes/菜谱.txt, line ")),
+                 qPrintable(chip.value(QStringLiteral("name")).toString()));
         QCOMPARE(chip.value(QStringLiteral("collection")).toLongLong(), id);
         QCOMPARE(chip.value(QStringLiteral("path")).toString(), QStringLiteral("notes/菜谱.txt"));
         QVERIFY(!app.collections.openSource(id, QStringLiteral("../data/conversations.db")));

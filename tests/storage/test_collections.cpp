@@ -100,7 +100,7 @@ TEST_F(CollectionsTest, IndexesTheFolderIncrementallyAndOnlyWhatIsInIt) {
     ASSERT_FALSE(hits.empty());
     EXPECT_EQ(hits[0].path, "notes/菜谱.txt");
     EXPECT_NE(source_label(hits[0]).find("notes/菜谱.txt, line "), std::string::npos);
-    const std::string prompt = grounded_prompt("红烧肉要炖多久？", hits);
+    const std::string prompt = grounded_prompt("红烧肉要炖多久？", cited_sources(hits));
     EXPECT_NE(prompt.find("<source id=\"1\" from=\"notes/菜谱.txt"), std::string::npos);
 
     index.remove(id);

@@ -16,16 +16,9 @@ std::string filler(int n, const std::string& word) {
     return out;
 }
 
-TEST(Retrieval, ChunksCoverTheTextAndCutAtBoundaries) {
-    const std::string text = filler(200, "line") + "\n\n" + std::string(3000, 'x') + "中文字符测试" + filler(10, "end");
-    const auto chunks = split_chunks(text, 1000);
-    std::string joined;
-    for (const auto& c : chunks) {
-        EXPECT_LE(c.size(), 1000u + 3);
-        joined += c;
-    }
-    EXPECT_EQ(joined, text);
-    EXPECT_EQ(chunks.front().back(), '\n');  // a line end, not the middle of a line
+TEST(Retrieval, PhrasesDoubleTheirQuotes) {
+    EXPECT_EQ(fts_phrase("say \"hi\""), "\"say \"\"hi\"\"\"");
+    EXPECT_EQ(fts_phrase("预算"), "\"预算\"");
 }
 
 TEST(Retrieval, QueriesHaveWordsAndChineseTrigrams) {
@@ -52,6 +45,11 @@ TEST(Retrieval, RelevantPartsFitTheBudgetInReadingOrder) {
     EXPECT_LE(parts.size(), 4000u);
     EXPECT_NE(parts.find("The launch date is 14 March 2027."), std::string::npos);
     EXPECT_EQ(parts.rfind("[Part ", 0), 0u);
+    // A PDF's parts say their page.
+    const std::string paged =
+        "[Page 1]\n" + filler(200, "intro") + "\n[Page 2]\nThe warranty lasts seven years.\n\n" + filler(200, "outro");
+    const std::string with_pages = relevant_parts(paged, "How long is the warranty?", 3000);
+    EXPECT_NE(with_pages.find(", page 2]\nThe warranty lasts seven years."), std::string::npos) << with_pages;
     // Short enough already: unchanged.
     EXPECT_EQ(relevant_parts("short", "q", 100), "short");
 }
