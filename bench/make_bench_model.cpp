@@ -16,11 +16,12 @@
 //    256 so that every K-quant fits), for quantizing with llama-quantize and comparing logits with
 //    llama.cpp type by type (vs_llama.py logits); deepseek2-f32 has the attn_kv_b layout, which
 //    both llama.cpp builds read, the query's low rank, one leading dense layer and DeepSeekMoE
-//    layers after it.
+//    layers after it. qwen3-embed-f32 is shaped as Qwen3-Embedding (last-token pooling, EOS added),
+//    to compare embeddings with llama.cpp's.
 // Speed does not depend on the values, so `deepdesk-cli bench` on it measures what a real file
 // of that shape would give.
 //   make_bench_model OUT.gguf q4_k_m|q8_0|v2-lite-q4_k_m|qwen3-8b-q4_k_m|llm-7b-q4_k_m|llama-f32|qwen2-f32|
-//                    deepseek2-f32
+//                    deepseek2-f32|qwen3-embed-f32
 //                    [layers]
 #include <cstdio>
 #include <cstring>
@@ -195,6 +196,10 @@ std::vector<tensor_plan> fidelity_plan(const std::string& arch, int n_layer) {
         plan.push_back({p + "attn_q.weight", f32, fid_embd, fid_head * fid_hd});
         plan.push_back({p + "attn_k.weight", f32, fid_embd, fid_kv * fid_hd});
         plan.push_back({p + "attn_v.weight", f32, fid_embd, fid_kv * fid_hd});
+        if (arch == "qwen3") {
+            plan.push_back({p + "attn_q_norm.weight", f32, fid_hd, 0});
+            plan.push_back({p + "attn_k_norm.weight", f32, fid_hd, 0});
+        }
         if (arch == "qwen2") {
             plan.push_back({p + "attn_q.bias", f32, fid_head * fid_hd, 0});
             plan.push_back({p + "attn_k.bias", f32, fid_kv * fid_hd, 0});
@@ -210,7 +215,7 @@ std::vector<tensor_plan> fidelity_plan(const std::string& arch, int n_layer) {
 
 void fidelity_header(deepdesk::testing::gguf_writer& h, const std::string& a, int n_layer) {
     h.add_string("general.architecture", a);
-    h.add_string("general.name", "fidelity-" + a + "-f32");
+    h.add_string("general.name", a == "qwen3" ? "fidelity-qwen3-embedding-f32" : "fidelity-" + a + "-f32");
     h.add_u32(a + ".context_length", 4096);
     h.add_u32(a + ".embedding_length", static_cast<std::uint32_t>(fid_embd));
     h.add_u32(a + ".block_count", static_cast<std::uint32_t>(n_layer));
@@ -238,7 +243,12 @@ void fidelity_header(deepdesk::testing::gguf_writer& h, const std::string& a, in
         return;
     }
     h.add_u32(a + ".attention.head_count_kv", static_cast<std::uint32_t>(fid_kv));
-    add_vocab(h, fid_vocab, a == "qwen2" ? "qwen2" : "deepseek-llm", 32000, 32001);
+    if (a == "qwen3") {  // shaped as Qwen3-Embedding: the last token pooled, EOS added, no BOS
+        h.add_u32(a + ".pooling_type", 3);
+        h.add_bool("tokenizer.ggml.add_bos_token", false);
+        h.add_bool("tokenizer.ggml.add_eos_token", true);
+    }
+    add_vocab(h, fid_vocab, a == "llama" ? "deepseek-llm" : "qwen2", 32000, 32001);
 }
 
 // llama.cpp's Q4_K_M keeps more bits in the first and last eighth of the layers and every third one
@@ -251,20 +261,21 @@ bool more_bits(int layer, int n_layer) {
 
 int main(int argc, char** argv) {
     if (argc < 3) {
-        std::fprintf(
-            stderr,
-            "usage: make_bench_model OUT.gguf "
-            "q4_k_m|q8_0|v2-lite-q4_k_m|qwen3-8b-q4_k_m|llm-7b-q4_k_m|llama-f32|qwen2-f32|deepseek2-f32 [layers]\n");
+        std::fprintf(stderr,
+                     "usage: make_bench_model OUT.gguf "
+                     "q4_k_m|q8_0|v2-lite-q4_k_m|qwen3-8b-q4_k_m|llm-7b-q4_k_m|llama-f32|qwen2-f32|deepseek2-f32|"
+                     "qwen3-embed-f32 [layers]\n");
         return 2;
     }
     const std::string out = argv[1];
     const std::string mix = argv[2];
-    const bool fidelity = mix == "llama-f32" || mix == "qwen2-f32" || mix == "deepseek2-f32";
+    const bool fidelity =
+        mix == "llama-f32" || mix == "qwen2-f32" || mix == "deepseek2-f32" || mix == "qwen3-embed-f32";
     if (mix != "q4_k_m" && mix != "q8_0" && mix != "v2-lite-q4_k_m" && mix != "qwen3-8b-q4_k_m" &&
         mix != "llm-7b-q4_k_m" && !fidelity) {
         std::fprintf(stderr,
                      "make_bench_model: unknown model '%s' (q4_k_m, q8_0, v2-lite-q4_k_m, qwen3-8b-q4_k_m, "
-                     "llm-7b-q4_k_m, llama-f32, qwen2-f32 or deepseek2-f32)\n",
+                     "llm-7b-q4_k_m, llama-f32, qwen2-f32, deepseek2-f32 or qwen3-embed-f32)\n",
                      mix.c_str());
         return 2;
     }

@@ -13,6 +13,8 @@
 #include "cli/common.h"
 #include "cli/conversations.h"
 #include "engine/chat_engine.h"
+#include "engine/embedder.h"
+#include "engine/model.h"
 #include "storage/collections.h"
 #include "storage/database.h"
 
@@ -27,6 +29,9 @@ collections_commands add_collections_commands(CLI::App& app, collections_options
     c.index->add_flag("--list", o.list, "List the collections");
     c.index->add_flag("--remove", o.remove, "Remove the collection (the folder itself is left alone)");
     c.index->add_option("--db", o.db, "Database (default: the app's)");
+    c.index->add_option("--embed", o.embed_model,
+                        "Embedding model (GGUF, e.g. Qwen3-Embedding): give every passage a vector too");
+    c.index->add_option("-t,--threads", o.threads, "Threads for the embedding model (default: all)");
     c.ask = app.add_subcommand("ask", "Answer a question from a collection, citing its sources");
     c.ask->add_option("question", o.question, "The question")->required();
     c.ask->add_option("--collection", o.name, "Collection name")->required();
@@ -37,20 +42,69 @@ collections_commands add_collections_commands(CLI::App& app, collections_options
     c.ask->add_option("-t,--threads", o.threads, "Threads (default: all)");
     c.ask->add_flag("--json", o.json, "Write the sources (and the answer) as JSON");
     c.ask->add_option("--db", o.db, "Database (default: the app's)");
+    c.ask->add_option("--embed", o.embed_model,
+                      "Embedding model the collection was indexed with: rank by its vectors and BM25 together");
+    c.embed = app.add_subcommand("embed", "Print the embedding vectors of texts (JSON)");
+    c.embed->add_option("model", o.embed_model, "GGUF embedding model")->required();
+    c.embed->add_option("texts", o.texts, "Texts to embed")->required();
+    c.embed->add_flag("--query", o.query, "Embed the texts as search questions (the model's query form)");
+    c.embed->add_option("-c,--ctx", o.n_ctx, "Tokens per text at most")->check(CLI::Range(8, 1 << 20));
+    c.embed->add_option("-t,--threads", o.threads, "Threads (default: all)");
     return c;
 }
 
 namespace {
 
+struct loaded_embedder {
+    std::unique_ptr<model> m;
+    std::unique_ptr<embedder> e;
+    std::string key;
+};
+
+loaded_embedder open_embedder(const collections_options& o, std::int64_t n_ctx = 1024) {
+    loaded_embedder l;
+    l.m = model::load(o.embed_model);
+    embedder_params p;
+    p.n_ctx = n_ctx;
+    p.n_threads = o.threads;
+    l.e = std::make_unique<embedder>(*l.m, p);
+    if (!l.e->reads_text()) {
+        throw model_error(o.embed_model + ": the file has no vocabulary, so it cannot read text");
+    }
+    l.key = embedding_model_key(o.embed_model);
+    return l;
+}
+
+int run_embed(const collections_options& o) {
+    const auto l = open_embedder(o, o.n_ctx);
+    nlohmann::json out;
+    out["model"] = l.key;
+    out["dims"] = l.e->dims();
+    const char* names[] = {"none", "mean", "cls", "last", "rank"};
+    out["pooling"] = names[static_cast<int>(l.e->pooling())];
+    out["vectors"] = nlohmann::json::array();
+    for (const auto& t : o.texts) {
+        out["vectors"].push_back(l.e->embed(o.query ? l.e->query_text(t) : t));
+    }
+    std::printf("%s\n", out.dump().c_str());
+    return 0;
+}
+
 int run_index(const collections_options& o) {
     const std::string path = o.db.empty() ? default_database_path() : o.db;
-    fs::create_directories(fs::path(path).parent_path());
+    if (const fs::path parent = fs::path(path).parent_path(); !parent.empty()) {
+        fs::create_directories(parent);  // the app's data folder, the first time
+    }
     storage::database db(path);
     storage::collection_index index(db);
     if (o.list || o.name.empty()) {
         for (const auto& c : index.list()) {
-            std::printf("%s\t%lld files\t%lld chunks\t%s\n", c.name.c_str(), static_cast<long long>(c.files),
+            std::printf("%s\t%lld files\t%lld chunks\t%s", c.name.c_str(), static_cast<long long>(c.files),
                         static_cast<long long>(c.chunks), c.folder.c_str());
+            if (c.vectors > 0) {
+                std::printf("\t%lld vectors (%s)", static_cast<long long>(c.vectors), c.embedding_model.c_str());
+            }
+            std::printf("\n");
         }
         return 0;
     }
@@ -85,6 +139,21 @@ int run_index(const collections_options& o) {
     for (const auto& [file, why] : r.errors) {
         std::fprintf(stderr, "skipped %s: %s\n", file.c_str(), why.c_str());
     }
+    if (!o.embed_model.empty()) {
+        auto l = open_embedder(o);
+        const auto e = index.embed(
+            c->id, l.key, [&](const std::string& text) { return l.e->embed(text); },
+            [terminal](const storage::index_progress& p) {
+                if (terminal) {
+                    std::fprintf(stderr, "\rembedding %zu/%zu %s\033[K", p.done + 1, p.total, p.current.c_str());
+                }
+                return true;
+            });
+        if (terminal) {
+            std::fprintf(stderr, "\r\033[K");
+        }
+        std::printf("%s: %zu passages given vectors by %s\n", o.name.c_str(), e.embedded, l.key.c_str());
+    }
     const auto after = index.find(c->id);
     std::printf("%s: %zu added, %zu updated, %zu removed, %zu unchanged, %zu skipped; %lld files, %lld chunks\n",
                 o.name.c_str(), r.added, r.updated, r.removed, r.unchanged, r.failed,
@@ -99,7 +168,18 @@ int run_ask(const collections_options& o) {
     if (!c) {
         throw std::invalid_argument("no collection named '" + o.name + "' (deepdesk-cli index --list shows them)");
     }
-    const auto hits = index.search(c->id, o.question, static_cast<std::size_t>(o.top));
+    std::vector<float> query_vector;
+    if (!o.embed_model.empty()) {
+        auto l = open_embedder(o);
+        if (c->embedding_model != l.key) {
+            throw std::invalid_argument("'" + o.name + "' has " +
+                                        (c->embedding_model.empty() ? std::string("no vectors")
+                                                                    : "vectors of " + c->embedding_model) +
+                                        ": index it with --embed " + o.embed_model + " first");
+        }
+        query_vector = l.e->embed(l.e->query_text(o.question));
+    }
+    const auto hits = index.search(c->id, o.question, static_cast<std::size_t>(o.top), query_vector);
     nlohmann::json out;
     out["question"] = o.question;
     out["sources"] = nlohmann::json::array();
@@ -153,6 +233,9 @@ int run_collections(const collections_commands& c, const collections_options& o)
     }
     if (c.ask->parsed()) {
         return run_ask(o);
+    }
+    if (c.embed->parsed()) {
+        return run_embed(o);
     }
     return -1;
 }

@@ -18,6 +18,11 @@ std::string shape_string(const gguf::tensor_info& t) {
 
 }  // namespace
 
+bool architecture_impl::forward_states(run_state&, std::span<const std::int32_t>, std::int64_t, float*, thread_pool&,
+                                       const std::atomic<bool>*) const {
+    throw model_error("this architecture has no hidden-state output, so it cannot embed text");
+}
+
 void model::fail(const std::string& problem) const { throw model_error(m_path + ": " + problem); }
 
 const gguf::tensor_info* model::find_tensor(const std::string& name) const { return m_file->find_tensor(name); }

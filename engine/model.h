@@ -24,6 +24,9 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// GGUF's pooling types (the numbers are the file's).
+enum class pooling_type { unspecified = -1, none = 0, mean = 1, cls = 2, last = 3, rank = 4 };
+
 struct model_config {
     std::string architecture;  // general.architecture
     std::string name;          // general.name
@@ -40,6 +43,9 @@ struct model_config {
     std::int32_t bos_token = -1;
     std::int32_t eos_token = -1;
     bool add_bos = false;
+    bool add_eos = false;  // tokenizer.ggml.add_eos_token (embedding models end their input with it)
+    // {arch}.pooling_type: how an embedding model turns its states into one vector.
+    pooling_type pooling = pooling_type::unspecified;
 };
 
 // Per-session mutable state an architecture needs (KV cache, activations).
@@ -66,6 +72,11 @@ public:
     // logits unset, when `cancel` is raised (polled between layers).
     virtual bool forward(run_state& state, std::span<const std::int32_t> tokens, std::int64_t pos, float* logits,
                          thread_pool& pool, const std::atomic<bool>* cancel) const = 0;
+    // Like forward(), but writes every token's last hidden state after the output norm
+    // (tokens.size() x n_embd) instead of logits: what embedding models pool. Architectures without
+    // it throw model_error.
+    virtual bool forward_states(run_state& state, std::span<const std::int32_t> tokens, std::int64_t pos, float* states,
+                                thread_pool& pool, const std::atomic<bool>* cancel) const;
     // Bytes the KV cache keeps per token over all layers.
     virtual std::uint64_t kv_bytes_per_token() const = 0;
 };

@@ -3,10 +3,13 @@
 
 #include <SQLiteCpp/Savepoint.h>
 #include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
 
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cmath>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <stdexcept>
@@ -105,7 +108,10 @@ std::vector<collection> collection_index::list() {
                         "SELECT c.id, c.name, c.folder, c.indexed_at,"
                         " (SELECT COUNT(*) FROM collection_files f WHERE f.collection_id = c.id),"
                         " (SELECT COUNT(*) FROM collection_chunks k JOIN collection_files f ON f.id = k.file_id"
-                        "  WHERE f.collection_id = c.id) FROM collections c ORDER BY c.name");
+                        "  WHERE f.collection_id = c.id), c.embedding_model,"
+                        " (SELECT COUNT(*) FROM collection_vectors v JOIN collection_chunks k ON k.id = v.chunk_id"
+                        "  JOIN collection_files f ON f.id = k.file_id WHERE f.collection_id = c.id)"
+                        " FROM collections c ORDER BY c.name");
     std::vector<collection> out;
     while (q.executeStep()) {
         collection c;
@@ -115,6 +121,8 @@ std::vector<collection> collection_index::list() {
         c.indexed_at = q.getColumn(3).getInt64();
         c.files = q.getColumn(4).getInt64();
         c.chunks = q.getColumn(5).getInt64();
+        c.embedding_model = q.getColumn(6).getString();
+        c.vectors = q.getColumn(7).getInt64();
         out.push_back(std::move(c));
     }
     return out;
@@ -282,6 +290,189 @@ index_result collection_index::index(std::int64_t id, const text_extractor& extr
     done.bind(2, id);
     done.exec();
     return r;
+}
+
+std::string encode_vector(std::span<const float> v) {
+    float top = 0;
+    for (const float x : v) {
+        top = std::max(top, std::fabs(x));
+    }
+    const float scale = top > 0 ? top / 127.0f : 1.0f;
+    std::string out(sizeof(float) + v.size(), '\0');
+    std::memcpy(out.data(), &scale, sizeof scale);
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const long q = std::lround(v[i] / scale);
+        out[sizeof(float) + i] = static_cast<char>(static_cast<std::int8_t>(std::clamp(q, -127L, 127L)));
+    }
+    return out;
+}
+
+float vector_dot(const void* blob, std::size_t bytes, std::span<const float> query) {
+    if (bytes != sizeof(float) + query.size()) {
+        return -2.0f;  // made by a model of another size: never near
+    }
+    float scale;
+    std::memcpy(&scale, blob, sizeof scale);
+    const auto* q8 = static_cast<const std::int8_t*>(blob) + sizeof(float);
+    float acc = 0;
+    for (std::size_t i = 0; i < query.size(); ++i) {
+        acc += static_cast<float>(q8[i]) * query[i];
+    }
+    return acc * scale;
+}
+
+std::string collection_index::embedding_model(std::int64_t id) {
+    SQLite::Statement q(m_db.sql(), "SELECT embedding_model FROM collections WHERE id = ?");
+    q.bind(1, id);
+    return q.executeStep() ? q.getColumn(0).getString() : std::string();
+}
+
+void collection_index::drop_vectors(std::int64_t id) {
+    SQLite::Transaction tx(m_db.sql());
+    SQLite::Statement del(m_db.sql(),
+                          "DELETE FROM collection_vectors WHERE chunk_id IN (SELECT k.id FROM collection_chunks k"
+                          " JOIN collection_files f ON f.id = k.file_id WHERE f.collection_id = ?)");
+    del.bind(1, id);
+    del.exec();
+    SQLite::Statement set(m_db.sql(), "UPDATE collections SET embedding_model = '' WHERE id = ?");
+    set.bind(1, id);
+    set.exec();
+    tx.commit();
+}
+
+embed_result collection_index::embed(std::int64_t id, const std::string& model, const text_embedder& embed_text,
+                                     const std::function<bool(const index_progress&)>& progress) {
+    if (model.empty()) {
+        throw std::invalid_argument("an embedding model needs a name");
+    }
+    if (embedding_model(id) != model) {
+        drop_vectors(id);
+        SQLite::Statement set(m_db.sql(), "UPDATE collections SET embedding_model = ? WHERE id = ?");
+        set.bind(1, model);
+        set.bind(2, id);
+        set.exec();
+    }
+    struct todo {
+        std::int64_t chunk;
+        std::string path, text;
+    };
+    std::vector<todo> missing;
+    {
+        SQLite::Statement q(m_db.sql(),
+                            "SELECT k.id, f.path, k.heading, k.text FROM collection_chunks k"
+                            " JOIN collection_files f ON f.id = k.file_id"
+                            " LEFT JOIN collection_vectors v ON v.chunk_id = k.id"
+                            " WHERE f.collection_id = ? AND v.chunk_id IS NULL ORDER BY k.id");
+        q.bind(1, id);
+        while (q.executeStep()) {
+            const std::string heading = q.getColumn(2).getString();
+            std::string text = q.getColumn(3).getString();
+            if (!heading.empty()) {
+                text = heading + "\n\n" + text;  // the heading path says what the passage is about
+            }
+            missing.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), std::move(text)});
+        }
+    }
+    embed_result r;
+    r.total = missing.size();
+    SQLite::Statement put(m_db.sql(), "INSERT OR REPLACE INTO collection_vectors(chunk_id, vector) VALUES (?, ?)");
+    for (const todo& t : missing) {
+        if (progress && !progress({r.embedded, r.total, t.path})) {
+            r.cancelled = true;
+            break;
+        }
+        const std::vector<float> v = embed_text(t.text);
+        if (v.empty()) {
+            r.cancelled = true;
+            break;
+        }
+        const std::string blob = encode_vector(v);
+        put.reset();
+        put.bind(1, t.chunk);
+        put.bind(2, blob.data(), static_cast<int>(blob.size()));
+        put.exec();
+        ++r.embedded;
+    }
+    return r;
+}
+
+std::vector<collection_hit> collection_index::nearest(std::int64_t id, std::span<const float> query_vector,
+                                                      std::size_t k) {
+    std::vector<std::pair<float, std::int64_t>> best;  // (similarity, chunk), a min-heap of k
+    SQLite::Statement q(m_db.sql(),
+                        "SELECT v.chunk_id, v.vector FROM collection_vectors v"
+                        " JOIN collection_chunks k ON k.id = v.chunk_id JOIN collection_files f ON f.id = k.file_id"
+                        " WHERE f.collection_id = ?");
+    q.bind(1, id);
+    const auto worse = [](const auto& a, const auto& b) { return a.first > b.first; };
+    while (q.executeStep()) {
+        const SQLite::Column blob = q.getColumn(1);
+        const float sim = vector_dot(blob.getBlob(), static_cast<std::size_t>(blob.getBytes()), query_vector);
+        if (best.size() < k) {
+            best.emplace_back(sim, q.getColumn(0).getInt64());
+            std::push_heap(best.begin(), best.end(), worse);
+        } else if (k > 0 && sim > best.front().first) {
+            std::pop_heap(best.begin(), best.end(), worse);
+            best.back() = {sim, q.getColumn(0).getInt64()};
+            std::push_heap(best.begin(), best.end(), worse);
+        }
+    }
+    std::sort_heap(best.begin(), best.end(), worse);
+    std::vector<collection_hit> out;
+    SQLite::Statement one(m_db.sql(),
+                          "SELECT f.path, k.heading, k.page, k.line, k.text FROM collection_chunks k"
+                          " JOIN collection_files f ON f.id = k.file_id WHERE k.id = ?");
+    for (const auto& [sim, chunk] : best) {
+        one.reset();
+        one.bind(1, chunk);
+        if (!one.executeStep()) {
+            continue;
+        }
+        collection_hit h;
+        h.chunk_id = chunk;
+        h.path = one.getColumn(0).getString();
+        h.heading = one.getColumn(1).getString();
+        h.page = one.getColumn(2).getInt();
+        h.line = one.getColumn(3).getInt();
+        h.text = one.getColumn(4).getString();
+        h.score = -sim;  // lower is better, as with BM25
+        out.push_back(std::move(h));
+    }
+    return out;
+}
+
+std::vector<collection_hit> collection_index::search(std::int64_t id, const std::string& question, std::size_t k,
+                                                     std::span<const float> query_vector) {
+    if (query_vector.empty()) {
+        return search(id, question, k);
+    }
+    // Reciprocal rank fusion of the two lists (each cut at a depth well past k): what both find
+    // rises, and either alone can still bring a passage the other missed.
+    const std::size_t depth = std::max<std::size_t>(50, 4 * k);
+    const auto lexical = search(id, question, depth);
+    const auto semantic = nearest(id, query_vector, depth);
+    if (semantic.empty()) {
+        return search(id, question, k);
+    }
+    constexpr double k_rrf = 60.0;
+    std::map<std::int64_t, std::pair<double, collection_hit>> fused;
+    for (const auto* list : {&lexical, &semantic}) {
+        for (std::size_t rank = 0; rank < list->size(); ++rank) {
+            const collection_hit& h = (*list)[rank];
+            auto [it, added] = fused.try_emplace(h.chunk_id, 0.0, h);
+            it->second.first += 1.0 / (k_rrf + static_cast<double>(rank + 1));
+        }
+    }
+    std::vector<collection_hit> out;
+    for (auto& [chunk, entry] : fused) {
+        entry.second.score = -entry.first;
+        out.push_back(std::move(entry.second));
+    }
+    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.score < b.score; });
+    if (out.size() > k) {
+        out.resize(k);
+    }
+    return out;
 }
 
 std::vector<collection_hit> collection_index::search(std::int64_t id, const std::string& question, std::size_t k) {

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,8 @@ struct collection {
     std::string name, folder;
     std::int64_t files = 0, chunks = 0;
     std::int64_t indexed_at = 0;  // ms since the Unix epoch; 0: never
+    std::string embedding_model;  // what made its vectors ("" none)
+    std::int64_t vectors = 0;     // chunks with a vector
 };
 
 // A document's text. Paged documents (PDF) mark each page with a line "[Page N]".
@@ -45,6 +48,20 @@ struct index_result {
     std::size_t added = 0, updated = 0, removed = 0, unchanged = 0, failed = 0;
     std::vector<std::pair<std::string, std::string>> errors;  // file, why
 };
+
+// A text to a unit vector (an embedding model's); empty when cancelled. Storage stays free of the
+// engine: the app and the CLI pass the engine's embedder.
+using text_embedder = std::function<std::vector<float>(const std::string&)>;
+struct embed_result {
+    std::size_t embedded = 0, total = 0;
+    bool cancelled = false;
+};
+
+// Vectors as kept: a float32 scale, then one int8 per dimension (a quarter of float32's room; the
+// cosine moves by about 1e-3, far less than what separates relevant passages).
+std::string encode_vector(std::span<const float> v);
+// The dot product of a kept vector with a float one (-2 when their sizes differ).
+float vector_dot(const void* blob, std::size_t bytes, std::span<const float> query);
 
 struct collection_hit {
     std::int64_t chunk_id = 0;
@@ -74,6 +91,22 @@ public:
 
     // The `k` chunks most relevant to `question` (BM25 over trigrams).
     std::vector<collection_hit> search(std::int64_t id, const std::string& question, std::size_t k = 5);
+    // Hybrid: BM25 and, when the collection has vectors, cosine similarity to `query_vector`
+    // (the question embedded by the same model), fused by reciprocal rank.
+    std::vector<collection_hit> search(std::int64_t id, const std::string& question, std::size_t k,
+                                       std::span<const float> query_vector);
+    // The `k` chunks whose vectors are nearest `query_vector` (a flat scan; score = -cosine).
+    std::vector<collection_hit> nearest(std::int64_t id, std::span<const float> query_vector, std::size_t k);
+
+    // The embedding model the collection's vectors come from ("" none).
+    std::string embedding_model(std::int64_t id);
+    // Gives every chunk that has no vector one from `embed`, made by `model` (a name that changes
+    // with the model: vectors of another are dropped first). Chunks of files indexed again lose
+    // theirs, so this is incremental like index(). `progress` per chunk; false stops.
+    embed_result embed(std::int64_t id, const std::string& model, const text_embedder& embed,
+                       const std::function<bool(const index_progress&)>& progress = {});
+    // Drops the vectors (the collection goes back to BM25 alone).
+    void drop_vectors(std::int64_t id);
 
 private:
     database& m_db;

@@ -154,7 +154,19 @@ CREATE TRIGGER collection_chunks_delete AFTER DELETE ON collection_chunks BEGIN
 END;
 )sql";
 
-constexpr std::array k_migrations{k_schema_v1, k_schema_v2, k_schema_v3, k_schema_v4, k_schema_v5, k_schema_v6};
+// v7: vectors for the document library, made by the embedding model the user chose: one per chunk
+// (int8 with a float scale), and the model named per collection so that a change of model makes
+// the vectors again.
+constexpr const char* k_schema_v7 = R"sql(
+ALTER TABLE collections ADD COLUMN embedding_model TEXT NOT NULL DEFAULT '';
+CREATE TABLE collection_vectors (
+    chunk_id INTEGER PRIMARY KEY REFERENCES collection_chunks(id) ON DELETE CASCADE,
+    vector   BLOB    NOT NULL  -- float32 scale, then one int8 per dimension
+);
+)sql";
+
+constexpr std::array k_migrations{k_schema_v1, k_schema_v2, k_schema_v3, k_schema_v4,
+                                  k_schema_v5, k_schema_v6, k_schema_v7};
 
 }  // namespace
 

@@ -45,8 +45,7 @@ std::int64_t hparam(const model& m, const std::string& arch, const std::string& 
     return static_cast<std::int64_t>(value);
 }
 
-namespace {
-
+// A session's KV cache and activations (declared in the header for run_layers).
 struct dense_state : run_state {
     std::int64_t n_ctx = 0, n_batch = 0;
     std::int64_t kv_dim = 0;
@@ -56,8 +55,6 @@ struct dense_state : run_state {
     std::vector<float> scratch;                              // (n_batch, max width): quantized matmul inputs
     std::vector<float> rope_cs;                              // (n_batch, rope dims): cos/sin per position
 };
-
-}  // namespace
 
 void read_dense_config(model& m, const std::string& arch) {
     model_config& c = m.mutable_config();
@@ -110,6 +107,13 @@ void read_dense_config(model& m, const std::string& arch) {
     c.bos_token = static_cast<std::int32_t>(f.get_int("tokenizer.ggml.bos_token_id").value_or(-1));
     c.eos_token = static_cast<std::int32_t>(f.get_int("tokenizer.ggml.eos_token_id").value_or(-1));
     c.add_bos = f.get_bool("tokenizer.ggml.add_bos_token").value_or(c.bos_token >= 0);
+    c.add_eos = f.get_bool("tokenizer.ggml.add_eos_token").value_or(false);
+    if (const auto pooling = f.get_int(arch + ".pooling_type")) {
+        if (*pooling < 0 || *pooling > 4) {
+            m.fail(arch + ".pooling_type " + std::to_string(*pooling) + " is not a known pooling type");
+        }
+        c.pooling = static_cast<pooling_type>(*pooling);
+    }
     if (m.find_tensor("rope_freqs.weight") != nullptr) {
         m.storage() = m.vector("rope_freqs.weight", c.rope.dims / 2);
         c.rope.freq_factors = m.storage().data();
@@ -183,6 +187,33 @@ std::unique_ptr<run_state> dense_decoder::make_state(const run_state_params& par
 bool dense_decoder::forward(run_state& rs, std::span<const std::int32_t> tokens, std::int64_t pos, float* logits,
                             thread_pool& pool, const std::atomic<bool>* cancel) const {
     auto& s = static_cast<dense_state&>(rs);
+    if (!run_layers(s, tokens, pos, pool, cancel)) {
+        return false;
+    }
+    const std::int64_t n = static_cast<std::int64_t>(tokens.size()), n_embd = m_config.n_embd;
+    float* last = &s.xn[0];
+    ops::rms_norm(&s.x[(n - 1) * n_embd], m_w.output_norm.data(), last, n_embd, m_config.norm_eps);
+    ops::matmul_input in(s.scratch.data());
+    in.set(last, 1, n_embd);
+    ops::matmul(m_w.output, in, logits, pool);
+    return true;
+}
+
+bool dense_decoder::forward_states(run_state& rs, std::span<const std::int32_t> tokens, std::int64_t pos, float* states,
+                                   thread_pool& pool, const std::atomic<bool>* cancel) const {
+    auto& s = static_cast<dense_state&>(rs);
+    if (!run_layers(s, tokens, pos, pool, cancel)) {
+        return false;
+    }
+    const std::int64_t n_embd = m_config.n_embd;
+    for (std::int64_t t = 0; t < static_cast<std::int64_t>(tokens.size()); ++t) {
+        ops::rms_norm(&s.x[t * n_embd], m_w.output_norm.data(), states + t * n_embd, n_embd, m_config.norm_eps);
+    }
+    return true;
+}
+
+bool dense_decoder::run_layers(dense_state& s, std::span<const std::int32_t> tokens, std::int64_t pos,
+                               thread_pool& pool, const std::atomic<bool>* cancel) const {
     const model_config& c = m_config;
     const auto n = static_cast<std::int64_t>(tokens.size());
     const std::int64_t n_embd = c.n_embd, hd = c.head_dim, q_dim = c.n_head * hd, kv_dim = s.kv_dim;
@@ -284,10 +315,6 @@ bool dense_decoder::forward(run_state& rs, std::span<const std::int32_t> tokens,
         }
         ops::trace("l_out", li, s.x.data(), n, n_embd);
     }
-    float* last = &s.xn[0];
-    ops::rms_norm(&s.x[(n - 1) * n_embd], m_w.output_norm.data(), last, n_embd, c.norm_eps);
-    in.set(last, 1, n_embd);
-    ops::matmul(m_w.output, in, logits, pool);
     return true;
 }
 

@@ -43,6 +43,8 @@ void read_dense_config(model& m, const std::string& arch);
 // `qk_norm` the attn_{q,k}_norm.weight ones.
 dense_weights load_dense_weights(const model& m, bool qkv_bias, bool qk_norm = false);
 
+struct dense_state;
+
 class dense_decoder : public architecture_impl {
 public:
     dense_decoder(const model& m, dense_weights weights) : m_config(m.config()), m_w(std::move(weights)) {}
@@ -50,9 +52,15 @@ public:
     std::unique_ptr<run_state> make_state(const run_state_params& params) const override;
     bool forward(run_state& state, std::span<const std::int32_t> tokens, std::int64_t pos, float* logits,
                  thread_pool& pool, const std::atomic<bool>* cancel) const override;
+    bool forward_states(run_state& state, std::span<const std::int32_t> tokens, std::int64_t pos, float* states,
+                        thread_pool& pool, const std::atomic<bool>* cancel) const override;
     std::uint64_t kv_bytes_per_token() const override;
 
 private:
+    // The layers over `tokens`, leaving the residual stream (before the output norm) in the state.
+    bool run_layers(dense_state& s, std::span<const std::int32_t> tokens, std::int64_t pos, thread_pool& pool,
+                    const std::atomic<bool>* cancel) const;
+
     const model_config& m_config;
     dense_weights m_w;
 };

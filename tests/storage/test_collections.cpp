@@ -6,8 +6,12 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <random>
 
 #include "storage/collections.h"
 #include "tests/storage/test_support.h"
@@ -106,6 +110,151 @@ TEST_F(CollectionsTest, IndexesTheFolderIncrementallyAndOnlyWhatIsInIt) {
     index.remove(id);
     EXPECT_TRUE(index.list().empty());
     EXPECT_EQ(db.sql().execAndGet("SELECT COUNT(*) FROM collection_chunks").getInt(), 0);
+}
+
+// A stand-in for an embedding model: words (and CJK characters) hashed into 64 dimensions, with a
+// few synonyms mapped to one word, so it knows what BM25 cannot: "automobile" is a "car".
+std::vector<float> toy_embedding(const std::string& text) {
+    static const std::map<std::string, std::string> same{
+        {"automobile", "car"}, {"vehicle", "car"}, {"physician", "doctor"}};
+    std::vector<float> v(64, 0.0f);
+    auto add = [&](std::string w) {
+        if (const auto it = same.find(w); it != same.end()) {
+            w = it->second;
+        }
+        v[std::hash<std::string>{}(w) % v.size()] += 1.0f;
+    };
+    std::string word;
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (std::isalnum(c)) {
+            word += static_cast<char>(std::tolower(c));
+            ++i;
+            continue;
+        }
+        if (!word.empty()) {
+            add(word);
+            word.clear();
+        }
+        const std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        if (len > 1) {
+            add(text.substr(i, len));
+        }
+        i += len;
+    }
+    if (!word.empty()) {
+        add(word);
+    }
+    float norm = 0;
+    for (const float x : v) {
+        norm += x * x;
+    }
+    for (float& x : v) {
+        x = norm > 0 ? x / std::sqrt(norm) : 0.0f;
+    }
+    return v;
+}
+
+TEST(Vectors, KeptInEightBitsTheCosineMovesLittle) {
+    std::mt19937 rng(3);
+    std::normal_distribution<float> normal;
+    for (int trial = 0; trial < 20; ++trial) {
+        std::vector<float> a(1024), b(1024);
+        float na = 0, nb = 0;
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            a[i] = normal(rng);
+            b[i] = 0.5f * a[i] + normal(rng);
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+        float exact = 0;
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            a[i] /= std::sqrt(na);
+            b[i] /= std::sqrt(nb);
+            exact += a[i] * b[i];
+        }
+        const std::string blob = encode_vector(a);
+        EXPECT_EQ(blob.size(), 4u + 1024u);
+        EXPECT_NEAR(vector_dot(blob.data(), blob.size(), b), exact, 2e-3);
+        EXPECT_NEAR(vector_dot(blob.data(), blob.size(), a), 1.0f, 2e-3);
+        EXPECT_EQ(vector_dot(blob.data(), blob.size(), std::span(b).first(512)), -2.0f);
+    }
+}
+
+TEST_F(CollectionsTest, VectorsAreMadeOnceKeptWithTheirChunksAndRemadeForANewModel) {
+    const fs::path folder = path("docs");
+    fs::copy(k_fixture, folder, fs::copy_options::recursive);
+    database db(path("c.db"));
+    collection_index index(db);
+    const auto id = index.create("docs", folder);
+    index.index(id);
+    int calls = 0;
+    const text_embedder counted = [&](const std::string& t) {
+        ++calls;
+        return toy_embedding(t);
+    };
+    // Stopped after five: those stay, the next run makes the rest.
+    auto r = index.embed(id, "toy-1", counted, [](const index_progress& p) { return p.done < 5; });
+    EXPECT_TRUE(r.cancelled);
+    EXPECT_EQ(r.embedded, 5u);
+    r = index.embed(id, "toy-1", counted);
+    const auto c = index.find(id);
+    ASSERT_TRUE(c);
+    EXPECT_EQ(r.embedded + 5, static_cast<std::size_t>(c->chunks));
+    EXPECT_EQ(c->vectors, c->chunks);
+    EXPECT_EQ(c->embedding_model, "toy-1");
+    EXPECT_EQ(calls, c->chunks);
+
+    calls = 0;
+    EXPECT_EQ(index.embed(id, "toy-1", counted).embedded, 0u);  // nothing new
+    write(folder / "notes" / "recipes.txt", "Pancakes: 200 g flour, two eggs, 300 ml milk.\n");
+    fs::last_write_time(folder / "notes" / "recipes.txt", fs::file_time_type::clock::now() + std::chrono::seconds(5));
+    index.index(id);
+    EXPECT_EQ(index.embed(id, "toy-1", counted).embedded, 1u);  // the changed file's one chunk
+    EXPECT_EQ(calls, 1);
+    EXPECT_EQ(index.find(id)->vectors, index.find(id)->chunks);
+
+    // Another model: every vector again.
+    r = index.embed(id, "toy-2", counted);
+    EXPECT_EQ(static_cast<std::int64_t>(r.embedded), index.find(id)->chunks);
+    EXPECT_EQ(index.embedding_model(id), "toy-2");
+    // An embedder that gives nothing (cancelled) stops the run without a vector written.
+    index.drop_vectors(id);
+    EXPECT_EQ(index.find(id)->vectors, 0);
+    EXPECT_EQ(index.embedding_model(id), "");
+    r = index.embed(id, "toy-2", [](const std::string&) { return std::vector<float>(); });
+    EXPECT_TRUE(r.cancelled);
+    EXPECT_EQ(index.find(id)->vectors, 0);
+
+    index.embed(id, "toy-2", counted);
+    index.remove(id);
+    EXPECT_EQ(db.sql().execAndGet("SELECT COUNT(*) FROM collection_vectors").getInt(), 0);
+}
+
+TEST_F(CollectionsTest, HybridSearchFindsWhatOnlyTheVectorsKnow) {
+    const fs::path folder = path("docs");
+    write(folder / "garage.md", "# Garage\n\nThe car needs new brake pads and an oil change every spring.\n");
+    write(folder / "clinic.md", "# Clinic\n\nSee the doctor on Tuesday mornings; bring the insurance card.\n");
+    write(folder / "garden.md", "# Garden\n\nWater the tomatoes at dawn; the roses need pruning in March.\n");
+    database db(path("c.db"));
+    collection_index index(db);
+    const auto id = index.create("docs", folder);
+    index.index(id);
+    // BM25 has no word of it; the vectors know an automobile is a car.
+    const std::string q = "automobile maintenance";
+    EXPECT_TRUE(index.search(id, q, 3).empty());
+    const auto qv = toy_embedding(q);
+    auto hits = index.search(id, q, 3, qv);
+    EXPECT_TRUE(hits.empty()) << "no vectors yet: BM25 alone";
+    index.embed(id, "toy", toy_embedding);
+    hits = index.search(id, q, 3, qv);
+    ASSERT_FALSE(hits.empty());
+    EXPECT_EQ(hits[0].path, "garage.md");
+    EXPECT_EQ(index.nearest(id, toy_embedding("physician visit"), 1).at(0).path, "clinic.md");
+    // What both lists find comes first; a lexical match still counts.
+    hits = index.search(id, "tomatoes roses", 3, toy_embedding("tomatoes roses"));
+    ASSERT_FALSE(hits.empty());
+    EXPECT_EQ(hits[0].path, "garden.md");
 }
 
 TEST_F(CollectionsTest, RecallAtFiveOnTheLabelledSet) {

@@ -32,6 +32,8 @@ struct tiny_spec {
     float yarn_attn_factor = 1.0f;    // rope.scaling.attn_factor, written when not 1
     bool rope_freqs = false;          // write rope_freqs.weight (R1-Distill-Llama style)
     bool tied_output = false;         // no output.weight: the embedding is reused
+    int pooling_type = -1;            // >= 0: written as {arch}.pooling_type (an embedding model)
+    bool add_eos = false;             // tokenizer.ggml.add_eos_token
     unsigned seed = 1;
 };
 
@@ -147,6 +149,12 @@ inline tiny_model make_tiny_model(const tiny_spec& s) {
     w.add_u32("tokenizer.ggml.bos_token_id", 1);
     w.add_u32("tokenizer.ggml.eos_token_id", 2);
     w.add_bool("tokenizer.ggml.add_bos_token", true);
+    if (s.add_eos) {
+        w.add_bool("tokenizer.ggml.add_eos_token", true);
+    }
+    if (s.pooling_type >= 0) {
+        w.add_u32(a + ".pooling_type", static_cast<std::uint32_t>(s.pooling_type));
+    }
 
     const auto type_id = static_cast<std::uint32_t>(s.type);
     auto matrix = [&](const std::string& name, int cols, int rows) {
@@ -202,6 +210,23 @@ public:
     explicit reference_forward(const tiny_model& m) : m_m(m), s(m.spec) {}
 
     std::vector<double> run(const std::vector<std::int32_t>& tokens) const {
+        const auto x = residual(tokens);
+        const auto xn = ref_rms_norm(x.back(), vec("output_norm.weight"));
+        return matvec(s.tied_output ? "token_embd.weight" : "output.weight", xn, s.n_embd, s.n_vocab);
+    }
+
+    // Every position's last hidden state after the output norm (what embedding models pool).
+    std::vector<std::vector<double>> states(const std::vector<std::int32_t>& tokens) const {
+        auto x = residual(tokens);
+        for (auto& row : x) {
+            row = ref_rms_norm(row, vec("output_norm.weight"));
+        }
+        return x;
+    }
+
+private:
+    // The residual stream after the last layer, per position.
+    std::vector<std::vector<double>> residual(const std::vector<std::int32_t>& tokens) const {
         const int hd = s.head_dim > 0 ? s.head_dim : s.n_embd / s.n_head, kv = s.n_head_kv * hd, qd = s.n_head * hd;
         const auto n = static_cast<int>(tokens.size());
         std::vector<std::vector<double>> x(static_cast<std::size_t>(n));
@@ -264,11 +289,9 @@ public:
                 ref_add(x[t], matvec(p + "ffn_down.weight", hmid, s.n_ff, s.n_embd));
             }
         }
-        const auto xn = ref_rms_norm(x[static_cast<std::size_t>(n - 1)], vec("output_norm.weight"));
-        return matvec(s.tied_output ? "token_embd.weight" : "output.weight", xn, s.n_embd, s.n_vocab);
+        return x;
     }
 
-private:
     std::vector<double> row(const std::string& name, int r, int cols) const {
         const auto& t = traits_of(s.type);
         const std::size_t rb = static_cast<std::size_t>(cols) / t.block_size * t.type_size;
