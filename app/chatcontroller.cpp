@@ -203,6 +203,12 @@ void ChatController::onContextFull(qint64 messageId, qint64 needed, qint64 nCtx)
 }
 
 QUrl ChatController::startFolder(const QString& kind) const {
+    if (kind == QLatin1String("models")) {
+        const QString models = m_settings->modelsFolder();
+        if (QFileInfo(models).isDir()) {
+            return QUrl::fromLocalFile(models);
+        }
+    }
     const auto type =
         kind == QLatin1String("downloads") ? QStandardPaths::DownloadLocation : QStandardPaths::DocumentsLocation;
     const QString folder = QStandardPaths::writableLocation(type);

@@ -15,6 +15,7 @@
 #include <QVariantList>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 #include "app/attachments.h"
@@ -28,6 +29,7 @@
 
 namespace deepdesk::app {
 
+class Embedding;
 class ModelHost;
 class Settings;
 class ToolsController;
@@ -97,6 +99,11 @@ public:
     Q_INVOKABLE void removeAttachment(int index);
     // Where attached files are kept (content-addressed): <data folder>/attachments.
     void setDataDir(const QString& dataDir);
+    // Where the document library's embedding model comes from (null: BM25 alone): a message's
+    // question is embedded with it on the storage thread when the collection has its vectors.
+    void setEmbeddingSource(std::function<std::shared_ptr<Embedding>()> source) {
+        m_embeddingSource = std::move(source);
+    }
     // The user's answer to a tool call awaiting approval: "once" (run it), "always" (run it and
     // every later call of that tool without asking), "deny". When every call of the answer is
     // settled the model goes on with their results.
@@ -163,8 +170,8 @@ public:
     // Imports a DeepDesk JSON export; importFinished(how many conversations were added) follows.
     Q_INVOKABLE void importConversations(const QUrl& file);
     Q_INVOKABLE void clearError();
-    // Where a file dialog starts: the user's "downloads" or "documents" folder when it exists,
-    // else the home folder (never the folder the app happened to be started from).
+    // Where a file dialog starts: the models folder ("models"), the user's "downloads" or
+    // "documents" folder when it exists, else the home folder (never the folder the app happened to be started from).
     Q_INVOKABLE QUrl startFolder(const QString& kind) const;
     // The name a save dialog proposes for an export: the conversation's title made safe for a
     // file name, or "DeepDesk conversations <date>" for all of them (an empty title), ".md".
@@ -279,9 +286,10 @@ private:
     int m_newThinkingBudget = -1;  // for a conversation not yet created
     qint64 m_contextUsed = 0;
     double m_tokensPerSecond = 0.0;
-    std::int64_t m_liveTokens = 0;         // of the answer streaming now
-    QElapsedTimer m_liveClock;             // since its first token
-    std::function<void()> m_afterTurn;     // where to go once the stopped answer has ended
+    std::int64_t m_liveTokens = 0;      // of the answer streaming now
+    QElapsedTimer m_liveClock;          // since its first token
+    std::function<void()> m_afterTurn;  // where to go once the stopped answer has ended
+    std::function<std::shared_ptr<Embedding>()> m_embeddingSource;
     bool m_answerAgainWhenLoaded = false;  // the context was raised: answer once the model is back
     QVariantMap m_contextProblem;
     bool m_dropOldestTurns = false;  // for the next turn only

@@ -11,6 +11,8 @@
 #include <random>
 
 #include "app/chatcontroller.h"
+
+#include "app/embedding.h"
 #include "app/modelhost.h"
 #include "app/settings.h"
 #include "app/toolscontroller.h"
@@ -101,7 +103,8 @@ void ChatController::send(const QString& text) {
     // The two new messages go at the end of the list (a leaf's first child has no siblings),
     // without reading the whole conversation again.
     prepareTurn([conversationId = m_conversationId, fresh, parent, content = trimmed.toStdString(),
-                 attached = takeAttachments(trimmed), collection = collectionId()](st::conversation_store& store) {
+                 attached = takeAttachments(trimmed), collection = collectionId(),
+                 embedding = m_embeddingSource ? m_embeddingSource() : nullptr](st::conversation_store& store) {
         TurnPlan plan;
         plan.conversationId = conversationId;
         if (fresh) {
@@ -119,7 +122,13 @@ void ChatController::send(const QString& text) {
         if (collection > 0) {
             // The chunks of the collection most relevant to the message, kept with it as its
             // sources (so the prompt and the citations are the same next time).
-            for (const auto& hit : st::collection_index(store.db()).search(collection, content, k_sourcesPerMessage)) {
+            // With vectors of the chosen embedding model, they are found by meaning too.
+            st::collection_index index(store.db());
+            std::vector<float> question;
+            if (embedding && index.embedding_model(collection) == embedding->key()) {
+                question = embedding->query(content);
+            }
+            for (const auto& hit : index.search(collection, content, k_sourcesPerMessage, question)) {
                 st::attachment s;
                 s.name = st::source_label(hit);
                 s.mime = sourceMime(collection, hit.path);

@@ -10,6 +10,8 @@
 #include <optional>
 
 #include "app/attachments.h"
+#include "app/embedding.h"
+#include "app/settings.h"
 #include "app/storagethread.h"
 #include "storage/collections.h"
 #include "storage/database.h"
@@ -30,6 +32,8 @@ QVariantMap toMap(const st::collection& c) {
             {QStringLiteral("folder"), QString::fromStdString(c.folder)},
             {QStringLiteral("files"), static_cast<qint64>(c.files)},
             {QStringLiteral("chunks"), static_cast<qint64>(c.chunks)},
+            {QStringLiteral("vectors"), static_cast<qint64>(c.vectors)},
+            {QStringLiteral("phase"), QStringLiteral("reading")},
             {QStringLiteral("indexedAt"), static_cast<qint64>(c.indexed_at)},
             {QStringLiteral("indexing"), false},
             {QStringLiteral("done"), 0},
@@ -53,8 +57,9 @@ QStringList foldersIn(const QString& folder) {
 
 }  // namespace
 
-CollectionsController::CollectionsController(StorageThread* storage, QString databasePath, QObject* parent)
-    : QObject(parent), m_storage(storage), m_databasePath(std::move(databasePath)) {
+CollectionsController::CollectionsController(StorageThread* storage, Settings* settings, QString databasePath,
+                                             QObject* parent)
+    : QObject(parent), m_storage(storage), m_settings(settings), m_databasePath(std::move(databasePath)) {
     m_changed.setSingleShot(true);
     m_changed.setInterval(2000);
     connect(&m_watcher, &QFileSystemWatcher::directoryChanged, this, [this](const QString& dir) {
@@ -219,16 +224,80 @@ bool CollectionsController::openSource(qint64 collectionId, const QString& path)
     return false;
 }
 
+QString CollectionsController::embeddingModel() const {
+    return m_settings->value(Settings::Key::EmbeddingModel).toString();
+}
+
+void CollectionsController::setEmbeddingModel(const QUrl& file) {
+    const QString path = file.isEmpty() ? QString() : file.isLocalFile() ? file.toLocalFile() : file.toString();
+    if (path == embeddingModel() && m_embeddingError.isEmpty()) {
+        return;
+    }
+    m_settings->set(Settings::Key::EmbeddingModel, path);
+    ++m_embeddingSerial;  // a run embedding with the old choice stops
+    {
+        const std::lock_guard lock(m_embeddingMutex);
+        m_embedding.reset();
+    }
+    m_embeddingError.clear();
+    Q_EMIT embeddingChanged();
+    if (path.isEmpty()) {
+        return;
+    }
+    for (const QVariant& v : std::as_const(m_collections)) {
+        reindex(v.toMap().value(QStringLiteral("id")).toLongLong());
+    }
+    if (m_collections.isEmpty()) {
+        enqueue({0, true});  // open it now, to say at once when it cannot be used
+    }
+}
+
+std::shared_ptr<Embedding> CollectionsController::embedding() const {
+    const std::lock_guard lock(m_embeddingMutex);
+    return m_embedding;
+}
+
+std::shared_ptr<Embedding> CollectionsController::openEmbedding(const QString& path) {
+    {
+        const std::lock_guard lock(m_embeddingMutex);
+        if (m_embedding && m_embedding->path() == path.toStdString()) {
+            return m_embedding;
+        }
+    }
+    QString error;
+    std::shared_ptr<Embedding> opened;
+    try {
+        opened = Embedding::open(path.toStdString(), m_settings->threads());
+    } catch (const std::exception& e) {
+        error = tr("The embedding model cannot be used: %1").arg(QString::fromStdString(e.what()));
+    }
+    {
+        const std::lock_guard lock(m_embeddingMutex);
+        m_embedding = opened;
+    }
+    QMetaObject::invokeMethod(
+        this,
+        [this, error, path] {
+            if (path == embeddingModel()) {
+                m_embeddingError = error;
+                Q_EMIT embeddingChanged();
+            }
+        },
+        Qt::QueuedConnection);
+    return opened;
+}
+
 void CollectionsController::enqueue(Job job) {
     m_jobs.push_back(std::move(job));
     runNext();
 }
 
-void CollectionsController::setProgress(qint64 id, qint64 done, qint64 total, const QString& current) {
+void CollectionsController::setProgress(qint64 id, qint64 done, qint64 total, const QString& current, bool embedding) {
     for (QVariant& v : m_collections) {
         QVariantMap m = v.toMap();
         if (m.value(QStringLiteral("id")).toLongLong() == id) {
             m.insert(QStringLiteral("indexing"), total >= 0);
+            m.insert(QStringLiteral("phase"), embedding ? QStringLiteral("embedding") : QStringLiteral("reading"));
             m.insert(QStringLiteral("done"), done);
             m.insert(QStringLiteral("total"), std::max<qint64>(total, 0));
             m.insert(QStringLiteral("current"), current);
@@ -251,18 +320,49 @@ void CollectionsController::runNext() {
     m_jobs.pop_front();
     m_runningId = job.id;
     m_runningWatchOnly = job.watchOnly;
-    m_worker = std::thread([this, job, path = m_databasePath.toStdString()] {
+    m_worker = std::thread([this, job, path = m_databasePath.toStdString(), embeddingPath = embeddingModel(),
+                            serial = m_embeddingSerial.load()] {
         const qint64 id = job.id;
         QString summary, error;
         QStringList errors, dirs;
         try {
+            const std::shared_ptr<Embedding> embedding =
+                embeddingPath.isEmpty() ? nullptr : openEmbedding(embeddingPath);
             st::database db(path);
             st::collection_index index(db);
             // The folders to watch are found here, not on the GUI thread (a large tree takes a while).
             if (const auto c = index.find(id)) {
                 dirs = foldersIn(QString::fromStdString(c->folder));
             }
-            if (job.watchOnly) {
+            QElapsedTimer since;
+            since.start();
+            // Passages without a vector of the chosen model get one (after indexing, or at start
+            // when a run was cut short).
+            const auto embedMissing = [&]() -> st::embed_result {
+                if (!embedding || m_stop.load()) {
+                    return {};
+                }
+                since.restart();
+                return index.embed(
+                    id, embedding->key(), [&](const std::string& text) { return embedding->passage(text, &m_stop); },
+                    [&](const st::index_progress& p) {
+                        if (since.elapsed() >= 100 || p.done == 0) {
+                            since.restart();
+                            QMetaObject::invokeMethod(
+                                this,
+                                [this, id, done = static_cast<qint64>(p.done), total = static_cast<qint64>(p.total),
+                                 current = QString::fromStdString(p.current)] {
+                                    setProgress(id, done, total, current, true);
+                                },
+                                Qt::QueuedConnection);
+                        }
+                        return !m_stop.load() && m_embeddingSerial.load() == serial;
+                    });
+            };
+            const auto c = index.find(id);
+            const bool lacksVectors =
+                embedding && c && (c->embedding_model != embedding->key() || c->vectors < c->chunks);
+            if (job.watchOnly && !lacksVectors) {
                 QMetaObject::invokeMethod(
                     this,
                     [this, id, dirs] {
@@ -274,28 +374,36 @@ void CollectionsController::runNext() {
                     Qt::QueuedConnection);
                 return;
             }
-            QElapsedTimer since;
-            since.start();
-            const auto r = index.index(id, extractForIndex, [&](const st::index_progress& p) {
-                if (since.elapsed() >= 100 || p.done == 0) {  // at most ten updates a second
-                    since.restart();
-                    QMetaObject::invokeMethod(
-                        this,
-                        [this, id, done = static_cast<qint64>(p.done), total = static_cast<qint64>(p.total),
-                         current = QString::fromStdString(p.current)] { setProgress(id, done, total, current); },
-                        Qt::QueuedConnection);
+            st::index_result r;
+            if (!job.watchOnly) {
+                r = index.index(id, extractForIndex, [&](const st::index_progress& p) {
+                    if (since.elapsed() >= 100 || p.done == 0) {  // at most ten updates a second
+                        since.restart();
+                        QMetaObject::invokeMethod(
+                            this,
+                            [this, id, done = static_cast<qint64>(p.done), total = static_cast<qint64>(p.total),
+                             current = QString::fromStdString(p.current)] { setProgress(id, done, total, current); },
+                            Qt::QueuedConnection);
+                    }
+                    return !m_stop.load();
+                });
+                for (const auto& [file, why] : r.errors) {
+                    errors << QString::fromStdString(file + ": " + why);
                 }
-                return !m_stop.load();
-            });
-            for (const auto& [file, why] : r.errors) {
-                errors << QString::fromStdString(file + ": " + why);
             }
-            summary = tr("%1 added, %2 updated, %3 removed, %4 unchanged, %5 skipped")
-                          .arg(r.added)
-                          .arg(r.updated)
-                          .arg(r.removed)
-                          .arg(r.unchanged)
-                          .arg(r.failed);
+            const st::embed_result embedded = embedMissing();
+            if (!job.watchOnly) {
+                summary = tr("%1 added, %2 updated, %3 removed, %4 unchanged, %5 skipped")
+                              .arg(r.added)
+                              .arg(r.updated)
+                              .arg(r.removed)
+                              .arg(r.unchanged)
+                              .arg(r.failed);
+            }
+            if (embedded.total > 0) {
+                summary += (summary.isEmpty() ? QString() : QStringLiteral("; ")) +
+                           tr("%1 of %2 passages given vectors").arg(embedded.embedded).arg(embedded.total);
+            }
         } catch (const std::exception& e) {
             error = QString::fromStdString(e.what());
         }

@@ -39,9 +39,10 @@ Services::Services(const QString& dataDir)
       host(&settings, &providers),
       server(&settings, &host),
       chat(&settings, &storage, &host, &tools),
-      collections(&storage, databasePath(dataDir)),
+      collections(&storage, &settings, databasePath(dataDir)),
       models(&settings, &host, &storage, dataDir) {
     chat.setDataDir(dataDir);
+    chat.setEmbeddingSource([this] { return collections.embedding(); });
 }
 
 Services::~Services() {

@@ -77,11 +77,25 @@ const std::array<Declared, static_cast<std::size_t>(Key::Count)>& table() {
         {Key::HubEndpoint, "hub/endpoint", QMetaType::QString, QString(), 0, 0, {}},  // the source's own
         {Key::HubTokenHost, "hub/tokenHost", QMetaType::QString, QString(), 0, 0, {}},
         {Key::ExportReasoning, "export/reasoning", QMetaType::Bool, true, 0, 0, {}},
+        {Key::EmbeddingModel, "documents/embeddingModel", QMetaType::QString, QString(), 0, 0, {}},
     }};
     return t;
 }
 
-const Declared& declared(Key key) { return table()[static_cast<std::size_t>(key)]; }
+const Declared& declared(Key key) {
+    // The table lists the keys in the enum's order (a key added in the wrong place would read
+    // another key's declaration).
+    static const bool ordered = [] {
+        for (std::size_t i = 0; i < table().size(); ++i) {
+            if (table()[i].key != static_cast<Key>(i)) {
+                qFatal("Settings: the declaration of key %zu is out of order", i);
+            }
+        }
+        return true;
+    }();
+    Q_UNUSED(ordered);
+    return table()[static_cast<std::size_t>(key)];
+}
 
 // `value` brought into what `d` allows.
 QVariant normalized(const Declared& d, const QVariant& value, const QVariant& fallback) {

@@ -72,6 +72,7 @@ public:
         HubEndpoint,
         HubTokenHost,  // the host the hub token was entered for: the only one it is sent to
         ExportReasoning,
+        EmbeddingModel,  // the document library's embedding model (a GGUF path; empty: keywords only)
         Count
     };
 

@@ -408,6 +408,14 @@
         <source>%1 added, %2 updated, %3 removed, %4 unchanged, %5 skipped</source>
         <translation>新增 %1，更新 %2，移除 %3，未变 %4，跳过 %5</translation>
     </message>
+    <message>
+        <source>The embedding model cannot be used: %1</source>
+        <translation>无法使用该嵌入模型：%1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 passages given vectors</source>
+        <translation>已为 %2 个段落中的 %1 个生成向量</translation>
+    </message>
 </context>
 <context>
     <name>CollectionsDialog</name>
@@ -462,6 +470,50 @@
     <message>
         <source>Add a folder…</source>
         <translation>添加文件夹…</translation>
+    </message>
+    <message>
+        <source>Choose an embedding model</source>
+        <translation>选择嵌入模型</translation>
+    </message>
+    <message>
+        <source>GGUF models (*.gguf)</source>
+        <translation>GGUF 模型 (*.gguf)</translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>使用</translation>
+    </message>
+    <message>
+        <source>Search by meaning</source>
+        <translation>按语义搜索</translation>
+    </message>
+    <message>
+        <source>Change…</source>
+        <translation>更换…</translation>
+    </message>
+    <message>
+        <source>Choose a model…</source>
+        <translation>选择模型…</translation>
+    </message>
+    <message>
+        <source>Turn off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Passages are found by keywords and by meaning with %1.</source>
+        <translation>使用 %1，按关键词和语义查找段落。</translation>
+    </message>
+    <message>
+        <source>Off: passages are found by their words. Choose an embedding model (a GGUF file such as Qwen3-Embedding-0.6B) to find them by meaning too, in Chinese and English alike.</source>
+        <translation>已关闭：仅按字词查找段落。选择一个嵌入模型（GGUF 文件，例如 Qwen3-Embedding-0.6B），即可同时按语义查找，中英文皆可。</translation>
+    </message>
+    <message>
+        <source>Finding the meaning of passage %1 of %2: %3</source>
+        <translation>正在计算第 %1 / %2 个段落的语义向量：%3</translation>
+    </message>
+    <message>
+        <source>%1 files, %2 passages, %3 searchable by meaning</source>
+        <translation>%1 个文件，%2 个段落，其中 %3 个可按语义搜索</translation>
     </message>
 </context>
 <context>

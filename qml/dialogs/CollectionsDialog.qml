@@ -67,6 +67,17 @@ Dialog {
         onAccepted: Collections.addFolder(selectedFolder)
     }
 
+    FileDialog {
+        id: embeddingDialog
+        objectName: "embeddingModelDialog"
+        title: qsTr("Choose an embedding model")
+        nameFilters: [qsTr("GGUF models (*.gguf)")]
+        currentFolder: Chat.startFolder("models")
+        acceptLabel: qsTr("Use")
+        rejectLabel: qsTr("Cancel")
+        onAccepted: Collections.setEmbeddingModel(selectedFile)
+    }
+
     ScrollView {
         anchors.fill: parent
         contentWidth: availableWidth
@@ -81,6 +92,55 @@ Dialog {
                 wrapMode: Text.Wrap
                 color: Theme.textMuted
                 text: qsTr("Index a folder of notes, papers or code (text, Markdown, PDF…). Choose it for a conversation beside the model picker: each message then goes with the passages most relevant to it, and the answer cites them by number. Everything stays on this computer.")
+            }
+
+            // Search by meaning: an embedding model gives every passage a vector.
+            Rectangle {
+                objectName: "embeddingCard"
+                Layout.fillWidth: true
+                implicitHeight: embeddingColumn.implicitHeight + 20
+                radius: Theme.radius
+                color: Theme.surface
+                border.color: Theme.border
+                ColumnLayout {
+                    id: embeddingColumn
+                    anchors.fill: parent
+                    anchors.margins: 10
+                    spacing: 6
+                    RowLayout {
+                        Layout.fillWidth: true
+                        Label {
+                            Layout.fillWidth: true
+                            text: qsTr("Search by meaning")
+                            color: Theme.text
+                            font.bold: true
+                        }
+                        Button {
+                            objectName: "chooseEmbeddingModel"
+                            text: Collections.embeddingModel.length > 0 ? qsTr("Change\u2026") : qsTr("Choose a model\u2026")
+                            onClicked: embeddingDialog.open()
+                        }
+                        Button {
+                            objectName: "embeddingOff"
+                            visible: Collections.embeddingModel.length > 0
+                            text: qsTr("Turn off")
+                            onClicked: Collections.setEmbeddingModel("")
+                        }
+                    }
+                    Label {
+                        objectName: "embeddingStatus"
+                        Layout.fillWidth: true
+                        wrapMode: Text.Wrap
+                        textFormat: Text.PlainText
+                        color: Collections.embeddingError.length > 0 ? Theme.danger : Theme.textMuted
+                        font.pixelSize: Theme.fontSmall
+                        text: Collections.embeddingError.length > 0
+                              ? Collections.embeddingError
+                              : Collections.embeddingModel.length > 0
+                                ? qsTr("Passages are found by keywords and by meaning with %1.").arg(Collections.embeddingModel.split("/").pop())
+                                : qsTr("Off: passages are found by their words. Choose an embedding model (a GGUF file such as Qwen3-Embedding-0.6B) to find them by meaning too, in Chinese and English alike.")
+                    }
+                }
             }
 
             Repeater {
@@ -125,8 +185,12 @@ Dialog {
                             color: Theme.textMuted
                             font.pixelSize: Theme.fontSmall
                             text: card.modelData.indexing
-                                  ? qsTr("Indexing %1 of %2: %3").arg(card.modelData.done + 1).arg(card.modelData.total).arg(card.modelData.current)
-                                  : qsTr("%1 files, %2 passages").arg(card.modelData.files).arg(card.modelData.chunks)
+                                  ? (card.modelData.phase === "embedding"
+                                     ? qsTr("Finding the meaning of passage %1 of %2: %3").arg(card.modelData.done + 1).arg(card.modelData.total).arg(card.modelData.current)
+                                     : qsTr("Indexing %1 of %2: %3").arg(card.modelData.done + 1).arg(card.modelData.total).arg(card.modelData.current))
+                                  : card.modelData.vectors > 0
+                                    ? qsTr("%1 files, %2 passages, %3 searchable by meaning").arg(card.modelData.files).arg(card.modelData.chunks).arg(card.modelData.vectors)
+                                    : qsTr("%1 files, %2 passages").arg(card.modelData.files).arg(card.modelData.chunks)
                         }
                         ProgressBar {
                             visible: card.modelData.indexing

@@ -20,10 +20,12 @@
 
 #include "app/attachments.h"
 #include "app/chatcontroller.h"
+#include "app/embedding.h"
 #include "app/services.h"
 #include "app/settings.h"
 #include "storage/database.h"
 #include "storage/exchange.h"
+#include "tests/support/embedding_model.h"
 #include "tests/support/scripted_chat_model.h"
 
 using deepdesk::app::AttachmentFile;
@@ -285,6 +287,79 @@ private Q_SLOTS:
         QVERIFY2(
             indexed.last().at(1).toString().startsWith(QStringLiteral("1 added, 0 updated, 0 removed, 11 unchanged")),
             qPrintable(indexed.last().at(1).toString()));
+    }
+    // Search by meaning: a bad embedding model is refused with the reason; a good one gives every
+    // passage a vector in the background, and a question no keyword of which is in the folder is
+    // then answered from the passage its vector is nearest (the test's model is a bag of bytes: an
+    // anagram of a passage is its nearest).
+    void anEmbeddingModelFindsPassagesByMeaning() {
+        QTemporaryDir dir;
+        const QString model = dir.filePath(QStringLiteral("DeepSeek-R1-Scripted.gguf"));
+        deepdesk::testing::write_scripted_chat_model(model.toStdString());
+        const QString folder = dir.filePath(QStringLiteral("library"));
+        std::filesystem::copy(DEEPDESK_SOURCE_DIR "/tests/data/collection", folder.toStdString(),
+                              std::filesystem::copy_options::recursive);
+        QFile garage(folder + QStringLiteral("/garage.txt"));
+        QVERIFY(garage.open(QIODevice::WriteOnly));
+        garage.write("carburetor gasket\n");
+        garage.close();
+        deepdesk::app::Services app(dir.filePath(QStringLiteral("data")));
+        app.start(model, false);
+        QTRY_VERIFY_WITH_TIMEOUT(app.host.modelLoaded(), 20000);
+        QSignalSpy indexed(&app.collections, &deepdesk::app::CollectionsController::indexed);
+        app.collections.addFolder(QUrl::fromLocalFile(folder));
+        QVERIFY(app.collections.waitIdle(30000));
+        QTRY_COMPARE(app.collections.collections().size(), 1);
+        const qint64 id = app.collections.collections().first().toMap().value(QStringLiteral("id")).toLongLong();
+        ChatController& chat = app.chat;
+        chat.setCollectionId(id);
+        const QString anagram = QStringLiteral("teksag roterubrac");
+        QCOMPARE(turn(chat, anagram), QStringLiteral("stop"));
+        QVERIFY(chat.messages()->rows().front().attachments.empty());  // no keyword of it anywhere
+
+        // Not a model: said why, and keyword search goes on.
+        const QString bad = dir.filePath(QStringLiteral("notes.gguf"));
+        QFile badFile(bad);
+        QVERIFY(badFile.open(QIODevice::WriteOnly));
+        badFile.write("just some text, not a model");
+        badFile.close();
+        app.collections.setEmbeddingModel(QUrl::fromLocalFile(bad));
+        QVERIFY(app.collections.waitIdle(30000));
+        QTRY_VERIFY(!app.collections.embeddingError().isEmpty());
+        QVERIFY2(app.collections.embeddingError().contains(QStringLiteral("cannot be used")),
+                 qPrintable(app.collections.embeddingError()));
+        QVERIFY(!app.collections.embedding());
+
+        const QString embedder = dir.filePath(QStringLiteral("byte-embedder.gguf"));
+        deepdesk::testing::write_byte_embedding_model(embedder.toStdString());
+        indexed.clear();
+        app.collections.setEmbeddingModel(QUrl::fromLocalFile(embedder));
+        QVERIFY(app.collections.embeddingError().isEmpty());
+        QVERIFY(app.collections.waitIdle(60000));
+        QVERIFY2(app.collections.embeddingError().isEmpty(), qPrintable(app.collections.embeddingError()));
+        QVERIFY(app.collections.embedding());
+        QCOMPARE(app.settings.value(deepdesk::app::Settings::Key::EmbeddingModel).toString(), embedder);
+        QTRY_VERIFY(!indexed.isEmpty());
+        QVERIFY2(indexed.last().at(1).toString().contains(QStringLiteral("passages given vectors")),
+                 qPrintable(indexed.last().at(1).toString()));
+        QTRY_VERIFY(app.collections.collections().first().toMap().value(QStringLiteral("vectors")).toLongLong() > 20);
+        const QVariantMap c = app.collections.collections().first().toMap();
+        QCOMPARE(c.value(QStringLiteral("vectors")).toLongLong(), c.value(QStringLiteral("chunks")).toLongLong());
+
+        chat.newConversation();
+        chat.setCollectionId(id);
+        QCOMPARE(turn(chat, anagram), QStringLiteral("stop"));
+        const auto& sources = chat.messages()->rows().front().attachments;
+        QVERIFY(!sources.empty());
+        QVERIFY2(sources[0].name.rfind("garage.txt, line 1", 0) == 0, sources[0].name.c_str());
+
+        // Turned off: keywords alone again, and nothing is embedded.
+        app.collections.setEmbeddingModel(QUrl());
+        QVERIFY(!app.collections.embedding());
+        chat.newConversation();
+        chat.setCollectionId(id);
+        QCOMPARE(turn(chat, anagram), QStringLiteral("stop"));
+        QVERIFY(chat.messages()->rows().front().attachments.empty());
     }
 };
 
