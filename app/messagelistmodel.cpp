@@ -55,6 +55,28 @@ QVariant MessageListModel::data(const QModelIndex& index, int role) const {
         }
         return files;
     }
+    case SourcesRole: {
+        QVariantList sources;
+        if (r.message.role != "assistant") {
+            return sources;
+        }
+        for (int i = index.row() - 1; i >= 0; --i) {
+            const Row& question = m_rows[static_cast<std::size_t>(i)];
+            if (question.message.role != "user") {
+                continue;  // the answers of a tool loop all answer the same question
+            }
+            for (const auto& a : question.attachments) {
+                const auto [collection, path] = sourceOf(a.mime);
+                if (collection > 0) {
+                    sources.append(QVariantMap{{QStringLiteral("label"), QString::fromStdString(a.name)},
+                                               {QStringLiteral("collection"), collection},
+                                               {QStringLiteral("path"), path}});
+                }
+            }
+            break;
+        }
+        return sources;
+    }
     default: return {};
     }
 }
@@ -73,7 +95,8 @@ QHash<int, QByteArray> MessageListModel::roleNames() const {
             {SiblingIndexRole, "siblingIndex"},
             {SiblingCountRole, "siblingCount"},
             {ToolCallsRole, "toolCalls"},
-            {AttachmentsRole, "attachments"}};
+            {AttachmentsRole, "attachments"},
+            {SourcesRole, "sources"}};
 }
 
 void MessageListModel::reset(std::vector<Row> rows) {

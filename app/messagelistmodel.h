@@ -35,6 +35,8 @@ public:
         ToolCallsRole,    // [{id, name, arguments, state, result}] (see storage::message::tool_calls)
         AttachmentsRole,  // [{name, size, tokens, source, collection, path}]: a user's message's files and
                           // sources (named "[n] where", numbered as the prompt numbers them)
+        SourcesRole,      // [{label, collection, path}]: the sources an answer may cite as [n] (those of
+                          // the question before it)
     };
 
     struct Row {

@@ -53,7 +53,7 @@ RichText::formula_image RichText::drawFormula(std::string_view tex, bool display
     return {key, (QSizeF(image.size()) / image.devicePixelRatio()).toSize()};
 }
 
-QString RichText::markdownToRichText(const QString& markdown, const QColor& colour, int pixelSize) {
+QString RichText::markdownToRichText(const QString& markdown, const QColor& colour, int pixelSize, int citations) {
     render::markdown_hooks hooks;
     hooks.qt_rich_text = true;
     hooks.math = [&](std::string_view tex, bool display) -> std::string {
@@ -69,7 +69,8 @@ QString RichText::markdownToRichText(const QString& markdown, const QColor& colo
             .toStdString();
     };
     // No whitespace after the last block: Qt would show it as a trailing space.
-    return QString::fromStdString(render::markdown_to_html(markdown.toStdString(), hooks)).trimmed();
+    const std::string html = render::markdown_to_html(markdown.toStdString(), hooks);
+    return QString::fromStdString(render::link_citations(html, citations, "deepdesk-source:")).trimmed();
 }
 
 QVariantMap RichText::displayFormula(const QString& source, const QColor& colour, int pixelSize) {

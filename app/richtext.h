@@ -36,7 +36,9 @@ public:
     // images from image://math (KaTeX's MathML laid out by app/mathimage.h) in `colour` at
     // `pixelSize` (the theme's, passed from QML), a
     // formula KaTeX cannot read as its source; raw HTML as text; images as links.
-    Q_INVOKABLE QString markdownToRichText(const QString& markdown, const QColor& colour, int pixelSize);
+    // With `citations` sources, "[n]" for n in 1..citations becomes a link to "deepdesk-source:n".
+    Q_INVOKABLE QString markdownToRichText(const QString& markdown, const QColor& colour, int pixelSize,
+                                           int citations = 0);
     // A display formula as written (`$$…$$` or `\[…\]`), drawn: {url, width, height} (the image at
     // image://math and its size in logical pixels), or an empty url when KaTeX cannot read it.
     Q_INVOKABLE QVariantMap displayFormula(const QString& source, const QColor& colour, int pixelSize);

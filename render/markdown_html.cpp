@@ -4,6 +4,8 @@
 #include <md4c.h>
 
 #include <algorithm>
+#include <cctype>
+#include <string>
 #include <cstring>
 #include <vector>
 
@@ -434,6 +436,103 @@ struct writer {
 };
 
 }  // namespace
+
+std::string link_citations(std::string_view html, int count, std::string_view prefix) {
+    if (count <= 0) {
+        return std::string(html);
+    }
+    std::string out;
+    out.reserve(html.size() + 64);
+    int plain_depth = 0;  // inside <code>, <pre> or <a>: left as it is
+    std::size_t i = 0;
+    const auto tag_name = [](std::string_view tag) {
+        std::size_t b = tag.size() > 1 && tag[1] == '/' ? 2 : 1, e = b;
+        while (e < tag.size() && std::isalpha(static_cast<unsigned char>(tag[e]))) {
+            ++e;
+        }
+        std::string name(tag.substr(b, e - b));
+        for (auto& c : name) {
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        return name;
+    };
+    while (i < html.size()) {
+        if (html[i] == '<') {
+            const std::size_t end = html.find('>', i);
+            const std::string_view tag = html.substr(i, end == std::string_view::npos ? html.size() - i : end - i + 1);
+            const std::string name = tag_name(tag);
+            if (name == "code" || name == "pre" || name == "a") {
+                plain_depth += tag.size() > 1 && tag[1] == '/' ? -1 : 1;
+                plain_depth = std::max(plain_depth, 0);
+            }
+            out += tag;
+            i += tag.size();
+            continue;
+        }
+        if (html[i] == '[' && plain_depth == 0) {
+            // [n] or [n, m, ...]
+            std::size_t j = i + 1;
+            std::vector<std::pair<std::size_t, std::size_t>> numbers;  // (start, length) in html
+            bool ok = true;
+            while (ok) {
+                while (j < html.size() && html[j] == ' ') {
+                    ++j;
+                }
+                const std::size_t start = j;
+                while (j < html.size() && std::isdigit(static_cast<unsigned char>(html[j])) && j - start < 4) {
+                    ++j;
+                }
+                ok = j > start;
+                if (!ok) {
+                    break;
+                }
+                const int n = std::stoi(std::string(html.substr(start, j - start)));
+                ok = n >= 1 && n <= count;
+                numbers.emplace_back(start, j - start);
+                while (j < html.size() && html[j] == ' ') {
+                    ++j;
+                }
+                if (j < html.size() && (html[j] == ',' || html[j] == ';')) {
+                    ++j;
+                    continue;
+                }
+                break;
+            }
+            if (ok && numbers.size() == 1 && j < html.size() && html[j] == ']') {
+                const std::string_view num = html.substr(numbers[0].first, numbers[0].second);
+                out += "<a href=\"";
+                out += prefix;
+                out += num;
+                out += "\">[";
+                out += num;
+                out += "]</a>";
+                i = j + 1;
+                continue;
+            }
+            if (ok && !numbers.empty() && j < html.size() && html[j] == ']') {
+                out += '[';
+                std::size_t at = i + 1;
+                for (const auto& [start, len] : numbers) {
+                    out += html.substr(at, start - at);
+                    const std::string_view num = html.substr(start, len);
+                    out += "<a href=\"";
+                    out += prefix;
+                    out += num;
+                    out += "\">";
+                    out += num;
+                    out += "</a>";
+                    at = start + len;
+                }
+                out += html.substr(at, j + 1 - at);
+                i = j + 1;
+                continue;
+            }
+        }
+        out += html[i];
+        ++i;
+    }
+    return out;
+}
 
 std::string markdown_to_html(std::string_view markdown, const markdown_hooks& hooks) {
     const std::string source = normalize_math_delimiters(markdown);

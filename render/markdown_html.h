@@ -30,6 +30,11 @@ std::string escape_html(std::string_view text);
 // maths); in Markdown "\[" would otherwise read as an escaped bracket and lose its backslash.
 std::string normalize_math_delimiters(std::string_view markdown);
 
+// Citations of numbered sources in rendered HTML made links: "[2]" and "[1, 3]" in the text
+// (not in code, preformatted blocks or links, not inside tags) become links to PREFIX2: the
+// whole "[2]" for one number, each number for a list. Numbers outside 1..count stay text.
+std::string link_citations(std::string_view html, int count, std::string_view prefix);
+
 // The HTML fragment for `markdown` (math delimiters normalized first).
 std::string markdown_to_html(std::string_view markdown, const markdown_hooks& hooks = {});
 

@@ -20,6 +20,11 @@ Column {
     // objectName of each prose paragraph's TextEdit (tests find them by it).
     property string proseName: "answerText"
 
+    // Numbered sources the text may cite as [n]: each citation is a link; a click asks for the
+    // source to be opened, and the one under the pointer is known (0: none).
+    property int citations: 0
+    property int hoveredCitation: 0
+    signal citationActivated(int n)
     signal copyRequested(string text)
 
     spacing: 8
@@ -141,11 +146,18 @@ Column {
         selectByMouse: true
         wrapMode: TextEdit.Wrap
         textFormat: plain ? TextEdit.PlainText : TextEdit.RichText
-        text: plain ? body : RichText.markdownToRichText(body, view.textColor, view.pixelSize)
+        text: plain ? body : RichText.markdownToRichText(body, view.textColor, view.pixelSize, view.citations)
         color: view.textColor
         font.family: Theme.fontFamily
         font.pixelSize: view.pixelSize
-        onLinkActivated: (link) => Qt.openUrlExternally(link)
+        onLinkActivated: (link) => {
+            if (link.startsWith("deepdesk-source:"))
+                view.citationActivated(parseInt(link.substring(16)))
+            else
+                Qt.openUrlExternally(link)
+        }
+        onHoveredLinkChanged: view.hoveredCitation = hoveredLink.startsWith("deepdesk-source:")
+                                                     ? parseInt(hoveredLink.substring(16)) : 0
         Keys.onPressed: (event) => {
             if (event.matches(StandardKey.Copy) && selectionEnd > selectionStart) {
                 view.copyRequested(plain ? selectedText

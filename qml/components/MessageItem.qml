@@ -25,6 +25,7 @@ Item {
     required property int siblingCount
     required property var toolCalls
     required property var attachments
+    required property var sources
     property bool isLast: false
     property bool editing: false
     property bool errorExplainedBelow: false
@@ -140,10 +141,26 @@ Item {
             onCopyRequested: (t) => Chat.copyToClipboard(t)
         }
         MarkdownView {
+            id: answerView
             visible: item.role === "assistant"
             Layout.fillWidth: true
             text: item.content
+            // The sources the answer cites as [n] are links: a click opens the file, the pointer
+            // on one says which it is.
+            citations: item.sources ? item.sources.length : 0
+            onCitationActivated: (n) => {
+                const s = item.sources[n - 1]
+                if (s)
+                    Collections.openSource(s.collection, s.path)
+            }
             onCopyRequested: (t) => Chat.copyToClipboard(t)
+            ToolTip {
+                objectName: "citationToolTip"
+                readonly property var source: answerView.hoveredCitation > 0 ? item.sources[answerView.hoveredCitation - 1] : undefined
+                text: source ? source.label : ""
+                visible: text.length > 0
+                delay: 300
+            }
         }
         // The tools the answer called, each with its arguments, the user's choice and its result.
         Repeater {

@@ -392,7 +392,9 @@ private Q_SLOTS:
         freshSettings();
         QTemporaryDir dir;
         const QString model = dir.filePath(QStringLiteral("DeepSeek-R1-Scripted.gguf"));
-        deepdesk::testing::write_scripted_chat_model(model.toStdString());
+        deepdesk::testing::scripted_chat_spec spec;
+        spec.answer = "Cite [1].";  // cites its first source (each character once: a scripted model)
+        deepdesk::testing::write_scripted_chat_model(model.toStdString(), spec);
         QFile notes(dir.filePath(QStringLiteral("会议纪要 meeting-notes.md")));
         QVERIFY(notes.open(QIODevice::WriteOnly));
         notes.write("# 会议纪要\n\nThe launch is on 14 March 2027.\n");
@@ -476,7 +478,42 @@ private Q_SLOTS:
         }());
         QVERIFY2(sources.first().startsWith(QStringLiteral("[1] notes/菜谱.txt, line ")),
                  qPrintable(sources.join(QLatin1Char('|'))));
-        QTest::qWait(200);
+        // The answer's [1] is a link to that source; the pointer on it names it.
+        QQuickItem* cited = nullptr;
+        QTRY_VERIFY([&] {
+            for (auto* a : itemsNamed(window->contentItem(), QStringLiteral("answerText"))) {
+                if (a->isVisible() && a->property("text").toString().contains(QStringLiteral("deepdesk-source:1"))) {
+                    cited = a;
+                }
+            }
+            return cited != nullptr;
+        }());
+        QVERIFY(!cited->property("text").toString().contains(QStringLiteral("deepdesk-source:2")));
+        QQuickItem* view = cited;
+        while (view && !view->property("citations").isValid()) {
+            view = view->parentItem();
+        }
+        QVERIFY(view);
+        QVERIFY(view->property("citations").toInt() >= 1);
+        // What a click does: the source named, inside the collection's folder, is opened.
+        const QVariantList answerSources = w.chat.messages()
+                                               ->data(w.chat.messages()->index(w.chat.messages()->rowCount() - 1),
+                                                      deepdesk::app::MessageListModel::SourcesRole)
+                                               .toList();
+        QVERIFY(!answerSources.isEmpty());
+        QCOMPARE(answerSources.first().toMap().value(QStringLiteral("path")).toString(),
+                 QStringLiteral("notes/菜谱.txt"));
+        QVERIFY(answerSources.first()
+                    .toMap()
+                    .value(QStringLiteral("label"))
+                    .toString()
+                    .startsWith(QStringLiteral("notes/菜谱.txt, line ")));
+        view->setProperty("hoveredCitation", 1);
+        QTest::qWait(1000);
+        auto* tip = view->findChild<QObject*>(QStringLiteral("citationToolTip"));
+        QVERIFY(tip);
+        QTRY_VERIFY(tip->property("visible").toBool());
+        QVERIFY(tip->property("text").toString().startsWith(QStringLiteral("notes/菜谱.txt, line ")));
         QVERIFY(window->grabWindow().save(QStringLiteral(DEEPDESK_SCREENSHOT_DIR "/sources-en.png")));
     }
     // From the first start to a chat using only the window: the first-run panel recommends a

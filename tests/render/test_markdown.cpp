@@ -124,3 +124,27 @@ TEST(Markdown, EmphasisListsAndHeadings) {
 
 }  // namespace
 }  // namespace deepdesk::render
+
+namespace deepdesk::render {
+namespace {
+
+TEST(Citations, NumberedSourcesInTheTextBecomeLinks) {
+    const std::string html = markdown_to_html(
+        "Braise it for 90 minutes [1]. Both agree [2, 3]; see [9] and [x].\n\n"
+        "`a[1]` and [link [1]](https://example.com)\n\n```\nv[1] = 0;\n```\n");
+    const std::string linked = link_citations(html, 3, "source:");
+    EXPECT_NE(linked.find("minutes <a href=\"source:1\">[1]</a>."), std::string::npos) << linked;
+    EXPECT_NE(linked.find("[<a href=\"source:2\">2</a>, <a href=\"source:3\">3</a>]"), std::string::npos) << linked;
+    EXPECT_NE(linked.find("see [9] and [x]"), std::string::npos) << linked;  // no source 9
+    EXPECT_NE(linked.find("<code>a[1]</code>"), std::string::npos) << linked;
+    EXPECT_NE(linked.find("v[1] = 0;"), std::string::npos) << linked;
+    EXPECT_EQ(linked.find("href=\"source:1\">[1]</a>]("), std::string::npos) << linked;
+    EXPECT_EQ(link_citations(html, 0, "source:"), html);
+    // Tags are never touched, whatever their attributes hold.
+    EXPECT_EQ(link_citations("<img alt=\"[1]\">", 3, "s:"), "<img alt=\"[1]\">");
+    EXPECT_EQ(link_citations("[1", 3, "s:"), "[1");
+    EXPECT_EQ(link_citations("[12345]", 3, "s:"), "[12345]");
+}
+
+}  // namespace
+}  // namespace deepdesk::render
