@@ -2,7 +2,7 @@
 // The document library's vector search at desktop scale: a folder of PASSAGES passages indexed,
 // each given a DIMS-dimension vector (random unit vectors: the model's speed is not measured
 // here), then the flat scan's latency per question, the hybrid search's, the database's size, and
-// the scan's speed as a ratio to a plain dot-product scan of the same int8 vectors in memory,
+// the scan's time as a ratio to a float dot-product scan of the same vectors held in memory,
 // measured in the same run.
 //   bench_vectors [DIR] [PASSAGES] [DIMS]
 #include <algorithm>
@@ -116,8 +116,10 @@ int main(int argc, char** argv) {
     const double bytes = static_cast<double>(blobs.size()) * static_cast<double>(blobs.empty() ? 0 : blobs[0].size());
     std::printf("flat scan:       %.1f ms per question (median of 15), %.2f GB/s of vectors\n", median(scan),
                 bytes / (median(scan) / 1000.0) / 1e9);
-    std::printf("in memory:       %.1f ms; the scan from SQLite takes %.1fx that\n", median(memory),
-                median(scan) / median(memory));
+    std::printf(
+        "in memory:       %.1f ms for a float dot product over the same vectors held in memory;\n"
+        "                 the scan from SQLite (an integer dot product) takes %.2fx that\n",
+        median(memory), median(scan) / median(memory));
     std::printf("hybrid search:   %.1f ms (BM25 + vectors, fused)\n", median(hybrid));
     std::printf("database:        %.0f MB (%.0f MB of it vectors)\n",
                 static_cast<double>(fs::file_size(dir / "c.db")) / 1e6, bytes / 1e6);

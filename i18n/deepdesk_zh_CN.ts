@@ -497,7 +497,7 @@
     </message>
     <message>
         <source>Turn off</source>
-        <translation>关闭</translation>
+        <translation>停用</translation>
     </message>
     <message>
         <source>Passages are found by keywords and by meaning with %1.</source>
