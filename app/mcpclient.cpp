@@ -190,15 +190,25 @@ void McpClient::stop() {
         QProcess* p = m_process;
         m_process = nullptr;
         p->disconnect(this);
-        p->closeWriteChannel();  // stdio servers end when their input does
-        if (!p->waitForFinished(1000)) {
-            p->terminate();
-            if (!p->waitForFinished(1000)) {
-                p->kill();
-                p->waitForFinished(1000);
-            }
+        // Stdio servers end when their input does; one that does not is asked to (SIGTERM) after
+        // a second, and killed after two. Nothing here waits: the window never stalls on a
+        // server that is slow to go (the process object goes once it has ended, or with us).
+        p->closeWriteChannel();
+        if (p->state() == QProcess::NotRunning) {
+            p->deleteLater();
+        } else {
+            connect(p, &QProcess::finished, p, &QObject::deleteLater);
+            QTimer::singleShot(1000, p, [p] {
+                if (p->state() != QProcess::NotRunning) {
+                    p->terminate();
+                }
+            });
+            QTimer::singleShot(2000, p, [p] {
+                if (p->state() != QProcess::NotRunning) {
+                    p->kill();
+                }
+            });
         }
-        p->deleteLater();
     }
     for (const auto& r : m_replies) {
         if (r) {

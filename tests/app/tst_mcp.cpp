@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -145,6 +146,37 @@ private Q_SLOTS:
         QVERIFY(!done.first().at(1).toBool());
         QCOMPARE(done.first().at(2).toString(), QStringLiteral("cancelled"));
         QCOMPARE(c.state(), McpClient::State::Ready);  // the server stays usable
+    }
+
+    // Stopping never waits for the server: one that ignores the end of its input and SIGTERM
+    // is killed two seconds later, while the window goes on.
+    void stoppingDoesNotWaitForAStubbornServer() {
+        McpClient c(stdio(k_fake + QStringLiteral(" stubborn")));
+        c.start();
+        QTRY_VERIFY_WITH_TIMEOUT(c.state() == McpClient::State::Ready, 10000);
+        QString pid;
+        QTRY_VERIFY([&] {
+            for (const QString& line : c.log()) {
+                if (const int at = line.indexOf(QStringLiteral("pid ")); at >= 0) {
+                    pid = line.mid(at + 4).trimmed();
+                }
+            }
+            return !pid.isEmpty();
+        }());
+        QVERIFY(QFileInfo::exists(QStringLiteral("/proc/") + pid));
+        QElapsedTimer t;
+        t.start();
+        c.stop();
+        QVERIFY2(t.elapsed() < 200, qPrintable(QString::number(t.elapsed())));
+        QCOMPARE(c.state(), McpClient::State::Stopped);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !QFileInfo::exists(QStringLiteral("/proc/") + pid) ||
+                [&] {
+                    QFile stat(QStringLiteral("/proc/") + pid + QStringLiteral("/stat"));
+                    return stat.open(QIODevice::ReadOnly) && stat.readAll().contains(") Z ");
+                }(),
+            5000);
+        QVERIFY(t.elapsed() >= 1500);  // it was given its chance to end by itself
     }
 
     void missingCommandIsReported() {

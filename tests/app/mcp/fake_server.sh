@@ -6,10 +6,12 @@
 #   slow     never answers tools/call (a call must time out or be cancelled)
 #   garbage  writes a line that is not JSON-RPC first, then behaves as ok
 #   crash    exits with code 3 after initializing
+#   stubborn as ok, but does not end when its input does, and ignores SIGTERM (says its pid)
 # It writes what it does to stderr (the app's server log).
 mode=${1:-ok}
 [ "$mode" = garbage ] && echo "this is not JSON-RPC"
 echo "fake MCP server ($mode) started" >&2
+[ "$mode" = stubborn ] && { echo "pid $$" >&2; trap '' TERM; }
 while IFS= read -r line; do
     id=$(printf '%s' "$line" | sed -n 's/.*"id":\([0-9][0-9]*\).*/\1/p')
     case "$line" in
@@ -32,3 +34,6 @@ while IFS= read -r line; do
         ;;
     esac
 done
+# Input ended: a stubborn server stays until it is killed.
+[ "$mode" = stubborn ] && while :; do sleep 1; done
+exit 0
