@@ -5,6 +5,7 @@
 // that names a file removes the file. The model reads each one between <file> delimiters before
 // the message; a file too large for the context can go in as its parts most relevant to the
 // message instead (storage/retrieval.h).
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -153,9 +154,31 @@ void ChatController::keepBlobs(const QString& dir, const std::vector<std::pair<Q
     }
     for (const auto& [from, sha] : files) {
         const QString to = QDir(dir).filePath(sha);
-        if (!QFileInfo::exists(to) && QFile::copy(from, to)) {
-            QFile::setPermissions(to, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        if (QFileInfo::exists(to)) {
+            continue;  // content-addressed: already kept
         }
+        // Copied and hashed in one pass, kept only when the bytes are still those the message was
+        // made from (the file may have changed since it was attached).
+        QFile in(from);
+        QFile out(to + QStringLiteral(".partial"));
+        if (!in.open(QIODevice::ReadOnly) || !out.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+            continue;
+        }
+        out.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        QCryptographicHash hash(QCryptographicHash::Sha256);
+        bool ok = true;
+        while (ok && !in.atEnd()) {
+            const QByteArray block = in.read(1 << 20);
+            ok = !block.isEmpty() && out.write(block) == block.size();
+            hash.addData(block);
+        }
+        out.close();
+        if (ok && QString::fromLatin1(hash.result().toHex()) == sha && QFile::rename(out.fileName(), to)) {
+            continue;
+        }
+        QFile::remove(out.fileName());
+        qWarning("DeepDesk: %s changed after it was attached; its text is kept with the message, not the file",
+                 qPrintable(from));
     }
 }
 

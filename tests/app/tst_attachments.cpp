@@ -166,6 +166,22 @@ private Q_SLOTS:
             QTRY_VERIFY(QFile::exists(blob));
             QCOMPARE(QFile::permissions(blob) & (QFileDevice::ReadOther | QFileDevice::ReadGroup),
                      QFileDevice::Permissions());
+
+            // A file changed after it was attached: the message keeps the text it was read with,
+            // and no copy is kept under the old content's name.
+            const QString draft = write(dir.filePath(QStringLiteral("draft.txt")), "first version\n");
+            chat.attachFiles({QUrl::fromLocalFile(draft)});
+            QTRY_VERIFY_WITH_TIMEOUT(!chat.attachments()[0].toMap().value(QStringLiteral("reading")).toBool(), 10000);
+            write(draft, "second version, written after attaching\n");
+            QCOMPARE(turn(chat, QStringLiteral("And this?")), QStringLiteral("stop"));
+            const auto& sent = chat.messages()->rows()[chat.messages()->rows().size() - 2].attachments;
+            QCOMPARE(sent.size(), std::size_t{1});
+            QVERIFY(sent[0].text.find("first version") != std::string::npos);
+            app.storage.flush();
+            const QDir kept(QDir(data).filePath(QStringLiteral("attachments")));
+            QVERIFY(!kept.exists(QString::fromStdString(sent[0].sha256)));
+            QVERIFY(kept.entryList({QStringLiteral("*.partial")}, QDir::Files).isEmpty());
+            QVERIFY(kept.exists(QFileInfo(blob).fileName()));
         }
         {
             // After a restart: on screen again, and in the JSON export.
