@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cstddef>
+#include <cstdio>
+#include <cstdlib>
 #include <cstdint>
 #include <fstream>
 #include <string>
@@ -13,6 +15,9 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static const std::string path = "/tmp/deepdesk-fuzz-model-" + std::to_string(::getpid()) + ".gguf";
+    // The scratch file goes when the fuzzer ends (libFuzzer leaves through exit()).
+    static const bool cleaned_at_exit = [] { return std::atexit([] { std::remove(path.c_str()); }) == 0; }();
+    (void)cleaned_at_exit;
     {
         std::ofstream out(path, std::ios::binary | std::ios::trunc);
         out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
