@@ -26,6 +26,14 @@ st::extracted_text extractForIndex(const std::filesystem::path& path) {
     return {a.text.toStdString(), a.error.toStdString()};
 }
 
+QStringList errorsOf(const st::collection& c) {
+    QStringList out;
+    for (const auto& [file, why] : c.skipped) {
+        out << QString::fromStdString(file + ": " + why);
+    }
+    return out;
+}
+
 QVariantMap toMap(const st::collection& c) {
     return {{QStringLiteral("id"), static_cast<qint64>(c.id)},
             {QStringLiteral("name"), QString::fromStdString(c.name)},
@@ -39,7 +47,7 @@ QVariantMap toMap(const st::collection& c) {
             {QStringLiteral("done"), 0},
             {QStringLiteral("total"), 0},
             {QStringLiteral("current"), QString()},
-            {QStringLiteral("errors"), QStringList()}};
+            {QStringLiteral("errors"), errorsOf(c)}};
 }
 
 // A collection's folder and those under it, hidden ones left out, at most 2,000.
@@ -106,7 +114,7 @@ void CollectionsController::refresh() {
                 for (const QVariant& old : m_collections) {
                     const QVariantMap o = old.toMap();
                     if (o.value(QStringLiteral("id")) == m.value(QStringLiteral("id"))) {
-                        for (const char* k : {"indexing", "done", "total", "current", "errors"}) {
+                        for (const char* k : {"indexing", "phase", "done", "total", "current"}) {
                             m.insert(QLatin1String(k), o.value(QLatin1String(k)));
                         }
                     }
@@ -324,7 +332,7 @@ void CollectionsController::runNext() {
                             serial = m_embeddingSerial.load()] {
         const qint64 id = job.id;
         QString summary, error;
-        QStringList errors, dirs;
+        QStringList dirs;
         try {
             const std::shared_ptr<Embedding> embedding =
                 embeddingPath.isEmpty() ? nullptr : openEmbedding(embeddingPath);
@@ -387,9 +395,6 @@ void CollectionsController::runNext() {
                     }
                     return !m_stop.load();
                 });
-                for (const auto& [file, why] : r.errors) {
-                    errors << QString::fromStdString(file + ": " + why);
-                }
             }
             const st::embed_result embedded = embedMissing();
             if (!job.watchOnly) {
@@ -409,17 +414,10 @@ void CollectionsController::runNext() {
         }
         QMetaObject::invokeMethod(
             this,
-            [this, id, summary, error, errors, dirs] {
+            [this, id, summary, error, dirs] {
                 m_running = false;
                 m_dirsOf[id] = dirs;
-                setProgress(id, 0, -1, {});
-                for (QVariant& v : m_collections) {
-                    QVariantMap m = v.toMap();
-                    if (m.value(QStringLiteral("id")).toLongLong() == id) {
-                        m.insert(QStringLiteral("errors"), errors);
-                        v = m;
-                    }
-                }
+                setProgress(id, 0, -1, {});  // the files skipped, with why, come with the list read next
                 if (!error.isEmpty()) {
                     Q_EMIT failed(error);
                 } else {

@@ -106,7 +106,7 @@ std::int64_t collection_index::create(const std::string& name, const fs::path& f
 std::vector<collection> collection_index::list() {
     SQLite::Statement q(m_db.sql(),
                         "SELECT c.id, c.name, c.folder, c.indexed_at,"
-                        " (SELECT COUNT(*) FROM collection_files f WHERE f.collection_id = c.id),"
+                        " (SELECT COUNT(*) FROM collection_files f WHERE f.collection_id = c.id AND f.error = ''),"
                         " (SELECT COUNT(*) FROM collection_chunks k JOIN collection_files f ON f.id = k.file_id"
                         "  WHERE f.collection_id = c.id), c.embedding_model,"
                         " (SELECT COUNT(*) FROM collection_vectors v JOIN collection_chunks k ON k.id = v.chunk_id"
@@ -124,6 +124,17 @@ std::vector<collection> collection_index::list() {
         c.embedding_model = q.getColumn(6).getString();
         c.vectors = q.getColumn(7).getInt64();
         out.push_back(std::move(c));
+    }
+    // The files left out, with why (kept from the last indexing, so they show after a restart).
+    SQLite::Statement skipped(m_db.sql(),
+                              "SELECT path, error FROM collection_files WHERE collection_id = ? AND error != ''"
+                              " ORDER BY path LIMIT 1000");
+    for (auto& c : out) {
+        skipped.reset();
+        skipped.bind(1, c.id);
+        while (skipped.executeStep()) {
+            c.skipped.emplace_back(skipped.getColumn(0).getString(), skipped.getColumn(1).getString());
+        }
     }
     return out;
 }

@@ -22,10 +22,11 @@ namespace deepdesk::storage {
 struct collection {
     std::int64_t id = 0;
     std::string name, folder;
-    std::int64_t files = 0, chunks = 0;
-    std::int64_t indexed_at = 0;  // ms since the Unix epoch; 0: never
-    std::string embedding_model;  // what made its vectors ("" none)
-    std::int64_t vectors = 0;     // chunks with a vector
+    std::int64_t files = 0, chunks = 0;                        // files indexed (those skipped are not counted)
+    std::vector<std::pair<std::string, std::string>> skipped;  // files left out: path, why
+    std::int64_t indexed_at = 0;                               // ms since the Unix epoch; 0: never
+    std::string embedding_model;                               // what made its vectors ("" none)
+    std::int64_t vectors = 0;                                  // chunks with a vector
 };
 
 // A document's text. Paged documents (PDF) mark each page with a line "[Page N]".
