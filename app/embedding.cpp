@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/embedding.h"
 
+#include <cstdint>
+#include <span>
 #include <stdexcept>
 
 #include "engine/embedder.h"
@@ -16,6 +18,10 @@ std::shared_ptr<Embedding> Embedding::open(const std::string& path, int threads)
     p.n_ctx = 1024;  // a passage is about 1,200 bytes: a few hundred tokens
     p.n_threads = threads;
     e->m_embedder = std::make_unique<embedder>(*e->m_model, p);
+    // One token through it now, so a file that loads but cannot embed (a deepseek2 model) is
+    // refused here with the reason, not at the first passage.
+    const std::int32_t probe = 0;
+    e->m_embedder->embed_tokens(std::span(&probe, 1));
     if (!e->m_embedder->reads_text()) {
         throw std::runtime_error(path + ": the file has no vocabulary, so it cannot read text");
     }

@@ -27,6 +27,7 @@
 #include "storage/exchange.h"
 #include "tests/support/embedding_model.h"
 #include "tests/support/scripted_chat_model.h"
+#include "tests/support/tiny_deepseek2.h"
 
 using deepdesk::app::AttachmentFile;
 using deepdesk::app::ChatController;
@@ -345,6 +346,13 @@ private Q_SLOTS:
         QVERIFY2(app.collections.embeddingError().contains(QStringLiteral("cannot be used")),
                  qPrintable(app.collections.embeddingError()));
         QVERIFY(!app.collections.embedding());
+        // A model that loads but has no embedding output (deepseek2): refused when chosen.
+        const QString ds2 = dir.filePath(QStringLiteral("ds2.gguf"));
+        deepdesk::testing::make_ds2_model(deepdesk::testing::ds2_spec{}).writer.write(ds2.toStdString());
+        app.collections.setEmbeddingModel(QUrl::fromLocalFile(ds2));
+        QVERIFY(app.collections.waitIdle(30000));
+        QTRY_VERIFY2(app.collections.embeddingError().contains(QStringLiteral("cannot embed")),
+                     qPrintable(app.collections.embeddingError()));
 
         const QString embedder = dir.filePath(QStringLiteral("byte-embedder.gguf"));
         deepdesk::testing::write_byte_embedding_model(embedder.toStdString());

@@ -14,6 +14,7 @@
 #include "engine/embedder.h"
 #include "engine/model.h"
 #include "tests/support/embedding_model.h"
+#include "tests/support/tiny_deepseek2.h"
 #include "tests/support/tiny_models.h"
 
 namespace deepdesk {
@@ -132,6 +133,18 @@ TEST_F(Embedder, ARerankerIsRefused) {
     spec.pooling_type = 9;
     make_tiny_model(spec).writer.write(path("bad.gguf"));
     EXPECT_THROW(model::load(path("bad.gguf")), model_error);
+}
+
+TEST_F(Embedder, DeepSeek2CannotEmbed) {
+    testing::make_ds2_model(testing::ds2_spec{}).writer.write(path("ds2.gguf"));
+    const auto m = model::load(path("ds2.gguf"));
+    embedder e(*m);
+    try {
+        e.embed_tokens(k_tokens);
+        FAIL() << "deepseek2 embedded";
+    } catch (const model_error& err) {
+        EXPECT_NE(std::string(err.what()).find("cannot embed"), std::string::npos) << err.what();
+    }
 }
 
 TEST_F(Embedder, TextGetsBosAndEosAndIsCutToTheContext) {
