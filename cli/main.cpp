@@ -30,6 +30,7 @@
 #include "engine/session.h"
 #include "engine/tokenizer.h"
 #include "engine/version.h"
+#include "engine/embedder.h"
 #include "server/openai_server.h"
 
 namespace {
@@ -391,6 +392,9 @@ int main(int argc, char** argv) {
     serve->add_option("--chat-format", sv_format, "deepseek-llm, deepseek-coder, deepseek-v3, deepseek-r1 or deepseek-v3.1");
     serve->add_option("-c,--ctx", sv_ctx, "Context length")->check(CLI::Range(64, 1 << 20));
     serve->add_option("-t,--threads", sv_threads, "Threads (default: all)");
+    std::string sv_embedding;
+    serve->add_option("--embedding-model", sv_embedding,
+                      "GGUF embedding model (e.g. Qwen3-Embedding) served at /v1/embeddings");
 
     CLI::App* chat = app.add_subcommand("chat", "Chat with a model in the terminal");
     deepdesk::cli::chat_options co;
@@ -454,11 +458,33 @@ int main(int argc, char** argv) {
             ep.n_threads = sv_threads;
             ep.chat_format = sv_format;
             deepdesk::chat_engine engine(ep);
+            std::unique_ptr<deepdesk::model> embedding_model;
+            std::unique_ptr<deepdesk::embedder> embedding;
+            if (!sv_embedding.empty()) {
+                embedding_model = deepdesk::model::load(sv_embedding);
+                deepdesk::embedder_params p;
+                p.n_ctx = std::min<std::int64_t>(8192, embedding_model->config().n_ctx_train);
+                p.n_threads = sv_threads;
+                embedding = std::make_unique<deepdesk::embedder>(*embedding_model, p);
+                if (!embedding->reads_text()) {
+                    throw deepdesk::model_error(sv_embedding + ": the file has no vocabulary, so it cannot read text");
+                }
+                so.embedding_model_id = std::filesystem::path(sv_embedding).stem().string();
+                so.embed = [&embedding](const std::string& text, std::size_t& tokens) {
+                    const auto ids = embedding->tokens_of(text);
+                    tokens = ids.size();
+                    return embedding->embed_tokens(ids);
+                };
+            }
             deepdesk::server::openai_server server(engine, so);
             const int port = server.bind();
             std::printf("deepdesk-cli: serving %s as '%s' on http://%s:%d/v1%s\n", sv_model.c_str(),
                         server.model_id().c_str(), so.host.c_str(), port,
                         so.api_key.empty() ? "" : " (an API key is required)");
+            if (embedding) {
+                std::printf("deepdesk-cli: embeddings from %s as '%s' at /v1/embeddings\n", sv_embedding.c_str(),
+                            so.embedding_model_id.c_str());
+            }
             std::fflush(stdout);
             server.run();
             return 0;

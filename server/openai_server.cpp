@@ -321,6 +321,52 @@ void answer(chat_engine& engine, std::mutex& turn, const std::string& model_id, 
     });
 }
 
+// Standard base64 (RFC 4648) of bytes: OpenAI's `encoding_format: "base64"` for embeddings, which
+// the official SDKs ask for by default.
+std::string base64(const unsigned char* bytes, std::size_t n) {
+    static constexpr char k_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((n + 2) / 3 * 4);
+    for (std::size_t i = 0; i < n; i += 3) {
+        const std::uint32_t v = static_cast<std::uint32_t>(bytes[i]) << 16 |
+                                (i + 1 < n ? static_cast<std::uint32_t>(bytes[i + 1]) << 8 : 0U) |
+                                (i + 2 < n ? static_cast<std::uint32_t>(bytes[i + 2]) : 0U);
+        out += k_alphabet[(v >> 18) & 63];
+        out += k_alphabet[(v >> 12) & 63];
+        out += i + 1 < n ? k_alphabet[(v >> 6) & 63] : '=';
+        out += i + 2 < n ? k_alphabet[v & 63] : '=';
+    }
+    return out;
+}
+
+// The texts of an embeddings request: `input` as a string or an array of strings.
+std::vector<std::string> embedding_inputs(const json& body) {
+    if (!body.contains("input")) {
+        throw request_error(400, "'input' is required", "missing_input");
+    }
+    const json& input = body.at("input");
+    std::vector<std::string> texts;
+    if (input.is_string()) {
+        texts.push_back(input.get<std::string>());
+    } else if (input.is_array() && !input.empty()) {
+        for (const json& item : input) {
+            if (!item.is_string()) {
+                throw request_error(400,
+                                    "'input' must be a string or an array of strings (token ids are not taken: they "
+                                    "would be another tokenizer's)",
+                                    "invalid_input");
+            }
+            texts.push_back(item.get<std::string>());
+        }
+    } else {
+        throw request_error(400, "'input' must be a string or a non-empty array of strings", "invalid_input");
+    }
+    if (texts.size() > 2048) {
+        throw request_error(400, "at most 2048 inputs per request", "invalid_input");
+    }
+    return texts;
+}
+
 }  // namespace
 
 openai_server::openai_server(chat_engine& engine, server_options options)
@@ -483,12 +529,65 @@ void openai_server::routes() {
     });
 
     http.Get("/v1/models", [this](const httplib::Request&, httplib::Response& res) {
-        const json body = {{"object", "list"},
-                           {"data", json::array({{{"id", m_options.model_id},
-                                                   {"object", "model"},
-                                                   {"created", now_seconds()},
-                                                   {"owned_by", "deepdesk"}}})}};
-        res.set_content(dump(body), "application/json");
+        json data = json::array({{{"id", m_options.model_id},
+                                  {"object", "model"},
+                                  {"created", now_seconds()},
+                                  {"owned_by", "deepdesk"}}});
+        if (m_options.embed && !m_options.embedding_model_id.empty()) {
+            data.push_back({{"id", m_options.embedding_model_id},
+                            {"object", "model"},
+                            {"created", now_seconds()},
+                            {"owned_by", "deepdesk"}});
+        }
+        res.set_content(dump({{"object", "list"}, {"data", data}}), "application/json");
+    });
+
+    http.Post("/v1/embeddings", [this](const httplib::Request& req, httplib::Response& res) {
+        try {
+            if (!m_options.embed) {
+                throw request_error(404, "No embedding model is loaded: start the server with one to use embeddings.",
+                                    "model_not_found");
+            }
+            const json body = json::parse(req.body);
+            if (!body.is_object()) {
+                throw request_error(400, "the request body must be a JSON object");
+            }
+            const std::vector<std::string> texts = embedding_inputs(body);
+            const std::string format = body.value("encoding_format", std::string("float"));
+            if (format != "float" && format != "base64") {
+                throw request_error(400, "'encoding_format' must be 'float' or 'base64'", "invalid_encoding_format");
+            }
+            json data = json::array();
+            std::size_t total = 0;
+            {
+                const std::lock_guard lock(m_embed_lock);
+                for (std::size_t i = 0; i < texts.size(); ++i) {
+                    std::size_t tokens = 0;
+                    const std::vector<float> v = m_options.embed(texts[i], tokens);
+                    total += tokens;
+                    json item = {{"object", "embedding"}, {"index", i}};
+                    if (format == "base64") {
+                        item["embedding"] = base64(reinterpret_cast<const unsigned char*>(v.data()), v.size() * sizeof(float));
+                    } else {
+                        item["embedding"] = v;
+                    }
+                    data.push_back(std::move(item));
+                }
+            }
+            const json out = {{"object", "list"},
+                              {"data", data},
+                              {"model", m_options.embedding_model_id},
+                              {"usage", {{"prompt_tokens", total}, {"total_tokens", total}}}};
+            res.set_content(dump(out), "application/json");
+        } catch (const request_error& e) {
+            send_error(res, e.status, e.what(), "invalid_request_error", e.code);
+        } catch (const json::parse_error&) {
+            send_error(res, 400, "the request body is not valid JSON");
+        } catch (const json::exception&) {
+            send_error(res, 400, "a field of the request has the wrong type");
+        } catch (const std::exception& e) {
+            send_error(res, 500, std::string("the text could not be embedded: ") + e.what(), "server_error");
+        }
     });
 
     http.Post("/v1/chat/completions", [this](const httplib::Request& req, httplib::Response& res) {

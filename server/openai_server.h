@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The local OpenAI-compatible server: GET /v1/models and POST /v1/chat/completions (streamed as
-// server-sent events or not), with DeepSeek's `reasoning_content` kept apart from `content` as the
+// The local OpenAI-compatible server: GET /v1/models, POST /v1/chat/completions (streamed as
+// server-sent events or not) and, with an embedding model, POST /v1/embeddings; DeepSeek's
+// `reasoning_content` kept apart from `content` as the
 // DeepSeek API does. One loaded model; requests wait their turn for it; a streaming client that
 // goes away cancels its generation. Bound to 127.0.0.1 unless told otherwise; an optional key.
 // Browsers cannot drive it: JSON bodies only, foreign Origins and Hosts refused (CSRF, DNS
@@ -10,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -39,6 +41,10 @@ struct server_options {
     std::size_t workers = 64;
     std::chrono::milliseconds request_timeout{20000};
     std::size_t connections_per_client = 16;
+    // POST /v1/embeddings: a text's unit vector, with the tokens it took; unset: no embedding
+    // model, and the route says so. Called one request at a time.
+    std::function<std::vector<float>(const std::string& text, std::size_t& tokens)> embed;
+    std::string embedding_model_id;  // listed by /v1/models beside the chat model
 };
 
 class openai_server {
@@ -67,6 +73,7 @@ private:
     server_options m_options;
     std::unique_ptr<guarded_http_server> m_http;
     std::mutex m_own_lock;
+    std::mutex m_embed_lock;  // one embedding request at a time
     std::mutex* m_generation;  // one generation at a time: the others wait here
     std::atomic<bool> m_stopping{false};  // stop() was called: run() serves no more
     std::atomic<bool> m_in_run{false};    // run() is under way on some thread

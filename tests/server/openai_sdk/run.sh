@@ -22,9 +22,11 @@ if [ ! -d "$work/node_modules/openai" ]; then
 fi
 "$make_model" "$work/scripted.gguf"
 "$make_model" "$work/tools.gguf" tools
+"$make_model" "$work/embed.gguf" embed
 "$cli" serve -m "$work/scripted.gguf" --port 0 --api-key sk-test --threads 1 > "$work/serve.log" 2>&1 &
 server=$!
-"$cli" serve -m "$work/tools.gguf" --port 0 --api-key sk-test --threads 1 -c 2048 > "$work/serve-tools.log" 2>&1 &
+"$cli" serve -m "$work/tools.gguf" --port 0 --api-key sk-test --threads 1 -c 2048 \
+    --embedding-model "$work/embed.gguf" > "$work/serve-tools.log" 2>&1 &
 tools=$!
 trap 'kill $server $tools 2>/dev/null || true' EXIT
 # The address a server printed to LOG once it listens (empty if it did not start within 10 s).

@@ -119,6 +119,30 @@ const followUp = await toolClient.chat.completions.create({
 });
 assert.ok(followUp.choices[0].finish_reason);
 
+// Embeddings (the tools server also serves the tiny bag-of-bytes embedding model): listed as a
+// model; the SDK's default (base64) and floats give the same unit vectors; errors are OpenAI's.
+const listed = (await toolClient.models.list()).data.map((m) => m.id);
+assert.ok(listed.includes("embed"), listed.join(","));
+const texts = ["hello world", "hello there", "数据库"];
+const byDefault = await toolClient.embeddings.create({ model: "embed", input: texts });
+const asFloats = await toolClient.embeddings.create({ model: "embed", input: texts, encoding_format: "float" });
+assert.equal(byDefault.data.length, 3);
+assert.equal(byDefault.model, "embed");
+assert.ok(byDefault.usage.prompt_tokens >= 11 + 11 + 9);  // bytes, with BOS and EOS
+const dot = (a, b) => a.reduce((s, x, i) => s + x * b[i], 0);
+for (let i = 0; i < 3; ++i) {
+  assert.equal(byDefault.data[i].index, i);
+  assert.equal(byDefault.data[i].embedding.length, 64);
+  for (let j = 0; j < 64; ++j) assert.ok(Math.abs(byDefault.data[i].embedding[j] - asFloats.data[i].embedding[j]) < 1e-6);
+  assert.ok(Math.abs(dot(asFloats.data[i].embedding, asFloats.data[i].embedding) - 1) < 1e-4);
+}
+const [hello, there, db] = asFloats.data.map((d) => d.embedding);
+assert.ok(dot(hello, there) > dot(hello, db));
+const single = await toolClient.embeddings.create({ model: "embed", input: "hello world", encoding_format: "float" });
+assert.ok(Math.abs(dot(single.data[0].embedding, hello) - 1) < 1e-5);
+await assert.rejects(toolClient.embeddings.create({ model: "embed", input: [[1, 2, 3]] }), (e) => e.status === 400);
+await assert.rejects(client.embeddings.create({ model, input: "x" }), (e) => e.status === 404);
+
 console.log(
-  "openai SDK: models, chat (streamed and not, with reasoning_content), thinking on/off/budget, tool calls, completions, stop, length and errors behave",
+  "openai SDK: models, chat (streamed and not, with reasoning_content), thinking on/off/budget, tool calls, completions, stop, length, errors and embeddings behave",
 );
