@@ -33,9 +33,13 @@ Embedding::~Embedding() = default;
 
 std::size_t Embedding::dims() const { return m_embedder->dims(); }
 
-std::vector<float> Embedding::passage(const std::string& text, const std::atomic<bool>* cancel) {
+std::vector<float> Embedding::passage(const std::string& text, const std::atomic<bool>* cancel, std::size_t* tokens) {
     const std::lock_guard lock(m_mutex);
-    return m_embedder->embed(text, cancel);
+    const auto ids = m_embedder->tokens_of(text);
+    if (tokens != nullptr) {
+        *tokens = ids.size();
+    }
+    return m_embedder->embed_tokens(ids, cancel);
 }
 
 std::vector<float> Embedding::query(const std::string& question) {

@@ -30,8 +30,9 @@ public:
     const std::string& key() const { return m_key; }
     std::size_t dims() const;
 
-    // A passage's vector; empty when `cancel` was raised.
-    std::vector<float> passage(const std::string& text, const std::atomic<bool>* cancel = nullptr);
+    // A passage's vector (and the tokens it took); empty when `cancel` was raised.
+    std::vector<float> passage(const std::string& text, const std::atomic<bool>* cancel = nullptr,
+                               std::size_t* tokens = nullptr);
     // A question's vector, in the model's query form.
     std::vector<float> query(const std::string& question);
 

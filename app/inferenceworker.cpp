@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/inferenceworker.h"
 
+#include <filesystem>
+
+#include "app/embedding.h"
+
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -41,6 +45,17 @@ void InferenceWorker::startServer() {
     o.api_key = m_serverKey.toStdString();
     o.model_id = m_modelName.toStdString();
     o.generation_lock = &m_generationLock;
+    if (m_embeddingSource) {
+        // The document library's embedding model, whichever it is at the time of the request.
+        o.embedding_model = [source = m_embeddingSource] {
+            const auto e = source();
+            return e ? std::filesystem::path(e->path()).stem().string() : std::string();
+        };
+        o.embed = [source = m_embeddingSource](const std::string& text, std::size_t& tokens) {
+            const auto e = source();
+            return e ? e->passage(text, nullptr, &tokens) : std::vector<float>();
+        };
+    }
     try {
         m_server = std::make_unique<deepdesk::server::openai_server>(*m_engine, o);
         const int port = m_server->bind();

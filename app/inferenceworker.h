@@ -9,6 +9,7 @@
 #include <QString>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -24,6 +25,8 @@ class openai_server;
 
 namespace deepdesk::app {
 
+class Embedding;
+
 class InferenceWorker : public QObject {
     Q_OBJECT
 public:
@@ -31,6 +34,12 @@ public:
     // it no longer is stops while the weights are read in.
     explicit InferenceWorker(const std::atomic<int>* wantedLoad);
     ~InferenceWorker() override;
+
+    // Where the server's /v1/embeddings gets its model: the document library's choice (null when
+    // none). Set once, before the server first starts.
+    void setEmbeddingSource(std::function<std::shared_ptr<Embedding>()> source) {
+        m_embeddingSource = std::move(source);
+    }
 
 public Q_SLOTS:
     // Loads `path` with a context of nCtx tokens; `ticket` comes back in the signal so a load the
@@ -67,6 +76,7 @@ private:
     const std::atomic<int>* m_wantedLoad;
     std::unique_ptr<deepdesk::chat_engine> m_engine;
     QString m_modelName;
+    std::function<std::shared_ptr<Embedding>()> m_embeddingSource;
     // The window's turns and the server's requests take turns on the model.
     std::mutex m_generationLock;
     bool m_serverEnabled = false;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/services.h"
 
+#include "app/inferenceworker.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -43,6 +45,7 @@ Services::Services(const QString& dataDir)
       models(&settings, &host, &storage, dataDir) {
     chat.setDataDir(dataDir);
     chat.setEmbeddingSource([this] { return collections.embedding(); });
+    host.worker()->setEmbeddingSource([this] { return collections.embedding(); });
 }
 
 Services::~Services() {

@@ -469,7 +469,7 @@ int main(int argc, char** argv) {
                 if (!embedding->reads_text()) {
                     throw deepdesk::model_error(sv_embedding + ": the file has no vocabulary, so it cannot read text");
                 }
-                so.embedding_model_id = std::filesystem::path(sv_embedding).stem().string();
+                so.embedding_model = [id = std::filesystem::path(sv_embedding).stem().string()] { return id; };
                 so.embed = [&embedding](const std::string& text, std::size_t& tokens) {
                     const auto ids = embedding->tokens_of(text);
                     tokens = ids.size();
@@ -483,7 +483,7 @@ int main(int argc, char** argv) {
                         so.api_key.empty() ? "" : " (an API key is required)");
             if (embedding) {
                 std::printf("deepdesk-cli: embeddings from %s as '%s' at /v1/embeddings\n", sv_embedding.c_str(),
-                            so.embedding_model_id.c_str());
+                            so.embedding_model().c_str());
             }
             std::fflush(stdout);
             server.run();

@@ -533,8 +533,9 @@ void openai_server::routes() {
                                   {"object", "model"},
                                   {"created", now_seconds()},
                                   {"owned_by", "deepdesk"}}});
-        if (m_options.embed && !m_options.embedding_model_id.empty()) {
-            data.push_back({{"id", m_options.embedding_model_id},
+        if (const std::string embedding = m_options.embedding_model ? m_options.embedding_model() : std::string();
+            !embedding.empty()) {
+            data.push_back({{"id", embedding},
                             {"object", "model"},
                             {"created", now_seconds()},
                             {"owned_by", "deepdesk"}});
@@ -544,8 +545,11 @@ void openai_server::routes() {
 
     http.Post("/v1/embeddings", [this](const httplib::Request& req, httplib::Response& res) {
         try {
-            if (!m_options.embed) {
-                throw request_error(404, "No embedding model is loaded: start the server with one to use embeddings.",
+            const std::string embedding = m_options.embedding_model ? m_options.embedding_model() : std::string();
+            if (embedding.empty() || !m_options.embed) {
+                throw request_error(404,
+                                    "No embedding model is loaded: choose one (deepdesk-cli serve --embedding-model, or "
+                                    "Documents > Search by meaning in the app) to use embeddings.",
                                     "model_not_found");
             }
             const json body = json::parse(req.body);
@@ -564,6 +568,9 @@ void openai_server::routes() {
                 for (std::size_t i = 0; i < texts.size(); ++i) {
                     std::size_t tokens = 0;
                     const std::vector<float> v = m_options.embed(texts[i], tokens);
+                    if (v.empty()) {
+                        throw request_error(503, "The embedding model was turned off.", "model_not_found");
+                    }
                     total += tokens;
                     json item = {{"object", "embedding"}, {"index", i}};
                     if (format == "base64") {
@@ -576,7 +583,7 @@ void openai_server::routes() {
             }
             const json out = {{"object", "list"},
                               {"data", data},
-                              {"model", m_options.embedding_model_id},
+                              {"model", embedding},
                               {"usage", {{"prompt_tokens", total}, {"total_tokens", total}}}};
             res.set_content(dump(out), "application/json");
         } catch (const request_error& e) {

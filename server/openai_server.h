@@ -41,10 +41,11 @@ struct server_options {
     std::size_t workers = 64;
     std::chrono::milliseconds request_timeout{20000};
     std::size_t connections_per_client = 16;
-    // POST /v1/embeddings: a text's unit vector, with the tokens it took; unset: no embedding
-    // model, and the route says so. Called one request at a time.
+    // POST /v1/embeddings: the name of the embedding model in use ("" or unset: none, and the
+    // route says so; it may change while the server runs, as the desktop app's choice does), and
+    // a text's unit vector with the tokens it took. Called one request at a time.
+    std::function<std::string()> embedding_model;
     std::function<std::vector<float>(const std::string& text, std::size_t& tokens)> embed;
-    std::string embedding_model_id;  // listed by /v1/models beside the chat model
 };
 
 class openai_server {

@@ -7,6 +7,9 @@
 // API keys never reach the database or an export.
 #include <QCoreApplication>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSettings>
@@ -20,10 +23,12 @@
 #include <functional>
 
 #include "app/chatcontroller.h"
+#include "app/embedding.h"
 #include "app/providers.h"
 #include "app/remoterunner.h"
 #include "app/services.h"
 #include "app/settings.h"
+#include "tests/support/embedding_model.h"
 #include "tests/support/scripted_chat_model.h"
 
 using deepdesk::app::ChatController;
@@ -253,6 +258,40 @@ private Q_SLOTS:
         QVERIFY(servingApp.server.url().startsWith(QStringLiteral("http://127.0.0.1:")));
         QVERIFY(servingApp.server.example().contains(servingApp.server.url() + QStringLiteral("/chat/completions")));
         QVERIFY(servingApp.server.example().contains(key));
+
+        // /v1/embeddings serves the document library's embedding model once one is chosen.
+        const auto embeddings = [&](const QByteArray& body) {
+            QNetworkAccessManager net;
+            QNetworkRequest req(QUrl(servingApp.server.url() + QStringLiteral("/embeddings")));
+            req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+            req.setRawHeader("Authorization", "Bearer " + key.toUtf8());
+            QNetworkReply* reply = net.post(req, body);
+            QSignalSpy done(reply, &QNetworkReply::finished);
+            done.wait(20000);
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            const QJsonObject json = QJsonDocument::fromJson(reply->readAll()).object();
+            reply->deleteLater();
+            return std::make_pair(status, json);
+        };
+        QCOMPARE(embeddings(R"({"model":"x","input":"hello"})").first, 404);
+        const QString embedder = dir.filePath(QStringLiteral("byte-embedder.gguf"));
+        deepdesk::testing::write_byte_embedding_model(embedder.toStdString());
+        servingApp.collections.setEmbeddingModel(QUrl::fromLocalFile(embedder));
+        QVERIFY(servingApp.collections.waitIdle(30000));
+        QTRY_VERIFY(servingApp.collections.embedding());
+        const auto [status, vectors] = embeddings(R"({"model":"byte-embedder","input":["hello","数据库"]})");
+        QCOMPARE(status, 200);
+        QCOMPARE(vectors.value(QStringLiteral("model")).toString(), QStringLiteral("byte-embedder"));
+        QCOMPARE(vectors.value(QStringLiteral("data")).toArray().size(), 2);
+        QCOMPARE(vectors.value(QStringLiteral("data"))
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(QStringLiteral("embedding"))
+                     .toArray()
+                     .size(),
+                 64);
+        servingApp.collections.setEmbeddingModel(QUrl());
 
         QDir().mkpath(dir.filePath(QStringLiteral("client")));
         deepdesk::app::Services clientApp(dir.filePath(QStringLiteral("client")));
