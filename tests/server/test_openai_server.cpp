@@ -3,11 +3,13 @@
 // "Okay" and answers "Hi 4U!"): the model list, answers with reasoning_content apart, streamed as
 // server-sent events or not, stop strings, the key, a client that goes away, and bad requests.
 #include <gtest/gtest.h>
+
 #include <httplib.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <cstring>
 
 #include <atomic>
 #include <chrono>
@@ -474,6 +476,68 @@ TEST(OpenAIServer, BadRequestsGetOpenAIErrors) {
 }
 
 // A body nested far deeper than any request (it crashed the server: recursive JSON copies).
+// /v1/embeddings with a stand-in embedding (a text's length and its first byte): floats and
+// base64 give the same bytes, every input comes back in order, and what is not text is refused.
+TEST(OpenAIServer, EmbeddingsAsFloatsOrBase64AndTheirErrors) {
+    server_options o;
+    std::string current = "tiny-embedder";
+    o.embedding_model = [&current] { return current; };
+    o.embed = [](const std::string& text, std::size_t& tokens) {
+        tokens = text.size() + 2;
+        return text == "fail" ? std::vector<float>()
+                              : std::vector<float>{static_cast<float>(text.size()), -0.5f, 1e-3f};
+    };
+    Running s({}, o);
+    auto c = s.client();
+    const auto post = [&](const std::string& body) { return c.Post("/v1/embeddings", body, "application/json"); };
+    const auto models = json::parse(c.Get("/v1/models")->body);
+    ASSERT_EQ(models["data"].size(), 2u);
+    EXPECT_EQ(models["data"][1]["id"], "tiny-embedder");
+
+    auto r = post(R"({"model":"tiny-embedder","input":["ab","你好"]})");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    const auto floats = json::parse(r->body);
+    EXPECT_EQ(floats["object"], "list");
+    EXPECT_EQ(floats["model"], "tiny-embedder");
+    ASSERT_EQ(floats["data"].size(), 2u);
+    EXPECT_EQ(floats["data"][1]["index"], 1);
+    EXPECT_EQ(floats["data"][1]["embedding"][0], 6.0);  // 你好: six UTF-8 bytes
+    EXPECT_EQ(floats["usage"]["prompt_tokens"], 4 + 8);
+
+    r = post(R"({"input":"ab","encoding_format":"base64"})");
+    ASSERT_EQ(r->status, 200) << r->body;
+    // 2.0f, -0.5f, 0.001f as little-endian float32, in base64.
+    std::vector<float> want{2.0f, -0.5f, 1e-3f};
+    std::string bytes(reinterpret_cast<const char*>(want.data()), want.size() * sizeof(float));
+    static const char* k_b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string decoded;
+    const std::string text = json::parse(r->body)["data"][0]["embedding"];
+    ASSERT_EQ(text.size(), 16u);  // 12 bytes
+    for (std::size_t i = 0; i < text.size(); i += 4) {
+        std::uint32_t v = 0;
+        for (int k = 0; k < 4; ++k) {
+            v = v << 6 | static_cast<std::uint32_t>(std::strchr(k_b64, text[i + k]) - k_b64);
+        }
+        decoded += static_cast<char>(v >> 16);
+        decoded += static_cast<char>((v >> 8) & 0xff);
+        decoded += static_cast<char>(v & 0xff);
+    }
+    EXPECT_EQ(decoded, bytes);
+
+    EXPECT_EQ(post(R"({"input":[1,2,3]})")->status, 400);
+    EXPECT_EQ(post(R"({"input":[]})")->status, 400);
+    EXPECT_EQ(post(R"({"model":"x"})")->status, 400);
+    EXPECT_EQ(post(R"({"input":"x","encoding_format":"int8"})")->status, 400);
+    EXPECT_EQ(post("{oops")->status, 400);
+    EXPECT_EQ(post(R"({"input":"fail"})")->status, 503);
+    current.clear();  // the model was turned off
+    r = post(R"({"input":"x"})");
+    EXPECT_EQ(r->status, 404);
+    EXPECT_EQ(json::parse(r->body)["error"]["code"], "model_not_found");
+    EXPECT_EQ(json::parse(c.Get("/v1/models")->body)["data"].size(), 1u);
+}
+
 TEST(OpenAIServer, DeeplyNestedJsonIsRefusedBeforeItIsBuilt) {
     Running s({});
     auto c = s.client();
